@@ -1,0 +1,379 @@
+//! Signing in and out, sessions, the second factor, passwords and e-mailed links.
+//!
+//! Every failure to sign in answers [`AppError::BadCredentials`], whatever the reason, and an
+//! unknown e-mail costs the same password-hashing time as a known one, so neither the answer
+//! nor its timing tells whether an account exists.
+
+use cybernav_core::authz::Actor;
+use cybernav_core::email::EmailAddress;
+use cybernav_core::role::Role;
+use cybernav_core::secret::{self, check_password_policy};
+use cybernav_core::totp::TotpSecret;
+use cybernav_store::rows::UserRow;
+use cybernav_store::{Tx, now};
+use serde_json::json;
+use time::{Duration, OffsetDateTime};
+use uuid::Uuid;
+
+use crate::{App, AppError, AppResult, RequestMeta, audit};
+
+/// Account states.
+pub mod status {
+    /// Invited, no password yet.
+    pub const INVITED: &str = "invited";
+    /// Can sign in.
+    pub const ACTIVE: &str = "active";
+    /// Cannot sign in.
+    pub const DISABLED: &str = "disabled";
+}
+
+/// The kinds of e-mailed link.
+pub mod link {
+    /// Invitation to create an account.
+    pub const INVITATION: &str = "invitation";
+    /// Password reset.
+    pub const PASSWORD_RESET: &str = "password_reset";
+}
+
+/// What a signed-in session is allowed to do next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionStage {
+    /// Fully signed in.
+    Ready,
+    /// Must type a code from the authenticator app (or a recovery code).
+    NeedsMfa,
+    /// The role requires a second factor that is not set up yet.
+    NeedsEnrolment,
+}
+
+/// A session found from its cookie.
+#[derive(Debug, Clone)]
+pub struct SessionInfo {
+    /// Session id.
+    pub session_id: Uuid,
+    /// Who.
+    pub actor: Actor,
+    /// The person's name.
+    pub name: String,
+    /// What they may do next.
+    pub stage: SessionStage,
+}
+
+/// A new session: the token for the cookie (shown once, stored hashed) and its stage.
+#[derive(Debug)]
+pub struct NewSession {
+    /// The cookie value.
+    pub token: String,
+    /// What the person must do next.
+    pub stage: SessionStage,
+}
+
+/// Builds the actor for an account: role, own authority, navigator assignments.
+pub async fn actor_for(tx: &mut Tx, u: &UserRow) -> AppResult<Actor> {
+    let role = Role::parse(&u.role).map_err(|e| AppError::Store(cybernav_store::StoreError::Corrupt(e)))?;
+    let assigned = if role == Role::Navigator { tx.assignments_of(u.id).await? } else { Vec::new() };
+    Ok(Actor {
+        user_id: u.id,
+        email: u.email.clone(),
+        role,
+        election_authority_id: u.election_authority_id,
+        assigned_authorities: assigned,
+        partner_org_id: u.partner_org_id,
+    })
+}
+
+fn stage_for(app: &App, u: &UserRow, mfa_done: bool) -> AppResult<SessionStage> {
+    let role = Role::parse(&u.role).map_err(|e| AppError::Store(cybernav_store::StoreError::Corrupt(e)))?;
+    Ok(if mfa_done {
+        SessionStage::Ready
+    } else if u.totp_secret.is_some() {
+        SessionStage::NeedsMfa
+    } else if app.config.mfa_required(role) {
+        SessionStage::NeedsEnrolment
+    } else {
+        SessionStage::Ready
+    })
+}
+
+impl App {
+    /// Signs in with e-mail and password. On success returns a new session; the caller sets
+    /// its token as a cookie.
+    pub async fn login(&self, email: &str, password: &str, meta: &RequestMeta) -> AppResult<NewSession> {
+        let Ok(email) = EmailAddress::parse(email) else {
+            secret::verify_password_decoy(password);
+            return Err(AppError::BadCredentials);
+        };
+        let now = now();
+        let mut tx = self.store.begin().await?;
+        let user = tx.find_user_by_email(email.as_str()).await?;
+        let Some(user) = user.filter(|u| u.status == status::ACTIVE && u.password_hash.is_some()) else {
+            secret::verify_password_decoy(password);
+            return Err(AppError::BadCredentials);
+        };
+        let locked = user.locked_until.is_some_and(|t| t > now);
+        let hash = user.password_hash.as_deref().unwrap_or_default();
+        if !secret::verify_password(password, hash) || locked {
+            self.record_failure(&mut tx, &user, meta, now).await?;
+            tx.commit().await?;
+            return Err(AppError::BadCredentials);
+        }
+        tx.record_login(user.id, now).await?;
+        let token = secret::generate_token();
+        let session_id = Uuid::new_v4();
+        let stage = stage_for(self, &user, false)?;
+        let mfa_done = stage == SessionStage::Ready;
+        tx.insert_session(
+            session_id,
+            &secret::hash_token(&token),
+            user.id,
+            mfa_done,
+            now,
+            now + Duration::hours(self.config.session_absolute_hours),
+            meta.ip.as_deref(),
+            meta.user_agent.as_deref(),
+        )
+        .await?;
+        let actor = actor_for(&mut tx, &user).await?;
+        audit::record(&mut tx, &actor, meta, "session.create", "session", Some(session_id.to_string()), json!({"mfa_pending": !mfa_done}), now).await?;
+        tx.commit().await?;
+        Ok(NewSession { token, stage })
+    }
+
+    async fn record_failure(&self, tx: &mut Tx, user: &UserRow, meta: &RequestMeta, now: OffsetDateTime) -> AppResult<()> {
+        let lock = (user.failed_logins + 1 >= self.config.lockout_threshold)
+            .then(|| now + Duration::minutes(self.config.lockout_minutes));
+        tx.record_failed_login(user.id, lock).await?;
+        let actor = actor_for(tx, user).await?;
+        let changes = json!({"failed_logins": {"from": user.failed_logins, "to": user.failed_logins + 1}, "locked": lock.is_some()});
+        audit::record(tx, &actor, meta, "user.login_failed", "user", Some(user.id.to_string()), changes, now).await?;
+        Ok(())
+    }
+
+    /// Finds the live session for a cookie token, ending it when it has expired (idle or
+    /// absolute). Activity is recorded at most once a minute, so reads stay reads.
+    pub async fn session(&self, token: &str) -> AppResult<Option<SessionInfo>> {
+        let now = now();
+        let mut tx = self.store.read().await?;
+        let Some(s) = tx.find_session(&secret::hash_token(token)).await? else {
+            return Ok(None);
+        };
+        let idle = Duration::minutes(self.config.session_idle_minutes);
+        if s.expires_at <= now || s.last_seen_at + idle <= now {
+            drop(tx);
+            let mut w = self.store.begin().await?;
+            w.delete_session(s.id).await?;
+            w.commit().await?;
+            return Ok(None);
+        }
+        let user = tx.get_user(s.user_id).await?;
+        if user.status != status::ACTIVE {
+            return Ok(None);
+        }
+        let actor = actor_for(&mut tx, &user).await?;
+        let stage = stage_for(self, &user, s.mfa_done)?;
+        drop(tx);
+        if now - s.last_seen_at > Duration::minutes(1) {
+            let mut w = self.store.begin().await?;
+            w.touch_session(s.id, now).await?;
+            w.commit().await?;
+        }
+        Ok(Some(SessionInfo { session_id: s.id, actor, name: user.name, stage }))
+    }
+
+    /// Completes sign-in with a code from the authenticator app or a recovery code.
+    pub async fn verify_mfa(&self, session: &SessionInfo, code: &str, meta: &RequestMeta) -> AppResult<()> {
+        let now = now();
+        let mut tx = self.store.begin().await?;
+        let user = tx.get_user(session.actor.user_id).await?;
+        if user.locked_until.is_some_and(|t| t > now) {
+            return Err(AppError::BadCredentials);
+        }
+        let Some(secret_bytes) = user.totp_secret.clone() else {
+            return Err(AppError::BadCredentials);
+        };
+        let secret = TotpSecret::from_bytes(secret_bytes);
+        let typed: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+        let ok = if typed.len() == 6 && typed.bytes().all(|b| b.is_ascii_digit()) {
+            match secret.verify(&typed, now.unix_timestamp(), user.totp_last_step) {
+                Some(step) => tx.advance_totp_step(user.id, step).await?,
+                None => false,
+            }
+        } else {
+            let hash = secret::hash_token(&secret::normalise_recovery_code(&typed));
+            let used = tx.use_recovery_code(user.id, &hash, now).await?;
+            if used {
+                audit::record(&mut tx, &session.actor, meta, "user.recovery_code_used", "user", Some(user.id.to_string()), json!({}), now).await?;
+            }
+            used
+        };
+        if !ok {
+            self.record_failure(&mut tx, &user, meta, now).await?;
+            tx.commit().await?;
+            return Err(AppError::BadCredentials);
+        }
+        tx.record_login(user.id, now).await?;
+        tx.set_session_mfa_done(session.session_id).await?;
+        audit::record(&mut tx, &session.actor, meta, "session.mfa_passed", "session", Some(session.session_id.to_string()), json!({}), now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Starts setting up an authenticator app: a fresh secret, kept pending until a code
+    /// from it is confirmed. Returns the secret for the QR code.
+    pub async fn start_totp_enrolment(&self, actor: &Actor) -> AppResult<TotpSecret> {
+        let secret = TotpSecret::generate();
+        let mut tx = self.store.begin().await?;
+        tx.set_totp_pending(actor.user_id, Some(secret.as_bytes())).await?;
+        tx.commit().await?;
+        Ok(secret)
+    }
+
+    /// The pending secret of an enrolment under way, if any.
+    pub async fn pending_totp(&self, actor: &Actor) -> AppResult<Option<TotpSecret>> {
+        let mut tx = self.store.read().await?;
+        let user = tx.get_user(actor.user_id).await?;
+        Ok(user.totp_pending_secret.map(TotpSecret::from_bytes))
+    }
+
+    /// Confirms the authenticator app with its first code. Returns ten recovery codes to
+    /// show once; the session counts as having passed the second factor.
+    pub async fn confirm_totp_enrolment(&self, session: &SessionInfo, code: &str, meta: &RequestMeta) -> AppResult<Vec<String>> {
+        let now = now();
+        let mut tx = self.store.begin().await?;
+        let user = tx.get_user(session.actor.user_id).await?;
+        let Some(pending) = user.totp_pending_secret.clone().map(TotpSecret::from_bytes) else {
+            return Err(AppError::invalid("code", "start the set-up again: no authenticator app is being set up"));
+        };
+        let Some(step) = pending.verify(code, now.unix_timestamp(), None) else {
+            return Err(AppError::invalid("code", "that code does not match; type the 6 digits your app shows now"));
+        };
+        tx.set_totp(user.id, Some(pending.as_bytes()), Some(step), now).await?;
+        let codes = secret::generate_recovery_codes();
+        let hashes: Vec<String> = codes.iter().map(|c| secret::hash_token(c)).collect();
+        tx.replace_recovery_codes(user.id, &hashes).await?;
+        tx.set_session_mfa_done(session.session_id).await?;
+        audit::record(&mut tx, &session.actor, meta, "user.mfa_enabled", "user", Some(user.id.to_string()), json!({"mfa": {"from": user.totp_secret.is_some(), "to": true}}), now).await?;
+        tx.commit().await?;
+        Ok(codes)
+    }
+
+    /// Replaces the recovery codes (the old ones stop working).
+    pub async fn regenerate_recovery_codes(&self, actor: &Actor, meta: &RequestMeta) -> AppResult<Vec<String>> {
+        let now = now();
+        let mut tx = self.store.begin().await?;
+        let codes = secret::generate_recovery_codes();
+        let hashes: Vec<String> = codes.iter().map(|c| secret::hash_token(c)).collect();
+        tx.replace_recovery_codes(actor.user_id, &hashes).await?;
+        audit::record(&mut tx, actor, meta, "user.recovery_codes_replaced", "user", Some(actor.user_id.to_string()), json!({}), now).await?;
+        tx.commit().await?;
+        Ok(codes)
+    }
+
+    /// Signs out this session.
+    pub async fn logout(&self, session: &SessionInfo, meta: &RequestMeta) -> AppResult<()> {
+        let now = now();
+        let mut tx = self.store.begin().await?;
+        tx.delete_session(session.session_id).await?;
+        audit::record(&mut tx, &session.actor, meta, "session.delete", "session", Some(session.session_id.to_string()), json!({}), now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Signs out every session of this person, on every device.
+    pub async fn logout_everywhere(&self, actor: &Actor, meta: &RequestMeta) -> AppResult<u64> {
+        let now = now();
+        let mut tx = self.store.begin().await?;
+        let n = tx.delete_sessions_of(actor.user_id).await?;
+        audit::record(&mut tx, actor, meta, "session.delete_all", "user", Some(actor.user_id.to_string()), json!({"sessions_ended": n}), now).await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    /// Changes the password after checking the current one; other sessions are ended.
+    pub async fn change_password(&self, session: &SessionInfo, current: &str, new: &str, confirm: &str, meta: &RequestMeta) -> AppResult<()> {
+        let now = now();
+        let mut tx = self.store.begin().await?;
+        let user = tx.get_user(session.actor.user_id).await?;
+        if !secret::verify_password(current, user.password_hash.as_deref().unwrap_or_default()) {
+            return Err(AppError::invalid("current_password", "is not your current password"));
+        }
+        validate_new_password(new, confirm, &user.email)?;
+        tx.set_password(user.id, &secret::hash_password(new), now).await?;
+        tx.delete_sessions_of(user.id).await?;
+        audit::record(&mut tx, &session.actor, meta, "user.password_changed", "user", Some(user.id.to_string()), json!({}), now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Sends a password-reset link when an active account has this e-mail. Answers the same
+    /// either way, so the form does not reveal who has an account.
+    pub async fn request_password_reset(&self, email: &str, meta: &RequestMeta) -> AppResult<()> {
+        let Ok(email) = EmailAddress::parse(email) else {
+            return Ok(());
+        };
+        let now = now();
+        let mut tx = self.store.begin().await?;
+        let Some(user) = tx.find_user_by_email(email.as_str()).await?.filter(|u| u.status == status::ACTIVE) else {
+            return Ok(());
+        };
+        let token = secret::generate_token();
+        let minutes = self.config.password_reset_minutes;
+        tx.insert_email_link(link::PASSWORD_RESET, user.id, &secret::hash_token(&token), now, now + Duration::minutes(minutes)).await?;
+        let url = format!("{}/password-reset/{token}", self.config.base_url);
+        let body = format!(
+            "Hello {name},\n\nSomeone (we hope you) asked to reset the password of your cybernav account.\n\
+             To choose a new password, open this link within {minutes} minutes:\n\n{url}\n\n\
+             If you did not ask for this, ignore this message: your password stays as it is.\n",
+            name = user.name
+        );
+        tx.enqueue_email(link::PASSWORD_RESET, &user.email, "Reset your cybernav password", &body, now).await?;
+        let actor = actor_for(&mut tx, &user).await?;
+        audit::record(&mut tx, &actor, meta, "user.password_reset_requested", "user", Some(user.id.to_string()), json!({}), now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Whether an e-mailed link is live (for showing the form).
+    pub async fn check_link(&self, kind: &str, token: &str) -> AppResult<UserRow> {
+        let mut tx = self.store.read().await?;
+        let Some(user) = tx.find_email_link(kind, &secret::hash_token(token), now()).await? else {
+            return Err(AppError::LinkInvalid);
+        };
+        Ok(tx.get_user(user).await?)
+    }
+
+    /// Sets a password from an invitation or reset link, used once. Ends every session.
+    pub async fn set_password_from_link(&self, kind: &str, token: &str, new: &str, confirm: &str, meta: &RequestMeta) -> AppResult<UserRow> {
+        let now = now();
+        let mut tx = self.store.begin().await?;
+        let hash = secret::hash_token(token);
+        let Some(user_id) = tx.find_email_link(kind, &hash, now).await? else {
+            return Err(AppError::LinkInvalid);
+        };
+        let user = tx.get_user(user_id).await?;
+        if user.status == status::DISABLED {
+            return Err(AppError::LinkInvalid);
+        }
+        validate_new_password(new, confirm, &user.email)?;
+        if !tx.use_email_link(kind, &hash, now).await? {
+            return Err(AppError::LinkInvalid);
+        }
+        tx.set_password(user.id, &secret::hash_password(new), now).await?;
+        tx.delete_sessions_of(user.id).await?;
+        let actor = actor_for(&mut tx, &user).await?;
+        let action = if kind == link::INVITATION { "user.invitation_accepted" } else { "user.password_reset" };
+        let changes = if kind == link::INVITATION { json!({"status": {"from": status::INVITED, "to": status::ACTIVE}}) } else { json!({}) };
+        audit::record(&mut tx, &actor, meta, action, "user", Some(user.id.to_string()), changes, now).await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+}
+
+/// Checks a new password and its confirmation.
+pub fn validate_new_password(new: &str, confirm: &str, email: &str) -> AppResult<()> {
+    check_password_policy(new, email).map_err(|e| AppError::invalid("new_password", e.to_string()))?;
+    if new != confirm {
+        return Err(AppError::invalid("confirm_password", "does not match the new password"));
+    }
+    Ok(())
+}

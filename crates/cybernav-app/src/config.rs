@@ -1,0 +1,126 @@
+//! Settings, from the environment and command line, with the defaults a state Board uses.
+
+use std::path::PathBuf;
+
+use cybernav_core::role::Role;
+
+/// Every setting cybernav reads.
+#[derive(Clone)]
+pub struct Config {
+    /// Folder for the embedded database and backups.
+    pub data_dir: PathBuf,
+    /// `postgres://…` to use PostgreSQL instead of the embedded database.
+    pub database_url: Option<String>,
+    /// Address people use to reach the server, for links in e-mail.
+    pub base_url: String,
+    /// Roles that must use a second factor.
+    pub mfa_required_roles: Vec<Role>,
+    /// A session ends after this many minutes without a request.
+    pub session_idle_minutes: i64,
+    /// A session ends this many hours after sign-in, whatever happens.
+    pub session_absolute_hours: i64,
+    /// Failed sign-ins before an account is locked.
+    pub lockout_threshold: i32,
+    /// Minutes an account stays locked.
+    pub lockout_minutes: i64,
+    /// Days after which contact details count as stale.
+    pub contact_stale_days: i64,
+    /// Hours an invitation link stays valid.
+    pub invitation_hours: i64,
+    /// Minutes a password-reset link stays valid.
+    pub password_reset_minutes: i64,
+    /// SMTP server, e.g. `smtp://127.0.0.1:2525` or `smtps://user:pass@mail.example.gov`.
+    pub smtp_url: Option<String>,
+    /// From address of outgoing mail.
+    pub mail_from: String,
+    /// How often the delivery worker looks for mail, in milliseconds.
+    pub outbox_poll_ms: u64,
+    /// Whether the site is served over HTTPS (sets HSTS and Secure cookies).
+    pub secure_cookies: bool,
+}
+
+impl std::fmt::Debug for Config {
+    // The database and SMTP URLs may hold passwords: never print them.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("data_dir", &self.data_dir)
+            .field("database_url", &self.database_url.as_ref().map(|_| "<redacted>"))
+            .field("base_url", &self.base_url)
+            .field("mfa_required_roles", &self.mfa_required_roles)
+            .field("smtp_url", &self.smtp_url.as_ref().map(|_| "<redacted>"))
+            .field("mail_from", &self.mail_from)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Config {
+    /// Defaults for a data folder.
+    pub fn new(data_dir: PathBuf) -> Self {
+        Config {
+            data_dir,
+            database_url: None,
+            base_url: "http://127.0.0.1:8080".into(),
+            mfa_required_roles: vec![Role::BoardAdmin, Role::ProgramManager, Role::Navigator],
+            session_idle_minutes: 30,
+            session_absolute_hours: 12,
+            lockout_threshold: 5,
+            lockout_minutes: 15,
+            contact_stale_days: 180,
+            invitation_hours: 72,
+            password_reset_minutes: 60,
+            smtp_url: None,
+            mail_from: "cybernav <no-reply@cybernav.invalid>".into(),
+            outbox_poll_ms: 2000,
+            secure_cookies: false,
+        }
+    }
+
+    /// Reads overrides from `CYBERNAV_*` and `DATABASE_URL` environment variables.
+    /// Returns an error naming the variable when a value does not parse.
+    pub fn with_env(mut self) -> Result<Self, String> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        fn num<T: std::str::FromStr>(name: &str, v: String) -> Result<T, String> {
+            v.trim().parse().map_err(|_| format!("{name}: '{v}' is not a whole number"))
+        }
+        if let Some(v) = var("DATABASE_URL") {
+            self.database_url = Some(v);
+        }
+        if let Some(v) = var("CYBERNAV_BASE_URL") {
+            self.base_url = v.trim_end_matches('/').to_string();
+            self.secure_cookies = self.base_url.starts_with("https://");
+        }
+        if let Some(v) = var("CYBERNAV_MFA_REQUIRED_ROLES") {
+            self.mfa_required_roles = if v.trim() == "none" {
+                Vec::new()
+            } else {
+                v.split(',')
+                    .map(|r| Role::parse(r).map_err(|e| format!("CYBERNAV_MFA_REQUIRED_ROLES: {e}")))
+                    .collect::<Result<_, _>>()?
+            };
+        }
+        if let Some(v) = var("CYBERNAV_SESSION_IDLE_MINUTES") {
+            self.session_idle_minutes = num("CYBERNAV_SESSION_IDLE_MINUTES", v)?;
+        }
+        if let Some(v) = var("CYBERNAV_SESSION_ABSOLUTE_HOURS") {
+            self.session_absolute_hours = num("CYBERNAV_SESSION_ABSOLUTE_HOURS", v)?;
+        }
+        if let Some(v) = var("CYBERNAV_CONTACT_STALE_DAYS") {
+            self.contact_stale_days = num("CYBERNAV_CONTACT_STALE_DAYS", v)?;
+        }
+        if let Some(v) = var("CYBERNAV_SMTP_URL") {
+            self.smtp_url = Some(v);
+        }
+        if let Some(v) = var("CYBERNAV_MAIL_FROM") {
+            self.mail_from = v;
+        }
+        if let Some(v) = var("CYBERNAV_OUTBOX_POLL_MS") {
+            self.outbox_poll_ms = num("CYBERNAV_OUTBOX_POLL_MS", v)?;
+        }
+        Ok(self)
+    }
+
+    /// Whether `role` must use a second factor.
+    pub fn mfa_required(&self, role: Role) -> bool {
+        self.mfa_required_roles.contains(&role)
+    }
+}

@@ -1,0 +1,54 @@
+//! Use cases of cybernav: each operation a person or a job performs, with its permission
+//! check, its rule from `cybernav-core`, its store calls and audit record in one transaction.
+//!
+//! The web handlers and the CLI are two doors into these functions; neither holds a rule.
+//! Privileged operations take a capability from [`cybernav_core::authz`], so they cannot be
+//! called without the permission check.
+
+pub mod accounts;
+pub mod audit;
+pub mod config;
+// TEMP pub mod demo;
+pub mod error;
+pub mod mail;
+pub mod people;
+pub mod registry;
+pub mod tokens;
+
+pub use config::Config;
+pub use cybernav_store::{Store, StoreError};
+/// The store's types that use cases return (listings, rows, queries).
+pub use cybernav_store as store;
+pub use error::{AppError, AppResult};
+
+use std::sync::Arc;
+
+/// Where a request came from, for the audit log and rate limits.
+#[derive(Debug, Clone, Default)]
+pub struct RequestMeta {
+    /// Client IP address.
+    pub ip: Option<String>,
+    /// Browser or client name.
+    pub user_agent: Option<String>,
+}
+
+/// The application: the store and the settings every use case needs.
+#[derive(Clone)]
+pub struct App {
+    /// Persistence.
+    pub store: Store,
+    /// Settings.
+    pub config: Arc<Config>,
+}
+
+impl App {
+    /// Opens the database named by the configuration and applies migrations.
+    pub async fn open(config: Config) -> AppResult<App> {
+        let store = match &config.database_url {
+            Some(url) => Store::connect(url).await?,
+            None => Store::open_data_dir(&config.data_dir).await?,
+        };
+        store.migrate().await?;
+        Ok(App { store, config: Arc::new(config) })
+    }
+}

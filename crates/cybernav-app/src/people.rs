@@ -1,0 +1,293 @@
+//! People: invitations by e-mail, roles and their scope, disabling accounts.
+
+use cybernav_core::authz::{PeopleManager, PeopleReader};
+use cybernav_core::email::EmailAddress;
+use cybernav_core::role::Role;
+use cybernav_core::secret;
+use cybernav_core::validation::clean_text;
+use cybernav_core::FieldErrors;
+use cybernav_store::users::{NewUser, UserQuery};
+use cybernav_store::{Tx, now};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use time::{Duration, OffsetDateTime};
+use uuid::Uuid;
+
+use crate::accounts::{link, status};
+use crate::{App, AppError, AppResult, RequestMeta, audit};
+
+/// A person as the people pages and API show them.
+#[derive(Debug, Clone, Serialize)]
+pub struct Person {
+    /// Id.
+    pub id: Uuid,
+    /// E-mail.
+    pub email: String,
+    /// Name.
+    pub name: String,
+    /// Role.
+    pub role: Role,
+    /// Own authority's id.
+    pub election_authority_id: Option<Uuid>,
+    /// Own authority's name.
+    pub election_authority: Option<String>,
+    /// Partner organisation's id.
+    pub partner_org_id: Option<Uuid>,
+    /// `invited`, `active` or `disabled`.
+    pub status: String,
+    /// Whether a second factor is set up.
+    pub mfa_enabled: bool,
+    /// Last sign-in.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub last_login_at: Option<OffsetDateTime>,
+}
+
+/// An invitation as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InvitationInput {
+    /// E-mail.
+    pub email: String,
+    /// Full name.
+    pub name: String,
+    /// Role identifier.
+    pub role: String,
+    /// Own authority (county roles).
+    #[serde(default)]
+    pub election_authority_id: Option<String>,
+    /// Partner organisation (partner role).
+    #[serde(default)]
+    pub partner_org_id: Option<String>,
+}
+
+fn parse_optional_id(field: &str, raw: Option<&str>, errors: &mut FieldErrors) -> Option<Uuid> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => match Uuid::parse_str(s) {
+            Ok(id) => Some(id),
+            Err(_) => {
+                errors.add(field, format!("'{s}' is not an id"));
+                None
+            }
+        },
+    }
+}
+
+/// Checks that a role has the scope it needs, and nothing else.
+async fn check_scope(tx: &mut Tx, role: Role, ea: Option<Uuid>, partner: Option<Uuid>, errors: &mut FieldErrors) -> AppResult<()> {
+    if role.is_ea_scoped() {
+        match ea {
+            None => errors.add("election_authority_id", "choose the election authority this person works for"),
+            Some(id) => {
+                if matches!(tx.get_election_authority(id).await, Err(cybernav_store::StoreError::NotFound)) {
+                    errors.add("election_authority_id", "no such election authority");
+                }
+            }
+        }
+    } else if ea.is_some() {
+        errors.add("election_authority_id", format!("only election officials and election authority IT belong to one authority, not a {}", role.label()));
+    }
+    if role.needs_partner_org() {
+        match partner {
+            None => errors.add("partner_org_id", "choose the partner organisation this person belongs to"),
+            Some(id) => {
+                if matches!(tx.get_partner_org(id).await, Err(cybernav_store::StoreError::NotFound)) {
+                    errors.add("partner_org_id", "no such partner organisation");
+                }
+            }
+        }
+    } else if partner.is_some() {
+        errors.add("partner_org_id", "only vetted partners belong to a partner organisation");
+    }
+    Ok(())
+}
+
+impl App {
+    /// Everyone, or those matching the filter.
+    pub async fn list_people(&self, _cap: &PeopleReader<'_>, q: &UserQuery) -> AppResult<Vec<Person>> {
+        let mut tx = self.store.read().await?;
+        let users = tx.list_users(q).await?;
+        let mut names = std::collections::HashMap::new();
+        let mut out = Vec::with_capacity(users.len());
+        for u in users {
+            let ea_name = match u.election_authority_id {
+                Some(id) => {
+                    if !names.contains_key(&id) {
+                        names.insert(id, tx.get_election_authority(id).await?.authority.name);
+                    }
+                    names.get(&id).cloned()
+                }
+                None => None,
+            };
+            let role = Role::parse(&u.role).map_err(|e| AppError::Store(cybernav_store::StoreError::Corrupt(e)))?;
+            out.push(Person {
+                id: u.id,
+                email: u.email,
+                name: u.name,
+                role,
+                election_authority_id: u.election_authority_id,
+                election_authority: ea_name,
+                partner_org_id: u.partner_org_id,
+                status: u.status,
+                mfa_enabled: u.totp_secret.is_some(),
+                last_login_at: u.last_login_at,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Invites a person: creates the account without a password and e-mails a link to
+    /// choose one. Returns the new account's id.
+    pub async fn invite(&self, cap: &PeopleManager<'_>, input: &InvitationInput, meta: &RequestMeta) -> AppResult<Uuid> {
+        let mut errors = FieldErrors::new();
+        let email = errors.check("email", EmailAddress::parse(&input.email));
+        let name = errors.check("name", clean_text(&input.name, 200));
+        let role = errors.check("role", Role::parse(&input.role));
+        let ea = parse_optional_id("election_authority_id", input.election_authority_id.as_deref(), &mut errors);
+        let partner = parse_optional_id("partner_org_id", input.partner_org_id.as_deref(), &mut errors);
+        if let Some(r) = role {
+            if !cap.may_grant(r) {
+                errors.add("role", format!("only a Board administrator may give the {} role", r.label()));
+            }
+        }
+        let now = now();
+        let mut tx = self.store.begin().await?;
+        if let Some(r) = role {
+            check_scope(&mut tx, r, ea, partner, &mut errors).await?;
+        }
+        let (Some(email), Some(name), Some(role)) = (email, name, role) else {
+            return Err(AppError::Invalid(errors));
+        };
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
+        if tx.find_user_by_email(email.as_str()).await?.is_some() {
+            return Err(AppError::invalid("email", "someone with this e-mail already has an account"));
+        }
+        let id = Uuid::new_v4();
+        tx.insert_user(
+            &NewUser {
+                id,
+                email: email.as_str(),
+                name: &name,
+                role: role.as_str(),
+                election_authority_id: ea,
+                partner_org_id: partner,
+                status: status::INVITED,
+                password_hash: None,
+            },
+            now,
+        )
+        .await?;
+        self.send_invitation(&mut tx, id, email.as_str(), &name, role, &cap.actor().email, now).await?;
+        let changes = json!({
+            "email": {"from": null, "to": email.as_str()},
+            "name": {"from": null, "to": name},
+            "role": {"from": null, "to": role.as_str()},
+            "election_authority_id": {"from": null, "to": ea},
+            "partner_org_id": {"from": null, "to": partner},
+        });
+        audit::record(&mut tx, cap.actor(), meta, "user.invite", "user", Some(id.to_string()), changes, now).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn send_invitation(&self, tx: &mut Tx, id: Uuid, email: &str, name: &str, role: Role, inviter: &str, now: OffsetDateTime) -> AppResult<()> {
+        let token = secret::generate_token();
+        let hours = self.config.invitation_hours;
+        tx.insert_email_link(link::INVITATION, id, &secret::hash_token(&token), now, now + Duration::hours(hours)).await?;
+        let url = format!("{}/invitations/{token}", self.config.base_url);
+        let body = format!(
+            "Hello {name},\n\n{inviter} has invited you to cybernav, the Cyber Navigator Program's workspace, \
+             as {role}.\n\nTo accept, open this link within {hours} hours and choose a password:\n\n{url}\n\n\
+             If you did not expect this invitation, ignore this message or tell your Board of Elections.\n",
+            role = role.label()
+        );
+        tx.enqueue_email(link::INVITATION, email, "You're invited to cybernav", &body, now).await?;
+        Ok(())
+    }
+
+    /// Sends a fresh invitation to someone who has not accepted yet.
+    pub async fn resend_invitation(&self, cap: &PeopleManager<'_>, id: Uuid, meta: &RequestMeta) -> AppResult<()> {
+        let now = now();
+        let mut tx = self.store.begin().await?;
+        let user = tx.get_user(id).await?;
+        if user.status != status::INVITED {
+            return Err(AppError::Conflict("this person has already accepted their invitation".into()));
+        }
+        let role = Role::parse(&user.role).map_err(|e| AppError::Store(cybernav_store::StoreError::Corrupt(e)))?;
+        if !cap.may_grant(role) {
+            return Err(AppError::Forbidden);
+        }
+        self.send_invitation(&mut tx, id, &user.email, &user.name, role, &cap.actor().email, now).await?;
+        audit::record(&mut tx, cap.actor(), meta, "user.invite_resent", "user", Some(id.to_string()), json!({}), now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Disables or re-enables an account; disabling ends its sessions.
+    pub async fn set_person_enabled(&self, cap: &PeopleManager<'_>, id: Uuid, enabled: bool, meta: &RequestMeta) -> AppResult<()> {
+        let now = now();
+        let mut tx = self.store.begin().await?;
+        let user = tx.get_user(id).await?;
+        let role = Role::parse(&user.role).map_err(|e| AppError::Store(cybernav_store::StoreError::Corrupt(e)))?;
+        if !cap.may_grant(role) {
+            return Err(AppError::Forbidden);
+        }
+        if id == cap.actor().user_id {
+            return Err(AppError::Conflict("you cannot disable your own account".into()));
+        }
+        let new_status = if enabled {
+            if user.password_hash.is_some() { status::ACTIVE } else { status::INVITED }
+        } else {
+            status::DISABLED
+        };
+        tx.update_user_profile(id, &user.name, &user.role, user.election_authority_id, user.partner_org_id, new_status, now).await?;
+        if !enabled {
+            tx.delete_sessions_of(id).await?;
+        }
+        let action = if enabled { "user.enable" } else { "user.disable" };
+        audit::record(&mut tx, cap.actor(), meta, action, "user", Some(id.to_string()), json!({"status": {"from": user.status, "to": new_status}}), now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Changes a person's role and its scope.
+    pub async fn change_role(&self, cap: &PeopleManager<'_>, id: Uuid, role: &str, ea: Option<&str>, partner: Option<&str>, meta: &RequestMeta) -> AppResult<()> {
+        let mut errors = FieldErrors::new();
+        let role = errors.check("role", Role::parse(role));
+        let ea = parse_optional_id("election_authority_id", ea, &mut errors);
+        let partner = parse_optional_id("partner_org_id", partner, &mut errors);
+        let now = now();
+        let mut tx = self.store.begin().await?;
+        let user = tx.get_user(id).await?;
+        let old_role = Role::parse(&user.role).map_err(|e| AppError::Store(cybernav_store::StoreError::Corrupt(e)))?;
+        if !cap.may_grant(old_role) {
+            return Err(AppError::Forbidden);
+        }
+        if let Some(r) = role {
+            if !cap.may_grant(r) {
+                errors.add("role", format!("only a Board administrator may give the {} role", r.label()));
+            }
+            check_scope(&mut tx, r, ea, partner, &mut errors).await?;
+        }
+        let Some(role) = role.filter(|_| errors.is_empty()) else {
+            return Err(AppError::Invalid(errors));
+        };
+        tx.update_user_profile(id, &user.name, role.as_str(), ea, partner, &user.status, now).await?;
+        if old_role == Role::Navigator && role != Role::Navigator {
+            for ea_id in tx.assignments_of(id).await? {
+                let keep: Vec<Uuid> = tx.navigators_of(ea_id).await?.into_iter().map(|n| n.0).filter(|n| *n != id).collect();
+                tx.set_navigators(ea_id, &keep).await?;
+            }
+        }
+        tx.delete_sessions_of(id).await?;
+        let changes = cybernav_core::audit::diff(
+            &json!({"role": user.role, "election_authority_id": user.election_authority_id, "partner_org_id": user.partner_org_id}),
+            &json!({"role": role.as_str(), "election_authority_id": ea, "partner_org_id": partner}),
+        );
+        audit::record(&mut tx, cap.actor(), meta, "user.role_change", "user", Some(id.to_string()), changes, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,307 @@
+//! The registry: election authorities, their contacts, zones, navigator assignments and
+//! partner organisations (213.30(a)(4), (9)).
+
+use cybernav_core::authz::{Actor, ContactEditor, RegistryManager, RegistryReader};
+use cybernav_core::contact::{Contact, ContactInput, is_stale};
+use cybernav_core::election_authority::{ElectionAuthorityFields, ElectionAuthorityInput, Zone};
+use cybernav_core::partner::PartnerKind;
+use cybernav_core::role::Role;
+use cybernav_core::validation::{clean_text, optional_text};
+use cybernav_core::FieldErrors;
+use cybernav_store::registry::EaQuery;
+use cybernav_store::rows::{EaListing, PartnerOrg};
+use cybernav_store::users::UserQuery;
+use cybernav_store::{StoreError, Tx, now};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::{App, AppError, AppResult, RequestMeta, audit};
+
+/// A listing request from a page or the API.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct EaListRequest {
+    /// Words to look for.
+    pub q: Option<String>,
+    /// Zone id.
+    pub zone: Option<Uuid>,
+    /// Navigator id.
+    pub navigator: Option<Uuid>,
+    /// Page from 1.
+    pub page: Option<i64>,
+    /// Rows a page (1..=200, default 25).
+    pub per_page: Option<i64>,
+}
+
+/// An election authority with its contacts, as its page shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct EaDetail {
+    /// The authority and its zone and navigator names.
+    #[serde(flatten)]
+    pub listing: EaListing,
+    /// Contacts, with whether each is stale.
+    pub contacts: Vec<ContactView>,
+    /// Navigator ids, for the assignment form.
+    pub navigator_ids: Vec<Uuid>,
+}
+
+/// A contact with its staleness worked out.
+#[derive(Debug, Clone, Serialize)]
+pub struct ContactView {
+    /// The contact.
+    #[serde(flatten)]
+    pub contact: Contact,
+    /// Overdue for re-verification.
+    pub stale: bool,
+}
+
+fn ea_json(f: &ElectionAuthorityFields, zone_id: Option<Uuid>) -> Value {
+    json!({
+        "name": f.name, "kind": f.kind.as_str(), "county": f.county, "fips_code": f.fips_code.as_str(),
+        "population": f.population, "zone_id": zone_id,
+    })
+}
+
+fn contact_json(c: &cybernav_core::contact::ContactFields) -> Value {
+    json!({
+        "name": c.name, "role": c.role.as_str(), "organisation": c.organisation, "phone": c.phone,
+        "email": c.email.as_ref().map(|e| e.as_str().to_string()), "last_verified_on": c.last_verified_on.map(|d| d.to_string()),
+    })
+}
+
+/// Finds the zone by name, creating it (and auditing that) when it is new.
+pub(crate) async fn zone_id_for(tx: &mut Tx, actor: &Actor, meta: &RequestMeta, name: Option<&str>, now: OffsetDateTime) -> AppResult<Option<Uuid>> {
+    let Some(name) = name else { return Ok(None) };
+    if let Some(z) = tx.find_zone(name).await? {
+        return Ok(Some(z.id));
+    }
+    let zone = Zone { id: Uuid::new_v4(), name: name.to_string() };
+    tx.insert_zone(&zone, now).await?;
+    audit::record(tx, actor, meta, "zone.create", "zone", Some(zone.id.to_string()), json!({"name": {"from": null, "to": name}}), now).await?;
+    Ok(Some(zone.id))
+}
+
+impl App {
+    /// A page of election authorities the reader may see.
+    pub async fn list_election_authorities(&self, reader: &RegistryReader<'_>, req: &EaListRequest) -> AppResult<(Vec<EaListing>, i64)> {
+        let q = EaQuery {
+            scope: reader.actor().ea_scope(),
+            search: req.q.clone(),
+            zone_id: req.zone,
+            navigator_id: req.navigator,
+            page: req.page.unwrap_or(1).max(1),
+            per_page: req.per_page.unwrap_or(25).clamp(1, 200),
+        };
+        let mut tx = self.store.read().await?;
+        Ok(tx.list_election_authorities(&q).await?)
+    }
+
+    /// One election authority with its contacts; not found when outside the reader's scope.
+    pub async fn election_authority(&self, reader: &RegistryReader<'_>, id: Uuid) -> AppResult<EaDetail> {
+        if !reader.actor().ea_scope().contains(id) {
+            return Err(AppError::NotFound);
+        }
+        let mut tx = self.store.read().await?;
+        let listing = tx.get_election_authority(id).await?;
+        let today = OffsetDateTime::now_utc().date();
+        let contacts = tx
+            .list_contacts(id)
+            .await?
+            .into_iter()
+            .map(|c| ContactView { stale: is_stale(c.last_verified_on, today, self.config.contact_stale_days), contact: c })
+            .collect();
+        let navigator_ids = tx.navigators_of(id).await?.into_iter().map(|n| n.0).collect();
+        Ok(EaDetail { listing, contacts, navigator_ids })
+    }
+
+    /// Every zone.
+    pub async fn zones(&self) -> AppResult<Vec<Zone>> {
+        let mut tx = self.store.read().await?;
+        Ok(tx.list_zones().await?)
+    }
+
+    /// Every navigator `(id, name)`, for filters and assignment forms.
+    pub async fn navigators(&self) -> AppResult<Vec<(Uuid, String)>> {
+        let mut tx = self.store.read().await?;
+        let users = tx.list_users(&UserQuery { role: Some(Role::Navigator.as_str().into()), election_authority_id: None }).await?;
+        Ok(users.into_iter().map(|u| (u.id, u.name)).collect())
+    }
+
+    /// Creates an election authority.
+    pub async fn create_election_authority(&self, cap: &RegistryManager<'_>, input: &ElectionAuthorityInput, meta: &RequestMeta) -> AppResult<Uuid> {
+        let fields = input.validate()?;
+        let now = now();
+        let mut tx = self.store.begin().await?;
+        if tx.find_election_authority_by_name(&fields.name).await?.is_some() {
+            return Err(AppError::invalid("name", "an election authority with this name already exists"));
+        }
+        let zone_id = zone_id_for(&mut tx, cap.actor(), meta, fields.zone.as_deref(), now).await?;
+        let id = Uuid::new_v4();
+        tx.insert_election_authority(id, &fields, zone_id, now).await?;
+        audit::record(&mut tx, cap.actor(), meta, "election_authority.create", "election_authority", Some(id.to_string()), cybernav_core::audit::diff(&Value::Null, &ea_json(&fields, zone_id)), now).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Replaces an election authority's fields.
+    pub async fn update_election_authority(&self, cap: &RegistryManager<'_>, id: Uuid, input: &ElectionAuthorityInput, meta: &RequestMeta) -> AppResult<()> {
+        let fields = input.validate()?;
+        let now = now();
+        let mut tx = self.store.begin().await?;
+        let before = tx.get_election_authority(id).await?;
+        if let Some(other) = tx.find_election_authority_by_name(&fields.name).await? {
+            if other.authority.id != id {
+                return Err(AppError::invalid("name", "another election authority has this name"));
+            }
+        }
+        let zone_id = zone_id_for(&mut tx, cap.actor(), meta, fields.zone.as_deref(), now).await?;
+        tx.update_election_authority(id, &fields, zone_id, now).await?;
+        let b = &before.authority;
+        let before_json = json!({
+            "name": b.name, "kind": b.kind.as_str(), "county": b.county, "fips_code": b.fips_code.as_str(),
+            "population": b.population, "zone_id": b.zone_id,
+        });
+        let changes = cybernav_core::audit::diff(&before_json, &ea_json(&fields, zone_id));
+        audit::record(&mut tx, cap.actor(), meta, "election_authority.update", "election_authority", Some(id.to_string()), changes, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Replaces the navigators assigned to an authority. Every id must be a navigator.
+    pub async fn assign_navigators(&self, cap: &RegistryManager<'_>, ea: Uuid, navigators: &[Uuid], meta: &RequestMeta) -> AppResult<()> {
+        let now = now();
+        let mut tx = self.store.begin().await?;
+        tx.get_election_authority(ea).await?;
+        for n in navigators {
+            let u = tx.get_user(*n).await.map_err(|_| AppError::invalid("navigators", format!("no account {n}")))?;
+            if u.role != Role::Navigator.as_str() {
+                return Err(AppError::invalid("navigators", format!("{} is not a navigator", u.name)));
+            }
+        }
+        let before: Vec<Uuid> = tx.navigators_of(ea).await?.into_iter().map(|n| n.0).collect();
+        let mut after = navigators.to_vec();
+        after.sort();
+        after.dedup();
+        tx.set_navigators(ea, &after).await?;
+        let changes = cybernav_core::audit::diff(&json!({"navigators": before}), &json!({"navigators": after}));
+        audit::record(&mut tx, cap.actor(), meta, "election_authority.assign_navigators", "election_authority", Some(ea.to_string()), changes, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Adds a contact to an authority.
+    pub async fn add_contact(&self, cap: &ContactEditor<'_>, ea: Uuid, input: &ContactInput, meta: &RequestMeta) -> AppResult<Uuid> {
+        let now = now();
+        let fields = input.validate(now)?;
+        let mut tx = self.store.begin().await?;
+        tx.get_election_authority(ea).await?;
+        let id = Uuid::new_v4();
+        tx.insert_contact(id, ea, &fields, now).await?;
+        let changes = cybernav_core::audit::diff(&Value::Null, &contact_json(&fields));
+        audit::record(&mut tx, cap.actor(), meta, "contact.create", "contact", Some(id.to_string()), changes, now).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Loads a contact and checks that the editor may edit its authority's contacts.
+    async fn editable_contact(&self, tx: &mut Tx, actor: &Actor, id: Uuid) -> AppResult<Contact> {
+        let contact = tx.get_contact(id).await?;
+        if actor.edit_contacts_of(contact.election_authority_id).is_none() {
+            return Err(AppError::NotFound);
+        }
+        Ok(contact)
+    }
+
+    /// The authority a contact belongs to (for the caller's permission check).
+    pub async fn contact_authority(&self, id: Uuid) -> AppResult<Uuid> {
+        let mut tx = self.store.read().await?;
+        Ok(tx.get_contact(id).await?.election_authority_id)
+    }
+
+    /// Replaces a contact's fields.
+    pub async fn update_contact(&self, cap: &ContactEditor<'_>, id: Uuid, input: &ContactInput, meta: &RequestMeta) -> AppResult<()> {
+        let now = now();
+        let fields = input.validate(now)?;
+        let mut tx = self.store.begin().await?;
+        let before = self.editable_contact(&mut tx, cap.actor(), id).await?;
+        tx.update_contact(id, &fields, now).await?;
+        let before_fields = cybernav_core::contact::ContactFields {
+            name: before.name,
+            role: before.role,
+            organisation: before.organisation,
+            phone: before.phone,
+            email: before.email,
+            last_verified_on: before.last_verified_on,
+        };
+        let changes = cybernav_core::audit::diff(&contact_json(&before_fields), &contact_json(&fields));
+        audit::record(&mut tx, cap.actor(), meta, "contact.update", "contact", Some(id.to_string()), changes, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Records that someone confirmed a contact's details today.
+    pub async fn verify_contact(&self, cap: &ContactEditor<'_>, id: Uuid, meta: &RequestMeta) -> AppResult<()> {
+        let now = now();
+        let mut tx = self.store.begin().await?;
+        let c = self.editable_contact(&mut tx, cap.actor(), id).await?;
+        let fields = cybernav_core::contact::ContactFields {
+            name: c.name,
+            role: c.role,
+            organisation: c.organisation,
+            phone: c.phone,
+            email: c.email,
+            last_verified_on: Some(now.date()),
+        };
+        tx.update_contact(id, &fields, now).await?;
+        let changes = json!({"last_verified_on": {"from": c.last_verified_on.map(|d| d.to_string()), "to": now.date().to_string()}});
+        audit::record(&mut tx, cap.actor(), meta, "contact.verify", "contact", Some(id.to_string()), changes, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Removes a contact.
+    pub async fn delete_contact(&self, cap: &ContactEditor<'_>, id: Uuid, meta: &RequestMeta) -> AppResult<()> {
+        let now = now();
+        let mut tx = self.store.begin().await?;
+        let c = self.editable_contact(&mut tx, cap.actor(), id).await?;
+        tx.delete_contact(id).await?;
+        audit::record(&mut tx, cap.actor(), meta, "contact.delete", "contact", Some(id.to_string()), json!({"name": {"from": c.name, "to": null}}), now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Every partner organisation (the "who to contact" directory, 213.30(a)(9)).
+    pub async fn partner_orgs(&self) -> AppResult<Vec<PartnerOrg>> {
+        let mut tx = self.store.read().await?;
+        Ok(tx.list_partner_orgs().await?)
+    }
+
+    /// Adds a partner organisation.
+    pub async fn create_partner_org(&self, cap: &RegistryManager<'_>, name: &str, kind: &str, notes: Option<&str>, meta: &RequestMeta) -> AppResult<Uuid> {
+        let mut errors = FieldErrors::new();
+        let name = errors.check("name", clean_text(name, 200));
+        let kind = errors.check("kind", PartnerKind::parse(kind));
+        let notes = errors.check("notes", optional_text(notes, 2000));
+        let (Some(name), Some(kind), Some(notes)) = (name, kind, notes) else {
+            return Err(AppError::Invalid(errors));
+        };
+        let now = now();
+        let mut tx = self.store.begin().await?;
+        let id = Uuid::new_v4();
+        match tx.insert_partner_org(id, &name, kind, notes.as_deref(), now).await {
+            Err(StoreError::Conflict(_)) => return Err(AppError::invalid("name", "a partner organisation with this name already exists")),
+            other => other?,
+        }
+        audit::record(&mut tx, cap.actor(), meta, "partner_org.create", "partner_org", Some(id.to_string()), json!({"name": {"from": null, "to": name}, "kind": {"from": null, "to": kind.as_str()}}), now).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Contact counts for the dashboard: `(contacts, stale)` within the reader's scope.
+    pub async fn contact_health(&self, reader: &RegistryReader<'_>) -> AppResult<(i64, i64)> {
+        let cutoff = OffsetDateTime::now_utc().date() - time::Duration::days(self.config.contact_stale_days);
+        let mut tx = self.store.read().await?;
+        Ok(tx.contact_counts(&reader.actor().ea_scope(), cutoff).await?)
+    }
+}

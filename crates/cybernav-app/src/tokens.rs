@@ -1,0 +1,71 @@
+//! API tokens: named, stored hashed, revocable, with their last-used time.
+
+use cybernav_core::authz::Actor;
+use cybernav_core::secret;
+use cybernav_core::validation::clean_text;
+use cybernav_store::now;
+use cybernav_store::users::ApiTokenRow;
+use serde_json::json;
+use time::Duration;
+use uuid::Uuid;
+
+use crate::accounts::{actor_for, status};
+use crate::{App, AppError, AppResult, RequestMeta, audit};
+
+impl App {
+    /// Creates a token for `actor`; the token is returned once and stored only as a hash.
+    pub async fn create_api_token(&self, actor: &Actor, name: &str, meta: &RequestMeta) -> AppResult<(Uuid, String)> {
+        let name = clean_text(name, 100).map_err(|e| AppError::invalid("name", e))?;
+        let now = now();
+        let token = secret::generate_api_token();
+        let id = Uuid::new_v4();
+        let mut tx = self.store.begin().await?;
+        tx.insert_api_token(id, actor.user_id, &name, &secret::hash_token(&token), now).await?;
+        audit::record(&mut tx, actor, meta, "api_token.create", "api_token", Some(id.to_string()), json!({"name": {"from": null, "to": name}}), now).await?;
+        tx.commit().await?;
+        Ok((id, token))
+    }
+
+    /// The actor's tokens (metadata only).
+    pub async fn list_api_tokens(&self, actor: &Actor) -> AppResult<Vec<ApiTokenRow>> {
+        let mut tx = self.store.read().await?;
+        Ok(tx.list_api_tokens(actor.user_id).await?)
+    }
+
+    /// Revokes one of the actor's own tokens.
+    pub async fn revoke_api_token(&self, actor: &Actor, id: Uuid, meta: &RequestMeta) -> AppResult<()> {
+        let now = now();
+        let mut tx = self.store.begin().await?;
+        if !tx.revoke_api_token(actor.user_id, id, now).await? {
+            return Err(AppError::NotFound);
+        }
+        audit::record(&mut tx, actor, meta, "api_token.revoke", "api_token", Some(id.to_string()), json!({"revoked": {"from": false, "to": true}}), now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The actor a bearer token belongs to, if it is live and its account active. Use is
+    /// recorded at most once a minute.
+    pub async fn authenticate_api_token(&self, token: &str) -> AppResult<Option<Actor>> {
+        if !token.starts_with(secret::API_TOKEN_PREFIX) {
+            return Ok(None);
+        }
+        let now = now();
+        let mut tx = self.store.read().await?;
+        let Some(row) = tx.find_api_token(&secret::hash_token(token)).await? else {
+            return Ok(None);
+        };
+        let user = tx.get_user(row.user_id).await?;
+        if user.status != status::ACTIVE {
+            return Ok(None);
+        }
+        let actor = actor_for(&mut tx, &user).await?;
+        drop(tx);
+        if row.last_used_at.is_none_or(|t| now - t > Duration::minutes(1)) {
+            let mut w = self.store.begin().await?;
+            w.touch_api_token(row.id, now).await?;
+            w.commit().await?;
+        }
+        Ok(Some(actor))
+    }
+}

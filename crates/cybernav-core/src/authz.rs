@@ -1,0 +1,244 @@
+//! Who may do what, decided in one place.
+//!
+//! A signed-in person is an [`Actor`]. Privileged use cases take a *capability* (such as
+//! [`RegistryManager`]) as an argument, and the only way to obtain one is the matching check on
+//! the actor (`actor.manage_registry()`), which returns `None` when the role may not. The
+//! capability types have private fields, so a handler that forgot the check does not compile.
+//! Reading is scoped with [`EaScope`], which every listing query takes.
+
+use uuid::Uuid;
+
+use crate::role::Role;
+
+/// A signed-in person, with what their role is bound to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// The account.
+    pub user_id: Uuid,
+    /// The account's e-mail, for audit records.
+    pub email: String,
+    /// The account's role.
+    pub role: Role,
+    /// For `ea_official` and `ea_it`: their election authority.
+    pub election_authority_id: Option<Uuid>,
+    /// For navigators: the election authorities assigned to them.
+    pub assigned_authorities: Vec<Uuid>,
+    /// For partners: their organisation.
+    pub partner_org_id: Option<Uuid>,
+}
+
+/// Which election authorities an actor may see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EaScope {
+    /// Every authority (Board, Program Manager, auditor).
+    All,
+    /// Only these (navigators: assigned; county users: their own).
+    Only(Vec<Uuid>),
+}
+
+impl EaScope {
+    /// True when `id` is inside the scope.
+    pub fn contains(&self, id: Uuid) -> bool {
+        match self {
+            EaScope::All => true,
+            EaScope::Only(ids) => ids.contains(&id),
+        }
+    }
+}
+
+macro_rules! capability {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy)]
+        pub struct $name<'a> {
+            actor: &'a Actor,
+        }
+
+        impl<'a> $name<'a> {
+            /// The actor who holds this capability.
+            pub fn actor(&self) -> &'a Actor {
+                self.actor
+            }
+        }
+    };
+}
+
+capability!(
+    /// May create and edit election authorities, zones, navigator assignments and partners,
+    /// and import the registry.
+    RegistryManager
+);
+capability!(
+    /// May read the registry's election authorities within a scope, with their contacts.
+    RegistryReader
+);
+capability!(
+    /// May add, edit, verify and remove the contacts of one election authority.
+    ContactEditor
+);
+capability!(
+    /// May invite people, change roles and disable accounts (within [`PeopleManager::may_grant`]).
+    PeopleManager
+);
+capability!(
+    /// May list people and their roles.
+    PeopleReader
+);
+capability!(
+    /// May browse and verify the audit log.
+    AuditReader
+);
+
+impl Actor {
+    /// The election authorities this actor may read. Partners see none.
+    pub fn ea_scope(&self) -> EaScope {
+        match self.role {
+            Role::BoardAdmin | Role::ProgramManager | Role::Auditor => EaScope::All,
+            Role::Navigator => EaScope::Only(self.assigned_authorities.clone()),
+            Role::EaOfficial | Role::EaIt => {
+                EaScope::Only(self.election_authority_id.into_iter().collect())
+            }
+            Role::Partner => EaScope::Only(Vec::new()),
+        }
+    }
+
+    /// May this actor read the registry at all? Partners may not: the registry holds
+    /// contacts, which are shared only inside the program.
+    pub fn read_registry(&self) -> Option<RegistryReader<'_>> {
+        (self.role != Role::Partner).then_some(RegistryReader { actor: self })
+    }
+
+    /// Board administrators and the Program Manager manage the registry.
+    pub fn manage_registry(&self) -> Option<RegistryManager<'_>> {
+        matches!(self.role, Role::BoardAdmin | Role::ProgramManager)
+            .then_some(RegistryManager { actor: self })
+    }
+
+    /// Contacts of `ea` may be edited by the Board and Program Manager, the navigators assigned
+    /// to it, and its own election official (turnover is best fixed where it happens).
+    pub fn edit_contacts_of(&self, ea: Uuid) -> Option<ContactEditor<'_>> {
+        let allowed = match self.role {
+            Role::BoardAdmin | Role::ProgramManager => true,
+            Role::Navigator => self.assigned_authorities.contains(&ea),
+            Role::EaOfficial => self.election_authority_id == Some(ea),
+            Role::EaIt | Role::Partner | Role::Auditor => false,
+        };
+        allowed.then_some(ContactEditor { actor: self })
+    }
+
+    /// Board administrators manage everyone; the Program Manager invites county users,
+    /// navigators and partners.
+    pub fn manage_people(&self) -> Option<PeopleManager<'_>> {
+        matches!(self.role, Role::BoardAdmin | Role::ProgramManager)
+            .then_some(PeopleManager { actor: self })
+    }
+
+    /// Board administrators, the Program Manager and auditors may list people.
+    pub fn read_people(&self) -> Option<PeopleReader<'_>> {
+        matches!(
+            self.role,
+            Role::BoardAdmin | Role::ProgramManager | Role::Auditor
+        )
+        .then_some(PeopleReader { actor: self })
+    }
+
+    /// Board administrators and auditors read the audit log.
+    pub fn read_audit(&self) -> Option<AuditReader<'_>> {
+        matches!(self.role, Role::BoardAdmin | Role::Auditor).then_some(AuditReader { actor: self })
+    }
+}
+
+impl PeopleManager<'_> {
+    /// Whether this manager may give `role` to someone. Only a Board administrator grants the
+    /// Board, Program Manager and auditor roles.
+    pub fn may_grant(&self, role: Role) -> bool {
+        match self.actor.role {
+            Role::BoardAdmin => true,
+            Role::ProgramManager => matches!(
+                role,
+                Role::Navigator | Role::EaOfficial | Role::EaIt | Role::Partner
+            ),
+            _ => false,
+        }
+    }
+}
+
+/// Builds capabilities for code that acts as the system itself (the demo loader, CLI
+/// administration run by the machine's operator, jobs). The returned actor holds the
+/// `board_admin` role; callers record it in the audit log as the system.
+pub fn system_actor() -> Actor {
+    Actor {
+        user_id: Uuid::nil(),
+        email: "system".into(),
+        role: Role::BoardAdmin,
+        election_authority_id: None,
+        assigned_authorities: Vec::new(),
+        partner_org_id: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(role: Role) -> Actor {
+        Actor {
+            user_id: Uuid::new_v4(),
+            email: "x@example.gov".into(),
+            role,
+            election_authority_id: None,
+            assigned_authorities: Vec::new(),
+            partner_org_id: None,
+        }
+    }
+
+    #[test]
+    fn scopes() {
+        let ea = Uuid::new_v4();
+        let other = Uuid::new_v4();
+        let mut clerk = actor(Role::EaOfficial);
+        clerk.election_authority_id = Some(ea);
+        assert!(clerk.ea_scope().contains(ea));
+        assert!(!clerk.ea_scope().contains(other));
+        let mut nav = actor(Role::Navigator);
+        nav.assigned_authorities = vec![other];
+        assert!(nav.ea_scope().contains(other));
+        assert!(!nav.ea_scope().contains(ea));
+        assert!(actor(Role::Auditor).ea_scope().contains(ea));
+        assert!(!actor(Role::Partner).ea_scope().contains(ea));
+        assert!(actor(Role::Partner).read_registry().is_none());
+    }
+
+    #[test]
+    fn contact_editing() {
+        let ea = Uuid::new_v4();
+        let mut clerk = actor(Role::EaOfficial);
+        clerk.election_authority_id = Some(ea);
+        assert!(clerk.edit_contacts_of(ea).is_some());
+        assert!(clerk.edit_contacts_of(Uuid::new_v4()).is_none());
+        let mut it = actor(Role::EaIt);
+        it.election_authority_id = Some(ea);
+        assert!(it.edit_contacts_of(ea).is_none());
+        assert!(actor(Role::Auditor).edit_contacts_of(ea).is_none());
+    }
+
+    #[test]
+    fn granting_roles() {
+        let pm = actor(Role::ProgramManager);
+        let m = pm.manage_people().unwrap();
+        assert!(m.may_grant(Role::EaOfficial));
+        assert!(!m.may_grant(Role::BoardAdmin));
+        assert!(!m.may_grant(Role::Auditor));
+        assert!(actor(Role::Navigator).manage_people().is_none());
+        let board = actor(Role::BoardAdmin);
+        assert!(board.manage_people().unwrap().may_grant(Role::BoardAdmin));
+    }
+
+    #[test]
+    fn audit_is_for_board_and_auditors() {
+        for role in Role::ALL {
+            let allowed = actor(role).read_audit().is_some();
+            assert_eq!(allowed, matches!(role, Role::BoardAdmin | Role::Auditor), "{role}");
+        }
+    }
+}

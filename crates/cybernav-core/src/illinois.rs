@@ -1,0 +1,1 @@
+//! Demo dataset (being written).

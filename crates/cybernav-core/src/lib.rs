@@ -1,0 +1,20 @@
+//! Domain types and rules of the Cyber Navigator Program (26 Ill. Adm. Code Part 213).
+//!
+//! This crate owns the words of the domain (election authority, navigator, contact, role)
+//! and the rules that decide things (who may do what, when a contact is stale, how the audit
+//! chain is hashed). It performs no I/O and has no async code: it must not depend on tokio,
+//! sqlx or axum, so every rule here is tested with plain unit tests.
+
+pub mod audit;
+pub mod authz;
+pub mod contact;
+pub mod election_authority;
+pub mod email;
+pub mod illinois;
+pub mod partner;
+pub mod role;
+pub mod secret;
+pub mod totp;
+pub mod validation;
+
+pub use validation::{FieldError, FieldErrors};

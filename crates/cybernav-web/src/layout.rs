@@ -1,0 +1,167 @@
+//! The frame every page shares: title, navigation for the person's role, the CSRF token for
+//! forms, and a notice after an action ("Contact saved").
+
+use askama::Template;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::response::{Html, IntoResponse, Response};
+use cybernav_app::accounts::SessionInfo;
+
+use crate::csrf::CsrfToken;
+
+/// One link in the navigation.
+#[derive(Debug, Clone)]
+pub struct NavLink {
+    /// Where it goes.
+    pub href: &'static str,
+    /// What it says.
+    pub label: &'static str,
+    /// Whether it is the current section.
+    pub current: bool,
+}
+
+/// The signed-in person, as the header shows them.
+#[derive(Debug, Clone)]
+pub struct NavUser {
+    /// Name.
+    pub name: String,
+    /// Role as people say it.
+    pub role: &'static str,
+}
+
+/// What the frame needs.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// The page's title (also the `<title>`).
+    pub title: String,
+    /// Token for forms.
+    pub csrf: String,
+    /// Signed-in person, if any.
+    pub user: Option<NavUser>,
+    /// Navigation links.
+    pub nav: Vec<NavLink>,
+    /// A message about the last action.
+    pub notice: Option<&'static str>,
+    /// Asset version for cache busting.
+    pub version: &'static str,
+}
+
+/// Messages a redirect can ask the next page to show, by key (never free text from a URL).
+const NOTICES: &[(&str, &str)] = &[
+    ("saved", "Your changes were saved."),
+    ("created", "Created."),
+    ("deleted", "Deleted."),
+    ("verified", "Marked as verified today."),
+    ("invited", "Invitation sent. The person will receive an e-mail with a link to create their account."),
+    ("password", "Your password was changed. Other devices were signed out."),
+    ("signed_out_everywhere", "You were signed out on every other device."),
+    ("mfa_on", "Two-step verification is on."),
+    ("token_revoked", "The token was revoked; programs using it can no longer connect."),
+    ("account_created", "Your account is ready. Sign in with your e-mail address and new password."),
+    ("password_reset", "Your password was changed. Sign in with the new password."),
+    ("reset_sent", "If an account uses that e-mail address, we sent it a link to choose a new password. The link works for 60 minutes."),
+    ("imported", "The file was imported."),
+    ("disabled", "The account was disabled and signed out everywhere."),
+    ("enabled", "The account was enabled."),
+    ("role_changed", "The role was changed; the person was signed out so the new role applies at once."),
+    ("assigned", "Navigator assignments saved."),
+];
+
+/// Per-request facts the frame needs, taken from the request.
+#[derive(Debug, Clone)]
+pub struct PageCtx {
+    /// CSRF token.
+    pub csrf: String,
+    /// Notice key from `?notice=`.
+    pub notice: Option<&'static str>,
+    /// The request path, for marking the current section.
+    pub path: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for PageCtx {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let csrf = parts.extensions.get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default();
+        let notice = parts.uri.query().and_then(|q| {
+            serde_urlencoded::from_str::<Vec<(String, String)>>(q)
+                .ok()?
+                .into_iter()
+                .find(|(k, _)| k == "notice")
+                .and_then(|(_, v)| NOTICES.iter().find(|(k, _)| *k == v).map(|(_, m)| *m))
+        });
+        Ok(PageCtx { csrf, notice, path: parts.uri.path().to_string() })
+    }
+}
+
+impl PageCtx {
+    /// The frame for a page titled `title`, for `session` (or nobody).
+    pub fn layout(&self, title: impl Into<String>, session: Option<&SessionInfo>) -> Layout {
+        let mut nav = Vec::new();
+        if let Some(s) = session.filter(|s| s.stage == cybernav_app::accounts::SessionStage::Ready) {
+            let a = &s.actor;
+            let mut push = |href: &'static str, label: &'static str| {
+                let current = if href == "/" { self.path == "/" } else { self.path.starts_with(href) };
+                nav.push(NavLink { href, label, current });
+            };
+            push("/", "Dashboard");
+            if a.read_registry().is_some() {
+                push("/election-authorities", "Election authorities");
+            }
+            push("/partners", "Who to contact");
+            if a.read_people().is_some() {
+                push("/people", "People");
+            }
+            if a.read_audit().is_some() {
+                push("/audit", "Audit log");
+            }
+            push("/account", "My account");
+        }
+        Layout {
+            title: title.into(),
+            csrf: self.csrf.clone(),
+            user: session.map(|s| NavUser { name: s.name.clone(), role: s.actor.role.label() }),
+            nav,
+            notice: self.notice,
+            version: crate::assets::VERSION,
+        }
+    }
+}
+
+/// Renders a template to an HTML response (a 500 page if the template fails).
+pub fn render<T: Template>(t: &T) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "The page could not be shown.").into_response()
+        }
+    }
+}
+
+/// A page that explains an error.
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    /// Frame (no navigation: the error may be about the session).
+    pub layout: Layout,
+    /// What to say.
+    pub message: String,
+}
+
+impl ErrorPage {
+    /// An error page with a title and a message.
+    pub fn new(title: &str, message: String) -> Self {
+        ErrorPage {
+            layout: Layout {
+                title: title.to_string(),
+                csrf: String::new(),
+                user: None,
+                nav: vec![NavLink { href: "/", label: "Dashboard", current: false }],
+                notice: None,
+                version: crate::assets::VERSION,
+            },
+            message,
+        }
+    }
+}
+

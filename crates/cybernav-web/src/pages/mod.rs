@@ -1,0 +1,81 @@
+//! HTML pages. Each module owns one area and its routes.
+
+pub mod account;
+pub mod audit;
+pub mod authorities;
+pub mod dashboard;
+pub mod links;
+pub mod partners;
+pub mod people;
+pub mod session;
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use cybernav_app::AppError;
+
+use crate::AppState;
+use crate::error::PageError;
+
+/// Every page route.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .merge(session::routes())
+        .merge(dashboard::routes())
+        .merge(authorities::routes())
+        .merge(partners::routes())
+        .merge(people::routes())
+        .merge(account::routes())
+        .merge(audit::routes())
+        .merge(links::routes())
+}
+
+/// `GET /healthz`: 200 when the database answers, 503 when it does not.
+async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
+    match state.app.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ok").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: database does not answer");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+/// One problem shown at the top of a form and next to its field.
+#[derive(Debug, Clone)]
+pub struct FormError {
+    /// The field's id in the form.
+    pub field: String,
+    /// The field's label.
+    pub label: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Splits a use-case error into form problems to show (for `Invalid`) or a page error.
+pub fn form_errors(e: AppError, labels: &[(&str, &str)]) -> Result<Vec<FormError>, PageError> {
+    match e {
+        AppError::Invalid(fields) => Ok(fields
+            .0
+            .into_iter()
+            .map(|f| {
+                let label = labels.iter().find(|(k, _)| *k == f.field).map_or_else(|| f.field.clone(), |(_, l)| l.to_string());
+                FormError { field: f.field, label, message: f.message }
+            })
+            .collect()),
+        other => Err(PageError::App(other)),
+    }
+}
+
+/// The message for `field` among `errors`, for showing beside the input.
+pub fn error_for<'a>(errors: &'a [FormError], field: &str) -> Option<&'a str> {
+    errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+}
+
+/// Redirects after a successful POST, with a notice key for the next page.
+pub fn see_other(to: &str, notice: &str) -> Response {
+    let sep = if to.contains('?') { '&' } else { '?' };
+    axum::response::Redirect::to(&format!("{to}{sep}notice={notice}")).into_response()
+}
