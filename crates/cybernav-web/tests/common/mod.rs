@@ -1,0 +1,330 @@
+//! Test support: a real application on a real database (SQLite in a temporary folder, or a
+//! fresh PostgreSQL database when `CYBERNAV_TEST_POSTGRES_URL` is set), driven through the
+//! real router, with a small registry and one account per role.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::HashMap;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use cybernav_app::store::users::NewUser;
+use cybernav_app::{App, Config, RequestMeta};
+use cybernav_core::authz::system_actor;
+use cybernav_core::election_authority::ElectionAuthorityInput;
+use cybernav_core::role::Role;
+use cybernav_core::secret;
+use cybernav_web::AppState;
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+use uuid::Uuid;
+
+/// The password of every fixture account.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+/// The databases to run a story on: SQLite always, PostgreSQL when configured.
+pub fn databases() -> Vec<Db> {
+    let mut v = vec![Db::Sqlite];
+    if std::env::var("CYBERNAV_TEST_POSTGRES_URL").is_ok_and(|u| !u.is_empty()) {
+        v.push(Db::Postgres);
+    }
+    v
+}
+
+/// One account of the fixture.
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub id: Uuid,
+    pub email: String,
+    pub role: Role,
+}
+
+/// A running application with fixture data.
+pub struct TestApp {
+    pub app: App,
+    pub router: Router,
+    pub db: Db,
+    /// Election authorities by short name: "adams", "cook", "chicago".
+    pub authorities: HashMap<&'static str, Uuid>,
+    /// Accounts by key: the role's name, plus "navigator_other", "ea_official_other".
+    pub people: HashMap<&'static str, Person>,
+    _dir: tempfile::TempDir,
+    pg_admin: Option<(String, String)>,
+}
+
+async fn fresh_postgres() -> (String, String, String) {
+    let base = std::env::var("CYBERNAV_TEST_POSTGRES_URL").unwrap();
+    let name = format!("cybernav_test_{}", Uuid::new_v4().simple());
+    let admin = cybernav_app::Store::connect(&base).await.unwrap();
+    if let cybernav_app::Store::Postgres(pool) = &admin {
+        sqlx_exec(pool, &format!("CREATE DATABASE {name}")).await;
+    }
+    admin.close().await;
+    let (prefix, _) = base.rsplit_once('/').unwrap();
+    (format!("{prefix}/{name}"), base, name)
+}
+
+async fn sqlx_exec(pool: &sqlx::PgPool, sql: &str) {
+    sqlx::query(sql).execute(pool).await.unwrap();
+}
+
+impl TestApp {
+    /// A fresh application on `db` with the fixture loaded. MFA is not required, so tests can
+    /// sign in with a password; MFA tests turn it back on with [`TestApp::with_config`].
+    pub async fn new(db: Db) -> TestApp {
+        Self::with_config(db, |c| c.mfa_required_roles.clear()).await
+    }
+
+    /// Like [`TestApp::new`], with the configuration adjusted first.
+    pub async fn with_config(db: Db, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = Config::new(dir.path().to_path_buf());
+        config.base_url = "http://cybernav.test".into();
+        let mut pg_admin = None;
+        if db == Db::Postgres {
+            let (url, base, name) = fresh_postgres().await;
+            config.database_url = Some(url);
+            pg_admin = Some((base, name));
+        }
+        adjust(&mut config);
+        let app = App::open(config).await.unwrap();
+        let router = cybernav_web::router(AppState::new(app.clone()));
+        let mut t = TestApp { app, router, db, authorities: HashMap::new(), people: HashMap::new(), _dir: dir, pg_admin };
+        t.load_fixture().await;
+        t
+    }
+
+    async fn load_fixture(&mut self) {
+        let system = system_actor();
+        let cap = system.manage_registry().unwrap();
+        let meta = RequestMeta::default();
+        for (key, name, kind, county, fips, zone) in [
+            ("adams", "Adams County Clerk", "county_clerk", "Adams", "17001", "West"),
+            ("cook", "Cook County Clerk", "county_clerk", "Cook", "17031", "Northeast"),
+            ("chicago", "Chicago Board of Election Commissioners", "board_of_election_commissioners", "Cook", "17031", "Northeast"),
+        ] {
+            let input = ElectionAuthorityInput {
+                name: name.into(),
+                kind: kind.into(),
+                county: county.into(),
+                fips_code: fips.into(),
+                population: Some("1000".into()),
+                zone: Some(zone.into()),
+            };
+            let id = self.app.create_election_authority(&cap, &input, &meta).await.unwrap();
+            self.authorities.insert(key, id);
+        }
+        let hash = secret::hash_password(PASSWORD);
+        let partner_org = Uuid::new_v4();
+        {
+            let mut tx = self.app.store.begin().await.unwrap();
+            tx.insert_partner_org(partner_org, "Statewide Terrorism and Intelligence Center", cybernav_core::partner::PartnerKind::FusionCenter, None, cybernav_app::store::now())
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+        }
+        let adams = self.authorities["adams"];
+        let cook = self.authorities["cook"];
+        let accounts: [(&'static str, Role, Option<Uuid>, Option<Uuid>); 9] = [
+            ("board_admin", Role::BoardAdmin, None, None),
+            ("program_manager", Role::ProgramManager, None, None),
+            ("navigator", Role::Navigator, None, None),
+            ("navigator_other", Role::Navigator, None, None),
+            ("ea_official", Role::EaOfficial, Some(adams), None),
+            ("ea_official_other", Role::EaOfficial, Some(cook), None),
+            ("ea_it", Role::EaIt, Some(adams), None),
+            ("partner", Role::Partner, None, Some(partner_org)),
+            ("auditor", Role::Auditor, None, None),
+        ];
+        let mut tx = self.app.store.begin().await.unwrap();
+        for (key, role, ea, partner) in accounts {
+            let id = Uuid::new_v4();
+            let email = format!("{}@test.example", key.replace('_', "."));
+            tx.insert_user(
+                &NewUser {
+                    id,
+                    email: &email,
+                    name: &format!("Test {}", role.label()),
+                    role: role.as_str(),
+                    election_authority_id: ea,
+                    partner_org_id: partner,
+                    status: "active",
+                    password_hash: Some(&hash),
+                },
+                cybernav_app::store::now(),
+            )
+            .await
+            .unwrap();
+            self.people.insert(key, Person { id, email, role });
+        }
+        // The navigator covers Adams; the other navigator covers Cook and Chicago.
+        tx.set_navigators(adams, &[self.people["navigator"].id]).await.unwrap();
+        tx.set_navigators(cook, &[self.people["navigator_other"].id]).await.unwrap();
+        tx.set_navigators(self.authorities["chicago"], &[self.people["navigator_other"].id]).await.unwrap();
+        tx.commit().await.unwrap();
+    }
+
+    /// A browser-like client with its own cookies.
+    pub fn client(&self) -> Client {
+        Client { router: self.router.clone(), cookies: HashMap::new() }
+    }
+
+    /// A client signed in as fixture account `key` (password only; MFA not required).
+    pub async fn signed_in(&self, key: &str) -> Client {
+        let mut c = self.client();
+        let r = c.login(&self.people[key].email, PASSWORD).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "login as {key}: {}", r.body);
+        c
+    }
+
+    /// A bearer token for fixture account `key`.
+    pub async fn token(&self, key: &str) -> String {
+        let actor = self.actor(key).await;
+        self.app.create_api_token(&actor, "test", &RequestMeta::default()).await.unwrap().1
+    }
+
+    /// The actor of fixture account `key`.
+    pub async fn actor(&self, key: &str) -> cybernav_core::authz::Actor {
+        let mut tx = self.app.store.read().await.unwrap();
+        let u = tx.get_user(self.people[key].id).await.unwrap();
+        cybernav_app::accounts::actor_for(&mut tx, &u).await.unwrap()
+    }
+
+    /// Sends a request without cookies.
+    pub async fn request(&self, req: Request<Body>) -> Reply {
+        send(&self.router, req).await
+    }
+
+    /// `GET` an API path with a bearer token.
+    pub async fn api_get(&self, token: &str, path: &str) -> Reply {
+        let req = Request::get(path).header(header::AUTHORIZATION, format!("Bearer {token}")).body(Body::empty()).unwrap();
+        self.request(req).await
+    }
+
+    /// Sends a JSON body to an API path with a bearer token.
+    pub async fn api_send(&self, method: &str, token: &str, path: &str, body: &str) -> Reply {
+        let req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap();
+        self.request(req).await
+    }
+
+    /// Drops the PostgreSQL database, if any.
+    pub async fn cleanup(self) {
+        self.app.store.close().await;
+        if let Some((base, name)) = self.pg_admin {
+            let admin = cybernav_app::Store::connect(&base).await.unwrap();
+            if let cybernav_app::Store::Postgres(pool) = &admin {
+                sqlx_exec(pool, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+            }
+            admin.close().await;
+        }
+    }
+}
+
+/// An answer, with its body read.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    /// The body as JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    /// The `Location` header.
+    pub fn location(&self) -> String {
+        self.headers.get(header::LOCATION).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
+    }
+}
+
+async fn send(router: &Router, req: Request<Body>) -> Reply {
+    let resp = router.clone().oneshot(req).await.unwrap();
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+}
+
+/// A client that keeps cookies and sends the CSRF token with forms, as a browser does.
+pub struct Client {
+    router: Router,
+    pub cookies: HashMap<String, String>,
+}
+
+impl Client {
+    fn cookie_header(&self) -> String {
+        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+    }
+
+    fn remember(&mut self, reply: &Reply) {
+        for v in reply.headers.get_all(header::SET_COOKIE) {
+            let s = v.to_str().unwrap();
+            let pair = s.split(';').next().unwrap();
+            if let Some((k, val)) = pair.split_once('=') {
+                if s.contains("Max-Age=0") {
+                    self.cookies.remove(k);
+                } else {
+                    self.cookies.insert(k.to_string(), val.to_string());
+                }
+            }
+        }
+    }
+
+    /// `GET`.
+    pub async fn get(&mut self, path: &str) -> Reply {
+        let req = Request::get(path).header(header::COOKIE, self.cookie_header()).body(Body::empty()).unwrap();
+        let r = send(&self.router, req).await;
+        self.remember(&r);
+        r
+    }
+
+    /// The CSRF token (fetching a page first when there is none yet).
+    pub async fn csrf(&mut self) -> String {
+        if !self.cookies.contains_key("cybernav_csrf") {
+            self.get("/login").await;
+        }
+        self.cookies["cybernav_csrf"].clone()
+    }
+
+    /// `POST` a form, adding the CSRF field.
+    pub async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> Reply {
+        let csrf = self.csrf().await;
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        all.push(("csrf", &csrf));
+        self.post_form_raw(path, &all).await
+    }
+
+    /// `POST` a form exactly as given (no CSRF field added).
+    pub async fn post_form_raw(&mut self, path: &str, fields: &[(&str, &str)]) -> Reply {
+        let body = serde_urlencoded::to_string(fields).unwrap();
+        let req = Request::post(path)
+            .header(header::COOKIE, self.cookie_header())
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        let r = send(&self.router, req).await;
+        self.remember(&r);
+        r
+    }
+
+    /// Signs in with the form.
+    pub async fn login(&mut self, email: &str, password: &str) -> Reply {
+        self.post_form("/login", &[("email", email), ("password", password)]).await
+    }
+}
