@@ -8,7 +8,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod config;
-// TEMP pub mod demo;
+pub mod demo;
 pub mod error;
 pub mod mail;
 pub mod people;

@@ -1,1 +1,8 @@
-//! Formats (being written).
+//! External formats <-> domain types.
+//!
+//! This crate converts between files that people exchange (spreadsheets saved as CSV) and the
+//! validated types of `cybernav-core`. It does no I/O beyond the reader or writer it is given
+//! and has no async code: it must not depend on tokio, sqlx or axum. Looking names up in the
+//! database (an authority's name in a contacts file, a zone's name) is the caller's job.
+
+pub mod registry_csv;

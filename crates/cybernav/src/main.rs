@@ -1,1 +1,289 @@
-fn main() {}
+//! The `cybernav` command: serves the web UI and API, and runs administration from the shell.
+//! Thin on purpose: it parses arguments, builds the configuration and calls `cybernav-app`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use cybernav_app::audit::{ChainCheck, verify_chain};
+use cybernav_app::mail::{Mailer, run_worker};
+use cybernav_app::store::users::UserQuery;
+use cybernav_app::{App, Config, RequestMeta};
+use cybernav_core::role::Role;
+use indicatif::{ProgressBar, ProgressStyle};
+
+#[derive(Parser)]
+#[command(name = "cybernav", version, about = "The Cyber Navigator Program's workspace: election authorities, navigators, the Board.")]
+struct Cli {
+    /// Folder for the embedded database (default ./data; also CYBERNAV_DATA_DIR).
+    #[arg(long, global = true, env = "CYBERNAV_DATA_DIR", default_value = "data")]
+    data_dir: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web UI and the API.
+    Serve {
+        /// Load the Illinois demo into an empty database and print demo logins.
+        #[arg(long)]
+        demo: bool,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: SocketAddr,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Check the audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Write a consistent copy of the embedded database.
+    Backup {
+        /// Destination file (default: DATA_DIR/backups/cybernav-<UTC time>.db).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// List accounts.
+    List {
+        /// Print a JSON array of {"email","role","election_authority"}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create the first Board administrator (or any board_admin) and print their invitation link.
+    CreateAdmin {
+        /// E-mail address.
+        #[arg(long)]
+        email: String,
+        /// Full name.
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create an API token for an account; prints the token once on stdout.
+    Create {
+        /// The account's e-mail.
+        #[arg(long)]
+        user: String,
+        /// A name for the token.
+        #[arg(long, default_value = "command line")]
+        name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Verify the hash chain; exits non-zero naming the first broken record.
+    Verify,
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("RUST_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+}
+
+async fn open(data_dir: PathBuf) -> Result<App> {
+    let config = Config::new(data_dir).with_env().map_err(anyhow::Error::msg)?;
+    App::open(config).await.context("cannot open the database (nothing was changed)")
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    init_logging();
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Serve { demo, bind } => serve(cli.data_dir, demo, bind).await?,
+        Command::Migrate => {
+            open(cli.data_dir).await?;
+            println!("database is up to date");
+        }
+        Command::User { command: UserCommand::List { json } } => user_list(cli.data_dir, json).await?,
+        Command::User { command: UserCommand::CreateAdmin { email, name } } => create_admin(cli.data_dir, &email, &name).await?,
+        Command::Token { command: TokenCommand::Create { user, name } } => token_create(cli.data_dir, &user, &name).await?,
+        Command::Audit { command: AuditCommand::Verify } => return audit_verify(cli.data_dir).await,
+        Command::Backup { out } => backup(cli.data_dir, out).await?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn serve(data_dir: PathBuf, demo: bool, bind: SocketAddr) -> Result<()> {
+    let app = open(data_dir).await?;
+    if demo && app.is_empty().await? {
+        let summary = app.seed_demo().await.context("loading the demo")?;
+        println!("Demo data loaded: {} election authorities, {} people.", summary.authorities, summary.people);
+        println!("Password for every demo login: {}", summary.password);
+        for l in &summary.logins {
+            match &l.authority {
+                Some(a) => println!("  {:<16} {}  ({a})", l.role.as_str(), l.email),
+                None => println!("  {:<16} {}", l.role.as_str(), l.email),
+            }
+        }
+        println!();
+    } else if demo {
+        println!("The database already has data; the demo was not loaded again. Demo logins keep the password printed when it was first loaded.");
+    }
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    match &app.config.smtp_url {
+        Some(url) => {
+            let mailer = Mailer::new(url, &app.config.mail_from).map_err(anyhow::Error::msg)?;
+            tokio::spawn(run_worker(app.store.clone(), mailer, Duration::from_millis(app.config.outbox_poll_ms), stop_rx));
+        }
+        None => tracing::warn!("CYBERNAV_SMTP_URL is not set: e-mail waits in the outbox until it is"),
+    }
+    let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
+    let addr = listener.local_addr()?;
+    let router = cybernav_web::router(cybernav_web::AppState::new(app.clone()));
+    println!("cybernav is serving at http://{addr}/");
+    let shutdown = async move {
+        let ctrl_c = tokio::signal::ctrl_c();
+        #[cfg(unix)]
+        {
+            let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
+            tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = ctrl_c.await;
+        }
+        let _ = stop_tx.send(true);
+    };
+    cybernav_web::serve(listener, router, shutdown).await?;
+    app.store.close().await;
+    Ok(())
+}
+
+#[derive(serde::Serialize)]
+struct UserLine {
+    email: String,
+    role: Role,
+    election_authority: Option<String>,
+}
+
+async fn user_list(data_dir: PathBuf, json: bool) -> Result<()> {
+    let app = open(data_dir).await?;
+    let system = cybernav_core::authz::system_actor();
+    let reader = system.read_people().context("system reads people")?;
+    let people = app.list_people(&reader, &UserQuery::default()).await?;
+    let lines: Vec<UserLine> = people
+        .into_iter()
+        .map(|p| UserLine { email: p.email, role: p.role, election_authority: p.election_authority })
+        .collect();
+    if json {
+        println!("{}", serde_json::to_string_pretty(&lines)?);
+    } else {
+        for l in lines {
+            println!("{:<16} {:<45} {}", l.role.as_str(), l.email, l.election_authority.unwrap_or_default());
+        }
+    }
+    Ok(())
+}
+
+async fn create_admin(data_dir: PathBuf, email: &str, name: &str) -> Result<()> {
+    let app = open(data_dir).await?;
+    let system = cybernav_core::authz::system_actor();
+    let cap = system.manage_people().context("system manages people")?;
+    let input = cybernav_app::people::InvitationInput {
+        email: email.into(),
+        name: name.into(),
+        role: Role::BoardAdmin.as_str().into(),
+        election_authority_id: None,
+        partner_org_id: None,
+    };
+    let id = app.invite(&cap, &input, &RequestMeta { ip: Some("command line".into()), user_agent: None }).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!("Created Board administrator {email} ({id}).");
+    println!("An invitation e-mail is queued; it is sent when CYBERNAV_SMTP_URL is set and the server runs.");
+    Ok(())
+}
+
+async fn token_create(data_dir: PathBuf, email: &str, name: &str) -> Result<()> {
+    let app = open(data_dir).await?;
+    let mut tx = app.store.read().await?;
+    let Some(user) = tx.find_user_by_email(&email.trim().to_lowercase()).await? else {
+        bail!("no account has the e-mail address {email}; see 'cybernav user list'");
+    };
+    let actor = cybernav_app::accounts::actor_for(&mut tx, &user).await?;
+    drop(tx);
+    let meta = RequestMeta { ip: Some("command line".into()), user_agent: None };
+    let (_, token) = app.create_api_token(&actor, name, &meta).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!("{token}");
+    Ok(())
+}
+
+async fn audit_verify(data_dir: PathBuf) -> Result<ExitCode> {
+    let app = open(data_dir).await?;
+    let bar = ProgressBar::new(0);
+    bar.set_style(ProgressStyle::with_template("verifying audit chain {bar:30} {pos}/{len} records").unwrap_or_else(|_| ProgressStyle::default_bar()));
+    let result = verify_chain(&app.store, |done, total| {
+        bar.set_length(total.max(0) as u64);
+        bar.set_position(done.max(0) as u64);
+    })
+    .await?;
+    bar.finish_and_clear();
+    match result {
+        ChainCheck::Intact(n) => {
+            println!("audit chain intact: {n} records");
+            Ok(ExitCode::SUCCESS)
+        }
+        ChainCheck::Broken { seq, reason } => {
+            eprintln!("audit chain BROKEN at record {seq}: {reason}");
+            Ok(ExitCode::from(2))
+        }
+    }
+}
+
+async fn backup(data_dir: PathBuf, out: Option<PathBuf>) -> Result<()> {
+    let app = open(data_dir.clone()).await?;
+    let out = match out {
+        Some(p) => p,
+        None => {
+            let stamp = time::OffsetDateTime::now_utc().format(time::macros::format_description!("[year][month][day]T[hour][minute][second]Z"))?;
+            let dir = data_dir.join("backups");
+            std::fs::create_dir_all(&dir)?;
+            dir.join(format!("cybernav-{stamp}.db"))
+        }
+    };
+    if out.exists() {
+        bail!("{} already exists; choose another --out", out.display());
+    }
+    app.store.backup_to(&out).await?;
+    println!("backup written to {}", out.display());
+    Ok(())
+}
