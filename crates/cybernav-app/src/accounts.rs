@@ -70,8 +70,13 @@ pub struct NewSession {
 
 /// Builds the actor for an account: role, own authority, navigator assignments.
 pub async fn actor_for(tx: &mut Tx, u: &UserRow) -> AppResult<Actor> {
-    let role = Role::parse(&u.role).map_err(|e| AppError::Store(cybernav_store::StoreError::Corrupt(e)))?;
-    let assigned = if role == Role::Navigator { tx.assignments_of(u.id).await? } else { Vec::new() };
+    let role = Role::parse(&u.role)
+        .map_err(|e| AppError::Store(cybernav_store::StoreError::Corrupt(e)))?;
+    let assigned = if role == Role::Navigator {
+        tx.assignments_of(u.id).await?
+    } else {
+        Vec::new()
+    };
     Ok(Actor {
         user_id: u.id,
         email: u.email.clone(),
@@ -83,7 +88,8 @@ pub async fn actor_for(tx: &mut Tx, u: &UserRow) -> AppResult<Actor> {
 }
 
 fn stage_for(app: &App, u: &UserRow, mfa_done: bool) -> AppResult<SessionStage> {
-    let role = Role::parse(&u.role).map_err(|e| AppError::Store(cybernav_store::StoreError::Corrupt(e)))?;
+    let role = Role::parse(&u.role)
+        .map_err(|e| AppError::Store(cybernav_store::StoreError::Corrupt(e)))?;
     Ok(if mfa_done {
         SessionStage::Ready
     } else if u.totp_secret.is_some() {
@@ -98,7 +104,12 @@ fn stage_for(app: &App, u: &UserRow, mfa_done: bool) -> AppResult<SessionStage> 
 impl App {
     /// Signs in with e-mail and password. On success returns a new session; the caller sets
     /// its token as a cookie.
-    pub async fn login(&self, email: &str, password: &str, meta: &RequestMeta) -> AppResult<NewSession> {
+    pub async fn login(
+        &self,
+        email: &str,
+        password: &str,
+        meta: &RequestMeta,
+    ) -> AppResult<NewSession> {
         let Ok(email) = EmailAddress::parse(email) else {
             secret::verify_password_decoy(password);
             return Err(AppError::BadCredentials);
@@ -106,7 +117,8 @@ impl App {
         let now = now();
         let mut tx = self.store.begin().await?;
         let user = tx.find_user_by_email(email.as_str()).await?;
-        let Some(user) = user.filter(|u| u.status == status::ACTIVE && u.password_hash.is_some()) else {
+        let Some(user) = user.filter(|u| u.status == status::ACTIVE && u.password_hash.is_some())
+        else {
             secret::verify_password_decoy(password);
             return Err(AppError::BadCredentials);
         };
@@ -134,18 +146,44 @@ impl App {
         )
         .await?;
         let actor = actor_for(&mut tx, &user).await?;
-        audit::record(&mut tx, &actor, meta, "session.create", "session", Some(session_id.to_string()), json!({"mfa_pending": !mfa_done}), now).await?;
+        audit::record(
+            &mut tx,
+            &actor,
+            meta,
+            "session.create",
+            "session",
+            Some(session_id.to_string()),
+            json!({"mfa_pending": !mfa_done}),
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(NewSession { token, stage })
     }
 
-    async fn record_failure(&self, tx: &mut Tx, user: &UserRow, meta: &RequestMeta, now: OffsetDateTime) -> AppResult<()> {
+    async fn record_failure(
+        &self,
+        tx: &mut Tx,
+        user: &UserRow,
+        meta: &RequestMeta,
+        now: OffsetDateTime,
+    ) -> AppResult<()> {
         let lock = (user.failed_logins + 1 >= self.config.lockout_threshold)
             .then(|| now + Duration::minutes(self.config.lockout_minutes));
         tx.record_failed_login(user.id, lock).await?;
         let actor = actor_for(tx, user).await?;
         let changes = json!({"failed_logins": {"from": user.failed_logins, "to": user.failed_logins + 1}, "locked": lock.is_some()});
-        audit::record(tx, &actor, meta, "user.login_failed", "user", Some(user.id.to_string()), changes, now).await?;
+        audit::record(
+            tx,
+            &actor,
+            meta,
+            "user.login_failed",
+            "user",
+            Some(user.id.to_string()),
+            changes,
+            now,
+        )
+        .await?;
         Ok(())
     }
 
@@ -177,11 +215,21 @@ impl App {
             w.touch_session(s.id, now).await?;
             w.commit().await?;
         }
-        Ok(Some(SessionInfo { session_id: s.id, actor, name: user.name, stage }))
+        Ok(Some(SessionInfo {
+            session_id: s.id,
+            actor,
+            name: user.name,
+            stage,
+        }))
     }
 
     /// Completes sign-in with a code from the authenticator app or a recovery code.
-    pub async fn verify_mfa(&self, session: &SessionInfo, code: &str, meta: &RequestMeta) -> AppResult<()> {
+    pub async fn verify_mfa(
+        &self,
+        session: &SessionInfo,
+        code: &str,
+        meta: &RequestMeta,
+    ) -> AppResult<()> {
         let now = now();
         let mut tx = self.store.begin().await?;
         let user = tx.get_user(session.actor.user_id).await?;
@@ -202,7 +250,17 @@ impl App {
             let hash = secret::hash_token(&secret::normalise_recovery_code(&typed));
             let used = tx.use_recovery_code(user.id, &hash, now).await?;
             if used {
-                audit::record(&mut tx, &session.actor, meta, "user.recovery_code_used", "user", Some(user.id.to_string()), json!({}), now).await?;
+                audit::record(
+                    &mut tx,
+                    &session.actor,
+                    meta,
+                    "user.recovery_code_used",
+                    "user",
+                    Some(user.id.to_string()),
+                    json!({}),
+                    now,
+                )
+                .await?;
             }
             used
         };
@@ -213,7 +271,17 @@ impl App {
         }
         tx.record_login(user.id, now).await?;
         tx.set_session_mfa_done(session.session_id).await?;
-        audit::record(&mut tx, &session.actor, meta, "session.mfa_passed", "session", Some(session.session_id.to_string()), json!({}), now).await?;
+        audit::record(
+            &mut tx,
+            &session.actor,
+            meta,
+            "session.mfa_passed",
+            "session",
+            Some(session.session_id.to_string()),
+            json!({}),
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -223,7 +291,8 @@ impl App {
     pub async fn start_totp_enrolment(&self, actor: &Actor) -> AppResult<TotpSecret> {
         let secret = TotpSecret::generate();
         let mut tx = self.store.begin().await?;
-        tx.set_totp_pending(actor.user_id, Some(secret.as_bytes())).await?;
+        tx.set_totp_pending(actor.user_id, Some(secret.as_bytes()))
+            .await?;
         tx.commit().await?;
         Ok(secret)
     }
@@ -237,34 +306,70 @@ impl App {
 
     /// Confirms the authenticator app with its first code. Returns ten recovery codes to
     /// show once; the session counts as having passed the second factor.
-    pub async fn confirm_totp_enrolment(&self, session: &SessionInfo, code: &str, meta: &RequestMeta) -> AppResult<Vec<String>> {
+    pub async fn confirm_totp_enrolment(
+        &self,
+        session: &SessionInfo,
+        code: &str,
+        meta: &RequestMeta,
+    ) -> AppResult<Vec<String>> {
         let now = now();
         let mut tx = self.store.begin().await?;
         let user = tx.get_user(session.actor.user_id).await?;
         let Some(pending) = user.totp_pending_secret.clone().map(TotpSecret::from_bytes) else {
-            return Err(AppError::invalid("code", "start the set-up again: no authenticator app is being set up"));
+            return Err(AppError::invalid(
+                "code",
+                "start the set-up again: no authenticator app is being set up",
+            ));
         };
         let Some(step) = pending.verify(code, now.unix_timestamp(), None) else {
-            return Err(AppError::invalid("code", "that code does not match; type the 6 digits your app shows now"));
+            return Err(AppError::invalid(
+                "code",
+                "that code does not match; type the 6 digits your app shows now",
+            ));
         };
-        tx.set_totp(user.id, Some(pending.as_bytes()), Some(step), now).await?;
+        tx.set_totp(user.id, Some(pending.as_bytes()), Some(step), now)
+            .await?;
         let codes = secret::generate_recovery_codes();
         let hashes: Vec<String> = codes.iter().map(|c| secret::hash_token(c)).collect();
         tx.replace_recovery_codes(user.id, &hashes).await?;
         tx.set_session_mfa_done(session.session_id).await?;
-        audit::record(&mut tx, &session.actor, meta, "user.mfa_enabled", "user", Some(user.id.to_string()), json!({"mfa": {"from": user.totp_secret.is_some(), "to": true}}), now).await?;
+        audit::record(
+            &mut tx,
+            &session.actor,
+            meta,
+            "user.mfa_enabled",
+            "user",
+            Some(user.id.to_string()),
+            json!({"mfa": {"from": user.totp_secret.is_some(), "to": true}}),
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(codes)
     }
 
     /// Replaces the recovery codes (the old ones stop working).
-    pub async fn regenerate_recovery_codes(&self, actor: &Actor, meta: &RequestMeta) -> AppResult<Vec<String>> {
+    pub async fn regenerate_recovery_codes(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+    ) -> AppResult<Vec<String>> {
         let now = now();
         let mut tx = self.store.begin().await?;
         let codes = secret::generate_recovery_codes();
         let hashes: Vec<String> = codes.iter().map(|c| secret::hash_token(c)).collect();
         tx.replace_recovery_codes(actor.user_id, &hashes).await?;
-        audit::record(&mut tx, actor, meta, "user.recovery_codes_replaced", "user", Some(actor.user_id.to_string()), json!({}), now).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            meta,
+            "user.recovery_codes_replaced",
+            "user",
+            Some(actor.user_id.to_string()),
+            json!({}),
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(codes)
     }
@@ -274,7 +379,17 @@ impl App {
         let now = now();
         let mut tx = self.store.begin().await?;
         tx.delete_session(session.session_id).await?;
-        audit::record(&mut tx, &session.actor, meta, "session.delete", "session", Some(session.session_id.to_string()), json!({}), now).await?;
+        audit::record(
+            &mut tx,
+            &session.actor,
+            meta,
+            "session.delete",
+            "session",
+            Some(session.session_id.to_string()),
+            json!({}),
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -284,23 +399,54 @@ impl App {
         let now = now();
         let mut tx = self.store.begin().await?;
         let n = tx.delete_sessions_of(actor.user_id).await?;
-        audit::record(&mut tx, actor, meta, "session.delete_all", "user", Some(actor.user_id.to_string()), json!({"sessions_ended": n}), now).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            meta,
+            "session.delete_all",
+            "user",
+            Some(actor.user_id.to_string()),
+            json!({"sessions_ended": n}),
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(n)
     }
 
     /// Changes the password after checking the current one; other sessions are ended.
-    pub async fn change_password(&self, session: &SessionInfo, current: &str, new: &str, confirm: &str, meta: &RequestMeta) -> AppResult<()> {
+    pub async fn change_password(
+        &self,
+        session: &SessionInfo,
+        current: &str,
+        new: &str,
+        confirm: &str,
+        meta: &RequestMeta,
+    ) -> AppResult<()> {
         let now = now();
         let mut tx = self.store.begin().await?;
         let user = tx.get_user(session.actor.user_id).await?;
         if !secret::verify_password(current, user.password_hash.as_deref().unwrap_or_default()) {
-            return Err(AppError::invalid("current_password", "is not your current password"));
+            return Err(AppError::invalid(
+                "current_password",
+                "is not your current password",
+            ));
         }
         validate_new_password(new, confirm, &user.email)?;
-        tx.set_password(user.id, &secret::hash_password(new), now).await?;
+        tx.set_password(user.id, &secret::hash_password(new), now)
+            .await?;
         tx.delete_sessions_of(user.id).await?;
-        audit::record(&mut tx, &session.actor, meta, "user.password_changed", "user", Some(user.id.to_string()), json!({}), now).await?;
+        audit::record(
+            &mut tx,
+            &session.actor,
+            meta,
+            "user.password_changed",
+            "user",
+            Some(user.id.to_string()),
+            json!({}),
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -313,12 +459,23 @@ impl App {
         };
         let now = now();
         let mut tx = self.store.begin().await?;
-        let Some(user) = tx.find_user_by_email(email.as_str()).await?.filter(|u| u.status == status::ACTIVE) else {
+        let Some(user) = tx
+            .find_user_by_email(email.as_str())
+            .await?
+            .filter(|u| u.status == status::ACTIVE)
+        else {
             return Ok(());
         };
         let token = secret::generate_token();
         let minutes = self.config.password_reset_minutes;
-        tx.insert_email_link(link::PASSWORD_RESET, user.id, &secret::hash_token(&token), now, now + Duration::minutes(minutes)).await?;
+        tx.insert_email_link(
+            link::PASSWORD_RESET,
+            user.id,
+            &secret::hash_token(&token),
+            now,
+            now + Duration::minutes(minutes),
+        )
+        .await?;
         let url = format!("{}/password-reset/{token}", self.config.base_url);
         let body = format!(
             "Hello {name},\n\nSomeone (we hope you) asked to reset the password of your cybernav account.\n\
@@ -326,9 +483,26 @@ impl App {
              If you did not ask for this, ignore this message: your password stays as it is.\n",
             name = user.name
         );
-        tx.enqueue_email(link::PASSWORD_RESET, &user.email, "Reset your cybernav password", &body, now).await?;
+        tx.enqueue_email(
+            link::PASSWORD_RESET,
+            &user.email,
+            "Reset your cybernav password",
+            &body,
+            now,
+        )
+        .await?;
         let actor = actor_for(&mut tx, &user).await?;
-        audit::record(&mut tx, &actor, meta, "user.password_reset_requested", "user", Some(user.id.to_string()), json!({}), now).await?;
+        audit::record(
+            &mut tx,
+            &actor,
+            meta,
+            "user.password_reset_requested",
+            "user",
+            Some(user.id.to_string()),
+            json!({}),
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -336,14 +510,24 @@ impl App {
     /// Whether an e-mailed link is live (for showing the form).
     pub async fn check_link(&self, kind: &str, token: &str) -> AppResult<UserRow> {
         let mut tx = self.store.read().await?;
-        let Some(user) = tx.find_email_link(kind, &secret::hash_token(token), now()).await? else {
+        let Some(user) = tx
+            .find_email_link(kind, &secret::hash_token(token), now())
+            .await?
+        else {
             return Err(AppError::LinkInvalid);
         };
         Ok(tx.get_user(user).await?)
     }
 
     /// Sets a password from an invitation or reset link, used once. Ends every session.
-    pub async fn set_password_from_link(&self, kind: &str, token: &str, new: &str, confirm: &str, meta: &RequestMeta) -> AppResult<UserRow> {
+    pub async fn set_password_from_link(
+        &self,
+        kind: &str,
+        token: &str,
+        new: &str,
+        confirm: &str,
+        meta: &RequestMeta,
+    ) -> AppResult<UserRow> {
         let now = now();
         let mut tx = self.store.begin().await?;
         let hash = secret::hash_token(token);
@@ -358,12 +542,31 @@ impl App {
         if !tx.use_email_link(kind, &hash, now).await? {
             return Err(AppError::LinkInvalid);
         }
-        tx.set_password(user.id, &secret::hash_password(new), now).await?;
+        tx.set_password(user.id, &secret::hash_password(new), now)
+            .await?;
         tx.delete_sessions_of(user.id).await?;
         let actor = actor_for(&mut tx, &user).await?;
-        let action = if kind == link::INVITATION { "user.invitation_accepted" } else { "user.password_reset" };
-        let changes = if kind == link::INVITATION { json!({"status": {"from": status::INVITED, "to": status::ACTIVE}}) } else { json!({}) };
-        audit::record(&mut tx, &actor, meta, action, "user", Some(user.id.to_string()), changes, now).await?;
+        let action = if kind == link::INVITATION {
+            "user.invitation_accepted"
+        } else {
+            "user.password_reset"
+        };
+        let changes = if kind == link::INVITATION {
+            json!({"status": {"from": status::INVITED, "to": status::ACTIVE}})
+        } else {
+            json!({})
+        };
+        audit::record(
+            &mut tx,
+            &actor,
+            meta,
+            action,
+            "user",
+            Some(user.id.to_string()),
+            changes,
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(user)
     }
@@ -371,9 +574,13 @@ impl App {
 
 /// Checks a new password and its confirmation.
 pub fn validate_new_password(new: &str, confirm: &str, email: &str) -> AppResult<()> {
-    check_password_policy(new, email).map_err(|e| AppError::invalid("new_password", e.to_string()))?;
+    check_password_policy(new, email)
+        .map_err(|e| AppError::invalid("new_password", e.to_string()))?;
     if new != confirm {
-        return Err(AppError::invalid("confirm_password", "does not match the new password"));
+        return Err(AppError::invalid(
+            "confirm_password",
+            "does not match the new password",
+        ));
     }
     Ok(())
 }

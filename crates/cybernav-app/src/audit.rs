@@ -34,7 +34,11 @@ pub async fn record(
 }
 
 /// A page of the audit log.
-pub async fn list_audit(store: &Store, _cap: &AuditReader<'_>, q: &AuditQuery) -> AppResult<(Vec<AuditRecord>, i64)> {
+pub async fn list_audit(
+    store: &Store,
+    _cap: &AuditReader<'_>,
+    q: &AuditQuery,
+) -> AppResult<(Vec<AuditRecord>, i64)> {
     let mut tx = store.read().await?;
     Ok(tx.list_audit(q).await?)
 }
@@ -55,7 +59,10 @@ pub enum ChainCheck {
 
 /// Verifies the whole chain in batches, and that the head row agrees with the last record
 /// (so records cut from the end are noticed too). `progress` gets (records checked, total).
-pub async fn verify_chain(store: &Store, mut progress: impl FnMut(i64, i64)) -> AppResult<ChainCheck> {
+pub async fn verify_chain(
+    store: &Store,
+    mut progress: impl FnMut(i64, i64),
+) -> AppResult<ChainCheck> {
     let mut tx = store.read().await?;
     let (head_seq, head_hash) = tx.audit_head().await?;
     let mut verifier = ChainVerifier::new();

@@ -44,7 +44,10 @@ impl std::fmt::Debug for Config {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Config")
             .field("data_dir", &self.data_dir)
-            .field("database_url", &self.database_url.as_ref().map(|_| "<redacted>"))
+            .field(
+                "database_url",
+                &self.database_url.as_ref().map(|_| "<redacted>"),
+            )
             .field("base_url", &self.base_url)
             .field("mfa_required_roles", &self.mfa_required_roles)
             .field("smtp_url", &self.smtp_url.as_ref().map(|_| "<redacted>"))
@@ -80,7 +83,9 @@ impl Config {
     pub fn with_env(mut self) -> Result<Self, String> {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         fn num<T: std::str::FromStr>(name: &str, v: String) -> Result<T, String> {
-            v.trim().parse().map_err(|_| format!("{name}: '{v}' is not a whole number"))
+            v.trim()
+                .parse()
+                .map_err(|_| format!("{name}: '{v}' is not a whole number"))
         }
         if let Some(v) = var("DATABASE_URL") {
             self.database_url = Some(v);
@@ -94,7 +99,9 @@ impl Config {
                 Vec::new()
             } else {
                 v.split(',')
-                    .map(|r| Role::parse(r).map_err(|e| format!("CYBERNAV_MFA_REQUIRED_ROLES: {e}")))
+                    .map(|r| {
+                        Role::parse(r).map_err(|e| format!("CYBERNAV_MFA_REQUIRED_ROLES: {e}"))
+                    })
                     .collect::<Result<_, _>>()?
             };
         }

@@ -73,7 +73,14 @@ impl Seeder<'_> {
         format!("{first} {last}")
     }
 
-    async fn person(&mut self, email: &str, name: &str, role: Role, ea: Option<Uuid>, partner: Option<Uuid>) -> AppResult<Uuid> {
+    async fn person(
+        &mut self,
+        email: &str,
+        name: &str,
+        role: Role,
+        ea: Option<Uuid>,
+        partner: Option<Uuid>,
+    ) -> AppResult<Uuid> {
         let id = Uuid::new_v4();
         let email = EmailAddress::parse(email).map_err(|e| AppError::invalid("email", e))?;
         self.tx
@@ -92,7 +99,17 @@ impl Seeder<'_> {
             )
             .await?;
         let changes = json!({"email": {"from": null, "to": email.as_str()}, "role": {"from": null, "to": role.as_str()}});
-        audit::record(self.tx, &system_actor(), &RequestMeta::default(), "user.create", "user", Some(id.to_string()), changes, self.now).await?;
+        audit::record(
+            self.tx,
+            &system_actor(),
+            &RequestMeta::default(),
+            "user.create",
+            "user",
+            Some(id.to_string()),
+            changes,
+            self.now,
+        )
+        .await?;
         self.people += 1;
         Ok(id)
     }
@@ -108,7 +125,9 @@ impl App {
     /// Loads the demo into an empty database, in one transaction.
     pub async fn seed_demo(&self) -> AppResult<DemoSummary> {
         if !self.is_empty().await? {
-            return Err(AppError::Conflict("the database already has accounts; the demo loads only into an empty one".into()));
+            return Err(AppError::Conflict(
+                "the database already has accounts; the demo loads only into an empty one".into(),
+            ));
         }
         let password = format!("demo-{}", &secret::generate_token()[..16]);
         let now = now();
@@ -116,7 +135,13 @@ impl App {
         let meta = RequestMeta::default();
         let mut tx = self.store.begin().await?;
         // One hash for every demo account: hashing 230 passwords would take many seconds.
-        let mut s = Seeder { tx: &mut tx, hash: secret::hash_password(&password), now, people: 0, seed: 0 };
+        let mut s = Seeder {
+            tx: &mut tx,
+            hash: secret::hash_password(&password),
+            now,
+            people: 0,
+            seed: 0,
+        };
         let mut logins = Vec::new();
 
         for zone in ZONES {
@@ -125,20 +150,64 @@ impl App {
         let mut partner_ids = Vec::new();
         for p in DEMO_PARTNERS {
             let id = Uuid::new_v4();
-            s.tx.insert_partner_org(id, p.name, p.kind, None, now).await?;
-            audit::record(s.tx, &system, &meta, "partner_org.create", "partner_org", Some(id.to_string()), json!({"name": {"from": null, "to": p.name}}), now).await?;
+            s.tx.insert_partner_org(id, p.name, p.kind, None, now)
+                .await?;
+            audit::record(
+                s.tx,
+                &system,
+                &meta,
+                "partner_org.create",
+                "partner_org",
+                Some(id.to_string()),
+                json!({"name": {"from": null, "to": p.name}}),
+                now,
+            )
+            .await?;
             partner_ids.push((id, p.name));
         }
 
         let admin = s.next_name();
-        s.person(&format!("admin@{STATE_DOMAIN}"), &admin, Role::BoardAdmin, None, None).await?;
-        logins.push(DemoLogin { role: Role::BoardAdmin, email: format!("admin@{STATE_DOMAIN}"), authority: None });
+        s.person(
+            &format!("admin@{STATE_DOMAIN}"),
+            &admin,
+            Role::BoardAdmin,
+            None,
+            None,
+        )
+        .await?;
+        logins.push(DemoLogin {
+            role: Role::BoardAdmin,
+            email: format!("admin@{STATE_DOMAIN}"),
+            authority: None,
+        });
         let pm = s.next_name();
-        s.person(&format!("program.manager@{STATE_DOMAIN}"), &pm, Role::ProgramManager, None, None).await?;
-        logins.push(DemoLogin { role: Role::ProgramManager, email: format!("program.manager@{STATE_DOMAIN}"), authority: None });
+        s.person(
+            &format!("program.manager@{STATE_DOMAIN}"),
+            &pm,
+            Role::ProgramManager,
+            None,
+            None,
+        )
+        .await?;
+        logins.push(DemoLogin {
+            role: Role::ProgramManager,
+            email: format!("program.manager@{STATE_DOMAIN}"),
+            authority: None,
+        });
         let auditor = s.next_name();
-        s.person(&format!("auditor@{STATE_DOMAIN}"), &auditor, Role::Auditor, None, None).await?;
-        logins.push(DemoLogin { role: Role::Auditor, email: format!("auditor@{STATE_DOMAIN}"), authority: None });
+        s.person(
+            &format!("auditor@{STATE_DOMAIN}"),
+            &auditor,
+            Role::Auditor,
+            None,
+            None,
+        )
+        .await?;
+        logins.push(DemoLogin {
+            role: Role::Auditor,
+            email: format!("auditor@{STATE_DOMAIN}"),
+            authority: None,
+        });
 
         // Two navigators per zone.
         let mut navigators_by_zone = Vec::new();
@@ -149,7 +218,11 @@ impl App {
                 let email = format!("{}@{STATE_DOMAIN}", slug(&name).replace('-', "."));
                 let id = s.person(&email, &name, Role::Navigator, None, None).await?;
                 if logins.iter().filter(|l| l.role == Role::Navigator).count() < 1 {
-                    logins.push(DemoLogin { role: Role::Navigator, email: email.clone(), authority: None });
+                    logins.push(DemoLogin {
+                        role: Role::Navigator,
+                        email: email.clone(),
+                        authority: None,
+                    });
                 }
                 pair.push(id);
             }
@@ -163,36 +236,81 @@ impl App {
                 name: a.name.clone(),
                 kind: a.kind,
                 county: a.county.clone(),
-                fips_code: FipsCode::parse(&a.fips_code).map_err(|e| AppError::invalid("fips_code", e))?,
+                fips_code: FipsCode::parse(&a.fips_code)
+                    .map_err(|e| AppError::invalid("fips_code", e))?,
                 population: Some(a.population),
                 zone: Some(a.zone.clone()),
             };
             let zone_id = zone_id_for(s.tx, &system, &meta, Some(&a.zone), now).await?;
             let ea = Uuid::new_v4();
-            s.tx.insert_election_authority(ea, &fields, zone_id, now).await?;
-            audit::record(s.tx, &system, &meta, "election_authority.create", "election_authority", Some(ea.to_string()), json!({"name": {"from": null, "to": a.name}}), now).await?;
+            s.tx.insert_election_authority(ea, &fields, zone_id, now)
+                .await?;
+            audit::record(
+                s.tx,
+                &system,
+                &meta,
+                "election_authority.create",
+                "election_authority",
+                Some(ea.to_string()),
+                json!({"name": {"from": null, "to": a.name}}),
+                now,
+            )
+            .await?;
             if let Some((_, pair)) = navigators_by_zone.iter().find(|(z, _)| *z == a.zone) {
                 s.tx.set_navigators(ea, pair).await?;
             }
 
-            let domain = format!("{}.illinois.example", slug(&a.name.replace(" Clerk", "").replace("Board of Election Commissioners", "elections")));
+            let domain = format!(
+                "{}.illinois.example",
+                slug(
+                    &a.name
+                        .replace(" Clerk", "")
+                        .replace("Board of Election Commissioners", "elections")
+                )
+            );
             let official = s.next_name();
             let official_email = format!("clerk@{domain}");
-            s.person(&official_email, &official, Role::EaOfficial, Some(ea), None).await?;
+            s.person(&official_email, &official, Role::EaOfficial, Some(ea), None)
+                .await?;
             let it = s.next_name();
             let it_email = format!("it@{domain}");
             s.person(&it_email, &it, Role::EaIt, Some(ea), None).await?;
             if i == 0 || a.name.starts_with("Chicago") {
-                logins.push(DemoLogin { role: Role::EaOfficial, email: official_email.clone(), authority: Some(a.name.clone()) });
-                logins.push(DemoLogin { role: Role::EaIt, email: it_email.clone(), authority: Some(a.name.clone()) });
+                logins.push(DemoLogin {
+                    role: Role::EaOfficial,
+                    email: official_email.clone(),
+                    authority: Some(a.name.clone()),
+                });
+                logins.push(DemoLogin {
+                    role: Role::EaIt,
+                    email: it_email.clone(),
+                    authority: Some(a.name.clone()),
+                });
             }
 
             // Verification dates spread over 14 months, so some contacts are stale.
-            let verified = |k: usize| Some(today - Duration::days(((i * 37 + k * 53) % 420) as i64));
-            let it_org = if a.population < 20_000 { "Prairie Election Systems (vendor)".to_string() } else { format!("{} County IT", a.county) };
+            let verified =
+                |k: usize| Some(today - Duration::days(((i * 37 + k * 53) % 420) as i64));
+            let it_org = if a.population < 20_000 {
+                "Prairie Election Systems (vendor)".to_string()
+            } else {
+                format!("{} County IT", a.county)
+            };
             let contacts = [
-                (ContactRole::ElectionOfficial, official.clone(), None, official_email, verified(0)),
-                (ContactRole::ItLead, it.clone(), Some(it_org), it_email, verified(1)),
+                (
+                    ContactRole::ElectionOfficial,
+                    official.clone(),
+                    None,
+                    official_email,
+                    verified(0),
+                ),
+                (
+                    ContactRole::ItLead,
+                    it.clone(),
+                    Some(it_org),
+                    it_email,
+                    verified(1),
+                ),
             ];
             for (n, (role, name, org, email, when)) in contacts.into_iter().enumerate() {
                 let cf = ContactFields {
@@ -205,21 +323,48 @@ impl App {
                 };
                 let cid = Uuid::new_v4();
                 s.tx.insert_contact(cid, ea, &cf, now).await?;
-                audit::record(s.tx, &system, &meta, "contact.create", "contact", Some(cid.to_string()), json!({"name": {"from": null, "to": cf.name}}), now).await?;
+                audit::record(
+                    s.tx,
+                    &system,
+                    &meta,
+                    "contact.create",
+                    "contact",
+                    Some(cid.to_string()),
+                    json!({"name": {"from": null, "to": cf.name}}),
+                    now,
+                )
+                .await?;
             }
         }
 
         for (id, name) in &partner_ids {
             let person = s.next_name();
-            let email = format!("analyst@{}.example", slug(name).chars().take(30).collect::<String>().trim_end_matches('-'));
-            s.person(&email, &person, Role::Partner, None, Some(*id)).await?;
+            let email = format!(
+                "analyst@{}.example",
+                slug(name)
+                    .chars()
+                    .take(30)
+                    .collect::<String>()
+                    .trim_end_matches('-')
+            );
+            s.person(&email, &person, Role::Partner, None, Some(*id))
+                .await?;
             if !logins.iter().any(|l| l.role == Role::Partner) {
-                logins.push(DemoLogin { role: Role::Partner, email, authority: None });
+                logins.push(DemoLogin {
+                    role: Role::Partner,
+                    email,
+                    authority: None,
+                });
             }
         }
         let people = s.people;
         tx.commit().await?;
-        Ok(DemoSummary { password, logins, authorities: authorities.len(), people })
+        Ok(DemoSummary {
+            password,
+            logins,
+            authorities: authorities.len(),
+            people,
+        })
     }
 }
 
@@ -230,6 +375,9 @@ mod tests {
     #[test]
     fn slugs() {
         assert_eq!(slug("St. Clair County"), "st-clair-county");
-        assert_eq!(slug("City of Bloomington elections"), "city-of-bloomington-elections");
+        assert_eq!(
+            slug("City of Bloomington elections"),
+            "city-of-bloomington-elections"
+        );
     }
 }

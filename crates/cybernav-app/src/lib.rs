@@ -16,9 +16,9 @@ pub mod registry;
 pub mod tokens;
 
 pub use config::Config;
-pub use cybernav_store::{Store, StoreError};
 /// The store's types that use cases return (listings, rows, queries).
 pub use cybernav_store as store;
+pub use cybernav_store::{Store, StoreError};
 pub use error::{AppError, AppResult};
 
 use std::sync::Arc;
@@ -49,6 +49,9 @@ impl App {
             None => Store::open_data_dir(&config.data_dir).await?,
         };
         store.migrate().await?;
-        Ok(App { store, config: Arc::new(config) })
+        Ok(App {
+            store,
+            config: Arc::new(config),
+        })
     }
 }

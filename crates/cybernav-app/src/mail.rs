@@ -29,7 +29,9 @@ pub struct Mailer {
 
 impl std::fmt::Debug for Mailer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Mailer").field("from", &self.from.to_string()).finish_non_exhaustive()
+        f.debug_struct("Mailer")
+            .field("from", &self.from.to_string())
+            .finish_non_exhaustive()
     }
 }
 
@@ -41,19 +43,27 @@ impl Mailer {
             .map_err(|e| format!("CYBERNAV_SMTP_URL is not a usable SMTP URL: {e}"))?
             .timeout(Some(StdDuration::from_secs(20)))
             .build();
-        let from: Mailbox = from.parse().map_err(|e| format!("CYBERNAV_MAIL_FROM '{from}' is not an address: {e}"))?;
+        let from: Mailbox = from
+            .parse()
+            .map_err(|e| format!("CYBERNAV_MAIL_FROM '{from}' is not an address: {e}"))?;
         Ok(Mailer { transport, from })
     }
 
     async fn send(&self, to: &str, subject: &str, body: &str) -> Result<(), String> {
-        let to: Mailbox = to.parse().map_err(|e| format!("recipient is not an address: {e}"))?;
+        let to: Mailbox = to
+            .parse()
+            .map_err(|e| format!("recipient is not an address: {e}"))?;
         let message = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(subject)
             .body(body.to_string())
             .map_err(|e| format!("cannot build message: {e}"))?;
-        self.transport.send(message).await.map(|_| ()).map_err(|e| e.to_string())
+        self.transport
+            .send(message)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
     }
 }
 
@@ -72,7 +82,9 @@ pub async fn deliver_due(store: &Store, mailer: &Mailer, at: OffsetDateTime) -> 
             return Ok(sent);
         };
         tx.commit().await?;
-        let result = mailer.send(&msg.to_addr, &msg.subject, &msg.body_text).await;
+        let result = mailer
+            .send(&msg.to_addr, &msg.subject, &msg.body_text)
+            .await;
         let mut tx = store.begin().await?;
         match result {
             Ok(()) => {
@@ -94,7 +106,12 @@ pub async fn deliver_due(store: &Store, mailer: &Mailer, at: OffsetDateTime) -> 
 }
 
 /// Runs the delivery loop until `shutdown` resolves.
-pub async fn run_worker(store: Store, mailer: Mailer, poll: StdDuration, shutdown: tokio::sync::watch::Receiver<bool>) {
+pub async fn run_worker(
+    store: Store,
+    mailer: Mailer,
+    poll: StdDuration,
+    shutdown: tokio::sync::watch::Receiver<bool>,
+) {
     let mut shutdown = shutdown;
     loop {
         if let Err(e) = deliver_due(&store, &mailer, now()).await {

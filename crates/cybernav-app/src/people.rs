@@ -1,11 +1,11 @@
 //! People: invitations by e-mail, roles and their scope, disabling accounts.
 
+use cybernav_core::FieldErrors;
 use cybernav_core::authz::{PeopleManager, PeopleReader};
 use cybernav_core::email::EmailAddress;
 use cybernav_core::role::Role;
 use cybernav_core::secret;
 use cybernav_core::validation::clean_text;
-use cybernav_core::FieldErrors;
 use cybernav_store::users::{NewUser, UserQuery};
 use cybernav_store::{Tx, now};
 use serde::{Deserialize, Serialize};
@@ -74,12 +74,24 @@ fn parse_optional_id(field: &str, raw: Option<&str>, errors: &mut FieldErrors) -
 }
 
 /// Checks that a role has the scope it needs, and nothing else.
-async fn check_scope(tx: &mut Tx, role: Role, ea: Option<Uuid>, partner: Option<Uuid>, errors: &mut FieldErrors) -> AppResult<()> {
+async fn check_scope(
+    tx: &mut Tx,
+    role: Role,
+    ea: Option<Uuid>,
+    partner: Option<Uuid>,
+    errors: &mut FieldErrors,
+) -> AppResult<()> {
     if role.is_ea_scoped() {
         match ea {
-            None => errors.add("election_authority_id", "choose the election authority this person works for"),
+            None => errors.add(
+                "election_authority_id",
+                "choose the election authority this person works for",
+            ),
             Some(id) => {
-                if matches!(tx.get_election_authority(id).await, Err(cybernav_store::StoreError::NotFound)) {
+                if matches!(
+                    tx.get_election_authority(id).await,
+                    Err(cybernav_store::StoreError::NotFound)
+                ) {
                     errors.add("election_authority_id", "no such election authority");
                 }
             }
@@ -89,22 +101,35 @@ async fn check_scope(tx: &mut Tx, role: Role, ea: Option<Uuid>, partner: Option<
     }
     if role.needs_partner_org() {
         match partner {
-            None => errors.add("partner_org_id", "choose the partner organisation this person belongs to"),
+            None => errors.add(
+                "partner_org_id",
+                "choose the partner organisation this person belongs to",
+            ),
             Some(id) => {
-                if matches!(tx.get_partner_org(id).await, Err(cybernav_store::StoreError::NotFound)) {
+                if matches!(
+                    tx.get_partner_org(id).await,
+                    Err(cybernav_store::StoreError::NotFound)
+                ) {
                     errors.add("partner_org_id", "no such partner organisation");
                 }
             }
         }
     } else if partner.is_some() {
-        errors.add("partner_org_id", "only vetted partners belong to a partner organisation");
+        errors.add(
+            "partner_org_id",
+            "only vetted partners belong to a partner organisation",
+        );
     }
     Ok(())
 }
 
 impl App {
     /// Everyone, or those matching the filter.
-    pub async fn list_people(&self, _cap: &PeopleReader<'_>, q: &UserQuery) -> AppResult<Vec<Person>> {
+    pub async fn list_people(
+        &self,
+        _cap: &PeopleReader<'_>,
+        q: &UserQuery,
+    ) -> AppResult<Vec<Person>> {
         let mut tx = self.store.read().await?;
         let users = tx.list_users(q).await?;
         let mut names = std::collections::HashMap::new();
@@ -112,14 +137,15 @@ impl App {
         for u in users {
             let ea_name = match u.election_authority_id {
                 Some(id) => {
-                    if !names.contains_key(&id) {
-                        names.insert(id, tx.get_election_authority(id).await?.authority.name);
+                    if let std::collections::hash_map::Entry::Vacant(e) = names.entry(id) {
+                        e.insert(tx.get_election_authority(id).await?.authority.name);
                     }
                     names.get(&id).cloned()
                 }
                 None => None,
             };
-            let role = Role::parse(&u.role).map_err(|e| AppError::Store(cybernav_store::StoreError::Corrupt(e)))?;
+            let role = Role::parse(&u.role)
+                .map_err(|e| AppError::Store(cybernav_store::StoreError::Corrupt(e)))?;
             out.push(Person {
                 id: u.id,
                 email: u.email,
@@ -138,17 +164,33 @@ impl App {
 
     /// Invites a person: creates the account without a password and e-mails a link to
     /// choose one. Returns the new account's id.
-    pub async fn invite(&self, cap: &PeopleManager<'_>, input: &InvitationInput, meta: &RequestMeta) -> AppResult<Uuid> {
+    pub async fn invite(
+        &self,
+        cap: &PeopleManager<'_>,
+        input: &InvitationInput,
+        meta: &RequestMeta,
+    ) -> AppResult<Uuid> {
         let mut errors = FieldErrors::new();
         let email = errors.check("email", EmailAddress::parse(&input.email));
         let name = errors.check("name", clean_text(&input.name, 200));
         let role = errors.check("role", Role::parse(&input.role));
-        let ea = parse_optional_id("election_authority_id", input.election_authority_id.as_deref(), &mut errors);
-        let partner = parse_optional_id("partner_org_id", input.partner_org_id.as_deref(), &mut errors);
-        if let Some(r) = role {
-            if !cap.may_grant(r) {
-                errors.add("role", format!("only a Board administrator may give the {} role", r.label()));
-            }
+        let ea = parse_optional_id(
+            "election_authority_id",
+            input.election_authority_id.as_deref(),
+            &mut errors,
+        );
+        let partner = parse_optional_id(
+            "partner_org_id",
+            input.partner_org_id.as_deref(),
+            &mut errors,
+        );
+        if let Some(r) = role
+            && !cap.may_grant(r)
+        {
+            errors.add(
+                "role",
+                format!("only a Board administrator may give the {} role", r.label()),
+            );
         }
         let now = now();
         let mut tx = self.store.begin().await?;
@@ -162,7 +204,10 @@ impl App {
             return Err(AppError::Invalid(errors));
         }
         if tx.find_user_by_email(email.as_str()).await?.is_some() {
-            return Err(AppError::invalid("email", "someone with this e-mail already has an account"));
+            return Err(AppError::invalid(
+                "email",
+                "someone with this e-mail already has an account",
+            ));
         }
         let id = Uuid::new_v4();
         tx.insert_user(
@@ -179,7 +224,16 @@ impl App {
             now,
         )
         .await?;
-        self.send_invitation(&mut tx, id, email.as_str(), &name, role, &cap.actor().email, now).await?;
+        self.send_invitation(
+            &mut tx,
+            id,
+            email.as_str(),
+            &name,
+            role,
+            &cap.actor().email,
+            now,
+        )
+        .await?;
         let changes = json!({
             "email": {"from": null, "to": email.as_str()},
             "name": {"from": null, "to": name},
@@ -187,15 +241,41 @@ impl App {
             "election_authority_id": {"from": null, "to": ea},
             "partner_org_id": {"from": null, "to": partner},
         });
-        audit::record(&mut tx, cap.actor(), meta, "user.invite", "user", Some(id.to_string()), changes, now).await?;
+        audit::record(
+            &mut tx,
+            cap.actor(),
+            meta,
+            "user.invite",
+            "user",
+            Some(id.to_string()),
+            changes,
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
 
-    async fn send_invitation(&self, tx: &mut Tx, id: Uuid, email: &str, name: &str, role: Role, inviter: &str, now: OffsetDateTime) -> AppResult<()> {
+    async fn send_invitation(
+        &self,
+        tx: &mut Tx,
+        id: Uuid,
+        email: &str,
+        name: &str,
+        role: Role,
+        inviter: &str,
+        now: OffsetDateTime,
+    ) -> AppResult<()> {
         let token = secret::generate_token();
         let hours = self.config.invitation_hours;
-        tx.insert_email_link(link::INVITATION, id, &secret::hash_token(&token), now, now + Duration::hours(hours)).await?;
+        tx.insert_email_link(
+            link::INVITATION,
+            id,
+            &secret::hash_token(&token),
+            now,
+            now + Duration::hours(hours),
+        )
+        .await?;
         let url = format!("{}/invitations/{token}", self.config.base_url);
         let body = format!(
             "Hello {name},\n\n{inviter} has invited you to cybernav, the Cyber Navigator Program's workspace, \
@@ -203,57 +283,135 @@ impl App {
              If you did not expect this invitation, ignore this message or tell your Board of Elections.\n",
             role = role.label()
         );
-        tx.enqueue_email(link::INVITATION, email, "You're invited to cybernav", &body, now).await?;
+        tx.enqueue_email(
+            link::INVITATION,
+            email,
+            "You're invited to cybernav",
+            &body,
+            now,
+        )
+        .await?;
         Ok(())
     }
 
     /// Sends a fresh invitation to someone who has not accepted yet.
-    pub async fn resend_invitation(&self, cap: &PeopleManager<'_>, id: Uuid, meta: &RequestMeta) -> AppResult<()> {
+    pub async fn resend_invitation(
+        &self,
+        cap: &PeopleManager<'_>,
+        id: Uuid,
+        meta: &RequestMeta,
+    ) -> AppResult<()> {
         let now = now();
         let mut tx = self.store.begin().await?;
         let user = tx.get_user(id).await?;
         if user.status != status::INVITED {
-            return Err(AppError::Conflict("this person has already accepted their invitation".into()));
+            return Err(AppError::Conflict(
+                "this person has already accepted their invitation".into(),
+            ));
         }
-        let role = Role::parse(&user.role).map_err(|e| AppError::Store(cybernav_store::StoreError::Corrupt(e)))?;
+        let role = Role::parse(&user.role)
+            .map_err(|e| AppError::Store(cybernav_store::StoreError::Corrupt(e)))?;
         if !cap.may_grant(role) {
             return Err(AppError::Forbidden);
         }
-        self.send_invitation(&mut tx, id, &user.email, &user.name, role, &cap.actor().email, now).await?;
-        audit::record(&mut tx, cap.actor(), meta, "user.invite_resent", "user", Some(id.to_string()), json!({}), now).await?;
+        self.send_invitation(
+            &mut tx,
+            id,
+            &user.email,
+            &user.name,
+            role,
+            &cap.actor().email,
+            now,
+        )
+        .await?;
+        audit::record(
+            &mut tx,
+            cap.actor(),
+            meta,
+            "user.invite_resent",
+            "user",
+            Some(id.to_string()),
+            json!({}),
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// Disables or re-enables an account; disabling ends its sessions.
-    pub async fn set_person_enabled(&self, cap: &PeopleManager<'_>, id: Uuid, enabled: bool, meta: &RequestMeta) -> AppResult<()> {
+    pub async fn set_person_enabled(
+        &self,
+        cap: &PeopleManager<'_>,
+        id: Uuid,
+        enabled: bool,
+        meta: &RequestMeta,
+    ) -> AppResult<()> {
         let now = now();
         let mut tx = self.store.begin().await?;
         let user = tx.get_user(id).await?;
-        let role = Role::parse(&user.role).map_err(|e| AppError::Store(cybernav_store::StoreError::Corrupt(e)))?;
+        let role = Role::parse(&user.role)
+            .map_err(|e| AppError::Store(cybernav_store::StoreError::Corrupt(e)))?;
         if !cap.may_grant(role) {
             return Err(AppError::Forbidden);
         }
         if id == cap.actor().user_id {
-            return Err(AppError::Conflict("you cannot disable your own account".into()));
+            return Err(AppError::Conflict(
+                "you cannot disable your own account".into(),
+            ));
         }
         let new_status = if enabled {
-            if user.password_hash.is_some() { status::ACTIVE } else { status::INVITED }
+            if user.password_hash.is_some() {
+                status::ACTIVE
+            } else {
+                status::INVITED
+            }
         } else {
             status::DISABLED
         };
-        tx.update_user_profile(id, &user.name, &user.role, user.election_authority_id, user.partner_org_id, new_status, now).await?;
+        tx.update_user_profile(
+            id,
+            &user.name,
+            &user.role,
+            user.election_authority_id,
+            user.partner_org_id,
+            new_status,
+            now,
+        )
+        .await?;
         if !enabled {
             tx.delete_sessions_of(id).await?;
         }
-        let action = if enabled { "user.enable" } else { "user.disable" };
-        audit::record(&mut tx, cap.actor(), meta, action, "user", Some(id.to_string()), json!({"status": {"from": user.status, "to": new_status}}), now).await?;
+        let action = if enabled {
+            "user.enable"
+        } else {
+            "user.disable"
+        };
+        audit::record(
+            &mut tx,
+            cap.actor(),
+            meta,
+            action,
+            "user",
+            Some(id.to_string()),
+            json!({"status": {"from": user.status, "to": new_status}}),
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// Changes a person's role and its scope.
-    pub async fn change_role(&self, cap: &PeopleManager<'_>, id: Uuid, role: &str, ea: Option<&str>, partner: Option<&str>, meta: &RequestMeta) -> AppResult<()> {
+    pub async fn change_role(
+        &self,
+        cap: &PeopleManager<'_>,
+        id: Uuid,
+        role: &str,
+        ea: Option<&str>,
+        partner: Option<&str>,
+        meta: &RequestMeta,
+    ) -> AppResult<()> {
         let mut errors = FieldErrors::new();
         let role = errors.check("role", Role::parse(role));
         let ea = parse_optional_id("election_authority_id", ea, &mut errors);
@@ -261,23 +419,42 @@ impl App {
         let now = now();
         let mut tx = self.store.begin().await?;
         let user = tx.get_user(id).await?;
-        let old_role = Role::parse(&user.role).map_err(|e| AppError::Store(cybernav_store::StoreError::Corrupt(e)))?;
+        let old_role = Role::parse(&user.role)
+            .map_err(|e| AppError::Store(cybernav_store::StoreError::Corrupt(e)))?;
         if !cap.may_grant(old_role) {
             return Err(AppError::Forbidden);
         }
         if let Some(r) = role {
             if !cap.may_grant(r) {
-                errors.add("role", format!("only a Board administrator may give the {} role", r.label()));
+                errors.add(
+                    "role",
+                    format!("only a Board administrator may give the {} role", r.label()),
+                );
             }
             check_scope(&mut tx, r, ea, partner, &mut errors).await?;
         }
         let Some(role) = role.filter(|_| errors.is_empty()) else {
             return Err(AppError::Invalid(errors));
         };
-        tx.update_user_profile(id, &user.name, role.as_str(), ea, partner, &user.status, now).await?;
+        tx.update_user_profile(
+            id,
+            &user.name,
+            role.as_str(),
+            ea,
+            partner,
+            &user.status,
+            now,
+        )
+        .await?;
         if old_role == Role::Navigator && role != Role::Navigator {
             for ea_id in tx.assignments_of(id).await? {
-                let keep: Vec<Uuid> = tx.navigators_of(ea_id).await?.into_iter().map(|n| n.0).filter(|n| *n != id).collect();
+                let keep: Vec<Uuid> = tx
+                    .navigators_of(ea_id)
+                    .await?
+                    .into_iter()
+                    .map(|n| n.0)
+                    .filter(|n| *n != id)
+                    .collect();
                 tx.set_navigators(ea_id, &keep).await?;
             }
         }
@@ -286,7 +463,17 @@ impl App {
             &json!({"role": user.role, "election_authority_id": user.election_authority_id, "partner_org_id": user.partner_org_id}),
             &json!({"role": role.as_str(), "election_authority_id": ea, "partner_org_id": partner}),
         );
-        audit::record(&mut tx, cap.actor(), meta, "user.role_change", "user", Some(id.to_string()), changes, now).await?;
+        audit::record(
+            &mut tx,
+            cap.actor(),
+            meta,
+            "user.role_change",
+            "user",
+            Some(id.to_string()),
+            changes,
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

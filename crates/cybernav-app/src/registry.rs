@@ -1,13 +1,13 @@
 //! The registry: election authorities, their contacts, zones, navigator assignments and
 //! partner organisations (213.30(a)(4), (9)).
 
+use cybernav_core::FieldErrors;
 use cybernav_core::authz::{Actor, ContactEditor, RegistryManager, RegistryReader};
 use cybernav_core::contact::{Contact, ContactInput, is_stale};
 use cybernav_core::election_authority::{ElectionAuthorityFields, ElectionAuthorityInput, Zone};
 use cybernav_core::partner::PartnerKind;
 use cybernav_core::role::Role;
 use cybernav_core::validation::{clean_text, optional_text};
-use cybernav_core::FieldErrors;
 use cybernav_store::registry::EaQuery;
 use cybernav_store::rows::{EaListing, PartnerOrg};
 use cybernav_store::users::UserQuery;
@@ -71,20 +71,43 @@ fn contact_json(c: &cybernav_core::contact::ContactFields) -> Value {
 }
 
 /// Finds the zone by name, creating it (and auditing that) when it is new.
-pub(crate) async fn zone_id_for(tx: &mut Tx, actor: &Actor, meta: &RequestMeta, name: Option<&str>, now: OffsetDateTime) -> AppResult<Option<Uuid>> {
+pub(crate) async fn zone_id_for(
+    tx: &mut Tx,
+    actor: &Actor,
+    meta: &RequestMeta,
+    name: Option<&str>,
+    now: OffsetDateTime,
+) -> AppResult<Option<Uuid>> {
     let Some(name) = name else { return Ok(None) };
     if let Some(z) = tx.find_zone(name).await? {
         return Ok(Some(z.id));
     }
-    let zone = Zone { id: Uuid::new_v4(), name: name.to_string() };
+    let zone = Zone {
+        id: Uuid::new_v4(),
+        name: name.to_string(),
+    };
     tx.insert_zone(&zone, now).await?;
-    audit::record(tx, actor, meta, "zone.create", "zone", Some(zone.id.to_string()), json!({"name": {"from": null, "to": name}}), now).await?;
+    audit::record(
+        tx,
+        actor,
+        meta,
+        "zone.create",
+        "zone",
+        Some(zone.id.to_string()),
+        json!({"name": {"from": null, "to": name}}),
+        now,
+    )
+    .await?;
     Ok(Some(zone.id))
 }
 
 impl App {
     /// A page of election authorities the reader may see.
-    pub async fn list_election_authorities(&self, reader: &RegistryReader<'_>, req: &EaListRequest) -> AppResult<(Vec<EaListing>, i64)> {
+    pub async fn list_election_authorities(
+        &self,
+        reader: &RegistryReader<'_>,
+        req: &EaListRequest,
+    ) -> AppResult<(Vec<EaListing>, i64)> {
         let q = EaQuery {
             scope: reader.actor().ea_scope(),
             search: req.q.clone(),
@@ -98,7 +121,11 @@ impl App {
     }
 
     /// One election authority with its contacts; not found when outside the reader's scope.
-    pub async fn election_authority(&self, reader: &RegistryReader<'_>, id: Uuid) -> AppResult<EaDetail> {
+    pub async fn election_authority(
+        &self,
+        reader: &RegistryReader<'_>,
+        id: Uuid,
+    ) -> AppResult<EaDetail> {
         if !reader.actor().ea_scope().contains(id) {
             return Err(AppError::NotFound);
         }
@@ -109,10 +136,22 @@ impl App {
             .list_contacts(id)
             .await?
             .into_iter()
-            .map(|c| ContactView { stale: is_stale(c.last_verified_on, today, self.config.contact_stale_days), contact: c })
+            .map(|c| ContactView {
+                stale: is_stale(c.last_verified_on, today, self.config.contact_stale_days),
+                contact: c,
+            })
             .collect();
-        let navigator_ids = tx.navigators_of(id).await?.into_iter().map(|n| n.0).collect();
-        Ok(EaDetail { listing, contacts, navigator_ids })
+        let navigator_ids = tx
+            .navigators_of(id)
+            .await?
+            .into_iter()
+            .map(|n| n.0)
+            .collect();
+        Ok(EaDetail {
+            listing,
+            contacts,
+            navigator_ids,
+        })
     }
 
     /// Every zone.
@@ -124,74 +163,158 @@ impl App {
     /// Every navigator `(id, name)`, for filters and assignment forms.
     pub async fn navigators(&self) -> AppResult<Vec<(Uuid, String)>> {
         let mut tx = self.store.read().await?;
-        let users = tx.list_users(&UserQuery { role: Some(Role::Navigator.as_str().into()), election_authority_id: None }).await?;
+        let users = tx
+            .list_users(&UserQuery {
+                role: Some(Role::Navigator.as_str().into()),
+                election_authority_id: None,
+            })
+            .await?;
         Ok(users.into_iter().map(|u| (u.id, u.name)).collect())
     }
 
     /// Creates an election authority.
-    pub async fn create_election_authority(&self, cap: &RegistryManager<'_>, input: &ElectionAuthorityInput, meta: &RequestMeta) -> AppResult<Uuid> {
+    pub async fn create_election_authority(
+        &self,
+        cap: &RegistryManager<'_>,
+        input: &ElectionAuthorityInput,
+        meta: &RequestMeta,
+    ) -> AppResult<Uuid> {
         let fields = input.validate()?;
         let now = now();
         let mut tx = self.store.begin().await?;
-        if tx.find_election_authority_by_name(&fields.name).await?.is_some() {
-            return Err(AppError::invalid("name", "an election authority with this name already exists"));
+        if tx
+            .find_election_authority_by_name(&fields.name)
+            .await?
+            .is_some()
+        {
+            return Err(AppError::invalid(
+                "name",
+                "an election authority with this name already exists",
+            ));
         }
         let zone_id = zone_id_for(&mut tx, cap.actor(), meta, fields.zone.as_deref(), now).await?;
         let id = Uuid::new_v4();
-        tx.insert_election_authority(id, &fields, zone_id, now).await?;
-        audit::record(&mut tx, cap.actor(), meta, "election_authority.create", "election_authority", Some(id.to_string()), cybernav_core::audit::diff(&Value::Null, &ea_json(&fields, zone_id)), now).await?;
+        tx.insert_election_authority(id, &fields, zone_id, now)
+            .await?;
+        audit::record(
+            &mut tx,
+            cap.actor(),
+            meta,
+            "election_authority.create",
+            "election_authority",
+            Some(id.to_string()),
+            cybernav_core::audit::diff(&Value::Null, &ea_json(&fields, zone_id)),
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
 
     /// Replaces an election authority's fields.
-    pub async fn update_election_authority(&self, cap: &RegistryManager<'_>, id: Uuid, input: &ElectionAuthorityInput, meta: &RequestMeta) -> AppResult<()> {
+    pub async fn update_election_authority(
+        &self,
+        cap: &RegistryManager<'_>,
+        id: Uuid,
+        input: &ElectionAuthorityInput,
+        meta: &RequestMeta,
+    ) -> AppResult<()> {
         let fields = input.validate()?;
         let now = now();
         let mut tx = self.store.begin().await?;
         let before = tx.get_election_authority(id).await?;
-        if let Some(other) = tx.find_election_authority_by_name(&fields.name).await? {
-            if other.authority.id != id {
-                return Err(AppError::invalid("name", "another election authority has this name"));
-            }
+        if let Some(other) = tx.find_election_authority_by_name(&fields.name).await?
+            && other.authority.id != id
+        {
+            return Err(AppError::invalid(
+                "name",
+                "another election authority has this name",
+            ));
         }
         let zone_id = zone_id_for(&mut tx, cap.actor(), meta, fields.zone.as_deref(), now).await?;
-        tx.update_election_authority(id, &fields, zone_id, now).await?;
+        tx.update_election_authority(id, &fields, zone_id, now)
+            .await?;
         let b = &before.authority;
         let before_json = json!({
             "name": b.name, "kind": b.kind.as_str(), "county": b.county, "fips_code": b.fips_code.as_str(),
             "population": b.population, "zone_id": b.zone_id,
         });
         let changes = cybernav_core::audit::diff(&before_json, &ea_json(&fields, zone_id));
-        audit::record(&mut tx, cap.actor(), meta, "election_authority.update", "election_authority", Some(id.to_string()), changes, now).await?;
+        audit::record(
+            &mut tx,
+            cap.actor(),
+            meta,
+            "election_authority.update",
+            "election_authority",
+            Some(id.to_string()),
+            changes,
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// Replaces the navigators assigned to an authority. Every id must be a navigator.
-    pub async fn assign_navigators(&self, cap: &RegistryManager<'_>, ea: Uuid, navigators: &[Uuid], meta: &RequestMeta) -> AppResult<()> {
+    pub async fn assign_navigators(
+        &self,
+        cap: &RegistryManager<'_>,
+        ea: Uuid,
+        navigators: &[Uuid],
+        meta: &RequestMeta,
+    ) -> AppResult<()> {
         let now = now();
         let mut tx = self.store.begin().await?;
         tx.get_election_authority(ea).await?;
         for n in navigators {
-            let u = tx.get_user(*n).await.map_err(|_| AppError::invalid("navigators", format!("no account {n}")))?;
+            let u = tx
+                .get_user(*n)
+                .await
+                .map_err(|_| AppError::invalid("navigators", format!("no account {n}")))?;
             if u.role != Role::Navigator.as_str() {
-                return Err(AppError::invalid("navigators", format!("{} is not a navigator", u.name)));
+                return Err(AppError::invalid(
+                    "navigators",
+                    format!("{} is not a navigator", u.name),
+                ));
             }
         }
-        let before: Vec<Uuid> = tx.navigators_of(ea).await?.into_iter().map(|n| n.0).collect();
+        let before: Vec<Uuid> = tx
+            .navigators_of(ea)
+            .await?
+            .into_iter()
+            .map(|n| n.0)
+            .collect();
         let mut after = navigators.to_vec();
         after.sort();
         after.dedup();
         tx.set_navigators(ea, &after).await?;
-        let changes = cybernav_core::audit::diff(&json!({"navigators": before}), &json!({"navigators": after}));
-        audit::record(&mut tx, cap.actor(), meta, "election_authority.assign_navigators", "election_authority", Some(ea.to_string()), changes, now).await?;
+        let changes = cybernav_core::audit::diff(
+            &json!({"navigators": before}),
+            &json!({"navigators": after}),
+        );
+        audit::record(
+            &mut tx,
+            cap.actor(),
+            meta,
+            "election_authority.assign_navigators",
+            "election_authority",
+            Some(ea.to_string()),
+            changes,
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// Adds a contact to an authority.
-    pub async fn add_contact(&self, cap: &ContactEditor<'_>, ea: Uuid, input: &ContactInput, meta: &RequestMeta) -> AppResult<Uuid> {
+    pub async fn add_contact(
+        &self,
+        cap: &ContactEditor<'_>,
+        ea: Uuid,
+        input: &ContactInput,
+        meta: &RequestMeta,
+    ) -> AppResult<Uuid> {
         let now = now();
         let fields = input.validate(now)?;
         let mut tx = self.store.begin().await?;
@@ -199,7 +322,17 @@ impl App {
         let id = Uuid::new_v4();
         tx.insert_contact(id, ea, &fields, now).await?;
         let changes = cybernav_core::audit::diff(&Value::Null, &contact_json(&fields));
-        audit::record(&mut tx, cap.actor(), meta, "contact.create", "contact", Some(id.to_string()), changes, now).await?;
+        audit::record(
+            &mut tx,
+            cap.actor(),
+            meta,
+            "contact.create",
+            "contact",
+            Some(id.to_string()),
+            changes,
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -207,7 +340,10 @@ impl App {
     /// Loads a contact and checks that the editor may edit its authority's contacts.
     async fn editable_contact(&self, tx: &mut Tx, actor: &Actor, id: Uuid) -> AppResult<Contact> {
         let contact = tx.get_contact(id).await?;
-        if actor.edit_contacts_of(contact.election_authority_id).is_none() {
+        if actor
+            .edit_contacts_of(contact.election_authority_id)
+            .is_none()
+        {
             return Err(AppError::NotFound);
         }
         Ok(contact)
@@ -220,7 +356,13 @@ impl App {
     }
 
     /// Replaces a contact's fields.
-    pub async fn update_contact(&self, cap: &ContactEditor<'_>, id: Uuid, input: &ContactInput, meta: &RequestMeta) -> AppResult<()> {
+    pub async fn update_contact(
+        &self,
+        cap: &ContactEditor<'_>,
+        id: Uuid,
+        input: &ContactInput,
+        meta: &RequestMeta,
+    ) -> AppResult<()> {
         let now = now();
         let fields = input.validate(now)?;
         let mut tx = self.store.begin().await?;
@@ -234,14 +376,30 @@ impl App {
             email: before.email,
             last_verified_on: before.last_verified_on,
         };
-        let changes = cybernav_core::audit::diff(&contact_json(&before_fields), &contact_json(&fields));
-        audit::record(&mut tx, cap.actor(), meta, "contact.update", "contact", Some(id.to_string()), changes, now).await?;
+        let changes =
+            cybernav_core::audit::diff(&contact_json(&before_fields), &contact_json(&fields));
+        audit::record(
+            &mut tx,
+            cap.actor(),
+            meta,
+            "contact.update",
+            "contact",
+            Some(id.to_string()),
+            changes,
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// Records that someone confirmed a contact's details today.
-    pub async fn verify_contact(&self, cap: &ContactEditor<'_>, id: Uuid, meta: &RequestMeta) -> AppResult<()> {
+    pub async fn verify_contact(
+        &self,
+        cap: &ContactEditor<'_>,
+        id: Uuid,
+        meta: &RequestMeta,
+    ) -> AppResult<()> {
         let now = now();
         let mut tx = self.store.begin().await?;
         let c = self.editable_contact(&mut tx, cap.actor(), id).await?;
@@ -255,18 +413,43 @@ impl App {
         };
         tx.update_contact(id, &fields, now).await?;
         let changes = json!({"last_verified_on": {"from": c.last_verified_on.map(|d| d.to_string()), "to": now.date().to_string()}});
-        audit::record(&mut tx, cap.actor(), meta, "contact.verify", "contact", Some(id.to_string()), changes, now).await?;
+        audit::record(
+            &mut tx,
+            cap.actor(),
+            meta,
+            "contact.verify",
+            "contact",
+            Some(id.to_string()),
+            changes,
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// Removes a contact.
-    pub async fn delete_contact(&self, cap: &ContactEditor<'_>, id: Uuid, meta: &RequestMeta) -> AppResult<()> {
+    pub async fn delete_contact(
+        &self,
+        cap: &ContactEditor<'_>,
+        id: Uuid,
+        meta: &RequestMeta,
+    ) -> AppResult<()> {
         let now = now();
         let mut tx = self.store.begin().await?;
         let c = self.editable_contact(&mut tx, cap.actor(), id).await?;
         tx.delete_contact(id).await?;
-        audit::record(&mut tx, cap.actor(), meta, "contact.delete", "contact", Some(id.to_string()), json!({"name": {"from": c.name, "to": null}}), now).await?;
+        audit::record(
+            &mut tx,
+            cap.actor(),
+            meta,
+            "contact.delete",
+            "contact",
+            Some(id.to_string()),
+            json!({"name": {"from": c.name, "to": null}}),
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -278,7 +461,14 @@ impl App {
     }
 
     /// Adds a partner organisation.
-    pub async fn create_partner_org(&self, cap: &RegistryManager<'_>, name: &str, kind: &str, notes: Option<&str>, meta: &RequestMeta) -> AppResult<Uuid> {
+    pub async fn create_partner_org(
+        &self,
+        cap: &RegistryManager<'_>,
+        name: &str,
+        kind: &str,
+        notes: Option<&str>,
+        meta: &RequestMeta,
+    ) -> AppResult<Uuid> {
         let mut errors = FieldErrors::new();
         let name = errors.check("name", clean_text(name, 200));
         let kind = errors.check("kind", PartnerKind::parse(kind));
@@ -289,8 +479,16 @@ impl App {
         let now = now();
         let mut tx = self.store.begin().await?;
         let id = Uuid::new_v4();
-        match tx.insert_partner_org(id, &name, kind, notes.as_deref(), now).await {
-            Err(StoreError::Conflict(_)) => return Err(AppError::invalid("name", "a partner organisation with this name already exists")),
+        match tx
+            .insert_partner_org(id, &name, kind, notes.as_deref(), now)
+            .await
+        {
+            Err(StoreError::Conflict(_)) => {
+                return Err(AppError::invalid(
+                    "name",
+                    "a partner organisation with this name already exists",
+                ));
+            }
             other => other?,
         }
         audit::record(&mut tx, cap.actor(), meta, "partner_org.create", "partner_org", Some(id.to_string()), json!({"name": {"from": null, "to": name}, "kind": {"from": null, "to": kind.as_str()}}), now).await?;
@@ -300,8 +498,11 @@ impl App {
 
     /// Contact counts for the dashboard: `(contacts, stale)` within the reader's scope.
     pub async fn contact_health(&self, reader: &RegistryReader<'_>) -> AppResult<(i64, i64)> {
-        let cutoff = OffsetDateTime::now_utc().date() - time::Duration::days(self.config.contact_stale_days);
+        let cutoff =
+            OffsetDateTime::now_utc().date() - time::Duration::days(self.config.contact_stale_days);
         let mut tx = self.store.read().await?;
-        Ok(tx.contact_counts(&reader.actor().ea_scope(), cutoff).await?)
+        Ok(tx
+            .contact_counts(&reader.actor().ea_scope(), cutoff)
+            .await?)
     }
 }

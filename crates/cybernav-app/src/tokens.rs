@@ -14,14 +14,30 @@ use crate::{App, AppError, AppResult, RequestMeta, audit};
 
 impl App {
     /// Creates a token for `actor`; the token is returned once and stored only as a hash.
-    pub async fn create_api_token(&self, actor: &Actor, name: &str, meta: &RequestMeta) -> AppResult<(Uuid, String)> {
+    pub async fn create_api_token(
+        &self,
+        actor: &Actor,
+        name: &str,
+        meta: &RequestMeta,
+    ) -> AppResult<(Uuid, String)> {
         let name = clean_text(name, 100).map_err(|e| AppError::invalid("name", e))?;
         let now = now();
         let token = secret::generate_api_token();
         let id = Uuid::new_v4();
         let mut tx = self.store.begin().await?;
-        tx.insert_api_token(id, actor.user_id, &name, &secret::hash_token(&token), now).await?;
-        audit::record(&mut tx, actor, meta, "api_token.create", "api_token", Some(id.to_string()), json!({"name": {"from": null, "to": name}}), now).await?;
+        tx.insert_api_token(id, actor.user_id, &name, &secret::hash_token(&token), now)
+            .await?;
+        audit::record(
+            &mut tx,
+            actor,
+            meta,
+            "api_token.create",
+            "api_token",
+            Some(id.to_string()),
+            json!({"name": {"from": null, "to": name}}),
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok((id, token))
     }
@@ -33,13 +49,28 @@ impl App {
     }
 
     /// Revokes one of the actor's own tokens.
-    pub async fn revoke_api_token(&self, actor: &Actor, id: Uuid, meta: &RequestMeta) -> AppResult<()> {
+    pub async fn revoke_api_token(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        meta: &RequestMeta,
+    ) -> AppResult<()> {
         let now = now();
         let mut tx = self.store.begin().await?;
         if !tx.revoke_api_token(actor.user_id, id, now).await? {
             return Err(AppError::NotFound);
         }
-        audit::record(&mut tx, actor, meta, "api_token.revoke", "api_token", Some(id.to_string()), json!({"revoked": {"from": false, "to": true}}), now).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            meta,
+            "api_token.revoke",
+            "api_token",
+            Some(id.to_string()),
+            json!({"revoked": {"from": false, "to": true}}),
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -61,7 +92,10 @@ impl App {
         }
         let actor = actor_for(&mut tx, &user).await?;
         drop(tx);
-        if row.last_used_at.is_none_or(|t| now - t > Duration::minutes(1)) {
+        if row
+            .last_used_at
+            .is_none_or(|t| now - t > Duration::minutes(1))
+        {
             let mut w = self.store.begin().await?;
             w.touch_api_token(row.id, now).await?;
             w.commit().await?;

@@ -30,8 +30,13 @@ impl Sink {
             .spawn()
             .expect("python3 and aiosmtpd are installed by scripts/setup");
         let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        assert!(line.contains("listening"), "smtp-sink did not start: {line}");
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert!(
+            line.contains("listening"),
+            "smtp-sink did not start: {line}"
+        );
         Sink { child, port, dir }
     }
 
@@ -43,7 +48,10 @@ impl Sink {
             .map(|e| e.path())
             .collect();
         files.sort();
-        files.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect()
+        files
+            .iter()
+            .map(|p| std::fs::read_to_string(p).unwrap())
+            .collect()
     }
 }
 
@@ -55,26 +63,39 @@ impl Drop for Sink {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 async fn apps() -> Vec<(App, tempfile::TempDir, Option<(String, String)>)> {
     let mut out = Vec::new();
     let dir = tempfile::tempdir().unwrap();
-    out.push((App::open(Config::new(dir.path().to_path_buf())).await.unwrap(), dir, None));
-    if let Ok(base) = std::env::var("CYBERNAV_TEST_POSTGRES_URL") {
-        if !base.is_empty() {
-            let name = format!("cybernav_mail_{}", Uuid::new_v4().simple());
-            let admin = Store::connect(&base).await.unwrap();
-            if let Store::Postgres(p) = &admin {
-                sqlx::query(&format!("CREATE DATABASE {name}")).execute(p).await.unwrap();
-            }
-            admin.close().await;
-            let dir = tempfile::tempdir().unwrap();
-            let mut config = Config::new(dir.path().to_path_buf());
-            config.database_url = Some(format!("{}/{name}", base.rsplit_once('/').unwrap().0));
-            out.push((App::open(config).await.unwrap(), dir, Some((base, name))));
+    out.push((
+        App::open(Config::new(dir.path().to_path_buf()))
+            .await
+            .unwrap(),
+        dir,
+        None,
+    ));
+    if let Ok(base) = std::env::var("CYBERNAV_TEST_POSTGRES_URL")
+        && !base.is_empty()
+    {
+        let name = format!("cybernav_mail_{}", Uuid::new_v4().simple());
+        let admin = Store::connect(&base).await.unwrap();
+        if let Store::Postgres(p) = &admin {
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(p)
+                .await
+                .unwrap();
         }
+        admin.close().await;
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = Config::new(dir.path().to_path_buf());
+        config.database_url = Some(format!("{}/{name}", base.rsplit_once('/').unwrap().0));
+        out.push((App::open(config).await.unwrap(), dir, Some((base, name))));
     }
     out
 }
@@ -84,7 +105,10 @@ async fn cleanup(app: App, pg: Option<(String, String)>) {
     if let Some((base, name)) = pg {
         let a = Store::connect(&base).await.unwrap();
         if let Store::Postgres(p) = &a {
-            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(p).await.unwrap();
+            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(p)
+                .await
+                .unwrap();
         }
         a.close().await;
     }
@@ -97,20 +121,36 @@ async fn two_workers_send_each_message_exactly_once() {
         let now = cybernav_app::store::now();
         let mut tx = app.store.begin().await.unwrap();
         for i in 0..24 {
-            tx.enqueue_email("test", &format!("person{i}@example.gov"), &format!("Message {i:02}"), "Hello from the outbox.", now).await.unwrap();
+            tx.enqueue_email(
+                "test",
+                &format!("person{i}@example.gov"),
+                &format!("Message {i:02}"),
+                "Hello from the outbox.",
+                now,
+            )
+            .await
+            .unwrap();
         }
         tx.commit().await.unwrap();
         let url = format!("smtp://127.0.0.1:{}", sink.port);
         let a = Mailer::new(&url, "cybernav <no-reply@cybernav.test>").unwrap();
         let b = Mailer::new(&url, "cybernav <no-reply@cybernav.test>").unwrap();
         // Two "replicas" drain the same outbox at the same time.
-        let (sa, sb) = tokio::join!(deliver_due(&app.store, &a, now), deliver_due(&app.store, &b, now));
+        let (sa, sb) = tokio::join!(
+            deliver_due(&app.store, &a, now),
+            deliver_due(&app.store, &b, now)
+        );
         assert_eq!(sa.unwrap() + sb.unwrap(), 24);
         let messages = sink.messages();
         assert_eq!(messages.len(), 24, "each message arrives once");
         let mut subjects: Vec<String> = messages
             .iter()
-            .map(|m| m.lines().find(|l| l.starts_with("Subject: ")).unwrap().to_string())
+            .map(|m| {
+                m.lines()
+                    .find(|l| l.starts_with("Subject: "))
+                    .unwrap()
+                    .to_string()
+            })
             .collect();
         subjects.sort();
         subjects.dedup();
@@ -130,15 +170,32 @@ async fn a_failed_send_is_retried_after_backoff() {
         let port = free_port();
         let now = cybernav_app::store::now();
         let mut tx = app.store.begin().await.unwrap();
-        tx.enqueue_email("test", "clerk@adams.example.gov", "Retry me", "Body", now).await.unwrap();
+        tx.enqueue_email("test", "clerk@adams.example.gov", "Retry me", "Body", now)
+            .await
+            .unwrap();
         tx.commit().await.unwrap();
-        let mailer = Mailer::new(&format!("smtp://127.0.0.1:{port}"), "no-reply@cybernav.test").unwrap();
+        let mailer = Mailer::new(
+            &format!("smtp://127.0.0.1:{port}"),
+            "no-reply@cybernav.test",
+        )
+        .unwrap();
         // Nothing listens yet: the attempt fails and the message waits.
         assert_eq!(deliver_due(&app.store, &mailer, now).await.unwrap(), 0);
         let sink = Sink::start(port);
-        assert_eq!(deliver_due(&app.store, &mailer, now + Duration::seconds(10)).await.unwrap(), 0, "not due before the backoff");
+        assert_eq!(
+            deliver_due(&app.store, &mailer, now + Duration::seconds(10))
+                .await
+                .unwrap(),
+            0,
+            "not due before the backoff"
+        );
         assert!(sink.messages().is_empty());
-        assert_eq!(deliver_due(&app.store, &mailer, now + Duration::seconds(31)).await.unwrap(), 1);
+        assert_eq!(
+            deliver_due(&app.store, &mailer, now + Duration::seconds(31))
+                .await
+                .unwrap(),
+            1
+        );
         let messages = sink.messages();
         assert_eq!(messages.len(), 1);
         assert!(messages[0].contains("Subject: Retry me"));
@@ -160,12 +217,27 @@ async fn an_invitation_reaches_the_mailbox_with_its_link() {
             partner_org_id: None,
         };
         app.invite(&cap, &input, &Default::default()).await.unwrap();
-        let mailer = Mailer::new(&format!("smtp://127.0.0.1:{}", sink.port), "no-reply@cybernav.test").unwrap();
-        assert_eq!(deliver_due(&app.store, &mailer, cybernav_app::store::now()).await.unwrap(), 1);
+        let mailer = Mailer::new(
+            &format!("smtp://127.0.0.1:{}", sink.port),
+            "no-reply@cybernav.test",
+        )
+        .unwrap();
+        assert_eq!(
+            deliver_due(&app.store, &mailer, cybernav_app::store::now())
+                .await
+                .unwrap(),
+            1
+        );
         let m = &sink.messages()[0];
         assert!(m.contains("Subject: You're invited to cybernav"), "{m}");
         let unfolded = m.replace("=\r\n", "").replace("=\n", "");
-        let link = unfolded.split("/invitations/").nth(1).unwrap().split_whitespace().next().unwrap();
+        let link = unfolded
+            .split("/invitations/")
+            .nth(1)
+            .unwrap()
+            .split_whitespace()
+            .next()
+            .unwrap();
         let user = app.check_link("invitation", link).await.unwrap();
         assert_eq!(user.email, "new.admin@sbe.example.gov");
         cleanup(app, pg).await;

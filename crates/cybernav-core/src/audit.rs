@@ -108,7 +108,10 @@ pub struct ChainVerifier {
 
 impl Default for ChainVerifier {
     fn default() -> Self {
-        Self { expected_seq: 1, prev_hash: GENESIS_HASH.to_string() }
+        Self {
+            expected_seq: 1,
+            prev_hash: GENESIS_HASH.to_string(),
+        }
     }
 }
 
@@ -121,10 +124,16 @@ impl ChainVerifier {
     /// Checks the next record; on failure, the record's `seq` and what is wrong.
     pub fn check(&mut self, r: &AuditRecord) -> Result<(), (i64, String)> {
         if r.seq != self.expected_seq {
-            return Err((r.seq, format!("expected record {}, found {}", self.expected_seq, r.seq)));
+            return Err((
+                r.seq,
+                format!("expected record {}, found {}", self.expected_seq, r.seq),
+            ));
         }
         if r.prev_hash != self.prev_hash {
-            return Err((r.seq, "its link to the previous record does not match".into()));
+            return Err((
+                r.seq,
+                "its link to the previous record does not match".into(),
+            ));
         }
         if record_hash(r.seq, r.id, r.occurred_at, &r.event, &r.prev_hash) != r.hash {
             return Err((r.seq, "its contents do not match its hash".into()));
@@ -202,7 +211,14 @@ mod tests {
                 let at = to_storage_precision(OffsetDateTime::now_utc());
                 let ev = event(&format!("thing.{seq}"));
                 let hash = record_hash(seq, id, at, &ev, &prev);
-                let r = AuditRecord { seq, id, occurred_at: at, event: ev, prev_hash: prev.clone(), hash: hash.clone() };
+                let r = AuditRecord {
+                    seq,
+                    id,
+                    occurred_at: at,
+                    event: ev,
+                    prev_hash: prev.clone(),
+                    hash: hash.clone(),
+                };
                 prev = hash;
                 r
             })

@@ -238,7 +238,11 @@ mod tests {
     fn audit_is_for_board_and_auditors() {
         for role in Role::ALL {
             let allowed = actor(role).read_audit().is_some();
-            assert_eq!(allowed, matches!(role, Role::BoardAdmin | Role::Auditor), "{role}");
+            assert_eq!(
+                allowed,
+                matches!(role, Role::BoardAdmin | Role::Auditor),
+                "{role}"
+            );
         }
     }
 }

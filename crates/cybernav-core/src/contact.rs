@@ -141,16 +141,26 @@ pub fn parse_phone(raw: Option<&str>) -> Result<Option<String>, String> {
         return Ok(None);
     };
     let (main, ext) = match s.to_lowercase().split_once("ext") {
-        Some((m, e)) => (m.to_string(), Some(e.trim_matches(|c: char| c == '.' || c.is_whitespace()).to_string())),
+        Some((m, e)) => (
+            m.to_string(),
+            Some(
+                e.trim_matches(|c: char| c == '.' || c.is_whitespace())
+                    .to_string(),
+            ),
+        ),
         None => (s.to_string(), None),
     };
     let allowed = |c: char| c.is_ascii_digit() || " +-().".contains(c);
     let digits = main.chars().filter(char::is_ascii_digit).count();
-    let ext_ok = ext.as_deref().is_none_or(|e| !e.is_empty() && e.chars().all(|c| c.is_ascii_digit()));
+    let ext_ok = ext
+        .as_deref()
+        .is_none_or(|e| !e.is_empty() && e.chars().all(|c| c.is_ascii_digit()));
     if main.chars().all(allowed) && (7..=15).contains(&digits) && ext_ok {
         Ok(Some(s.to_string()))
     } else {
-        Err(format!("'{s}' is not a phone number: write it like 217-555-0100"))
+        Err(format!(
+            "'{s}' is not a phone number: write it like 217-555-0100"
+        ))
     }
 }
 
@@ -172,8 +182,10 @@ impl ContactInput {
         let mut errors = FieldErrors::new();
         let name = errors.check("name", clean_text(&self.name, 200));
         let role = errors.check("role", ContactRole::parse(&self.role));
-        let organisation =
-            errors.check("organisation", optional_text(self.organisation.as_deref(), 200));
+        let organisation = errors.check(
+            "organisation",
+            optional_text(self.organisation.as_deref(), 200),
+        );
         let phone = errors.check("phone", parse_phone(self.phone.as_deref()));
         let email = errors.check(
             "email",
@@ -190,11 +202,21 @@ impl ContactInput {
             }),
         );
         match (name, role, organisation, phone, email, verified) {
-            (Some(name), Some(role), Some(organisation), Some(phone), Some(email), Some(last_verified_on))
-                if errors.is_empty() =>
-            {
-                Ok(ContactFields { name, role, organisation, phone, email, last_verified_on })
-            }
+            (
+                Some(name),
+                Some(role),
+                Some(organisation),
+                Some(phone),
+                Some(email),
+                Some(last_verified_on),
+            ) if errors.is_empty() => Ok(ContactFields {
+                name,
+                role,
+                organisation,
+                phone,
+                email,
+                last_verified_on,
+            }),
             _ => Err(errors),
         }
     }

@@ -184,18 +184,21 @@ impl ElectionAuthorityInput {
         let population = errors.check("population", parse_population(self.population.as_deref()));
         let zone = errors.check("zone", optional_text(self.zone.as_deref(), 100));
         match (name, kind, county, fips_code, population, zone) {
-            (Some(name), Some(kind), Some(county), Some(fips_code), Some(population), Some(zone))
-                if errors.is_empty() =>
-            {
-                Ok(ElectionAuthorityFields {
-                    name,
-                    kind,
-                    county,
-                    fips_code,
-                    population,
-                    zone,
-                })
-            }
+            (
+                Some(name),
+                Some(kind),
+                Some(county),
+                Some(fips_code),
+                Some(population),
+                Some(zone),
+            ) if errors.is_empty() => Ok(ElectionAuthorityFields {
+                name,
+                kind,
+                county,
+                fips_code,
+                population,
+                zone,
+            }),
             _ => Err(errors),
         }
     }

@@ -193,7 +193,11 @@ mod tests {
     fn recovery_codes() {
         let codes = generate_recovery_codes();
         assert_eq!(codes.len(), 10);
-        assert!(codes.iter().all(|c| c.len() == 9 && c.as_bytes()[4] == b'-'));
+        assert!(
+            codes
+                .iter()
+                .all(|c| c.len() == 9 && c.as_bytes()[4] == b'-')
+        );
         assert_eq!(normalise_recovery_code(" K7P2 9XQD "), "k7p2-9xqd");
     }
 

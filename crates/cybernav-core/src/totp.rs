@@ -125,7 +125,10 @@ fn base32_decode(s: &str) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
     let mut buffer: u32 = 0;
     let mut bits = 0;
-    for c in s.chars().filter(|c| !c.is_whitespace() && *c != '=' && *c != '-') {
+    for c in s
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '=' && *c != '-')
+    {
         let upper = c.to_ascii_uppercase() as u8;
         let Some(value) = ALPHABET.iter().position(|a| *a == upper) else {
             return Err(format!("'{c}' is not a base32 character"));
@@ -170,7 +173,10 @@ mod tests {
     fn base32_round_trip() {
         let s = rfc_secret();
         assert_eq!(s.to_base32(), "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
-        assert_eq!(TotpSecret::from_base32("gezd gnbv gy3t qojq gezd gnbv gy3t qojq").unwrap(), s);
+        assert_eq!(
+            TotpSecret::from_base32("gezd gnbv gy3t qojq gezd gnbv gy3t qojq").unwrap(),
+            s
+        );
         assert!(TotpSecret::from_base32("1!").is_err());
     }
 
@@ -181,9 +187,17 @@ mod tests {
         let step = now / 30;
         let code = s.code_at_step(step);
         assert_eq!(s.verify(&code, now, None), Some(step));
-        assert_eq!(s.verify(&code, now, Some(step)), None, "same code twice is refused");
+        assert_eq!(
+            s.verify(&code, now, Some(step)),
+            None,
+            "same code twice is refused"
+        );
         let prev = s.code_at_step(step - 1);
-        assert_eq!(s.verify(&prev, now, None), Some(step - 1), "one step of drift is allowed");
+        assert_eq!(
+            s.verify(&prev, now, None),
+            Some(step - 1),
+            "one step of drift is allowed"
+        );
         let old = s.code_at_step(step - 3);
         assert_eq!(s.verify(&old, now, None), None);
         assert_eq!(s.verify("12345", now, None), None);

@@ -73,7 +73,11 @@ impl Tx {
     /// Appends an event to the chain, in this transaction. The head row's update takes a row
     /// lock (PostgreSQL) or happens under the write lock (SQLite), so concurrent appends
     /// queue and the chain stays linear.
-    pub async fn append_audit(&mut self, event: &AuditEvent, now: OffsetDateTime) -> StoreResult<AuditRecord> {
+    pub async fn append_audit(
+        &mut self,
+        event: &AuditEvent,
+        now: OffsetDateTime,
+    ) -> StoreResult<AuditRecord> {
         let (seq, prev_hash): (i64, String) = with_conn!(self, |c| {
             sqlx::query_as("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
                 .fetch_one(&mut *c)
@@ -100,16 +104,29 @@ impl Tx {
             .bind(&hash)
             .execute(&mut *c)
             .await?;
-            sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(&hash).execute(&mut *c).await?;
+            sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
+                .bind(&hash)
+                .execute(&mut *c)
+                .await?;
         });
-        Ok(AuditRecord { seq, id, occurred_at: now, event: event.clone(), prev_hash, hash })
+        Ok(AuditRecord {
+            seq,
+            id,
+            occurred_at: now,
+            event: event.clone(),
+            prev_hash,
+            hash,
+        })
     }
 
     /// A page of audit records, newest first, and the total matching.
     pub async fn list_audit(&mut self, q: &AuditQuery) -> StoreResult<(Vec<AuditRecord>, i64)> {
         let mut f = Filter::new();
         if let Some(a) = q.actor.as_deref().filter(|s| !s.is_empty()) {
-            f.push("lower(actor_label) LIKE {}", Bind::Text(format!("%{}%", a.to_lowercase())));
+            f.push(
+                "lower(actor_label) LIKE {}",
+                Bind::Text(format!("%{}%", a.to_lowercase())),
+            );
         }
         if let Some(a) = q.action.as_deref().filter(|s| !s.is_empty()) {
             f.push("action LIKE {}", Bind::Text(format!("{a}%")));
@@ -128,14 +145,24 @@ impl Tx {
         }
         let per_page = q.per_page.clamp(1, 500);
         let offset = (q.page.max(1) - 1) * per_page;
-        let sql = format!("SELECT {COLUMNS} FROM audit_log{} ORDER BY seq DESC LIMIT {per_page} OFFSET {offset}", f.where_clause());
+        let sql = format!(
+            "SELECT {COLUMNS} FROM audit_log{} ORDER BY seq DESC LIMIT {per_page} OFFSET {offset}",
+            f.where_clause()
+        );
         let count_sql = format!("SELECT COUNT(*) FROM audit_log{}", f.where_clause());
         let (rows, total): (Vec<AuditRow>, i64) = with_conn!(self, |c| {
-            let rows = bind_all!(sqlx::query_as::<_, AuditRow>(&sql), f.binds.clone()).fetch_all(&mut *c).await?;
-            let total: i64 = bind_all!(sqlx::query_scalar(&count_sql), f.binds.clone()).fetch_one(&mut *c).await?;
+            let rows = bind_all!(sqlx::query_as::<_, AuditRow>(&sql), f.binds.clone())
+                .fetch_all(&mut *c)
+                .await?;
+            let total: i64 = bind_all!(sqlx::query_scalar(&count_sql), f.binds.clone())
+                .fetch_one(&mut *c)
+                .await?;
             (rows, total)
         });
-        let records = rows.into_iter().map(AuditRow::into_record).collect::<StoreResult<Vec<_>>>()?;
+        let records = rows
+            .into_iter()
+            .map(AuditRow::into_record)
+            .collect::<StoreResult<Vec<_>>>()?;
         Ok((records, total))
     }
 
@@ -144,7 +171,11 @@ impl Tx {
     pub async fn audit_batch(&mut self, after: i64, limit: i64) -> StoreResult<Vec<AuditRecord>> {
         let sql = format!("SELECT {COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2");
         let rows: Vec<AuditRow> = with_conn!(self, |c| {
-            sqlx::query_as(&sql).bind(after).bind(limit).fetch_all(&mut *c).await?
+            sqlx::query_as(&sql)
+                .bind(after)
+                .bind(limit)
+                .fetch_all(&mut *c)
+                .await?
         });
         rows.into_iter().map(AuditRow::into_record).collect()
     }
@@ -152,7 +183,9 @@ impl Tx {
     /// The chain head: `(seq, hash)` of the last record.
     pub async fn audit_head(&mut self) -> StoreResult<(i64, String)> {
         Ok(with_conn!(self, |c| {
-            sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut *c).await?
+            sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
+                .fetch_one(&mut *c)
+                .await?
         }))
     }
 
@@ -161,8 +194,17 @@ impl Tx {
     #[doc(hidden)]
     pub async fn tamper_audit_changes(&mut self, seq: i64, changes: &str) -> StoreResult<()> {
         let n = with_conn!(self, |c| {
-            sqlx::query("UPDATE audit_log SET changes = $2 WHERE seq = $1").bind(seq).bind(changes).execute(&mut *c).await?.rows_affected()
+            sqlx::query("UPDATE audit_log SET changes = $2 WHERE seq = $1")
+                .bind(seq)
+                .bind(changes)
+                .execute(&mut *c)
+                .await?
+                .rows_affected()
         });
-        if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        if n == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
     }
 }

@@ -83,7 +83,13 @@ mod tests {
     fn placeholders_number_in_order() {
         let mut f = Filter::new();
         f.push("a = {}", Bind::I64(1));
-        f.push("(b = {} OR c = {})".replace("{}", "[]").replace("[]", "{}").as_str(), Bind::I64(2));
+        f.push(
+            "(b = {} OR c = {})"
+                .replace("{}", "[]")
+                .replace("[]", "{}")
+                .as_str(),
+            Bind::I64(2),
+        );
         assert_eq!(f.where_clause(), " WHERE a = $1 AND (b = $2 OR c = $2)");
         assert_eq!(f.binds.len(), 2);
     }

@@ -55,14 +55,14 @@ impl StoreError {
         if let sqlx::Error::RowNotFound = e {
             return StoreError::NotFound;
         }
-        if let Some(db) = e.as_database_error() {
-            if db.is_unique_violation() {
-                let what = db
-                    .constraint()
-                    .map(str::to_string)
-                    .unwrap_or_else(|| db.message().to_string());
-                return StoreError::Conflict(what);
-            }
+        if let Some(db) = e.as_database_error()
+            && db.is_unique_violation()
+        {
+            let what = db
+                .constraint()
+                .map(str::to_string)
+                .unwrap_or_else(|| db.message().to_string());
+            return StoreError::Conflict(what);
         }
         StoreError::Other(e)
     }
@@ -134,7 +134,8 @@ impl Store {
     /// Connects to `postgres://…` or `sqlite:…` URLs.
     pub async fn connect(url: &str) -> StoreResult<Store> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let opts = PgConnectOptions::from_str(url).map_err(|e| StoreError::Url(e.to_string()))?;
+            let opts =
+                PgConnectOptions::from_str(url).map_err(|e| StoreError::Url(e.to_string()))?;
             let pool = PgPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(5))
@@ -165,7 +166,10 @@ impl Store {
     /// Opens (creating if needed) the embedded SQLite database in `data_dir`.
     pub async fn open_data_dir(data_dir: &Path) -> StoreResult<Store> {
         std::fs::create_dir_all(data_dir).map_err(|e| {
-            StoreError::Url(format!("cannot create data folder {}: {e}", data_dir.display()))
+            StoreError::Url(format!(
+                "cannot create data folder {}: {e}",
+                data_dir.display()
+            ))
         })?;
         let path = data_dir.join(SQLITE_FILE);
         Store::connect(&format!("sqlite://{}", path.display())).await
@@ -265,4 +269,3 @@ impl Tx {
 pub fn now() -> time::OffsetDateTime {
     cybernav_core::audit::to_storage_precision(time::OffsetDateTime::now_utc())
 }
-

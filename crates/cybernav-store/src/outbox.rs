@@ -37,7 +37,14 @@ pub struct OutboxCounts {
 
 impl Tx {
     /// Queues a message for delivery.
-    pub async fn enqueue_email(&mut self, kind: &str, to: &str, subject: &str, body_text: &str, now: OffsetDateTime) -> StoreResult<Uuid> {
+    pub async fn enqueue_email(
+        &mut self,
+        kind: &str,
+        to: &str,
+        subject: &str,
+        body_text: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Uuid> {
         let id = Uuid::new_v4();
         with_conn!(self, |c| {
             sqlx::query(
@@ -57,7 +64,11 @@ impl Tx {
 
     /// Claims the oldest due message for `lease`, or `None` when nothing is due. On
     /// PostgreSQL, `FOR UPDATE SKIP LOCKED` lets replicas claim different messages at once.
-    pub async fn claim_email(&mut self, now: OffsetDateTime, lease: Duration) -> StoreResult<Option<OutboxMessage>> {
+    pub async fn claim_email(
+        &mut self,
+        now: OffsetDateTime,
+        lease: Duration,
+    ) -> StoreResult<Option<OutboxMessage>> {
         let sql = dialect(
             self,
             "UPDATE outbox SET locked_until = $2, attempts = attempts + 1 WHERE id = (\
@@ -70,7 +81,11 @@ impl Tx {
              RETURNING id, kind, to_addr, subject, body_text, attempts",
         );
         Ok(with_conn!(self, |c| {
-            sqlx::query_as(sql).bind(now).bind(now + lease).fetch_optional(&mut *c).await?
+            sqlx::query_as(sql)
+                .bind(now)
+                .bind(now + lease)
+                .fetch_optional(&mut *c)
+                .await?
         }))
     }
 
@@ -87,7 +102,13 @@ impl Tx {
     }
 
     /// Records a failed attempt: retry at `retry_at`, or give up when it is `None`.
-    pub async fn mark_email_failed(&mut self, id: Uuid, error: &str, retry_at: Option<OffsetDateTime>, now: OffsetDateTime) -> StoreResult<()> {
+    pub async fn mark_email_failed(
+        &mut self,
+        id: Uuid,
+        error: &str,
+        retry_at: Option<OffsetDateTime>,
+        now: OffsetDateTime,
+    ) -> StoreResult<()> {
         with_conn!(self, |c| {
             sqlx::query(
                 "UPDATE outbox SET locked_until = NULL, last_error = $2, next_attempt_at = COALESCE($3, next_attempt_at), \
@@ -114,6 +135,10 @@ impl Tx {
             .fetch_one(&mut *c)
             .await?
         });
-        Ok(OutboxCounts { pending, sent, failed })
+        Ok(OutboxCounts {
+            pending,
+            sent,
+            failed,
+        })
     }
 }

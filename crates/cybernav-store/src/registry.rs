@@ -42,7 +42,11 @@ fn ea_filter(q: &EaQuery) -> Filter {
         }
     }
     if let Some(s) = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        let escaped = s.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        let escaped = s
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
         f.push(
             "(lower(ea.name) LIKE {} ESCAPE '\\' OR lower(ea.county) LIKE {} ESCAPE '\\' OR ea.fips_code LIKE {} ESCAPE '\\')",
             Bind::Text(format!("%{escaped}%")),
@@ -62,7 +66,10 @@ fn ea_filter(q: &EaQuery) -> Filter {
 
 impl Tx {
     /// One page of election authorities matching `q`, ordered by name, and the total count.
-    pub async fn list_election_authorities(&mut self, q: &EaQuery) -> StoreResult<(Vec<EaListing>, i64)> {
+    pub async fn list_election_authorities(
+        &mut self,
+        q: &EaQuery,
+    ) -> StoreResult<(Vec<EaListing>, i64)> {
         let f = ea_filter(q);
         let per_page = q.per_page.clamp(1, 200);
         let offset = (q.page.max(1) - 1) * per_page;
@@ -70,7 +77,10 @@ impl Tx {
             "{EA_SELECT}{} ORDER BY ea.name LIMIT {per_page} OFFSET {offset}",
             f.where_clause()
         );
-        let count_sql = format!("SELECT COUNT(*) FROM election_authorities ea{}", f.where_clause());
+        let count_sql = format!(
+            "SELECT COUNT(*) FROM election_authorities ea{}",
+            f.where_clause()
+        );
         let (rows, total): (Vec<EaRow>, i64) = with_conn!(self, |c| {
             let rows = bind_all!(sqlx::query_as::<_, EaRow>(&list_sql), f.binds.clone())
                 .fetch_all(&mut *c)
@@ -93,12 +103,24 @@ impl Tx {
     }
 
     /// Every election authority in scope, ordered by name (for exports).
-    pub async fn all_election_authorities(&mut self, scope: &EaScope) -> StoreResult<Vec<EaListing>> {
-        let q = EaQuery { scope: scope.clone(), search: None, zone_id: None, navigator_id: None, page: 1, per_page: 200 };
+    pub async fn all_election_authorities(
+        &mut self,
+        scope: &EaScope,
+    ) -> StoreResult<Vec<EaListing>> {
+        let q = EaQuery {
+            scope: scope.clone(),
+            search: None,
+            zone_id: None,
+            navigator_id: None,
+            page: 1,
+            per_page: 200,
+        };
         let mut out = Vec::new();
         let mut page = 1;
         loop {
-            let (rows, total) = self.list_election_authorities(&EaQuery { page, ..q.clone() }).await?;
+            let (rows, total) = self
+                .list_election_authorities(&EaQuery { page, ..q.clone() })
+                .await?;
             let done = rows.is_empty() || (out.len() + rows.len()) as i64 >= total;
             out.extend(rows);
             if done {
@@ -108,8 +130,12 @@ impl Tx {
         }
     }
 
-    async fn navigator_names_for(&mut self, ids: &[Uuid]) -> StoreResult<std::collections::HashMap<Uuid, Vec<String>>> {
-        let mut map: std::collections::HashMap<Uuid, Vec<String>> = std::collections::HashMap::new();
+    async fn navigator_names_for(
+        &mut self,
+        ids: &[Uuid],
+    ) -> StoreResult<std::collections::HashMap<Uuid, Vec<String>>> {
+        let mut map: std::collections::HashMap<Uuid, Vec<String>> =
+            std::collections::HashMap::new();
         if ids.is_empty() {
             return Ok(map);
         }
@@ -121,7 +147,9 @@ impl Tx {
             placeholders.join(", ")
         );
         let rows: Vec<(Uuid, String)> = with_conn!(self, |c| {
-            bind_all!(sqlx::query_as(&sql), f.binds.clone()).fetch_all(&mut *c).await?
+            bind_all!(sqlx::query_as(&sql), f.binds.clone())
+                .fetch_all(&mut *c)
+                .await?
         });
         for (ea, name) in rows {
             map.entry(ea).or_default().push(name);
@@ -133,7 +161,10 @@ impl Tx {
     pub async fn get_election_authority(&mut self, id: Uuid) -> StoreResult<EaListing> {
         let sql = format!("{EA_SELECT} WHERE ea.id = $1");
         let row: Option<EaRow> = with_conn!(self, |c| {
-            sqlx::query_as(&sql).bind(id).fetch_optional(&mut *c).await?
+            sqlx::query_as(&sql)
+                .bind(id)
+                .fetch_optional(&mut *c)
+                .await?
         });
         let row = row.ok_or(StoreError::NotFound)?;
         let mut names = self.navigator_names_for(&[id]).await?;
@@ -141,16 +172,23 @@ impl Tx {
     }
 
     /// One election authority by exact name.
-    pub async fn find_election_authority_by_name(&mut self, name: &str) -> StoreResult<Option<EaListing>> {
+    pub async fn find_election_authority_by_name(
+        &mut self,
+        name: &str,
+    ) -> StoreResult<Option<EaListing>> {
         let sql = format!("{EA_SELECT} WHERE ea.name = $1");
         let row: Option<EaRow> = with_conn!(self, |c| {
-            sqlx::query_as(&sql).bind(name).fetch_optional(&mut *c).await?
+            sqlx::query_as(&sql)
+                .bind(name)
+                .fetch_optional(&mut *c)
+                .await?
         });
         match row {
             Some(r) => {
                 let id = r.id;
                 let mut names = self.navigator_names_for(&[id]).await?;
-                r.into_listing(names.remove(&id).unwrap_or_default()).map(Some)
+                r.into_listing(names.remove(&id).unwrap_or_default())
+                    .map(Some)
             }
             None => Ok(None),
         }
@@ -210,21 +248,33 @@ impl Tx {
             .map_err(StoreError::classify)?
             .rows_affected()
         });
-        if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        if n == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
     }
 
     /// Every zone, by name.
     pub async fn list_zones(&mut self) -> StoreResult<Vec<Zone>> {
         let rows: Vec<(Uuid, String)> = with_conn!(self, |c| {
-            sqlx::query_as("SELECT id, name FROM zones ORDER BY name").fetch_all(&mut *c).await?
+            sqlx::query_as("SELECT id, name FROM zones ORDER BY name")
+                .fetch_all(&mut *c)
+                .await?
         });
-        Ok(rows.into_iter().map(|(id, name)| Zone { id, name }).collect())
+        Ok(rows
+            .into_iter()
+            .map(|(id, name)| Zone { id, name })
+            .collect())
     }
 
     /// The zone with this name, if any.
     pub async fn find_zone(&mut self, name: &str) -> StoreResult<Option<Zone>> {
         let row: Option<(Uuid, String)> = with_conn!(self, |c| {
-            sqlx::query_as("SELECT id, name FROM zones WHERE name = $1").bind(name).fetch_optional(&mut *c).await?
+            sqlx::query_as("SELECT id, name FROM zones WHERE name = $1")
+                .bind(name)
+                .fetch_optional(&mut *c)
+                .await?
         });
         Ok(row.map(|(id, name)| Zone { id, name }))
     }
@@ -259,10 +309,12 @@ impl Tx {
     /// The authorities assigned to a navigator.
     pub async fn assignments_of(&mut self, navigator: Uuid) -> StoreResult<Vec<Uuid>> {
         Ok(with_conn!(self, |c| {
-            sqlx::query_scalar("SELECT election_authority_id FROM navigator_assignments WHERE navigator_id = $1")
-                .bind(navigator)
-                .fetch_all(&mut *c)
-                .await?
+            sqlx::query_scalar(
+                "SELECT election_authority_id FROM navigator_assignments WHERE navigator_id = $1",
+            )
+            .bind(navigator)
+            .fetch_all(&mut *c)
+            .await?
         }))
     }
 
@@ -314,7 +366,13 @@ impl Tx {
     }
 
     /// Inserts a contact.
-    pub async fn insert_contact(&mut self, id: Uuid, ea: Uuid, f: &ContactFields, now: OffsetDateTime) -> StoreResult<()> {
+    pub async fn insert_contact(
+        &mut self,
+        id: Uuid,
+        ea: Uuid,
+        f: &ContactFields,
+        now: OffsetDateTime,
+    ) -> StoreResult<()> {
         with_conn!(self, |c| {
             sqlx::query(
                 "INSERT INTO contacts (id, election_authority_id, name, role, organisation, phone, email, last_verified_on, created_at, updated_at) \
@@ -337,7 +395,12 @@ impl Tx {
     }
 
     /// Replaces a contact's fields.
-    pub async fn update_contact(&mut self, id: Uuid, f: &ContactFields, now: OffsetDateTime) -> StoreResult<()> {
+    pub async fn update_contact(
+        &mut self,
+        id: Uuid,
+        f: &ContactFields,
+        now: OffsetDateTime,
+    ) -> StoreResult<()> {
         let n = with_conn!(self, |c| {
             sqlx::query(
                 "UPDATE contacts SET name = $2, role = $3, organisation = $4, phone = $5, email = $6, \
@@ -355,21 +418,44 @@ impl Tx {
             .await?
             .rows_affected()
         });
-        if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        if n == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
     }
 
     /// Deletes a contact.
     pub async fn delete_contact(&mut self, id: Uuid) -> StoreResult<()> {
         let n = with_conn!(self, |c| {
-            sqlx::query("DELETE FROM contacts WHERE id = $1").bind(id).execute(&mut *c).await?.rows_affected()
+            sqlx::query("DELETE FROM contacts WHERE id = $1")
+                .bind(id)
+                .execute(&mut *c)
+                .await?
+                .rows_affected()
         });
-        if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        if n == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
     }
 
     /// Counts of contacts and stale contacts (never verified, or verified before `cutoff`)
     /// for authorities in scope: `(total, stale)`.
-    pub async fn contact_counts(&mut self, scope: &EaScope, cutoff: time::Date) -> StoreResult<(i64, i64)> {
-        let q = EaQuery { scope: scope.clone(), search: None, zone_id: None, navigator_id: None, page: 1, per_page: 1 };
+    pub async fn contact_counts(
+        &mut self,
+        scope: &EaScope,
+        cutoff: time::Date,
+    ) -> StoreResult<(i64, i64)> {
+        let q = EaQuery {
+            scope: scope.clone(),
+            search: None,
+            zone_id: None,
+            navigator_id: None,
+            page: 1,
+            per_page: 1,
+        };
         let mut f = ea_filter(&q);
         let p = f.bind(Bind::Text(cutoff.to_string()));
         let sql = format!(
@@ -378,7 +464,9 @@ impl Tx {
             f.where_clause()
         );
         let (total, stale): (i64, i64) = with_conn!(self, |c| {
-            bind_all!(sqlx::query_as(&sql), f.binds.clone()).fetch_one(&mut *c).await?
+            bind_all!(sqlx::query_as(&sql), f.binds.clone())
+                .fetch_one(&mut *c)
+                .await?
         });
         Ok((total, stale))
     }
@@ -386,7 +474,9 @@ impl Tx {
     /// Every partner organisation, by name.
     pub async fn list_partner_orgs(&mut self) -> StoreResult<Vec<PartnerOrg>> {
         let rows: Vec<PartnerRow> = with_conn!(self, |c| {
-            sqlx::query_as("SELECT id, name, kind, notes FROM partner_orgs ORDER BY name").fetch_all(&mut *c).await?
+            sqlx::query_as("SELECT id, name, kind, notes FROM partner_orgs ORDER BY name")
+                .fetch_all(&mut *c)
+                .await?
         });
         rows.into_iter().map(PartnerOrg::try_from).collect()
     }
@@ -394,7 +484,10 @@ impl Tx {
     /// One partner organisation.
     pub async fn get_partner_org(&mut self, id: Uuid) -> StoreResult<PartnerOrg> {
         let row: Option<PartnerRow> = with_conn!(self, |c| {
-            sqlx::query_as("SELECT id, name, kind, notes FROM partner_orgs WHERE id = $1").bind(id).fetch_optional(&mut *c).await?
+            sqlx::query_as("SELECT id, name, kind, notes FROM partner_orgs WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *c)
+                .await?
         });
         row.ok_or(StoreError::NotFound)?.try_into()
     }

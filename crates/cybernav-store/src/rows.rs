@@ -10,7 +10,12 @@ use uuid::Uuid;
 use crate::StoreError;
 
 /// A stored value that does not parse: the database was changed outside cybernav.
-pub(crate) fn corrupt(table: &str, id: Uuid, field: &str, why: impl std::fmt::Display) -> StoreError {
+pub(crate) fn corrupt(
+    table: &str,
+    id: Uuid,
+    field: &str,
+    why: impl std::fmt::Display,
+) -> StoreError {
     StoreError::Corrupt(format!("{table} {id}: field {field}: {why}"))
 }
 
@@ -50,7 +55,8 @@ pub struct EaListing {
 impl EaRow {
     /// Converts to the domain type, refusing values that do not parse.
     pub fn into_listing(self, navigators: Vec<String>) -> Result<EaListing, StoreError> {
-        let kind = EaKind::parse(&self.kind).map_err(|e| corrupt("election_authorities", self.id, "kind", e))?;
+        let kind = EaKind::parse(&self.kind)
+            .map_err(|e| corrupt("election_authorities", self.id, "kind", e))?;
         let fips_code = FipsCode::parse(&self.fips_code)
             .map_err(|e| corrupt("election_authorities", self.id, "fips_code", e))?;
         Ok(EaListing {
@@ -142,8 +148,14 @@ pub struct PartnerRow {
 impl TryFrom<PartnerRow> for PartnerOrg {
     type Error = StoreError;
     fn try_from(r: PartnerRow) -> Result<Self, StoreError> {
-        let kind = PartnerKind::parse(&r.kind).map_err(|e| corrupt("partner_orgs", r.id, "kind", e))?;
-        Ok(PartnerOrg { id: r.id, name: r.name, kind, notes: r.notes })
+        let kind =
+            PartnerKind::parse(&r.kind).map_err(|e| corrupt("partner_orgs", r.id, "kind", e))?;
+        Ok(PartnerOrg {
+            id: r.id,
+            name: r.name,
+            kind,
+            notes: r.notes,
+        })
     }
 }
 

@@ -105,7 +105,10 @@ impl Tx {
     pub async fn find_user_by_email(&mut self, email: &str) -> StoreResult<Option<UserRow>> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1");
         Ok(with_conn!(self, |c| {
-            sqlx::query_as(&sql).bind(email).fetch_optional(&mut *c).await?
+            sqlx::query_as(&sql)
+                .bind(email)
+                .fetch_optional(&mut *c)
+                .await?
         }))
     }
 
@@ -113,7 +116,10 @@ impl Tx {
     pub async fn get_user(&mut self, id: Uuid) -> StoreResult<UserRow> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
         let row: Option<UserRow> = with_conn!(self, |c| {
-            sqlx::query_as(&sql).bind(id).fetch_optional(&mut *c).await?
+            sqlx::query_as(&sql)
+                .bind(id)
+                .fetch_optional(&mut *c)
+                .await?
         });
         row.ok_or(StoreError::NotFound)
     }
@@ -133,7 +139,12 @@ impl Tx {
     }
 
     /// Sets the password and makes the account active (used by invitation and reset).
-    pub async fn set_password(&mut self, user: Uuid, hash: &str, now: OffsetDateTime) -> StoreResult<()> {
+    pub async fn set_password(
+        &mut self,
+        user: Uuid,
+        hash: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<()> {
         with_conn!(self, |c| {
             sqlx::query(
                 "UPDATE users SET password_hash = $2, status = CASE WHEN status = 'invited' THEN 'active' ELSE status END, \
@@ -174,11 +185,19 @@ impl Tx {
             .await?
             .rows_affected()
         });
-        if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        if n == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
     }
 
     /// Records a failed login; locks the account until `lock_until` when `lock_until` is set.
-    pub async fn record_failed_login(&mut self, user: Uuid, lock_until: Option<OffsetDateTime>) -> StoreResult<()> {
+    pub async fn record_failed_login(
+        &mut self,
+        user: Uuid,
+        lock_until: Option<OffsetDateTime>,
+    ) -> StoreResult<()> {
         with_conn!(self, |c| {
             sqlx::query("UPDATE users SET failed_logins = failed_logins + 1, locked_until = COALESCE($2, locked_until) WHERE id = $1")
                 .bind(user)
@@ -214,7 +233,13 @@ impl Tx {
     }
 
     /// Confirms (or with `None`, removes) the TOTP secret and sets the replay guard.
-    pub async fn set_totp(&mut self, user: Uuid, secret: Option<&[u8]>, last_step: Option<i64>, now: OffsetDateTime) -> StoreResult<()> {
+    pub async fn set_totp(
+        &mut self,
+        user: Uuid,
+        secret: Option<&[u8]>,
+        last_step: Option<i64>,
+        now: OffsetDateTime,
+    ) -> StoreResult<()> {
         with_conn!(self, |c| {
             sqlx::query(
                 "UPDATE users SET totp_secret = $2, totp_pending_secret = NULL, totp_last_step = $3, updated_at = $4 WHERE id = $1",
@@ -244,23 +269,37 @@ impl Tx {
     }
 
     /// Replaces the account's recovery codes with these hashes.
-    pub async fn replace_recovery_codes(&mut self, user: Uuid, hashes: &[String]) -> StoreResult<()> {
+    pub async fn replace_recovery_codes(
+        &mut self,
+        user: Uuid,
+        hashes: &[String],
+    ) -> StoreResult<()> {
         with_conn!(self, |c| {
-            sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1").bind(user).execute(&mut *c).await?;
+            sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+                .bind(user)
+                .execute(&mut *c)
+                .await?;
             for h in hashes {
-                sqlx::query("INSERT INTO recovery_codes (id, user_id, code_hash) VALUES ($1, $2, $3)")
-                    .bind(Uuid::new_v4())
-                    .bind(user)
-                    .bind(h)
-                    .execute(&mut *c)
-                    .await?;
+                sqlx::query(
+                    "INSERT INTO recovery_codes (id, user_id, code_hash) VALUES ($1, $2, $3)",
+                )
+                .bind(Uuid::new_v4())
+                .bind(user)
+                .bind(h)
+                .execute(&mut *c)
+                .await?;
             }
         });
         Ok(())
     }
 
     /// Uses a recovery code once: true when an unused code with this hash existed.
-    pub async fn use_recovery_code(&mut self, user: Uuid, hash: &str, now: OffsetDateTime) -> StoreResult<bool> {
+    pub async fn use_recovery_code(
+        &mut self,
+        user: Uuid,
+        hash: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<bool> {
         let n = with_conn!(self, |c| {
             sqlx::query("UPDATE recovery_codes SET used_at = $3 WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL")
                 .bind(user)
@@ -276,10 +315,12 @@ impl Tx {
     /// How many unused recovery codes an account has.
     pub async fn unused_recovery_codes(&mut self, user: Uuid) -> StoreResult<i64> {
         Ok(with_conn!(self, |c| {
-            sqlx::query_scalar("SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL")
-                .bind(user)
-                .fetch_one(&mut *c)
-                .await?
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL",
+            )
+            .bind(user)
+            .fetch_one(&mut *c)
+            .await?
         }))
     }
 
@@ -329,7 +370,11 @@ impl Tx {
     /// Marks a session as having passed the second factor.
     pub async fn set_session_mfa_done(&mut self, session: Uuid) -> StoreResult<()> {
         with_conn!(self, |c| {
-            sqlx::query("UPDATE sessions SET mfa_done = $2 WHERE id = $1").bind(session).bind(true).execute(&mut *c).await?;
+            sqlx::query("UPDATE sessions SET mfa_done = $2 WHERE id = $1")
+                .bind(session)
+                .bind(true)
+                .execute(&mut *c)
+                .await?;
         });
         Ok(())
     }
@@ -337,7 +382,11 @@ impl Tx {
     /// Records activity on a session.
     pub async fn touch_session(&mut self, session: Uuid, now: OffsetDateTime) -> StoreResult<()> {
         with_conn!(self, |c| {
-            sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE id = $1").bind(session).bind(now).execute(&mut *c).await?;
+            sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE id = $1")
+                .bind(session)
+                .bind(now)
+                .execute(&mut *c)
+                .await?;
         });
         Ok(())
     }
@@ -345,7 +394,10 @@ impl Tx {
     /// Deletes one session.
     pub async fn delete_session(&mut self, session: Uuid) -> StoreResult<()> {
         with_conn!(self, |c| {
-            sqlx::query("DELETE FROM sessions WHERE id = $1").bind(session).execute(&mut *c).await?;
+            sqlx::query("DELETE FROM sessions WHERE id = $1")
+                .bind(session)
+                .execute(&mut *c)
+                .await?;
         });
         Ok(())
     }
@@ -353,12 +405,23 @@ impl Tx {
     /// Deletes every session of an account ("sign out everywhere"); returns how many.
     pub async fn delete_sessions_of(&mut self, user: Uuid) -> StoreResult<u64> {
         Ok(with_conn!(self, |c| {
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user).execute(&mut *c).await?.rows_affected()
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(user)
+                .execute(&mut *c)
+                .await?
+                .rows_affected()
         }))
     }
 
     /// Inserts an API token.
-    pub async fn insert_api_token(&mut self, id: Uuid, user: Uuid, name: &str, token_hash: &str, now: OffsetDateTime) -> StoreResult<()> {
+    pub async fn insert_api_token(
+        &mut self,
+        id: Uuid,
+        user: Uuid,
+        name: &str,
+        token_hash: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<()> {
         with_conn!(self, |c| {
             sqlx::query("INSERT INTO api_tokens (id, user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
                 .bind(id)
@@ -400,13 +463,22 @@ impl Tx {
     /// Records use of a token.
     pub async fn touch_api_token(&mut self, id: Uuid, now: OffsetDateTime) -> StoreResult<()> {
         with_conn!(self, |c| {
-            sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1").bind(id).bind(now).execute(&mut *c).await?;
+            sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1")
+                .bind(id)
+                .bind(now)
+                .execute(&mut *c)
+                .await?;
         });
         Ok(())
     }
 
     /// Revokes an account's token; false when there was no such live token.
-    pub async fn revoke_api_token(&mut self, user: Uuid, id: Uuid, now: OffsetDateTime) -> StoreResult<bool> {
+    pub async fn revoke_api_token(
+        &mut self,
+        user: Uuid,
+        id: Uuid,
+        now: OffsetDateTime,
+    ) -> StoreResult<bool> {
         let n = with_conn!(self, |c| {
             sqlx::query("UPDATE api_tokens SET revoked_at = $3 WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL")
                 .bind(id)
@@ -452,7 +524,12 @@ impl Tx {
     }
 
     /// The account a live link of `kind` belongs to (unused, unexpired).
-    pub async fn find_email_link(&mut self, kind: &str, token_hash: &str, now: OffsetDateTime) -> StoreResult<Option<Uuid>> {
+    pub async fn find_email_link(
+        &mut self,
+        kind: &str,
+        token_hash: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<Uuid>> {
         Ok(with_conn!(self, |c| {
             sqlx::query_scalar(
                 "SELECT user_id FROM email_links WHERE kind = $1 AND token_hash = $2 AND used_at IS NULL AND expires_at > $3",
@@ -466,7 +543,12 @@ impl Tx {
     }
 
     /// Uses a link once; false when it was already used or expired.
-    pub async fn use_email_link(&mut self, kind: &str, token_hash: &str, now: OffsetDateTime) -> StoreResult<bool> {
+    pub async fn use_email_link(
+        &mut self,
+        kind: &str,
+        token_hash: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<bool> {
         let n = with_conn!(self, |c| {
             sqlx::query(
                 "UPDATE email_links SET used_at = $3 WHERE kind = $1 AND token_hash = $2 AND used_at IS NULL AND expires_at > $3",

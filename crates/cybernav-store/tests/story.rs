@@ -22,19 +22,27 @@ async fn stores() -> Vec<(String, Store, Option<(String, String)>, tempfile::Tem
     let s = Store::open_data_dir(dir.path()).await.unwrap();
     s.migrate().await.unwrap();
     out.push(("sqlite".to_string(), s, None, dir));
-    if let Ok(base) = std::env::var("CYBERNAV_TEST_POSTGRES_URL") {
-        if !base.is_empty() {
-            let name = format!("cybernav_story_{}", Uuid::new_v4().simple());
-            let admin = Store::connect(&base).await.unwrap();
-            if let Store::Postgres(p) = &admin {
-                sqlx::query(&format!("CREATE DATABASE {name}")).execute(p).await.unwrap();
-            }
-            admin.close().await;
-            let url = format!("{}/{name}", base.rsplit_once('/').unwrap().0);
-            let s = Store::connect(&url).await.unwrap();
-            s.migrate().await.unwrap();
-            out.push(("postgres".to_string(), s, Some((base, name)), tempfile::tempdir().unwrap()));
+    if let Ok(base) = std::env::var("CYBERNAV_TEST_POSTGRES_URL")
+        && !base.is_empty()
+    {
+        let name = format!("cybernav_story_{}", Uuid::new_v4().simple());
+        let admin = Store::connect(&base).await.unwrap();
+        if let Store::Postgres(p) = &admin {
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(p)
+                .await
+                .unwrap();
         }
+        admin.close().await;
+        let url = format!("{}/{name}", base.rsplit_once('/').unwrap().0);
+        let s = Store::connect(&url).await.unwrap();
+        s.migrate().await.unwrap();
+        out.push((
+            "postgres".to_string(),
+            s,
+            Some((base, name)),
+            tempfile::tempdir().unwrap(),
+        ));
     }
     out
 }
@@ -43,7 +51,10 @@ async fn drop_pg(admin: Option<(String, String)>) {
     if let Some((base, name)) = admin {
         let a = Store::connect(&base).await.unwrap();
         if let Store::Postgres(p) = &a {
-            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(p).await.unwrap();
+            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(p)
+                .await
+                .unwrap();
         }
         a.close().await;
     }
@@ -70,12 +81,28 @@ async fn every_operation_on_every_backend() {
 
         // Zones and election authorities.
         let mut tx = store.begin().await.unwrap();
-        let zone = Zone { id: Uuid::new_v4(), name: "Central".into() };
+        let zone = Zone {
+            id: Uuid::new_v4(),
+            name: "Central".into(),
+        };
         tx.insert_zone(&zone, now).await.unwrap();
         tx.commit().await.unwrap();
         // A failed statement spoils its transaction on PostgreSQL: conflicts get their own.
         let mut tx = store.begin().await.unwrap();
-        assert!(matches!(tx.insert_zone(&Zone { id: Uuid::new_v4(), name: "Central".into() }, now).await, Err(StoreError::Conflict(_))), "{label}");
+        assert!(
+            matches!(
+                tx.insert_zone(
+                    &Zone {
+                        id: Uuid::new_v4(),
+                        name: "Central".into()
+                    },
+                    now
+                )
+                .await,
+                Err(StoreError::Conflict(_))
+            ),
+            "{label}"
+        );
         drop(tx);
         let mut tx = store.begin().await.unwrap();
         assert_eq!(tx.find_zone("Central").await.unwrap().unwrap().id, zone.id);
@@ -83,65 +110,216 @@ async fn every_operation_on_every_backend() {
         let adams = Uuid::new_v4();
         let brown = Uuid::new_v4();
         let evil = Uuid::new_v4();
-        tx.insert_election_authority(adams, &ea("Adams County Clerk", "17001"), Some(zone.id), now).await.unwrap();
-        tx.insert_election_authority(brown, &ea("Brown County Clerk", "17009"), None, now).await.unwrap();
-        tx.insert_election_authority(evil, &ea("O'Brien 100%_ <b>Clerk</b>", "17011"), None, now).await.unwrap();
+        tx.insert_election_authority(
+            adams,
+            &ea("Adams County Clerk", "17001"),
+            Some(zone.id),
+            now,
+        )
+        .await
+        .unwrap();
+        tx.insert_election_authority(brown, &ea("Brown County Clerk", "17009"), None, now)
+            .await
+            .unwrap();
+        tx.insert_election_authority(evil, &ea("O'Brien 100%_ <b>Clerk</b>", "17011"), None, now)
+            .await
+            .unwrap();
         tx.commit().await.unwrap();
         let mut tx = store.begin().await.unwrap();
-        let dup = tx.insert_election_authority(Uuid::new_v4(), &ea("Adams County Clerk", "17001"), None, now).await;
-        assert!(matches!(dup, Err(StoreError::Conflict(_))), "{label}: names are unique");
+        let dup = tx
+            .insert_election_authority(
+                Uuid::new_v4(),
+                &ea("Adams County Clerk", "17001"),
+                None,
+                now,
+            )
+            .await;
+        assert!(
+            matches!(dup, Err(StoreError::Conflict(_))),
+            "{label}: names are unique"
+        );
         drop(tx);
 
         let mut tx = store.read().await.unwrap();
-        let all = EaQuery { scope: EaScope::All, search: None, zone_id: None, navigator_id: None, page: 1, per_page: 2 };
+        let all = EaQuery {
+            scope: EaScope::All,
+            search: None,
+            zone_id: None,
+            navigator_id: None,
+            page: 1,
+            per_page: 2,
+        };
         let (page1, total) = tx.list_election_authorities(&all).await.unwrap();
         assert_eq!((page1.len(), total), (2, 3), "{label}");
         assert_eq!(page1[0].authority.name, "Adams County Clerk");
         assert_eq!(page1[0].zone.as_deref(), Some("Central"));
-        let (page2, _) = tx.list_election_authorities(&EaQuery { page: 2, ..all.clone() }).await.unwrap();
+        let (page2, _) = tx
+            .list_election_authorities(&EaQuery {
+                page: 2,
+                ..all.clone()
+            })
+            .await
+            .unwrap();
         assert_eq!(page2.len(), 1);
-        let search = |s: &str| EaQuery { search: Some(s.into()), per_page: 50, ..all.clone() };
-        assert_eq!(tx.list_election_authorities(&search("brown")).await.unwrap().1, 1);
-        assert_eq!(tx.list_election_authorities(&search("17001")).await.unwrap().1, 1);
-        assert_eq!(tx.list_election_authorities(&search("100%")).await.unwrap().1, 1, "{label}: % is literal");
-        assert_eq!(tx.list_election_authorities(&search("%")).await.unwrap().1, 1);
-        assert_eq!(tx.list_election_authorities(&search("_")).await.unwrap().1, 1, "{label}: _ is literal");
-        assert_eq!(tx.list_election_authorities(&search("'")).await.unwrap().1, 1);
-        let scoped = EaQuery { scope: EaScope::Only(vec![brown]), ..all.clone() };
+        let search = |s: &str| EaQuery {
+            search: Some(s.into()),
+            per_page: 50,
+            ..all.clone()
+        };
+        assert_eq!(
+            tx.list_election_authorities(&search("brown"))
+                .await
+                .unwrap()
+                .1,
+            1
+        );
+        assert_eq!(
+            tx.list_election_authorities(&search("17001"))
+                .await
+                .unwrap()
+                .1,
+            1
+        );
+        assert_eq!(
+            tx.list_election_authorities(&search("100%"))
+                .await
+                .unwrap()
+                .1,
+            1,
+            "{label}: % is literal"
+        );
+        assert_eq!(
+            tx.list_election_authorities(&search("%")).await.unwrap().1,
+            1
+        );
+        assert_eq!(
+            tx.list_election_authorities(&search("_")).await.unwrap().1,
+            1,
+            "{label}: _ is literal"
+        );
+        assert_eq!(
+            tx.list_election_authorities(&search("'")).await.unwrap().1,
+            1
+        );
+        let scoped = EaQuery {
+            scope: EaScope::Only(vec![brown]),
+            ..all.clone()
+        };
         assert_eq!(tx.list_election_authorities(&scoped).await.unwrap().1, 1);
-        let nothing = EaQuery { scope: EaScope::Only(vec![]), ..all.clone() };
+        let nothing = EaQuery {
+            scope: EaScope::Only(vec![]),
+            ..all.clone()
+        };
         assert_eq!(tx.list_election_authorities(&nothing).await.unwrap().1, 0);
-        let by_zone = EaQuery { zone_id: Some(zone.id), ..all.clone() };
+        let by_zone = EaQuery {
+            zone_id: Some(zone.id),
+            ..all.clone()
+        };
         assert_eq!(tx.list_election_authorities(&by_zone).await.unwrap().1, 1);
-        assert_eq!(tx.all_election_authorities(&EaScope::All).await.unwrap().len(), 3);
-        assert_eq!(tx.get_election_authority(evil).await.unwrap().authority.name, "O'Brien 100%_ <b>Clerk</b>");
-        assert!(matches!(tx.get_election_authority(Uuid::new_v4()).await, Err(StoreError::NotFound)));
-        assert!(tx.find_election_authority_by_name("Brown County Clerk").await.unwrap().is_some());
+        assert_eq!(
+            tx.all_election_authorities(&EaScope::All)
+                .await
+                .unwrap()
+                .len(),
+            3
+        );
+        assert_eq!(
+            tx.get_election_authority(evil)
+                .await
+                .unwrap()
+                .authority
+                .name,
+            "O'Brien 100%_ <b>Clerk</b>"
+        );
+        assert!(matches!(
+            tx.get_election_authority(Uuid::new_v4()).await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(
+            tx.find_election_authority_by_name("Brown County Clerk")
+                .await
+                .unwrap()
+                .is_some()
+        );
         drop(tx);
 
         let mut tx = store.begin().await.unwrap();
         let mut changed = ea("Adams County Clerk", "17001");
         changed.population = Some(65_000);
-        tx.update_election_authority(adams, &changed, None, now).await.unwrap();
-        assert!(matches!(tx.update_election_authority(Uuid::new_v4(), &changed, None, now).await, Err(StoreError::NotFound)));
+        tx.update_election_authority(adams, &changed, None, now)
+            .await
+            .unwrap();
+        assert!(matches!(
+            tx.update_election_authority(Uuid::new_v4(), &changed, None, now)
+                .await,
+            Err(StoreError::NotFound)
+        ));
 
         // People, navigators.
         let nav = Uuid::new_v4();
         let clerk = Uuid::new_v4();
         let partner_org = Uuid::new_v4();
-        tx.insert_partner_org(partner_org, "STIC", PartnerKind::FusionCenter, Some("24/7 desk"), now).await.unwrap();
+        tx.insert_partner_org(
+            partner_org,
+            "STIC",
+            PartnerKind::FusionCenter,
+            Some("24/7 desk"),
+            now,
+        )
+        .await
+        .unwrap();
         for (id, email, role, ea_id, status, hash) in [
-            (nav, "nav@x.example", "navigator", None, "active", Some("h1")),
-            (clerk, "clerk@x.example", "ea_official", Some(adams), "invited", None),
+            (
+                nav,
+                "nav@x.example",
+                "navigator",
+                None,
+                "active",
+                Some("h1"),
+            ),
+            (
+                clerk,
+                "clerk@x.example",
+                "ea_official",
+                Some(adams),
+                "invited",
+                None,
+            ),
         ] {
-            tx.insert_user(&NewUser { id, email, name: email, role, election_authority_id: ea_id, partner_org_id: None, status, password_hash: hash }, now).await.unwrap();
+            tx.insert_user(
+                &NewUser {
+                    id,
+                    email,
+                    name: email,
+                    role,
+                    election_authority_id: ea_id,
+                    partner_org_id: None,
+                    status,
+                    password_hash: hash,
+                },
+                now,
+            )
+            .await
+            .unwrap();
         }
         tx.set_navigators(adams, &[nav]).await.unwrap();
         tx.set_navigators(brown, &[nav]).await.unwrap();
         tx.commit().await.unwrap();
         let mut tx = store.begin().await.unwrap();
-        let again = NewUser { id: Uuid::new_v4(), email: "nav@x.example", name: "x", role: "navigator", election_authority_id: None, partner_org_id: None, status: "active", password_hash: None };
-        assert!(matches!(tx.insert_user(&again, now).await, Err(StoreError::Conflict(_))));
+        let again = NewUser {
+            id: Uuid::new_v4(),
+            email: "nav@x.example",
+            name: "x",
+            role: "navigator",
+            election_authority_id: None,
+            partner_org_id: None,
+            status: "active",
+            password_hash: None,
+        };
+        assert!(matches!(
+            tx.insert_user(&again, now).await,
+            Err(StoreError::Conflict(_))
+        ));
         drop(tx);
 
         let mut tx = store.begin().await.unwrap();
@@ -151,73 +329,216 @@ async fn every_operation_on_every_backend() {
         let mut expected = vec![adams, brown];
         expected.sort();
         assert_eq!(assigned, expected);
-        let by_nav = EaQuery { navigator_id: Some(nav), ..all.clone() };
+        let by_nav = EaQuery {
+            navigator_id: Some(nav),
+            ..all.clone()
+        };
         let (rows, n) = tx.list_election_authorities(&by_nav).await.unwrap();
         assert_eq!(n, 2);
         assert_eq!(rows[0].navigators, vec!["nav@x.example".to_string()]);
         assert_eq!(tx.list_users(&UserQuery::default()).await.unwrap().len(), 2);
-        assert_eq!(tx.list_users(&UserQuery { role: Some("navigator".into()), election_authority_id: None }).await.unwrap().len(), 1);
-        assert_eq!(tx.list_users(&UserQuery { role: None, election_authority_id: Some(adams) }).await.unwrap().len(), 1);
-        assert_eq!(tx.find_user_by_email("clerk@x.example").await.unwrap().unwrap().status, "invited");
+        assert_eq!(
+            tx.list_users(&UserQuery {
+                role: Some("navigator".into()),
+                election_authority_id: None
+            })
+            .await
+            .unwrap()
+            .len(),
+            1
+        );
+        assert_eq!(
+            tx.list_users(&UserQuery {
+                role: None,
+                election_authority_id: Some(adams)
+            })
+            .await
+            .unwrap()
+            .len(),
+            1
+        );
+        assert_eq!(
+            tx.find_user_by_email("clerk@x.example")
+                .await
+                .unwrap()
+                .unwrap()
+                .status,
+            "invited"
+        );
         tx.set_password(clerk, "h2", now).await.unwrap();
         let u = tx.get_user(clerk).await.unwrap();
-        assert_eq!((u.status.as_str(), u.password_hash.as_deref()), ("active", Some("h2")));
-        tx.update_user_profile(clerk, "Clerk Name", "ea_official", Some(brown), None, "active", now).await.unwrap();
-        assert_eq!(tx.get_user(clerk).await.unwrap().election_authority_id, Some(brown));
+        assert_eq!(
+            (u.status.as_str(), u.password_hash.as_deref()),
+            ("active", Some("h2"))
+        );
+        tx.update_user_profile(
+            clerk,
+            "Clerk Name",
+            "ea_official",
+            Some(brown),
+            None,
+            "active",
+            now,
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            tx.get_user(clerk).await.unwrap().election_authority_id,
+            Some(brown)
+        );
         tx.record_failed_login(clerk, None).await.unwrap();
-        tx.record_failed_login(clerk, Some(now + Duration::minutes(15))).await.unwrap();
+        tx.record_failed_login(clerk, Some(now + Duration::minutes(15)))
+            .await
+            .unwrap();
         let u = tx.get_user(clerk).await.unwrap();
         assert_eq!(u.failed_logins, 2);
         assert!(u.locked_until.is_some());
         tx.record_login(clerk, now).await.unwrap();
         let u = tx.get_user(clerk).await.unwrap();
-        assert_eq!((u.failed_logins, u.locked_until, u.last_login_at), (0, None, Some(now)), "{label}: instants round-trip exactly");
+        assert_eq!(
+            (u.failed_logins, u.locked_until, u.last_login_at),
+            (0, None, Some(now)),
+            "{label}: instants round-trip exactly"
+        );
 
         // Second factor.
-        tx.set_totp_pending(clerk, Some(b"pending-secret")).await.unwrap();
-        assert_eq!(tx.get_user(clerk).await.unwrap().totp_pending_secret.as_deref(), Some(&b"pending-secret"[..]));
-        tx.set_totp(clerk, Some(b"secret"), Some(100), now).await.unwrap();
-        assert!(!tx.advance_totp_step(clerk, 100).await.unwrap(), "replayed step refused");
+        tx.set_totp_pending(clerk, Some(b"pending-secret"))
+            .await
+            .unwrap();
+        assert_eq!(
+            tx.get_user(clerk)
+                .await
+                .unwrap()
+                .totp_pending_secret
+                .as_deref(),
+            Some(&b"pending-secret"[..])
+        );
+        tx.set_totp(clerk, Some(b"secret"), Some(100), now)
+            .await
+            .unwrap();
+        assert!(
+            !tx.advance_totp_step(clerk, 100).await.unwrap(),
+            "replayed step refused"
+        );
         assert!(tx.advance_totp_step(clerk, 101).await.unwrap());
-        tx.replace_recovery_codes(clerk, &["a".into(), "b".into()]).await.unwrap();
+        tx.replace_recovery_codes(clerk, &["a".into(), "b".into()])
+            .await
+            .unwrap();
         assert!(tx.use_recovery_code(clerk, "a", now).await.unwrap());
-        assert!(!tx.use_recovery_code(clerk, "a", now).await.unwrap(), "recovery codes work once");
+        assert!(
+            !tx.use_recovery_code(clerk, "a", now).await.unwrap(),
+            "recovery codes work once"
+        );
         assert_eq!(tx.unused_recovery_codes(clerk).await.unwrap(), 1);
 
         // Sessions.
         let sid = Uuid::new_v4();
-        tx.insert_session(sid, "session-hash", clerk, false, now, now + Duration::hours(12), Some("10.0.0.1"), Some("test")).await.unwrap();
+        tx.insert_session(
+            sid,
+            "session-hash",
+            clerk,
+            false,
+            now,
+            now + Duration::hours(12),
+            Some("10.0.0.1"),
+            Some("test"),
+        )
+        .await
+        .unwrap();
         let s = tx.find_session("session-hash").await.unwrap().unwrap();
-        assert_eq!((s.id, s.mfa_done, s.expires_at), (sid, false, now + Duration::hours(12)));
+        assert_eq!(
+            (s.id, s.mfa_done, s.expires_at),
+            (sid, false, now + Duration::hours(12))
+        );
         tx.set_session_mfa_done(sid).await.unwrap();
-        tx.touch_session(sid, now + Duration::minutes(5)).await.unwrap();
+        tx.touch_session(sid, now + Duration::minutes(5))
+            .await
+            .unwrap();
         let s = tx.find_session("session-hash").await.unwrap().unwrap();
         assert!(s.mfa_done);
         assert_eq!(s.last_seen_at, now + Duration::minutes(5));
-        tx.insert_session(Uuid::new_v4(), "session-hash-2", clerk, true, now, now + Duration::hours(1), None, None).await.unwrap();
+        tx.insert_session(
+            Uuid::new_v4(),
+            "session-hash-2",
+            clerk,
+            true,
+            now,
+            now + Duration::hours(1),
+            None,
+            None,
+        )
+        .await
+        .unwrap();
         tx.delete_session(sid).await.unwrap();
         assert!(tx.find_session("session-hash").await.unwrap().is_none());
         assert_eq!(tx.delete_sessions_of(clerk).await.unwrap(), 1);
 
         // API tokens.
         let tid = Uuid::new_v4();
-        tx.insert_api_token(tid, clerk, "scanner", "token-hash", now).await.unwrap();
-        assert_eq!(tx.find_api_token("token-hash").await.unwrap().unwrap().id, tid);
+        tx.insert_api_token(tid, clerk, "scanner", "token-hash", now)
+            .await
+            .unwrap();
+        assert_eq!(
+            tx.find_api_token("token-hash").await.unwrap().unwrap().id,
+            tid
+        );
         tx.touch_api_token(tid, now).await.unwrap();
-        assert_eq!(tx.list_api_tokens(clerk).await.unwrap()[0].last_used_at, Some(now));
-        assert!(!tx.revoke_api_token(nav, tid, now).await.unwrap(), "only the owner revokes");
+        assert_eq!(
+            tx.list_api_tokens(clerk).await.unwrap()[0].last_used_at,
+            Some(now)
+        );
+        assert!(
+            !tx.revoke_api_token(nav, tid, now).await.unwrap(),
+            "only the owner revokes"
+        );
         assert!(tx.revoke_api_token(clerk, tid, now).await.unwrap());
         assert!(tx.find_api_token("token-hash").await.unwrap().is_none());
 
         // E-mailed links.
-        tx.insert_email_link("invitation", clerk, "link-1", now, now + Duration::hours(1)).await.unwrap();
-        tx.insert_email_link("invitation", clerk, "link-2", now, now + Duration::hours(1)).await.unwrap();
-        assert!(tx.find_email_link("invitation", "link-1", now).await.unwrap().is_none(), "a newer link replaces the older");
-        assert_eq!(tx.find_email_link("invitation", "link-2", now).await.unwrap(), Some(clerk));
-        assert!(tx.find_email_link("password_reset", "link-2", now).await.unwrap().is_none(), "kinds do not mix");
-        assert!(tx.find_email_link("invitation", "link-2", now + Duration::hours(2)).await.unwrap().is_none(), "expired");
-        assert!(tx.use_email_link("invitation", "link-2", now).await.unwrap());
-        assert!(!tx.use_email_link("invitation", "link-2", now).await.unwrap(), "used once");
+        tx.insert_email_link("invitation", clerk, "link-1", now, now + Duration::hours(1))
+            .await
+            .unwrap();
+        tx.insert_email_link("invitation", clerk, "link-2", now, now + Duration::hours(1))
+            .await
+            .unwrap();
+        assert!(
+            tx.find_email_link("invitation", "link-1", now)
+                .await
+                .unwrap()
+                .is_none(),
+            "a newer link replaces the older"
+        );
+        assert_eq!(
+            tx.find_email_link("invitation", "link-2", now)
+                .await
+                .unwrap(),
+            Some(clerk)
+        );
+        assert!(
+            tx.find_email_link("password_reset", "link-2", now)
+                .await
+                .unwrap()
+                .is_none(),
+            "kinds do not mix"
+        );
+        assert!(
+            tx.find_email_link("invitation", "link-2", now + Duration::hours(2))
+                .await
+                .unwrap()
+                .is_none(),
+            "expired"
+        );
+        assert!(
+            tx.use_email_link("invitation", "link-2", now)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !tx.use_email_link("invitation", "link-2", now)
+                .await
+                .unwrap(),
+            "used once"
+        );
 
         // Contacts and partners.
         let cid = Uuid::new_v4();
@@ -230,24 +551,58 @@ async fn every_operation_on_every_backend() {
             last_verified_on: Some(now.date() - Duration::days(400)),
         };
         tx.insert_contact(cid, adams, &contact, now).await.unwrap();
-        assert_eq!(tx.get_contact(cid).await.unwrap().last_verified_on, contact.last_verified_on);
-        let (total, stale) = tx.contact_counts(&EaScope::All, now.date() - Duration::days(180)).await.unwrap();
+        assert_eq!(
+            tx.get_contact(cid).await.unwrap().last_verified_on,
+            contact.last_verified_on
+        );
+        let (total, stale) = tx
+            .contact_counts(&EaScope::All, now.date() - Duration::days(180))
+            .await
+            .unwrap();
         assert_eq!((total, stale), (1, 1), "{label}");
-        let fresh = ContactFields { last_verified_on: Some(now.date()), ..contact.clone() };
+        let fresh = ContactFields {
+            last_verified_on: Some(now.date()),
+            ..contact.clone()
+        };
         tx.update_contact(cid, &fresh, now).await.unwrap();
-        assert_eq!(tx.contact_counts(&EaScope::All, now.date() - Duration::days(180)).await.unwrap(), (1, 0));
-        assert_eq!(tx.contact_counts(&EaScope::Only(vec![brown]), now.date()).await.unwrap(), (0, 0));
+        assert_eq!(
+            tx.contact_counts(&EaScope::All, now.date() - Duration::days(180))
+                .await
+                .unwrap(),
+            (1, 0)
+        );
+        assert_eq!(
+            tx.contact_counts(&EaScope::Only(vec![brown]), now.date())
+                .await
+                .unwrap(),
+            (0, 0)
+        );
         assert_eq!(tx.list_contacts(adams).await.unwrap().len(), 1);
         tx.delete_contact(cid).await.unwrap();
-        assert!(matches!(tx.delete_contact(cid).await, Err(StoreError::NotFound)));
-        assert!(matches!(tx.get_contact(cid).await, Err(StoreError::NotFound)));
-        assert_eq!(tx.list_partner_orgs().await.unwrap()[0].notes.as_deref(), Some("24/7 desk"));
-        assert_eq!(tx.get_partner_org(partner_org).await.unwrap().kind, PartnerKind::FusionCenter);
+        assert!(matches!(
+            tx.delete_contact(cid).await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            tx.get_contact(cid).await,
+            Err(StoreError::NotFound)
+        ));
+        assert_eq!(
+            tx.list_partner_orgs().await.unwrap()[0].notes.as_deref(),
+            Some("24/7 desk")
+        );
+        assert_eq!(
+            tx.get_partner_org(partner_org).await.unwrap().kind,
+            PartnerKind::FusionCenter
+        );
         tx.commit().await.unwrap();
 
         // Audit chain.
         let mut tx = store.begin().await.unwrap();
-        assert_eq!(tx.audit_head().await.unwrap(), (0, GENESIS_HASH.to_string()));
+        assert_eq!(
+            tx.audit_head().await.unwrap(),
+            (0, GENESIS_HASH.to_string())
+        );
         for i in 0..3 {
             let ev = AuditEvent {
                 actor_id: Some(nav),
@@ -264,46 +619,137 @@ async fn every_operation_on_every_backend() {
         let mut tx = store.read().await.unwrap();
         let batch = tx.audit_batch(0, 100).await.unwrap();
         assert_eq!(batch.len(), 3);
-        assert_eq!(first_broken(&batch), None, "{label}: the chain read back verifies");
+        assert_eq!(
+            first_broken(&batch),
+            None,
+            "{label}: the chain read back verifies"
+        );
         assert_eq!(tx.audit_head().await.unwrap(), (3, batch[2].hash.clone()));
-        let (page, total) = tx.list_audit(&AuditQuery { action: Some("thing.change1".into()), page: 1, per_page: 10, ..Default::default() }).await.unwrap();
+        let (page, total) = tx
+            .list_audit(&AuditQuery {
+                action: Some("thing.change1".into()),
+                page: 1,
+                per_page: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
         assert_eq!((page.len(), total), (1, 1));
-        let (page, _) = tx.list_audit(&AuditQuery { actor: Some("NAV@".into()), page: 1, per_page: 2, ..Default::default() }).await.unwrap();
-        assert_eq!(page.iter().map(|r| r.seq).collect::<Vec<_>>(), vec![3, 2], "newest first");
-        let (_, in_range) = tx.list_audit(&AuditQuery { from: Some(now), until: Some(now + Duration::seconds(1)), page: 1, per_page: 10, ..Default::default() }).await.unwrap();
+        let (page, _) = tx
+            .list_audit(&AuditQuery {
+                actor: Some("NAV@".into()),
+                page: 1,
+                per_page: 2,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            page.iter().map(|r| r.seq).collect::<Vec<_>>(),
+            vec![3, 2],
+            "newest first"
+        );
+        let (_, in_range) = tx
+            .list_audit(&AuditQuery {
+                from: Some(now),
+                until: Some(now + Duration::seconds(1)),
+                page: 1,
+                per_page: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
         assert_eq!(in_range, 3);
         drop(tx);
         let mut tx = store.begin().await.unwrap();
         tx.tamper_audit_changes(2, "{}").await.unwrap();
         tx.commit().await.unwrap();
         let mut tx = store.read().await.unwrap();
-        assert_eq!(first_broken(&tx.audit_batch(0, 100).await.unwrap()).map(|b| b.0), Some(2));
+        assert_eq!(
+            first_broken(&tx.audit_batch(0, 100).await.unwrap()).map(|b| b.0),
+            Some(2)
+        );
         drop(tx);
 
         // Outbox: claim is a lease; failures retry later; sent is final.
         let mut tx = store.begin().await.unwrap();
-        let m1 = tx.enqueue_email("invitation", "a@x.example", "Hello", "Body", now).await.unwrap();
-        tx.enqueue_email("invitation", "b@x.example", "Hello 2", "Body", now + Duration::seconds(1)).await.unwrap();
+        let m1 = tx
+            .enqueue_email("invitation", "a@x.example", "Hello", "Body", now)
+            .await
+            .unwrap();
+        tx.enqueue_email(
+            "invitation",
+            "b@x.example",
+            "Hello 2",
+            "Body",
+            now + Duration::seconds(1),
+        )
+        .await
+        .unwrap();
         tx.commit().await.unwrap();
         let mut tx = store.begin().await.unwrap();
-        let claimed = tx.claim_email(now, Duration::minutes(2)).await.unwrap().unwrap();
+        let claimed = tx
+            .claim_email(now, Duration::minutes(2))
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!((claimed.id, claimed.attempts), (m1, 1));
-        assert!(tx.claim_email(now, Duration::minutes(2)).await.unwrap().is_none(), "the second is not due yet and the first is leased");
-        tx.mark_email_failed(m1, "connection refused", Some(now + Duration::seconds(30)), now).await.unwrap();
-        let second = tx.claim_email(now + Duration::seconds(5), Duration::minutes(2)).await.unwrap().unwrap();
+        assert!(
+            tx.claim_email(now, Duration::minutes(2))
+                .await
+                .unwrap()
+                .is_none(),
+            "the second is not due yet and the first is leased"
+        );
+        tx.mark_email_failed(
+            m1,
+            "connection refused",
+            Some(now + Duration::seconds(30)),
+            now,
+        )
+        .await
+        .unwrap();
+        let second = tx
+            .claim_email(now + Duration::seconds(5), Duration::minutes(2))
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(second.to_addr, "b@x.example");
         tx.mark_email_sent(second.id, now).await.unwrap();
-        let retry = tx.claim_email(now + Duration::seconds(31), Duration::minutes(2)).await.unwrap().unwrap();
+        let retry = tx
+            .claim_email(now + Duration::seconds(31), Duration::minutes(2))
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!((retry.id, retry.attempts), (m1, 2));
-        tx.mark_email_failed(m1, "gave up", None, now).await.unwrap();
-        assert!(tx.claim_email(now + Duration::hours(5), Duration::minutes(2)).await.unwrap().is_none());
+        tx.mark_email_failed(m1, "gave up", None, now)
+            .await
+            .unwrap();
+        assert!(
+            tx.claim_email(now + Duration::hours(5), Duration::minutes(2))
+                .await
+                .unwrap()
+                .is_none()
+        );
         let counts = tx.outbox_counts().await.unwrap();
-        assert_eq!((counts.pending, counts.sent, counts.failed), (0, 1, 1), "{label}");
+        assert_eq!(
+            (counts.pending, counts.sent, counts.failed),
+            (0, 1, 1),
+            "{label}"
+        );
         tx.commit().await.unwrap();
 
         // A transaction dropped without commit leaves nothing behind.
         let mut tx = store.begin().await.unwrap();
-        tx.insert_zone(&Zone { id: Uuid::new_v4(), name: "Rolled back".into() }, now).await.unwrap();
+        tx.insert_zone(
+            &Zone {
+                id: Uuid::new_v4(),
+                name: "Rolled back".into(),
+            },
+            now,
+        )
+        .await
+        .unwrap();
         drop(tx);
         let mut tx = store.read().await.unwrap();
         assert!(tx.find_zone("Rolled back").await.unwrap().is_none());
@@ -312,9 +758,15 @@ async fn every_operation_on_every_backend() {
         if label == "sqlite" {
             let copy = _dir.path().join("backup.db");
             store.backup_to(&copy).await.unwrap();
-            let restored = Store::connect(&format!("sqlite://{}", copy.display())).await.unwrap();
+            let restored = Store::connect(&format!("sqlite://{}", copy.display()))
+                .await
+                .unwrap();
             let mut tx = restored.read().await.unwrap();
-            assert_eq!(tx.list_zones().await.unwrap().len(), 1, "backup holds the data");
+            assert_eq!(
+                tx.list_zones().await.unwrap().len(),
+                1,
+                "backup holds the data"
+            );
         }
         store.close().await;
         drop_pg(pg).await;

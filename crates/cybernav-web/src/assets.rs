@@ -39,8 +39,14 @@ async fn serve_asset(Path(path): Path<String>) -> Response {
     match ASSETS.get_file(&path) {
         Some(file) if !path.contains("..") => (
             [
-                (header::CONTENT_TYPE, HeaderValue::from_static(content_type(&path))),
-                (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400")),
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static(content_type(&path)),
+                ),
+                (
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("public, max-age=86400"),
+                ),
             ],
             file.contents(),
         )

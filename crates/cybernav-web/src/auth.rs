@@ -47,7 +47,10 @@ pub struct Meta(pub RequestMeta);
 impl<S: Send + Sync> FromRequestParts<S> for Meta {
     type Rejection = std::convert::Infallible;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let ip = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
+        let ip = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string());
         let user_agent = parts
             .headers
             .get(header::USER_AGENT)
@@ -78,9 +81,18 @@ impl SignedIn {
 
 impl FromRequestParts<AppState> for SignedIn {
     type Rejection = PageError;
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         match session_of(parts, state).await? {
-            None => Err(PageError::SignIn(parts.uri.path_and_query().map(|p| p.to_string()).unwrap_or_default())),
+            None => Err(PageError::SignIn(
+                parts
+                    .uri
+                    .path_and_query()
+                    .map(|p| p.to_string())
+                    .unwrap_or_default(),
+            )),
             Some(s) => match s.stage {
                 SessionStage::Ready => Ok(SignedIn(s)),
                 SessionStage::NeedsMfa => Err(PageError::Mfa),
@@ -96,8 +108,14 @@ pub struct AnySession(pub SessionInfo);
 
 impl FromRequestParts<AppState> for AnySession {
     type Rejection = PageError;
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        session_of(parts, state).await?.map(AnySession).ok_or_else(|| PageError::SignIn(String::new()))
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        session_of(parts, state)
+            .await?
+            .map(AnySession)
+            .ok_or_else(|| PageError::SignIn(String::new()))
     }
 }
 
@@ -107,7 +125,10 @@ pub struct MaybeSession(pub Option<SessionInfo>);
 
 impl FromRequestParts<AppState> for MaybeSession {
     type Rejection = PageError;
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         Ok(MaybeSession(session_of(parts, state).await?))
     }
 }
@@ -118,7 +139,10 @@ pub struct ApiCaller(pub Actor);
 
 impl FromRequestParts<AppState> for ApiCaller {
     type Rejection = ApiError;
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let token = parts
             .headers
             .get(header::AUTHORIZATION)

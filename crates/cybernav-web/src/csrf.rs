@@ -31,7 +31,9 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 pub struct CsrfToken(pub String);
 
 fn is_token(s: &str) -> bool {
-    s.len() == 43 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    s.len() == 43
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 fn presented_in_query(req: &Request) -> Option<String> {
@@ -61,10 +63,18 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
         if presented.is_none() && is_form {
             let (parts, body) = req.into_parts();
             let Ok(bytes) = axum::body::to_bytes(body, crate::BODY_LIMIT).await else {
-                return (axum::http::StatusCode::PAYLOAD_TOO_LARGE, "the form is too large").into_response();
+                return (
+                    axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+                    "the form is too large",
+                )
+                    .into_response();
             };
-            let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
-            presented = fields.into_iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v);
+            let fields: Vec<(String, String)> =
+                serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+            presented = fields
+                .into_iter()
+                .find(|(k, _)| k == CSRF_FIELD)
+                .map(|(_, v)| v);
             req = Request::from_parts(parts, Body::from(bytes));
         }
         let ok = matches!((&existing, &presented), (Some(c), Some(p)) if constant_time_eq(c, p));

@@ -43,7 +43,10 @@ impl ApiError {
     }
     /// 401.
     pub fn unauthorized() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "send a valid API token as 'Authorization: Bearer <token>'; create one under My account, or with 'cybernav token create'")
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "send a valid API token as 'Authorization: Bearer <token>'; create one under My account, or with 'cybernav token create'",
+        )
     }
     /// 403.
     pub fn forbidden() -> Self {
@@ -55,7 +58,13 @@ impl ApiError {
     }
     /// Any status with one message.
     pub fn new(status: StatusCode, detail: impl Into<String>) -> Self {
-        ApiError { status, errors: vec![ApiErrorItem { detail: detail.into(), field: None }] }
+        ApiError {
+            status,
+            errors: vec![ApiErrorItem {
+                detail: detail.into(),
+                field: None,
+            }],
+        }
     }
 }
 
@@ -67,17 +76,25 @@ impl From<AppError> for ApiError {
                 errors: fields
                     .0
                     .into_iter()
-                    .map(|f| ApiErrorItem { detail: format!("{}: {}", f.field, f.message), field: Some(f.field) })
+                    .map(|f| ApiErrorItem {
+                        detail: format!("{}: {}", f.field, f.message),
+                        field: Some(f.field),
+                    })
                     .collect(),
             },
             AppError::BadCredentials | AppError::Unauthenticated => ApiError::unauthorized(),
             AppError::Forbidden => ApiError::forbidden(),
             AppError::NotFound => ApiError::not_found(),
             AppError::Conflict(what) => ApiError::new(StatusCode::CONFLICT, what),
-            AppError::LinkInvalid => ApiError::new(StatusCode::GONE, "this link is no longer valid"),
+            AppError::LinkInvalid => {
+                ApiError::new(StatusCode::GONE, "this link is no longer valid")
+            }
             AppError::Store(e) => {
                 tracing::error!(error = %e, "storage error");
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "something went wrong on our side; try again in a minute")
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "something went wrong on our side; try again in a minute",
+                )
             }
         }
     }
@@ -85,7 +102,13 @@ impl From<AppError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(ApiErrorBody { errors: self.errors })).into_response()
+        (
+            self.status,
+            Json(ApiErrorBody {
+                errors: self.errors,
+            }),
+        )
+            .into_response()
     }
 }
 
@@ -145,7 +168,9 @@ impl IntoResponse for PageError {
 pub fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()

@@ -52,18 +52,45 @@ const NOTICES: &[(&str, &str)] = &[
     ("created", "Created."),
     ("deleted", "Deleted."),
     ("verified", "Marked as verified today."),
-    ("invited", "Invitation sent. The person will receive an e-mail with a link to create their account."),
-    ("password", "Your password was changed. Other devices were signed out."),
-    ("signed_out_everywhere", "You were signed out on every other device."),
+    (
+        "invited",
+        "Invitation sent. The person will receive an e-mail with a link to create their account.",
+    ),
+    (
+        "password",
+        "Your password was changed. Other devices were signed out.",
+    ),
+    (
+        "signed_out_everywhere",
+        "You were signed out on every other device.",
+    ),
     ("mfa_on", "Two-step verification is on."),
-    ("token_revoked", "The token was revoked; programs using it can no longer connect."),
-    ("account_created", "Your account is ready. Sign in with your e-mail address and new password."),
-    ("password_reset", "Your password was changed. Sign in with the new password."),
-    ("reset_sent", "If an account uses that e-mail address, we sent it a link to choose a new password. The link works for 60 minutes."),
+    (
+        "token_revoked",
+        "The token was revoked; programs using it can no longer connect.",
+    ),
+    (
+        "account_created",
+        "Your account is ready. Sign in with your e-mail address and new password.",
+    ),
+    (
+        "password_reset",
+        "Your password was changed. Sign in with the new password.",
+    ),
+    (
+        "reset_sent",
+        "If an account uses that e-mail address, we sent it a link to choose a new password. The link works for 60 minutes.",
+    ),
     ("imported", "The file was imported."),
-    ("disabled", "The account was disabled and signed out everywhere."),
+    (
+        "disabled",
+        "The account was disabled and signed out everywhere.",
+    ),
     ("enabled", "The account was enabled."),
-    ("role_changed", "The role was changed; the person was signed out so the new role applies at once."),
+    (
+        "role_changed",
+        "The role was changed; the person was signed out so the new role applies at once.",
+    ),
     ("assigned", "Navigator assignments saved."),
 ];
 
@@ -81,7 +108,11 @@ pub struct PageCtx {
 impl<S: Send + Sync> FromRequestParts<S> for PageCtx {
     type Rejection = std::convert::Infallible;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let csrf = parts.extensions.get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default();
+        let csrf = parts
+            .extensions
+            .get::<CsrfToken>()
+            .map(|t| t.0.clone())
+            .unwrap_or_default();
         let notice = parts.uri.query().and_then(|q| {
             serde_urlencoded::from_str::<Vec<(String, String)>>(q)
                 .ok()?
@@ -89,7 +120,11 @@ impl<S: Send + Sync> FromRequestParts<S> for PageCtx {
                 .find(|(k, _)| k == "notice")
                 .and_then(|(_, v)| NOTICES.iter().find(|(k, _)| *k == v).map(|(_, m)| *m))
         });
-        Ok(PageCtx { csrf, notice, path: parts.uri.path().to_string() })
+        Ok(PageCtx {
+            csrf,
+            notice,
+            path: parts.uri.path().to_string(),
+        })
     }
 }
 
@@ -97,11 +132,20 @@ impl PageCtx {
     /// The frame for a page titled `title`, for `session` (or nobody).
     pub fn layout(&self, title: impl Into<String>, session: Option<&SessionInfo>) -> Layout {
         let mut nav = Vec::new();
-        if let Some(s) = session.filter(|s| s.stage == cybernav_app::accounts::SessionStage::Ready) {
+        if let Some(s) = session.filter(|s| s.stage == cybernav_app::accounts::SessionStage::Ready)
+        {
             let a = &s.actor;
             let mut push = |href: &'static str, label: &'static str| {
-                let current = if href == "/" { self.path == "/" } else { self.path.starts_with(href) };
-                nav.push(NavLink { href, label, current });
+                let current = if href == "/" {
+                    self.path == "/"
+                } else {
+                    self.path.starts_with(href)
+                };
+                nav.push(NavLink {
+                    href,
+                    label,
+                    current,
+                });
             };
             push("/", "Dashboard");
             if a.read_registry().is_some() {
@@ -119,7 +163,10 @@ impl PageCtx {
         Layout {
             title: title.into(),
             csrf: self.csrf.clone(),
-            user: session.map(|s| NavUser { name: s.name.clone(), role: s.actor.role.label() }),
+            user: session.map(|s| NavUser {
+                name: s.name.clone(),
+                role: s.actor.role.label(),
+            }),
             nav,
             notice: self.notice,
             version: crate::assets::VERSION,
@@ -133,7 +180,11 @@ pub fn render<T: Template>(t: &T) -> Response {
         Ok(html) => Html(html).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "template failed");
-            (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "The page could not be shown.").into_response()
+            (
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                "The page could not be shown.",
+            )
+                .into_response()
         }
     }
 }
@@ -156,7 +207,11 @@ impl ErrorPage {
                 title: title.to_string(),
                 csrf: String::new(),
                 user: None,
-                nav: vec![NavLink { href: "/", label: "Dashboard", current: false }],
+                nav: vec![NavLink {
+                    href: "/",
+                    label: "Dashboard",
+                    current: false,
+                }],
                 notice: None,
                 version: crate::assets::VERSION,
             },
@@ -164,4 +219,3 @@ impl ErrorPage {
         }
     }
 }
-

@@ -17,7 +17,11 @@ pub struct RateLimiter {
 impl RateLimiter {
     /// At most `max` attempts per `window` per key.
     pub fn new(max: u32, window: Duration) -> Self {
-        RateLimiter { max, window, hits: Mutex::new(HashMap::new()) }
+        RateLimiter {
+            max,
+            window,
+            hits: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Records an attempt; false when the key is over its limit.

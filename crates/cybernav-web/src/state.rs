@@ -18,6 +18,9 @@ pub struct AppState {
 impl AppState {
     /// State with the default limits (10 attempts a minute per address).
     pub fn new(app: App) -> Self {
-        AppState { app, limiter: Arc::new(RateLimiter::new(10, std::time::Duration::from_secs(60))) }
+        AppState {
+            app,
+            limiter: Arc::new(RateLimiter::new(10, std::time::Duration::from_secs(60))),
+        }
     }
 }

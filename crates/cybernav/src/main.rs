@@ -16,7 +16,11 @@ use cybernav_core::role::Role;
 use indicatif::{ProgressBar, ProgressStyle};
 
 #[derive(Parser)]
-#[command(name = "cybernav", version, about = "The Cyber Navigator Program's workspace: election authorities, navigators, the Board.")]
+#[command(
+    name = "cybernav",
+    version,
+    about = "The Cyber Navigator Program's workspace: election authorities, navigators, the Board."
+)]
 struct Cli {
     /// Folder for the embedded database (default ./data; also CYBERNAV_DATA_DIR).
     #[arg(long, global = true, env = "CYBERNAV_DATA_DIR", default_value = "data")]
@@ -100,13 +104,21 @@ enum AuditCommand {
 }
 
 fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("RUST_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    let filter = tracing_subscriber::EnvFilter::try_from_env("RUST_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
 }
 
 async fn open(data_dir: PathBuf) -> Result<App> {
-    let config = Config::new(data_dir).with_env().map_err(anyhow::Error::msg)?;
-    App::open(config).await.context("cannot open the database (nothing was changed)")
+    let config = Config::new(data_dir)
+        .with_env()
+        .map_err(anyhow::Error::msg)?;
+    App::open(config)
+        .await
+        .context("cannot open the database (nothing was changed)")
 }
 
 #[tokio::main]
@@ -129,10 +141,18 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             open(cli.data_dir).await?;
             println!("database is up to date");
         }
-        Command::User { command: UserCommand::List { json } } => user_list(cli.data_dir, json).await?,
-        Command::User { command: UserCommand::CreateAdmin { email, name } } => create_admin(cli.data_dir, &email, &name).await?,
-        Command::Token { command: TokenCommand::Create { user, name } } => token_create(cli.data_dir, &user, &name).await?,
-        Command::Audit { command: AuditCommand::Verify } => return audit_verify(cli.data_dir).await,
+        Command::User {
+            command: UserCommand::List { json },
+        } => user_list(cli.data_dir, json).await?,
+        Command::User {
+            command: UserCommand::CreateAdmin { email, name },
+        } => create_admin(cli.data_dir, &email, &name).await?,
+        Command::Token {
+            command: TokenCommand::Create { user, name },
+        } => token_create(cli.data_dir, &user, &name).await?,
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => return audit_verify(cli.data_dir).await,
         Command::Backup { out } => backup(cli.data_dir, out).await?,
     }
     Ok(ExitCode::SUCCESS)
@@ -142,7 +162,10 @@ async fn serve(data_dir: PathBuf, demo: bool, bind: SocketAddr) -> Result<()> {
     let app = open(data_dir).await?;
     if demo && app.is_empty().await? {
         let summary = app.seed_demo().await.context("loading the demo")?;
-        println!("Demo data loaded: {} election authorities, {} people.", summary.authorities, summary.people);
+        println!(
+            "Demo data loaded: {} election authorities, {} people.",
+            summary.authorities, summary.people
+        );
         println!("Password for every demo login: {}", summary.password);
         for l in &summary.logins {
             match &l.authority {
@@ -152,17 +175,28 @@ async fn serve(data_dir: PathBuf, demo: bool, bind: SocketAddr) -> Result<()> {
         }
         println!();
     } else if demo {
-        println!("The database already has data; the demo was not loaded again. Demo logins keep the password printed when it was first loaded.");
+        println!(
+            "The database already has data; the demo was not loaded again. Demo logins keep the password printed when it was first loaded."
+        );
     }
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     match &app.config.smtp_url {
         Some(url) => {
             let mailer = Mailer::new(url, &app.config.mail_from).map_err(anyhow::Error::msg)?;
-            tokio::spawn(run_worker(app.store.clone(), mailer, Duration::from_millis(app.config.outbox_poll_ms), stop_rx));
+            tokio::spawn(run_worker(
+                app.store.clone(),
+                mailer,
+                Duration::from_millis(app.config.outbox_poll_ms),
+                stop_rx,
+            ));
         }
-        None => tracing::warn!("CYBERNAV_SMTP_URL is not set: e-mail waits in the outbox until it is"),
+        None => {
+            tracing::warn!("CYBERNAV_SMTP_URL is not set: e-mail waits in the outbox until it is")
+        }
     }
-    let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .with_context(|| format!("cannot listen on {bind}"))?;
     let addr = listener.local_addr()?;
     let router = cybernav_web::router(cybernav_web::AppState::new(app.clone()));
     println!("cybernav is serving at http://{addr}/");
@@ -170,13 +204,14 @@ async fn serve(data_dir: PathBuf, demo: bool, bind: SocketAddr) -> Result<()> {
         let ctrl_c = tokio::signal::ctrl_c();
         #[cfg(unix)]
         {
-            let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(s) => s,
-                Err(_) => {
-                    let _ = ctrl_c.await;
-                    return;
-                }
-            };
+            let mut term =
+                match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                    Ok(s) => s,
+                    Err(_) => {
+                        let _ = ctrl_c.await;
+                        return;
+                    }
+                };
             tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
         }
         #[cfg(not(unix))]
@@ -204,13 +239,22 @@ async fn user_list(data_dir: PathBuf, json: bool) -> Result<()> {
     let people = app.list_people(&reader, &UserQuery::default()).await?;
     let lines: Vec<UserLine> = people
         .into_iter()
-        .map(|p| UserLine { email: p.email, role: p.role, election_authority: p.election_authority })
+        .map(|p| UserLine {
+            email: p.email,
+            role: p.role,
+            election_authority: p.election_authority,
+        })
         .collect();
     if json {
         println!("{}", serde_json::to_string_pretty(&lines)?);
     } else {
         for l in lines {
-            println!("{:<16} {:<45} {}", l.role.as_str(), l.email, l.election_authority.unwrap_or_default());
+            println!(
+                "{:<16} {:<45} {}",
+                l.role.as_str(),
+                l.email,
+                l.election_authority.unwrap_or_default()
+            );
         }
     }
     Ok(())
@@ -227,9 +271,21 @@ async fn create_admin(data_dir: PathBuf, email: &str, name: &str) -> Result<()> 
         election_authority_id: None,
         partner_org_id: None,
     };
-    let id = app.invite(&cap, &input, &RequestMeta { ip: Some("command line".into()), user_agent: None }).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let id = app
+        .invite(
+            &cap,
+            &input,
+            &RequestMeta {
+                ip: Some("command line".into()),
+                user_agent: None,
+            },
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     println!("Created Board administrator {email} ({id}).");
-    println!("An invitation e-mail is queued; it is sent when CYBERNAV_SMTP_URL is set and the server runs.");
+    println!(
+        "An invitation e-mail is queued; it is sent when CYBERNAV_SMTP_URL is set and the server runs."
+    );
     Ok(())
 }
 
@@ -241,8 +297,14 @@ async fn token_create(data_dir: PathBuf, email: &str, name: &str) -> Result<()> 
     };
     let actor = cybernav_app::accounts::actor_for(&mut tx, &user).await?;
     drop(tx);
-    let meta = RequestMeta { ip: Some("command line".into()), user_agent: None };
-    let (_, token) = app.create_api_token(&actor, name, &meta).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let meta = RequestMeta {
+        ip: Some("command line".into()),
+        user_agent: None,
+    };
+    let (_, token) = app
+        .create_api_token(&actor, name, &meta)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     println!("{token}");
     Ok(())
 }
@@ -250,7 +312,10 @@ async fn token_create(data_dir: PathBuf, email: &str, name: &str) -> Result<()> 
 async fn audit_verify(data_dir: PathBuf) -> Result<ExitCode> {
     let app = open(data_dir).await?;
     let bar = ProgressBar::new(0);
-    bar.set_style(ProgressStyle::with_template("verifying audit chain {bar:30} {pos}/{len} records").unwrap_or_else(|_| ProgressStyle::default_bar()));
+    bar.set_style(
+        ProgressStyle::with_template("verifying audit chain {bar:30} {pos}/{len} records")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
     let result = verify_chain(&app.store, |done, total| {
         bar.set_length(total.max(0) as u64);
         bar.set_position(done.max(0) as u64);
@@ -274,7 +339,9 @@ async fn backup(data_dir: PathBuf, out: Option<PathBuf>) -> Result<()> {
     let out = match out {
         Some(p) => p,
         None => {
-            let stamp = time::OffsetDateTime::now_utc().format(time::macros::format_description!("[year][month][day]T[hour][minute][second]Z"))?;
+            let stamp = time::OffsetDateTime::now_utc().format(
+                time::macros::format_description!("[year][month][day]T[hour][minute][second]Z"),
+            )?;
             let dir = data_dir.join("backups");
             std::fs::create_dir_all(&dir)?;
             dir.join(format!("cybernav-{stamp}.db"))

@@ -26,7 +26,9 @@ async fn demo_users_tokens_and_a_tampered_audit_chain() {
     let migrate = cybernav(dir.path(), &["migrate"]);
     assert!(migrate.status.success(), "{}", text(&migrate.stderr));
 
-    let app = App::open(Config::new(dir.path().to_path_buf())).await.unwrap();
+    let app = App::open(Config::new(dir.path().to_path_buf()))
+        .await
+        .unwrap();
     let summary = app.seed_demo().await.unwrap();
     assert_eq!(summary.authorities, 108);
     app.store.close().await;
@@ -36,39 +38,78 @@ async fn demo_users_tokens_and_a_tampered_audit_chain() {
     let users: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
     let users = users.as_array().unwrap();
     assert_eq!(users.len(), summary.people);
-    let clerk = users.iter().find(|u| u["email"] == "clerk@adams-county.illinois.example").unwrap();
+    let clerk = users
+        .iter()
+        .find(|u| u["email"] == "clerk@adams-county.illinois.example")
+        .unwrap();
     assert_eq!(clerk["role"], "ea_official");
     assert_eq!(clerk["election_authority"], "Adams County Clerk");
     let admin = users.iter().find(|u| u["role"] == "board_admin").unwrap();
     assert!(admin["election_authority"].is_null());
-    assert_eq!(admin.as_object().unwrap().len(), 3, "exactly email, role, election_authority");
+    assert_eq!(
+        admin.as_object().unwrap().len(),
+        3,
+        "exactly email, role, election_authority"
+    );
 
-    let token = cybernav(dir.path(), &["token", "create", "--user", "clerk@adams-county.illinois.example"]);
+    let token = cybernav(
+        dir.path(),
+        &[
+            "token",
+            "create",
+            "--user",
+            "clerk@adams-county.illinois.example",
+        ],
+    );
     assert!(token.status.success(), "{}", text(&token.stderr));
     let token = text(&token.stdout);
-    assert!(token.trim().starts_with("cnv_") && token.lines().count() == 1, "one token on stdout: {token}");
-    let app = App::open(Config::new(dir.path().to_path_buf())).await.unwrap();
-    let actor = app.authenticate_api_token(token.trim()).await.unwrap().expect("the printed token works");
+    assert!(
+        token.trim().starts_with("cnv_") && token.lines().count() == 1,
+        "one token on stdout: {token}"
+    );
+    let app = App::open(Config::new(dir.path().to_path_buf()))
+        .await
+        .unwrap();
+    let actor = app
+        .authenticate_api_token(token.trim())
+        .await
+        .unwrap()
+        .expect("the printed token works");
     assert_eq!(actor.email, "clerk@adams-county.illinois.example");
     app.store.close().await;
 
-    let unknown = cybernav(dir.path(), &["token", "create", "--user", "nobody@example.gov"]);
+    let unknown = cybernav(
+        dir.path(),
+        &["token", "create", "--user", "nobody@example.gov"],
+    );
     assert!(!unknown.status.success());
     assert!(text(&unknown.stderr).contains("no account has the e-mail address nobody@example.gov"));
 
     let ok = cybernav(dir.path(), &["audit", "verify"]);
     assert!(ok.status.success(), "{}", text(&ok.stderr));
-    assert!(text(&ok.stdout).contains("audit chain intact"), "{}", text(&ok.stdout));
+    assert!(
+        text(&ok.stdout).contains("audit chain intact"),
+        "{}",
+        text(&ok.stdout)
+    );
 
     // Change one record's contents behind cybernav's back.
-    let app = App::open(Config::new(dir.path().to_path_buf())).await.unwrap();
+    let app = App::open(Config::new(dir.path().to_path_buf()))
+        .await
+        .unwrap();
     let mut tx = app.store.begin().await.unwrap();
-    tx.tamper_audit_changes(57, r#"{"name":{"from":null,"to":"Someone Else"}}"#).await.unwrap();
+    tx.tamper_audit_changes(57, r#"{"name":{"from":null,"to":"Someone Else"}}"#)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     app.store.close().await;
     let broken = cybernav(dir.path(), &["audit", "verify"]);
     assert_eq!(broken.status.code(), Some(2));
-    assert!(text(&broken.stderr).contains("BROKEN at record 57"), "{}", text(&broken.stderr));
+    assert!(
+        text(&broken.stderr).contains("BROKEN at record 57"),
+        "{}",
+        text(&broken.stderr)
+    );
 }
 
 #[test]
@@ -82,7 +123,11 @@ fn a_bad_database_url_fails_clearly_and_leaves_nothing() {
         .output()
         .unwrap();
     assert!(!out.status.success());
-    assert!(text(&out.stderr).contains("postgres://"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("postgres://"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
@@ -94,7 +139,10 @@ fn backup_writes_a_usable_copy() {
     assert!(b.status.success(), "{}", text(&b.stderr));
     assert!(out.exists());
     let again = cybernav(dir.path(), &["backup", "--out", out.to_str().unwrap()]);
-    assert!(!again.status.success(), "an existing file is never overwritten");
+    assert!(
+        !again.status.success(),
+        "an existing file is never overwritten"
+    );
 }
 
 #[tokio::test]
@@ -102,18 +150,33 @@ async fn a_failed_migration_stops_and_leaves_the_database_as_it_was() {
     use sqlx::Connection;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("cybernav.db");
-    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}?mode=rwc", path.display())).await.unwrap();
+    let mut conn =
+        sqlx::SqliteConnection::connect(&format!("sqlite://{}?mode=rwc", path.display()))
+            .await
+            .unwrap();
     // A table in the way of the first migration.
-    sqlx::query("CREATE TABLE zones (something_else TEXT)").execute(&mut conn).await.unwrap();
+    sqlx::query("CREATE TABLE zones (something_else TEXT)")
+        .execute(&mut conn)
+        .await
+        .unwrap();
     conn.close().await.unwrap();
     let out = cybernav(dir.path(), &["serve", "--bind", "127.0.0.1:0"]);
     assert!(!out.status.success());
     let err = text(&out.stderr);
-    assert!(err.contains("migration failed") && err.contains("nothing was changed"), "{err}");
-    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+    assert!(
+        err.contains("migration failed") && err.contains("nothing was changed"),
+        "{err}"
+    );
+    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
     let tables: Vec<String> = sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '_sqlx%' ORDER BY name")
         .fetch_all(&mut conn)
         .await
         .unwrap();
-    assert_eq!(tables, vec!["zones".to_string()], "no table of the failed migration remains");
+    assert_eq!(
+        tables,
+        vec!["zones".to_string()],
+        "no table of the failed migration remains"
+    );
 }

@@ -13,7 +13,10 @@ use crate::AppState;
 /// The document's fixed parts.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "cybernav API", description = "The JSON API of cybernav, the Cyber Navigator Program workspace. Authenticate with 'Authorization: Bearer <token>'."),
+    info(
+        title = "cybernav API",
+        description = "The JSON API of cybernav, the Cyber Navigator Program workspace. Authenticate with 'Authorization: Bearer <token>'."
+    ),
     components(schemas(crate::error::ApiErrorBody, crate::error::ApiErrorItem))
 )]
 struct ApiDoc;
@@ -32,5 +35,13 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 pub fn routes() -> Router<AppState> {
     let (router, doc) = api_router().split_for_parts();
     let json = doc.to_pretty_json().unwrap_or_default();
-    router.route("/api/openapi.json", get(move || async move { ([(axum::http::header::CONTENT_TYPE, "application/json")], json) }))
+    router.route(
+        "/api/openapi.json",
+        get(move || async move {
+            (
+                [(axum::http::header::CONTENT_TYPE, "application/json")],
+                json,
+            )
+        }),
+    )
 }

@@ -39,11 +39,20 @@ struct DashboardPage {
     sees_registry: bool,
 }
 
-async fn dashboard(State(state): State<AppState>, ctx: PageCtx, SignedIn(session): SignedIn) -> Result<Response, PageError> {
+async fn dashboard(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    SignedIn(session): SignedIn,
+) -> Result<Response, PageError> {
     let actor = &session.actor;
     let mut page = DashboardPage {
         layout: ctx.layout("Dashboard", Some(&session)),
-        first_name: session.name.split_whitespace().next().unwrap_or_default().to_string(),
+        first_name: session
+            .name
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_string(),
         role: actor.role.label(),
         authorities_total: None,
         mine: Vec::new(),
@@ -53,14 +62,31 @@ async fn dashboard(State(state): State<AppState>, ctx: PageCtx, SignedIn(session
     };
     if let Some(reader) = actor.read_registry() {
         page.sees_registry = true;
-        let (rows, total) = state.app.list_election_authorities(&reader, &EaListRequest { per_page: Some(12), ..Default::default() }).await?;
+        let (rows, total) = state
+            .app
+            .list_election_authorities(
+                &reader,
+                &EaListRequest {
+                    per_page: Some(12),
+                    ..Default::default()
+                },
+            )
+            .await?;
         page.authorities_total = Some(total);
         if matches!(actor.ea_scope(), cybernav_core::authz::EaScope::Only(_)) {
             page.mine = rows;
         }
         let (total, stale) = state.app.contact_health(&reader).await?;
-        let current_pct = if total == 0 { 100 } else { (total - stale) * 100 / total };
-        page.freshness = Some(Freshness { total, stale, current_pct });
+        let current_pct = if total == 0 {
+            100
+        } else {
+            (total - stale) * 100 / total
+        };
+        page.freshness = Some(Freshness {
+            total,
+            stale,
+            current_pct,
+        });
     }
     Ok(render(&page))
 }

@@ -61,8 +61,15 @@ pub fn form_errors(e: AppError, labels: &[(&str, &str)]) -> Result<Vec<FormError
             .0
             .into_iter()
             .map(|f| {
-                let label = labels.iter().find(|(k, _)| *k == f.field).map_or_else(|| f.field.clone(), |(_, l)| l.to_string());
-                FormError { field: f.field, label, message: f.message }
+                let label = labels
+                    .iter()
+                    .find(|(k, _)| *k == f.field)
+                    .map_or_else(|| f.field.clone(), |(_, l)| l.to_string());
+                FormError {
+                    field: f.field,
+                    label,
+                    message: f.message,
+                }
             })
             .collect()),
         other => Err(PageError::App(other)),
@@ -71,7 +78,10 @@ pub fn form_errors(e: AppError, labels: &[(&str, &str)]) -> Result<Vec<FormError
 
 /// The message for `field` among `errors`, for showing beside the input.
 pub fn error_for<'a>(errors: &'a [FormError], field: &str) -> Option<&'a str> {
-    errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+    errors
+        .iter()
+        .find(|e| e.field == field)
+        .map(|e| e.message.as_str())
 }
 
 /// Redirects after a successful POST, with a notice key for the next page.

@@ -47,16 +47,30 @@ struct NextQuery {
 /// Only local paths are followed after sign-in (no open redirect).
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n.to_string(),
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
+            n.to_string()
+        }
         _ => "/".to_string(),
     }
 }
 
-async fn login_page(ctx: PageCtx, MaybeSession(session): MaybeSession, Query(q): Query<NextQuery>) -> Response {
-    if session.as_ref().is_some_and(|s| s.stage == SessionStage::Ready) {
+async fn login_page(
+    ctx: PageCtx,
+    MaybeSession(session): MaybeSession,
+    Query(q): Query<NextQuery>,
+) -> Response {
+    if session
+        .as_ref()
+        .is_some_and(|s| s.stage == SessionStage::Ready)
+    {
         return Redirect::to(&safe_next(q.next.as_deref())).into_response();
     }
-    render(&LoginPage { layout: ctx.layout("Sign in", None), email: String::new(), next: safe_next(q.next.as_deref()), error: None })
+    render(&LoginPage {
+        layout: ctx.layout("Sign in", None),
+        email: String::new(),
+        next: safe_next(q.next.as_deref()),
+        error: None,
+    })
 }
 
 #[derive(Deserialize)]
@@ -67,13 +81,26 @@ struct LoginForm {
     next: Option<String>,
 }
 
-async fn login(State(state): State<AppState>, ctx: PageCtx, Meta(meta): Meta, Form(form): Form<LoginForm>) -> Result<Response, PageError> {
-    if !state.limiter.allow(&format!("login:{}", meta.ip.clone().unwrap_or_default())) {
+async fn login(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Meta(meta): Meta,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, PageError> {
+    if !state
+        .limiter
+        .allow(&format!("login:{}", meta.ip.clone().unwrap_or_default()))
+    {
         return Err(PageError::TooMany);
     }
     match state.app.login(&form.email, &form.password, &meta).await {
         Ok(session) => {
-            let cookie = set_cookie(SESSION_COOKIE, &session.token, state.app.config.secure_cookies, None);
+            let cookie = set_cookie(
+                SESSION_COOKIE,
+                &session.token,
+                state.app.config.secure_cookies,
+                None,
+            );
             let to = match session.stage {
                 SessionStage::Ready => safe_next(form.next.as_deref()),
                 SessionStage::NeedsMfa => "/login/mfa".to_string(),
@@ -82,7 +109,12 @@ async fn login(State(state): State<AppState>, ctx: PageCtx, Meta(meta): Meta, Fo
             Ok(([(header::SET_COOKIE, cookie)], Redirect::to(&to)).into_response())
         }
         Err(AppError::BadCredentials) => {
-            let page = LoginPage { layout: ctx.layout("Sign in", None), email: form.email, next: safe_next(form.next.as_deref()), error: Some(LOGIN_FAILED) };
+            let page = LoginPage {
+                layout: ctx.layout("Sign in", None),
+                email: form.email,
+                next: safe_next(form.next.as_deref()),
+                error: Some(LOGIN_FAILED),
+            };
             Ok((StatusCode::UNAUTHORIZED, render(&page)).into_response())
         }
         Err(e) => Err(e.into()),
@@ -100,7 +132,10 @@ async fn mfa_page(ctx: PageCtx, AnySession(session): AnySession) -> Response {
     match session.stage {
         SessionStage::Ready => Redirect::to("/").into_response(),
         SessionStage::NeedsEnrolment => Redirect::to("/account/mfa/setup").into_response(),
-        SessionStage::NeedsMfa => render(&MfaPage { layout: ctx.layout("Two-step verification", Some(&session)), error: None }),
+        SessionStage::NeedsMfa => render(&MfaPage {
+            layout: ctx.layout("Two-step verification", Some(&session)),
+            error: None,
+        }),
     }
 }
 
@@ -109,8 +144,17 @@ struct CodeForm {
     code: String,
 }
 
-async fn mfa(State(state): State<AppState>, ctx: PageCtx, Meta(meta): Meta, AnySession(session): AnySession, Form(form): Form<CodeForm>) -> Result<Response, PageError> {
-    if !state.limiter.allow(&format!("mfa:{}", meta.ip.clone().unwrap_or_default())) {
+async fn mfa(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Meta(meta): Meta,
+    AnySession(session): AnySession,
+    Form(form): Form<CodeForm>,
+) -> Result<Response, PageError> {
+    if !state
+        .limiter
+        .allow(&format!("mfa:{}", meta.ip.clone().unwrap_or_default()))
+    {
         return Err(PageError::TooMany);
     }
     if session.stage != SessionStage::NeedsMfa {
@@ -121,7 +165,9 @@ async fn mfa(State(state): State<AppState>, ctx: PageCtx, Meta(meta): Meta, AnyS
         Err(AppError::BadCredentials) => {
             let page = MfaPage {
                 layout: ctx.layout("Two-step verification", Some(&session)),
-                error: Some("That code did not work. Type the 6-digit code your authenticator app shows now, or one of your recovery codes. Each code works once."),
+                error: Some(
+                    "That code did not work. Type the 6-digit code your authenticator app shows now, or one of your recovery codes. Each code works once.",
+                ),
             };
             Ok((StatusCode::UNAUTHORIZED, render(&page)).into_response())
         }
@@ -155,12 +201,20 @@ fn qr_svg(uri: &str) -> String {
             .dark_color(svg::Color("#000000"))
             .light_color(svg::Color("#ffffff"))
             .build()
-            .replacen("<svg ", "<svg role=\"img\" aria-label=\"QR code for your authenticator app\" ", 1),
+            .replacen(
+                "<svg ",
+                "<svg role=\"img\" aria-label=\"QR code for your authenticator app\" ",
+                1,
+            ),
         Err(_) => String::new(),
     }
 }
 
-async fn enrol_page(State(state): State<AppState>, ctx: PageCtx, AnySession(session): AnySession) -> Result<Response, PageError> {
+async fn enrol_page(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    AnySession(session): AnySession,
+) -> Result<Response, PageError> {
     if session.stage == SessionStage::NeedsMfa {
         return Ok(Redirect::to("/login/mfa").into_response());
     }
@@ -178,15 +232,35 @@ async fn enrol_page(State(state): State<AppState>, ctx: PageCtx, AnySession(sess
     }))
 }
 
-async fn enrol(State(state): State<AppState>, ctx: PageCtx, Meta(meta): Meta, AnySession(session): AnySession, Form(form): Form<CodeForm>) -> Result<Response, PageError> {
-    if !state.limiter.allow(&format!("mfa:{}", meta.ip.clone().unwrap_or_default())) {
+async fn enrol(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Meta(meta): Meta,
+    AnySession(session): AnySession,
+    Form(form): Form<CodeForm>,
+) -> Result<Response, PageError> {
+    if !state
+        .limiter
+        .allow(&format!("mfa:{}", meta.ip.clone().unwrap_or_default()))
+    {
         return Err(PageError::TooMany);
     }
-    match state.app.confirm_totp_enrolment(&session, &form.code, &meta).await {
-        Ok(codes) => Ok(render(&RecoveryCodesPage { layout: ctx.layout("Save your recovery codes", Some(&session)), codes })),
+    match state
+        .app
+        .confirm_totp_enrolment(&session, &form.code, &meta)
+        .await
+    {
+        Ok(codes) => Ok(render(&RecoveryCodesPage {
+            layout: ctx.layout("Save your recovery codes", Some(&session)),
+            codes,
+        })),
         Err(e) => {
             let errors = form_errors(e, &[("code", "Authentication code")])?;
-            let secret = state.app.pending_totp(&session.actor).await?.ok_or(PageError::Enrol)?;
+            let secret = state
+                .app
+                .pending_totp(&session.actor)
+                .await?
+                .ok_or(PageError::Enrol)?;
             let uri = secret.otpauth_uri("cybernav", &session.actor.email);
             let page = EnrolPage {
                 layout: ctx.layout("Set up two-step verification", Some(&session)),
@@ -200,7 +274,11 @@ async fn enrol(State(state): State<AppState>, ctx: PageCtx, Meta(meta): Meta, An
     }
 }
 
-async fn logout(State(state): State<AppState>, Meta(meta): Meta, MaybeSession(session): MaybeSession) -> Result<Response, PageError> {
+async fn logout(
+    State(state): State<AppState>,
+    Meta(meta): Meta,
+    MaybeSession(session): MaybeSession,
+) -> Result<Response, PageError> {
     if let Some(s) = session {
         state.app.logout(&s, &meta).await?;
     }
@@ -214,7 +292,10 @@ mod tests {
 
     #[test]
     fn next_is_local_only() {
-        assert_eq!(safe_next(Some("/election-authorities?page=2")), "/election-authorities?page=2");
+        assert_eq!(
+            safe_next(Some("/election-authorities?page=2")),
+            "/election-authorities?page=2"
+        );
         assert_eq!(safe_next(Some("//evil.example")), "/");
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil.example")), "/");

@@ -96,7 +96,15 @@ impl TestApp {
         adjust(&mut config);
         let app = App::open(config).await.unwrap();
         let router = cybernav_web::router(AppState::new(app.clone()));
-        let mut t = TestApp { app, router, db, authorities: HashMap::new(), people: HashMap::new(), _dir: dir, pg_admin };
+        let mut t = TestApp {
+            app,
+            router,
+            db,
+            authorities: HashMap::new(),
+            people: HashMap::new(),
+            _dir: dir,
+            pg_admin,
+        };
         t.load_fixture().await;
         t
     }
@@ -106,9 +114,30 @@ impl TestApp {
         let cap = system.manage_registry().unwrap();
         let meta = RequestMeta::default();
         for (key, name, kind, county, fips, zone) in [
-            ("adams", "Adams County Clerk", "county_clerk", "Adams", "17001", "West"),
-            ("cook", "Cook County Clerk", "county_clerk", "Cook", "17031", "Northeast"),
-            ("chicago", "Chicago Board of Election Commissioners", "board_of_election_commissioners", "Cook", "17031", "Northeast"),
+            (
+                "adams",
+                "Adams County Clerk",
+                "county_clerk",
+                "Adams",
+                "17001",
+                "West",
+            ),
+            (
+                "cook",
+                "Cook County Clerk",
+                "county_clerk",
+                "Cook",
+                "17031",
+                "Northeast",
+            ),
+            (
+                "chicago",
+                "Chicago Board of Election Commissioners",
+                "board_of_election_commissioners",
+                "Cook",
+                "17031",
+                "Northeast",
+            ),
         ] {
             let input = ElectionAuthorityInput {
                 name: name.into(),
@@ -118,16 +147,26 @@ impl TestApp {
                 population: Some("1000".into()),
                 zone: Some(zone.into()),
             };
-            let id = self.app.create_election_authority(&cap, &input, &meta).await.unwrap();
+            let id = self
+                .app
+                .create_election_authority(&cap, &input, &meta)
+                .await
+                .unwrap();
             self.authorities.insert(key, id);
         }
         let hash = secret::hash_password(PASSWORD);
         let partner_org = Uuid::new_v4();
         {
             let mut tx = self.app.store.begin().await.unwrap();
-            tx.insert_partner_org(partner_org, "Statewide Terrorism and Intelligence Center", cybernav_core::partner::PartnerKind::FusionCenter, None, cybernav_app::store::now())
-                .await
-                .unwrap();
+            tx.insert_partner_org(
+                partner_org,
+                "Statewide Terrorism and Intelligence Center",
+                cybernav_core::partner::PartnerKind::FusionCenter,
+                None,
+                cybernav_app::store::now(),
+            )
+            .await
+            .unwrap();
             tx.commit().await.unwrap();
         }
         let adams = self.authorities["adams"];
@@ -165,36 +204,59 @@ impl TestApp {
             self.people.insert(key, Person { id, email, role });
         }
         // The navigator covers Adams; the other navigator covers Cook and Chicago.
-        tx.set_navigators(adams, &[self.people["navigator"].id]).await.unwrap();
-        tx.set_navigators(cook, &[self.people["navigator_other"].id]).await.unwrap();
-        tx.set_navigators(self.authorities["chicago"], &[self.people["navigator_other"].id]).await.unwrap();
+        tx.set_navigators(adams, &[self.people["navigator"].id])
+            .await
+            .unwrap();
+        tx.set_navigators(cook, &[self.people["navigator_other"].id])
+            .await
+            .unwrap();
+        tx.set_navigators(
+            self.authorities["chicago"],
+            &[self.people["navigator_other"].id],
+        )
+        .await
+        .unwrap();
         tx.commit().await.unwrap();
     }
 
     /// A browser-like client with its own cookies.
     pub fn client(&self) -> Client {
-        Client { router: self.router.clone(), cookies: HashMap::new() }
+        Client {
+            router: self.router.clone(),
+            cookies: HashMap::new(),
+        }
     }
 
     /// A client signed in as fixture account `key` (password only; MFA not required).
     pub async fn signed_in(&self, key: &str) -> Client {
         let mut c = self.client();
         let r = c.login(&self.people[key].email, PASSWORD).await;
-        assert_eq!(r.status, StatusCode::SEE_OTHER, "login as {key}: {}", r.body);
+        assert_eq!(
+            r.status,
+            StatusCode::SEE_OTHER,
+            "login as {key}: {}",
+            r.body
+        );
         c
     }
 
     /// A bearer token for fixture account `key`.
     pub async fn token(&self, key: &str) -> String {
         let actor = self.actor(key).await;
-        self.app.create_api_token(&actor, "test", &RequestMeta::default()).await.unwrap().1
+        self.app
+            .create_api_token(&actor, "test", &RequestMeta::default())
+            .await
+            .unwrap()
+            .1
     }
 
     /// The actor of fixture account `key`.
     pub async fn actor(&self, key: &str) -> cybernav_core::authz::Actor {
         let mut tx = self.app.store.read().await.unwrap();
         let u = tx.get_user(self.people[key].id).await.unwrap();
-        cybernav_app::accounts::actor_for(&mut tx, &u).await.unwrap()
+        cybernav_app::accounts::actor_for(&mut tx, &u)
+            .await
+            .unwrap()
     }
 
     /// Sends a request without cookies.
@@ -204,7 +266,10 @@ impl TestApp {
 
     /// `GET` an API path with a bearer token.
     pub async fn api_get(&self, token: &str, path: &str) -> Reply {
-        let req = Request::get(path).header(header::AUTHORIZATION, format!("Bearer {token}")).body(Body::empty()).unwrap();
+        let req = Request::get(path)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap();
         self.request(req).await
     }
 
@@ -226,7 +291,11 @@ impl TestApp {
         if let Some((base, name)) = self.pg_admin {
             let admin = cybernav_app::Store::connect(&base).await.unwrap();
             if let cybernav_app::Store::Postgres(pool) = &admin {
-                sqlx_exec(pool, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+                sqlx_exec(
+                    pool,
+                    &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+                )
+                .await;
             }
             admin.close().await;
         }
@@ -249,7 +318,10 @@ impl Reply {
 
     /// The `Location` header.
     pub fn location(&self) -> String {
-        self.headers.get(header::LOCATION).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
+        self.headers
+            .get(header::LOCATION)
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default()
     }
 }
 
@@ -258,7 +330,11 @@ async fn send(router: &Router, req: Request<Body>) -> Reply {
     let status = resp.status();
     let headers = resp.headers().clone();
     let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    Reply {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
 }
 
 /// A client that keeps cookies and sends the CSRF token with forms, as a browser does.
@@ -269,7 +345,11 @@ pub struct Client {
 
 impl Client {
     fn cookie_header(&self) -> String {
-        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 
     fn remember(&mut self, reply: &Reply) {
@@ -288,7 +368,10 @@ impl Client {
 
     /// `GET`.
     pub async fn get(&mut self, path: &str) -> Reply {
-        let req = Request::get(path).header(header::COOKIE, self.cookie_header()).body(Body::empty()).unwrap();
+        let req = Request::get(path)
+            .header(header::COOKIE, self.cookie_header())
+            .body(Body::empty())
+            .unwrap();
         let r = send(&self.router, req).await;
         self.remember(&r);
         r
@@ -325,6 +408,7 @@ impl Client {
 
     /// Signs in with the form.
     pub async fn login(&mut self, email: &str, password: &str) -> Reply {
-        self.post_form("/login", &[("email", email), ("password", password)]).await
+        self.post_form("/login", &[("email", email), ("password", password)])
+            .await
     }
 }
