@@ -58,6 +58,15 @@ fn slug(s: &str) -> String {
     out.trim_end_matches('-').to_string()
 }
 
+/// A short mail domain for a partner: the acronym in parentheses when there is one
+/// ("… (STIC)" → `stic`), else the name's slug.
+fn partner_domain(name: &str) -> String {
+    match name.rsplit_once('(') {
+        Some((_, rest)) => slug(rest.trim_end_matches(')')),
+        None => slug(name),
+    }
+}
+
 struct Seeder<'a> {
     tx: &'a mut Tx,
     hash: String,
@@ -339,14 +348,7 @@ impl App {
 
         for (id, name) in &partner_ids {
             let person = s.next_name();
-            let email = format!(
-                "analyst@{}.example",
-                slug(name)
-                    .chars()
-                    .take(30)
-                    .collect::<String>()
-                    .trim_end_matches('-')
-            );
+            let email = format!("analyst@{}.example", partner_domain(name));
             s.person(&email, &person, Role::Partner, None, Some(*id))
                 .await?;
             if !logins.iter().any(|l| l.role == Role::Partner) {
@@ -379,5 +381,10 @@ mod tests {
             slug("City of Bloomington elections"),
             "city-of-bloomington-elections"
         );
+        assert_eq!(
+            super::partner_domain("Statewide Terrorism and Intelligence Center (STIC)"),
+            "stic"
+        );
+        assert_eq!(super::partner_domain("CISA Region 5"), "cisa-region-5");
     }
 }
