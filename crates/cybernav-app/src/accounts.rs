@@ -4,6 +4,7 @@
 //! unknown e-mail costs the same password-hashing time as a known one, so neither the answer
 //! nor its timing tells whether an account exists.
 
+use cybernav_core::FieldErrors;
 use cybernav_core::authz::Actor;
 use cybernav_core::email::EmailAddress;
 use cybernav_core::role::Role;
@@ -349,6 +350,8 @@ impl App {
     }
 
     /// Replaces the recovery codes (the old ones stop working).
+    ///
+    /// Refused when no authenticator app is set up: recovery codes stand in for it.
     pub async fn regenerate_recovery_codes(
         &self,
         actor: &Actor,
@@ -356,6 +359,9 @@ impl App {
     ) -> AppResult<Vec<String>> {
         let now = now();
         let mut tx = self.store.begin().await?;
+        if tx.get_user(actor.user_id).await?.totp_secret.is_none() {
+            return Err(AppError::Conflict("set up two-step verification first; recovery codes stand in for your authenticator app".into()));
+        }
         let codes = secret::generate_recovery_codes();
         let hashes: Vec<String> = codes.iter().map(|c| secret::hash_token(c)).collect();
         tx.replace_recovery_codes(actor.user_id, &hashes).await?;
@@ -414,7 +420,8 @@ impl App {
         Ok(n)
     }
 
-    /// Changes the password after checking the current one; other sessions are ended.
+    /// Changes the password after checking the current one. Every session of the person ends,
+    /// this one included, so a stolen session does not outlive the change.
     pub async fn change_password(
         &self,
         session: &SessionInfo,
@@ -426,13 +433,17 @@ impl App {
         let now = now();
         let mut tx = self.store.begin().await?;
         let user = tx.get_user(session.actor.user_id).await?;
+        // Every problem at once, so a busy person fixes the form in one go.
+        let mut errors = FieldErrors::new();
         if !secret::verify_password(current, user.password_hash.as_deref().unwrap_or_default()) {
-            return Err(AppError::invalid(
-                "current_password",
-                "is not your current password",
-            ));
+            errors.add("current_password", "is not your current password");
         }
-        validate_new_password(new, confirm, &user.email)?;
+        errors
+            .0
+            .extend(new_password_errors(new, confirm, &user.email).0);
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
         tx.set_password(user.id, &secret::hash_password(new), now)
             .await?;
         tx.delete_sessions_of(user.id).await?;
@@ -516,7 +527,13 @@ impl App {
         else {
             return Err(AppError::LinkInvalid);
         };
-        Ok(tx.get_user(user).await?)
+        let user = tx.get_user(user).await?;
+        // The same answer as setting the password would give: a disabled account's links
+        // are dead, so the form is not offered.
+        if user.status == status::DISABLED {
+            return Err(AppError::LinkInvalid);
+        }
+        Ok(user)
     }
 
     /// Sets a password from an invitation or reset link, used once. Ends every session.
@@ -574,13 +591,101 @@ impl App {
 
 /// Checks a new password and its confirmation.
 pub fn validate_new_password(new: &str, confirm: &str, email: &str) -> AppResult<()> {
-    check_password_policy(new, email)
-        .map_err(|e| AppError::invalid("new_password", e.to_string()))?;
-    if new != confirm {
-        return Err(AppError::invalid(
-            "confirm_password",
-            "does not match the new password",
-        ));
+    let errors = new_password_errors(new, confirm, email);
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Invalid(errors))
     }
-    Ok(())
+}
+
+/// Every problem with a new password and its confirmation: the policy (under
+/// `new_password`) and a confirmation that differs (under `confirm_password`).
+pub fn new_password_errors(new: &str, confirm: &str, email: &str) -> FieldErrors {
+    let mut errors = FieldErrors::new();
+    if let Err(e) = check_password_policy(new, email) {
+        errors.add("new_password", e.to_string());
+    }
+    if new != confirm {
+        errors.add("confirm_password", "does not match the new password");
+    }
+    errors
+}
+
+/// What the "My account" page shows about the signed-in person.
+#[derive(Debug, Clone)]
+pub struct AccountOverview {
+    /// Name.
+    pub name: String,
+    /// E-mail.
+    pub email: String,
+    /// Role.
+    pub role: Role,
+    /// Own election authority's name (county roles).
+    pub election_authority: Option<String>,
+    /// Partner organisation's name (partners).
+    pub partner_org: Option<String>,
+    /// Whether an authenticator app is set up.
+    pub mfa_enabled: bool,
+    /// Whether the role must use a second factor.
+    pub mfa_required: bool,
+    /// Recovery codes not used yet.
+    pub recovery_codes_left: i64,
+    /// Last successful sign-in.
+    pub last_login_at: Option<OffsetDateTime>,
+}
+
+impl App {
+    /// The signed-in person's own account, for the "My account" page.
+    pub async fn account_overview(&self, actor: &Actor) -> AppResult<AccountOverview> {
+        let mut tx = self.store.read().await?;
+        let user = tx.get_user(actor.user_id).await?;
+        let election_authority = match user.election_authority_id {
+            Some(id) => Some(tx.get_election_authority(id).await?.authority.name),
+            None => None,
+        };
+        let partner_org = match user.partner_org_id {
+            Some(id) => Some(tx.get_partner_org(id).await?.name),
+            None => None,
+        };
+        let recovery_codes_left = tx.unused_recovery_codes(user.id).await?;
+        Ok(AccountOverview {
+            name: user.name,
+            email: user.email,
+            role: actor.role,
+            election_authority,
+            partner_org,
+            mfa_enabled: user.totp_secret.is_some(),
+            mfa_required: self.config.mfa_required(actor.role),
+            recovery_codes_left,
+            last_login_at: user.last_login_at,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn new_password_errors_are_all_reported() {
+        let e = new_password_errors("short", "other", "jsmith@adams.example.gov");
+        let fields: Vec<&str> = e.0.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(fields, ["new_password", "confirm_password"]);
+        assert!(
+            new_password_errors(
+                "purple elephants vote early",
+                "purple elephants vote early",
+                "a@b.c"
+            )
+            .is_empty()
+        );
+        let mismatch = new_password_errors(
+            "purple elephants vote early",
+            "purple elephants vote late",
+            "a@b.c",
+        );
+        assert_eq!(mismatch.0.len(), 1);
+        assert_eq!(mismatch.0[0].field, "confirm_password");
+    }
 }

@@ -1,11 +1,14 @@
 //! Writing audit records from use cases, browsing them, and verifying the chain.
 
+use cybernav_core::FieldErrors;
 use cybernav_core::audit::{AuditEvent, AuditRecord, ChainVerifier};
 use cybernav_core::authz::{Actor, AuditReader};
 use cybernav_store::audit::AuditQuery;
 use cybernav_store::{Store, Tx};
+use serde::Deserialize;
 use serde_json::Value;
-use time::OffsetDateTime;
+use time::macros::format_description;
+use time::{Date, OffsetDateTime, PrimitiveDateTime, Time};
 
 use crate::{AppResult, RequestMeta};
 
@@ -31,6 +34,74 @@ pub async fn record(
     };
     tx.append_audit(&event, now).await?;
     Ok(())
+}
+
+/// Audit records shown on one page of the log.
+pub const AUDIT_PAGE_SIZE: i64 = 50;
+
+/// Filters for browsing the audit log, as typed into the filter form or the API's query
+/// string. Dates are whole days in UTC, the clock the log records: `from` counts from the
+/// start of its day, `until` up to the end of its day.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct AuditListRequest {
+    /// Actor e-mail contains.
+    pub actor: Option<String>,
+    /// Action starts with.
+    pub action: Option<String>,
+    /// Entity type equals.
+    pub entity_type: Option<String>,
+    /// Entity id equals.
+    pub entity_id: Option<String>,
+    /// First day, `YYYY-MM-DD`.
+    pub from: Option<String>,
+    /// Last day, `YYYY-MM-DD`.
+    pub until: Option<String>,
+    /// Page from 1.
+    pub page: Option<i64>,
+}
+
+fn parse_day(field: &str, raw: Option<&str>, errors: &mut FieldErrors) -> Option<Date> {
+    let raw = raw.map(str::trim).filter(|s| !s.is_empty())?;
+    let format = format_description!("[year]-[month]-[day]");
+    match Date::parse(raw, &format) {
+        Ok(d) => Some(d),
+        Err(_) => {
+            errors.add(
+                field,
+                format!("'{raw}' is not a date; use the form YYYY-MM-DD, e.g. 2026-03-17"),
+            );
+            None
+        }
+    }
+}
+
+fn trimmed(v: Option<&String>) -> Option<String> {
+    v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+impl AuditListRequest {
+    /// The store query for this request, or every problem with the filters.
+    pub fn to_query(&self) -> Result<AuditQuery, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let from = parse_day("from", self.from.as_deref(), &mut errors);
+        let until = parse_day("until", self.until.as_deref(), &mut errors);
+        if let (Some(f), Some(u)) = (from, until)
+            && u < f
+        {
+            errors.add("until", "must be on or after the first day");
+        }
+        let midnight = |d: Date| PrimitiveDateTime::new(d, Time::MIDNIGHT).assume_utc();
+        errors.into_result(|| AuditQuery {
+            actor: trimmed(self.actor.as_ref()),
+            action: trimmed(self.action.as_ref()),
+            entity_type: trimmed(self.entity_type.as_ref()),
+            entity_id: trimmed(self.entity_id.as_ref()),
+            from: from.map(midnight),
+            until: until.and_then(|d| d.next_day()).map(midnight),
+            page: self.page.unwrap_or(1).max(1),
+            per_page: AUDIT_PAGE_SIZE,
+        })
+    }
 }
 
 /// A page of the audit log.
@@ -88,4 +159,54 @@ pub async fn verify_chain(
         });
     }
     Ok(ChainCheck::Intact(last))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn days_cover_whole_utc_days() {
+        let q = AuditListRequest {
+            from: Some("2026-03-01".into()),
+            until: Some(" 2026-03-02 ".into()),
+            actor: Some("  ".into()),
+            action: Some(" user. ".into()),
+            page: Some(0),
+            ..Default::default()
+        }
+        .to_query()
+        .unwrap();
+        assert_eq!(q.from, Some(datetime!(2026-03-01 0:00 UTC)));
+        assert_eq!(
+            q.until,
+            Some(datetime!(2026-03-03 0:00 UTC)),
+            "until includes its whole day"
+        );
+        assert_eq!(q.actor, None, "blank filters are no filters");
+        assert_eq!(q.action.as_deref(), Some("user."));
+        assert_eq!((q.page, q.per_page), (1, AUDIT_PAGE_SIZE));
+    }
+
+    #[test]
+    fn bad_dates_are_named() {
+        let e = AuditListRequest {
+            from: Some("03/01/2026".into()),
+            until: Some("2026-02-30".into()),
+            ..Default::default()
+        }
+        .to_query()
+        .unwrap_err();
+        let fields: Vec<&str> = e.0.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(fields, ["from", "until"]);
+        let e = AuditListRequest {
+            from: Some("2026-03-02".into()),
+            until: Some("2026-03-01".into()),
+            ..Default::default()
+        }
+        .to_query()
+        .unwrap_err();
+        assert_eq!(e.0[0].field, "until");
+    }
 }

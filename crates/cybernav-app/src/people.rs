@@ -1,11 +1,12 @@
 //! People: invitations by e-mail, roles and their scope, disabling accounts.
 
 use cybernav_core::FieldErrors;
-use cybernav_core::authz::{PeopleManager, PeopleReader};
+use cybernav_core::authz::{EaScope, PeopleManager, PeopleReader};
 use cybernav_core::email::EmailAddress;
 use cybernav_core::role::Role;
 use cybernav_core::secret;
 use cybernav_core::validation::clean_text;
+use cybernav_store::rows::UserRow;
 use cybernav_store::users::{NewUser, UserQuery};
 use cybernav_store::{Tx, now};
 use serde::{Deserialize, Serialize};
@@ -40,6 +41,95 @@ pub struct Person {
     /// Last sign-in.
     #[serde(with = "time::serde::rfc3339::option")]
     pub last_login_at: Option<OffsetDateTime>,
+}
+
+/// Election authorities and partner organisations, `(id, name)` ordered by name, for
+/// filters and pickers.
+#[derive(Debug, Clone, Default)]
+pub struct PeopleChoices {
+    /// Every election authority.
+    pub authorities: Vec<(Uuid, String)>,
+    /// Every partner organisation.
+    pub partner_orgs: Vec<(Uuid, String)>,
+}
+
+impl PeopleChoices {
+    /// The partner organisation's name, for showing a person's organisation.
+    pub fn partner_org_name(&self, id: Option<Uuid>) -> Option<&str> {
+        let id = id?;
+        self.partner_orgs
+            .iter()
+            .find(|(p, _)| *p == id)
+            .map(|(_, n)| n.as_str())
+    }
+}
+
+/// What a people manager may do to one person, so pages offer only actions the use cases
+/// accept.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PersonActions {
+    /// Send the invitation again (the person has not accepted yet).
+    pub resend_invitation: bool,
+    /// Disable the account.
+    pub disable: bool,
+    /// Re-enable a disabled account.
+    pub enable: bool,
+    /// Change the role and its scope.
+    pub change_role: bool,
+}
+
+impl PersonActions {
+    /// True when at least one action is open.
+    pub fn any(&self) -> bool {
+        self.resend_invitation || self.disable || self.enable || self.change_role
+    }
+}
+
+/// The actions `cap` may take on `person`: only on people whose role the manager may grant
+/// (a Program Manager does not act on Board administrators), never on oneself (no one
+/// disables or demotes their own account), and each only in the state it applies to.
+pub fn person_actions(cap: &PeopleManager<'_>, person: &Person) -> PersonActions {
+    if !cap.may_grant(person.role) || person.id == cap.actor().user_id {
+        return PersonActions::default();
+    }
+    PersonActions {
+        resend_invitation: person.status == status::INVITED,
+        disable: person.status != status::DISABLED,
+        enable: person.status == status::DISABLED,
+        change_role: true,
+    }
+}
+
+async fn person_from_row(
+    tx: &mut Tx,
+    u: UserRow,
+    names: &mut std::collections::HashMap<Uuid, String>,
+) -> AppResult<Person> {
+    let election_authority = match u.election_authority_id {
+        Some(id) => match names.get(&id) {
+            Some(name) => Some(name.clone()),
+            None => {
+                let name = tx.get_election_authority(id).await?.authority.name;
+                names.insert(id, name.clone());
+                Some(name)
+            }
+        },
+        None => None,
+    };
+    let role = Role::parse(&u.role)
+        .map_err(|e| AppError::Store(cybernav_store::StoreError::Corrupt(e)))?;
+    Ok(Person {
+        id: u.id,
+        email: u.email,
+        name: u.name,
+        role,
+        election_authority_id: u.election_authority_id,
+        election_authority,
+        partner_org_id: u.partner_org_id,
+        mfa_enabled: u.totp_secret.is_some(),
+        status: u.status,
+        last_login_at: u.last_login_at,
+    })
 }
 
 /// An invitation as typed.
@@ -135,31 +225,38 @@ impl App {
         let mut names = std::collections::HashMap::new();
         let mut out = Vec::with_capacity(users.len());
         for u in users {
-            let ea_name = match u.election_authority_id {
-                Some(id) => {
-                    if let std::collections::hash_map::Entry::Vacant(e) = names.entry(id) {
-                        e.insert(tx.get_election_authority(id).await?.authority.name);
-                    }
-                    names.get(&id).cloned()
-                }
-                None => None,
-            };
-            let role = Role::parse(&u.role)
-                .map_err(|e| AppError::Store(cybernav_store::StoreError::Corrupt(e)))?;
-            out.push(Person {
-                id: u.id,
-                email: u.email,
-                name: u.name,
-                role,
-                election_authority_id: u.election_authority_id,
-                election_authority: ea_name,
-                partner_org_id: u.partner_org_id,
-                status: u.status,
-                mfa_enabled: u.totp_secret.is_some(),
-                last_login_at: u.last_login_at,
-            });
+            out.push(person_from_row(&mut tx, u, &mut names).await?);
         }
         Ok(out)
+    }
+
+    /// One person, as the person page shows them.
+    pub async fn person(&self, _cap: &PeopleReader<'_>, id: Uuid) -> AppResult<Person> {
+        let mut tx = self.store.read().await?;
+        let user = tx.get_user(id).await?;
+        person_from_row(&mut tx, user, &mut std::collections::HashMap::new()).await
+    }
+
+    /// The election authorities and partner organisations people can belong to, by name, for
+    /// the filters and pickers of the people pages.
+    pub async fn people_choices(&self, _cap: &PeopleReader<'_>) -> AppResult<PeopleChoices> {
+        let mut tx = self.store.read().await?;
+        let authorities = tx
+            .all_election_authorities(&EaScope::All)
+            .await?
+            .into_iter()
+            .map(|ea| (ea.authority.id, ea.authority.name))
+            .collect();
+        let partner_orgs = tx
+            .list_partner_orgs()
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p.name))
+            .collect();
+        Ok(PeopleChoices {
+            authorities,
+            partner_orgs,
+        })
     }
 
     /// Invites a person: creates the account without a password and e-mails a link to
@@ -424,6 +521,13 @@ impl App {
         if !cap.may_grant(old_role) {
             return Err(AppError::Forbidden);
         }
+        if id == cap.actor().user_id {
+            // A Board administrator demoting themselves could leave nobody to manage people.
+            errors.add(
+                "role",
+                "you cannot change your own role; ask another Board administrator",
+            );
+        }
         if let Some(r) = role {
             if !cap.may_grant(r) {
                 errors.add(
@@ -476,5 +580,89 @@ impl App {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cybernav_core::authz::Actor;
+
+    fn actor(role: Role) -> Actor {
+        Actor {
+            user_id: Uuid::new_v4(),
+            email: "m@sbe.example.gov".into(),
+            role,
+            election_authority_id: None,
+            assigned_authorities: Vec::new(),
+            partner_org_id: None,
+        }
+    }
+
+    fn person(role: Role, status: &str) -> Person {
+        Person {
+            id: Uuid::new_v4(),
+            email: "p@adams.example.gov".into(),
+            name: "P".into(),
+            role,
+            election_authority_id: None,
+            election_authority: None,
+            partner_org_id: None,
+            status: status.into(),
+            mfa_enabled: false,
+            last_login_at: None,
+        }
+    }
+
+    #[test]
+    fn actions_follow_status() {
+        let board = actor(Role::BoardAdmin);
+        let cap = board.manage_people().unwrap();
+        let invited = person_actions(&cap, &person(Role::Navigator, status::INVITED));
+        assert_eq!(
+            invited,
+            PersonActions {
+                resend_invitation: true,
+                disable: true,
+                enable: false,
+                change_role: true
+            }
+        );
+        let active = person_actions(&cap, &person(Role::Navigator, status::ACTIVE));
+        assert_eq!(
+            active,
+            PersonActions {
+                resend_invitation: false,
+                disable: true,
+                enable: false,
+                change_role: true
+            }
+        );
+        let disabled = person_actions(&cap, &person(Role::Navigator, status::DISABLED));
+        assert_eq!(
+            disabled,
+            PersonActions {
+                resend_invitation: false,
+                disable: false,
+                enable: true,
+                change_role: true
+            }
+        );
+    }
+
+    #[test]
+    fn program_manager_does_not_act_on_board_or_self() {
+        let pm = actor(Role::ProgramManager);
+        let cap = pm.manage_people().unwrap();
+        assert!(!person_actions(&cap, &person(Role::BoardAdmin, status::ACTIVE)).any());
+        assert!(!person_actions(&cap, &person(Role::Auditor, status::INVITED)).any());
+        assert!(person_actions(&cap, &person(Role::EaOfficial, status::ACTIVE)).any());
+        let board = actor(Role::BoardAdmin);
+        let mut me = person(Role::BoardAdmin, status::ACTIVE);
+        me.id = board.user_id;
+        assert!(
+            !person_actions(&board.manage_people().unwrap(), &me).any(),
+            "nobody disables or demotes themselves"
+        );
     }
 }

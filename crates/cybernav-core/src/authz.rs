@@ -161,6 +161,14 @@ impl PeopleManager<'_> {
             _ => false,
         }
     }
+
+    /// The roles this manager may give, in the order the UI lists them (for role pickers).
+    pub fn grantable_roles(&self) -> Vec<Role> {
+        Role::ALL
+            .into_iter()
+            .filter(|r| self.may_grant(*r))
+            .collect()
+    }
 }
 
 /// Builds capabilities for code that acts as the system itself (the demo loader, CLI
@@ -232,6 +240,14 @@ mod tests {
         assert!(actor(Role::Navigator).manage_people().is_none());
         let board = actor(Role::BoardAdmin);
         assert!(board.manage_people().unwrap().may_grant(Role::BoardAdmin));
+        assert_eq!(
+            m.grantable_roles(),
+            vec![Role::Navigator, Role::EaOfficial, Role::EaIt, Role::Partner]
+        );
+        assert_eq!(
+            board.manage_people().unwrap().grantable_roles(),
+            Role::ALL.to_vec()
+        );
     }
 
     #[test]

@@ -24,6 +24,31 @@ pub struct OutboxMessage {
     pub attempts: i32,
 }
 
+/// A message as the operator (and tests) see it: what was sent, to whom, and how delivery went.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OutboxEntry {
+    /// Id.
+    pub id: Uuid,
+    /// Why it is sent (`invitation`, `password_reset`, …).
+    pub kind: String,
+    /// Recipient.
+    pub to_addr: String,
+    /// Subject.
+    pub subject: String,
+    /// Plain-text body.
+    pub body_text: String,
+    /// Queued.
+    pub created_at: OffsetDateTime,
+    /// Delivery attempts so far.
+    pub attempts: i32,
+    /// Delivered to the SMTP server.
+    pub sent_at: Option<OffsetDateTime>,
+    /// Given up.
+    pub failed_at: Option<OffsetDateTime>,
+    /// The last delivery error.
+    pub last_error: Option<String>,
+}
+
 /// Counts for the operator: `(pending, sent, failed)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OutboxCounts {
@@ -140,5 +165,19 @@ impl Tx {
             sent,
             failed,
         })
+    }
+
+    /// The `limit` most recently queued messages, newest first, sent or not (for the operator
+    /// checking what went out, and for tests following an e-mailed link).
+    pub async fn list_outbox(&mut self, limit: i64) -> StoreResult<Vec<OutboxEntry>> {
+        Ok(with_conn!(self, |c| {
+            sqlx::query_as(
+                "SELECT id, kind, to_addr, subject, body_text, created_at, attempts, sent_at, failed_at, last_error \
+                 FROM outbox ORDER BY created_at DESC, id LIMIT $1",
+            )
+            .bind(limit.clamp(1, 1000))
+            .fetch_all(&mut *c)
+            .await?
+        }))
     }
 }

@@ -58,11 +58,11 @@ const NOTICES: &[(&str, &str)] = &[
     ),
     (
         "password",
-        "Your password was changed. Other devices were signed out.",
+        "Your password was changed and every session of your account ended, this one included. Sign in with the new password.",
     ),
     (
         "signed_out_everywhere",
-        "You were signed out on every other device.",
+        "You were signed out on every device, this one included.",
     ),
     ("mfa_on", "Two-step verification is on."),
     (

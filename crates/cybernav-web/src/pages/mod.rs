@@ -8,6 +8,7 @@ pub mod links;
 pub mod partners;
 pub mod people;
 pub mod session;
+pub mod when;
 
 use axum::Router;
 use axum::http::StatusCode;
