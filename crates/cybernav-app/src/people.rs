@@ -112,8 +112,8 @@ impl App {
         for u in users {
             let ea_name = match u.election_authority_id {
                 Some(id) => {
-                    if !names.contains_key(&id) {
-                        names.insert(id, tx.get_election_authority(id).await?.authority.name);
+                    if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(id) {
+                        slot.insert(tx.get_election_authority(id).await?.authority.name);
                     }
                     names.get(&id).cloned()
                 }
@@ -145,10 +145,10 @@ impl App {
         let role = errors.check("role", Role::parse(&input.role));
         let ea = parse_optional_id("election_authority_id", input.election_authority_id.as_deref(), &mut errors);
         let partner = parse_optional_id("partner_org_id", input.partner_org_id.as_deref(), &mut errors);
-        if let Some(r) = role {
-            if !cap.may_grant(r) {
-                errors.add("role", format!("only a Board administrator may give the {} role", r.label()));
-            }
+        if let Some(r) = role
+            && !cap.may_grant(r)
+        {
+            errors.add("role", format!("only a Board administrator may give the {} role", r.label()));
         }
         let now = now();
         let mut tx = self.store.begin().await?;
@@ -289,5 +289,32 @@ impl App {
         audit::record(&mut tx, cap.actor(), meta, "user.role_change", "user", Some(id.to_string()), changes, now).await?;
         tx.commit().await?;
         Ok(())
+    }
+}
+
+impl App {
+    /// The acting person's own account, as the people listing shows it ("who am I"). Needs no
+    /// capability: everyone may read their own account.
+    pub async fn own_account(&self, actor: &cybernav_core::authz::Actor) -> AppResult<Person> {
+        let mut tx = self.store.read().await?;
+        let u = tx.get_user(actor.user_id).await?;
+        let role = Role::parse(&u.role)
+            .map_err(|e| AppError::Store(cybernav_store::StoreError::Corrupt(e)))?;
+        let election_authority = match u.election_authority_id {
+            Some(id) => Some(tx.get_election_authority(id).await?.authority.name),
+            None => None,
+        };
+        Ok(Person {
+            id: u.id,
+            email: u.email,
+            name: u.name,
+            role,
+            election_authority_id: u.election_authority_id,
+            election_authority,
+            partner_org_id: u.partner_org_id,
+            status: u.status,
+            mfa_enabled: u.totp_secret.is_some(),
+            last_login_at: u.last_login_at,
+        })
     }
 }

@@ -150,10 +150,10 @@ impl App {
         let now = now();
         let mut tx = self.store.begin().await?;
         let before = tx.get_election_authority(id).await?;
-        if let Some(other) = tx.find_election_authority_by_name(&fields.name).await? {
-            if other.authority.id != id {
-                return Err(AppError::invalid("name", "another election authority has this name"));
-            }
+        if let Some(other) = tx.find_election_authority_by_name(&fields.name).await?
+            && other.authority.id != id
+        {
+            return Err(AppError::invalid("name", "another election authority has this name"));
         }
         let zone_id = zone_id_for(&mut tx, cap.actor(), meta, fields.zone.as_deref(), now).await?;
         tx.update_election_authority(id, &fields, zone_id, now).await?;

@@ -55,14 +55,14 @@ impl StoreError {
         if let sqlx::Error::RowNotFound = e {
             return StoreError::NotFound;
         }
-        if let Some(db) = e.as_database_error() {
-            if db.is_unique_violation() {
-                let what = db
-                    .constraint()
-                    .map(str::to_string)
-                    .unwrap_or_else(|| db.message().to_string());
-                return StoreError::Conflict(what);
-            }
+        if let Some(db) = e.as_database_error()
+            && db.is_unique_violation()
+        {
+            let what = db
+                .constraint()
+                .map(str::to_string)
+                .unwrap_or_else(|| db.message().to_string());
+            return StoreError::Conflict(what);
         }
         StoreError::Other(e)
     }
