@@ -45,7 +45,7 @@ impl Modify for BearerScheme {
         let components = openapi.components.get_or_insert_with(Default::default);
         let mut http = Http::new(HttpAuthScheme::Bearer);
         http.description = Some(
-            "An API token, created under My account or with 'cybernav token create', sent as \
+            "An API token of the caller's own (stored hashed, revocable), sent as \
              'Authorization: Bearer <token>'."
                 .into(),
         );
@@ -113,7 +113,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 }
 
 /// Every operation in the OpenAPI document as `(METHOD, path template)`, e.g.
-/// `("GET", "/api/v1/election-authorities/{id}")`, sorted by path then method. Tests that
+/// `("GET", "/api/v1/election-authorities/{id}")`, sorted by path, then method. Tests that
 /// must cover every operation (such as the authorisation matrix) iterate this.
 pub fn api_operations() -> Vec<(String, String)> {
     let doc = openapi();
@@ -135,6 +135,7 @@ pub fn api_operations() -> Vec<(String, String)> {
             }
         }
     }
+    out.sort_by(|a, b| (&a.1, &a.0).cmp(&(&b.1, &b.0)));
     out
 }
 
