@@ -4,7 +4,7 @@
 //! cannot drift from the router. Conventions are in `docs/API-DESIGN.md`: URL shape, the
 //! `{"thing": …}` / `{"things": […], "meta": …}` envelopes, RFC 3339 instants, and one error
 //! envelope for every answer that is not a success, which the extractors in [`extract`] and
-//! the layer in [`routes`] guarantee.
+//! the layer in [`routes()`] guarantee.
 //!
 //! Handlers are thin: parse (with [`extract::ApiJson`], [`extract::ApiQuery`],
 //! [`extract::ApiPath`]), take the capability from the caller, call the use case in
