@@ -1,29 +1,110 @@
 //! The JSON API under `/api/v1`, and its OpenAPI document at `/api/openapi.json`.
 //!
 //! Routes and their OpenAPI entries are registered together (`routes!`), so the document
-//! cannot drift from the router. Conventions are in `docs/API-DESIGN.md`.
+//! cannot drift from the router. Conventions are in `docs/API-DESIGN.md`: URL shape, the
+//! `{"thing": …}` / `{"things": […], "meta": …}` envelopes, RFC 3339 instants, and one error
+//! envelope for every answer that is not a success, which the extractors in [`extract`] and
+//! the layer in [`routes()`] guarantee.
+//!
+//! Handlers are thin: parse (with [`extract::ApiJson`], [`extract::ApiQuery`],
+//! [`extract::ApiPath`]), take the capability from the caller, call the use case in
+//! `cybernav-app`, wrap its result in a response type.
+
+pub mod audit;
+pub mod authorities;
+pub mod contacts;
+pub mod extract;
+pub mod me;
+pub mod pagination;
+pub mod partners;
+pub mod people;
+pub mod tokens;
+pub mod zones;
 
 use axum::Router;
-use axum::routing::get;
-use utoipa::OpenApi;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get};
+use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::AppState;
+use crate::error::ApiError;
+
+/// The name of the bearer-token security scheme every operation requires.
+pub const BEARER: &str = "bearer";
+
+/// Adds the bearer-token security scheme to the document.
+struct BearerScheme;
+
+impl Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let mut http = Http::new(HttpAuthScheme::Bearer);
+        http.description = Some(
+            "An API token of the caller's own (stored hashed, revocable), sent as \
+             'Authorization: Bearer <token>'."
+                .into(),
+        );
+        components.add_security_scheme(BEARER, SecurityScheme::Http(http));
+    }
+}
 
 /// The document's fixed parts.
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "cybernav API",
-        description = "The JSON API of cybernav, the Cyber Navigator Program workspace. Authenticate with 'Authorization: Bearer <token>'."
+        description = "The JSON API of cybernav, the Cyber Navigator Program workspace. Authenticate with 'Authorization: Bearer <token>'. Conventions: docs/API-DESIGN.md."
     ),
-    components(schemas(crate::error::ApiErrorBody, crate::error::ApiErrorItem))
+    modifiers(&BearerScheme),
+    components(schemas(crate::error::ApiErrorBody, crate::error::ApiErrorItem, pagination::PageMeta)),
+    tags(
+        (name = "election authorities", description = "The registry of election authorities and their navigators."),
+        (name = "contacts", description = "The people to reach at each election authority."),
+        (name = "zones", description = "Navigator zones."),
+        (name = "partner organisations", description = "Vetted partner organisations: who to contact in an attack."),
+        (name = "people", description = "Accounts, roles and invitations."),
+        (name = "account", description = "The caller's own account and API tokens."),
+        (name = "audit", description = "The hash-chained audit log."),
+    )
 )]
 struct ApiDoc;
 
-/// The API routes with their OpenAPI entries.
+/// The API routes with their OpenAPI entries. One `routes!` per path, because `routes!`
+/// registers every handler it is given on every path among them.
 pub fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(
+            authorities::list_election_authorities,
+            authorities::create_election_authority
+        ))
+        .routes(routes!(
+            authorities::get_election_authority,
+            authorities::update_election_authority
+        ))
+        .routes(routes!(authorities::assign_navigators))
+        .routes(routes!(contacts::list_contacts, contacts::create_contact))
+        .routes(routes!(
+            contacts::get_contact,
+            contacts::update_contact,
+            contacts::delete_contact
+        ))
+        .routes(routes!(contacts::verify_contact))
+        .routes(routes!(zones::list_zones))
+        .routes(routes!(
+            partners::list_partner_organisations,
+            partners::create_partner_organisation
+        ))
+        .routes(routes!(me::get_me))
+        .routes(routes!(people::list_people))
+        .routes(routes!(people::create_invitation))
+        .routes(routes!(audit::list_audit_events))
+        .routes(routes!(tokens::list_tokens))
+        .routes(routes!(tokens::revoke_token))
 }
 
 /// The OpenAPI document.
@@ -31,17 +112,162 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     api_router().split_for_parts().1
 }
 
-/// Every API route, and the document.
+/// Every operation in the OpenAPI document as `(METHOD, path template)`, e.g.
+/// `("GET", "/api/v1/election-authorities/{id}")`, sorted by path, then method. Tests that
+/// must cover every operation (such as the authorisation matrix) iterate this.
+pub fn api_operations() -> Vec<(String, String)> {
+    let doc = openapi();
+    let mut out = Vec::new();
+    for (path, item) in &doc.paths.paths {
+        let methods = [
+            ("GET", &item.get),
+            ("PUT", &item.put),
+            ("POST", &item.post),
+            ("DELETE", &item.delete),
+            ("OPTIONS", &item.options),
+            ("HEAD", &item.head),
+            ("PATCH", &item.patch),
+            ("TRACE", &item.trace),
+        ];
+        for (method, op) in methods {
+            if op.is_some() {
+                out.push((method.to_string(), path.clone()));
+            }
+        }
+    }
+    out.sort_by(|a, b| (&a.1, &a.0).cmp(&(&b.1, &b.0)));
+    out
+}
+
+/// Every API route, the document, and the envelope for answers no handler wrote.
 pub fn routes() -> Router<AppState> {
     let (router, doc) = api_router().split_for_parts();
     let json = doc.to_pretty_json().unwrap_or_default();
-    router.route(
-        "/api/openapi.json",
-        get(move || async move {
-            (
-                [(axum::http::header::CONTENT_TYPE, "application/json")],
-                json,
-            )
-        }),
+    router
+        .route("/api/{*rest}", any(unknown_api_path))
+        .layer(axum::middleware::map_response(finish_errors))
+        .route(
+            "/api/openapi.json",
+            get(move || async move { ([(header::CONTENT_TYPE, "application/json")], json) }),
+        )
+}
+
+/// `/api/…` paths that name no resource.
+async fn unknown_api_path() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "no such API path; the operations are listed in /api/openapi.json",
     )
+}
+
+/// Finishes error answers: answers that did not come from a handler or an extractor (405 for
+/// a method the path does not have, for instance) get the error envelope too, keeping their
+/// status and headers; and 401 says which scheme to use (`WWW-Authenticate: Bearer`, as
+/// RFC 6750 asks).
+async fn finish_errors(mut resp: Response) -> Response {
+    let status = resp.status();
+    if status == StatusCode::UNAUTHORIZED {
+        resp.headers_mut()
+            .entry(header::WWW_AUTHENTICATE)
+            .or_insert(HeaderValue::from_static("Bearer"));
+    }
+    let is_json = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/json"));
+    if status.is_success() || status.is_redirection() || is_json {
+        return resp;
+    }
+    let detail = match status {
+        StatusCode::METHOD_NOT_ALLOWED => {
+            "this path does not take this method; see the Allow header".to_string()
+        }
+        other => other
+            .canonical_reason()
+            .unwrap_or("the request failed")
+            .to_lowercase(),
+    };
+    let (mut parts, _) = resp.into_parts();
+    let body = ApiError::new(status, detail).into_response().into_body();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    Response::from_parts(parts, body)
+}
+
+/// A string schema limited to `values`, for the stable identifiers of domain enums (taken
+/// from the domain's own lists, so the document cannot drift from the code).
+fn enum_schema<'a>(values: impl IntoIterator<Item = &'a str>, description: &str) -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(values.into_iter().map(str::to_string)))
+        .description(Some(description))
+        .build()
+}
+
+/// Schema: an election authority's kind.
+pub(crate) fn ea_kind_schema() -> Object {
+    use cybernav_core::election_authority::EaKind;
+    enum_schema(EaKind::ALL.map(EaKind::as_str), "The kind of office.")
+}
+
+/// Schema: a contact's role.
+pub(crate) fn contact_role_schema() -> Object {
+    use cybernav_core::contact::ContactRole;
+    enum_schema(
+        ContactRole::ALL.map(ContactRole::as_str),
+        "Why the contact matters.",
+    )
+}
+
+/// Schema: a person's role.
+pub(crate) fn role_schema() -> Object {
+    use cybernav_core::role::Role;
+    enum_schema(Role::ALL.map(Role::as_str), "The account's role.")
+}
+
+/// Schema: a partner organisation's kind.
+pub(crate) fn partner_kind_schema() -> Object {
+    use cybernav_core::partner::PartnerKind;
+    enum_schema(
+        PartnerKind::ALL.map(PartnerKind::as_str),
+        "What the organisation is.",
+    )
+}
+
+/// Formats a date as `YYYY-MM-DD`.
+pub(crate) fn date_string(d: time::Date) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    d.format(format).unwrap_or_else(|_| d.to_string())
+}
+
+/// Serialises instants as RFC 3339 in UTC (`2026-03-15T14:00:00.123456Z`).
+pub(crate) mod rfc3339_utc {
+    use serde::Serializer;
+    use time::OffsetDateTime;
+
+    /// An instant.
+    pub fn serialize<S: Serializer>(t: &OffsetDateTime, s: S) -> Result<S::Ok, S::Error> {
+        time::serde::rfc3339::serialize(&t.to_offset(time::UtcOffset::UTC), s)
+    }
+
+    /// An optional instant.
+    pub mod option {
+        use serde::Serializer;
+        use time::OffsetDateTime;
+
+        /// An optional instant; `null` when absent.
+        pub fn serialize<S: Serializer>(
+            t: &Option<OffsetDateTime>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            time::serde::rfc3339::option::serialize(
+                &t.map(|t| t.to_offset(time::UtcOffset::UTC)),
+                s,
+            )
+        }
+    }
 }
