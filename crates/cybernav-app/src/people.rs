@@ -583,6 +583,33 @@ impl App {
     }
 }
 
+impl App {
+    /// The acting person's own account, as the people listing shows it ("who am I"). Needs no
+    /// capability: everyone may read their own account.
+    pub async fn own_account(&self, actor: &cybernav_core::authz::Actor) -> AppResult<Person> {
+        let mut tx = self.store.read().await?;
+        let u = tx.get_user(actor.user_id).await?;
+        let role = Role::parse(&u.role)
+            .map_err(|e| AppError::Store(cybernav_store::StoreError::Corrupt(e)))?;
+        let election_authority = match u.election_authority_id {
+            Some(id) => Some(tx.get_election_authority(id).await?.authority.name),
+            None => None,
+        };
+        Ok(Person {
+            id: u.id,
+            email: u.email,
+            name: u.name,
+            role,
+            election_authority_id: u.election_authority_id,
+            election_authority,
+            partner_org_id: u.partner_org_id,
+            status: u.status,
+            mfa_enabled: u.totp_secret.is_some(),
+            last_login_at: u.last_login_at,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -664,32 +691,5 @@ mod tests {
             !person_actions(&board.manage_people().unwrap(), &me).any(),
             "nobody disables or demotes themselves"
         );
-    }
-}
-
-impl App {
-    /// The acting person's own account, as the people listing shows it ("who am I"). Needs no
-    /// capability: everyone may read their own account.
-    pub async fn own_account(&self, actor: &cybernav_core::authz::Actor) -> AppResult<Person> {
-        let mut tx = self.store.read().await?;
-        let u = tx.get_user(actor.user_id).await?;
-        let role = Role::parse(&u.role)
-            .map_err(|e| AppError::Store(cybernav_store::StoreError::Corrupt(e)))?;
-        let election_authority = match u.election_authority_id {
-            Some(id) => Some(tx.get_election_authority(id).await?.authority.name),
-            None => None,
-        };
-        Ok(Person {
-            id: u.id,
-            email: u.email,
-            name: u.name,
-            role,
-            election_authority_id: u.election_authority_id,
-            election_authority,
-            partner_org_id: u.partner_org_id,
-            status: u.status,
-            mfa_enabled: u.totp_secret.is_some(),
-            last_login_at: u.last_login_at,
-        })
     }
 }
