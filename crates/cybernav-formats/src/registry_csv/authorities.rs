@@ -145,6 +145,8 @@ pub fn parse_authorities_csv<R: Read>(reader: R) -> Result<Vec<AuthorityRow>, Cs
     if errors.is_empty() {
         Ok(rows)
     } else {
+        // Row problems are found after the whole file is read; list everything in file order.
+        errors.sort_by_key(|e| e.line);
         Err(CsvErrors(errors))
     }
 }
@@ -165,7 +167,7 @@ pub fn write_authorities_csv<W: Write>(w: W, rows: &[AuthorityExport]) -> Result
             .map(EmailAddress::as_str)
             .collect::<Vec<_>>()
             .join(";");
-        out.write_record([
+        let cells = [
             guard(&row.name),
             guard(row.kind.as_str()),
             guard(&row.county),
@@ -173,7 +175,8 @@ pub fn write_authorities_csv<W: Write>(w: W, rows: &[AuthorityExport]) -> Result
             guard(&population),
             guard(row.zone.as_deref().unwrap_or_default()),
             guard(&navigators),
-        ])?;
+        ];
+        out.write_record(cells.iter().map(|c| c.as_bytes()))?;
     }
     out.flush()?;
     Ok(())

@@ -127,6 +127,8 @@ pub fn parse_contacts_csv<R: Read>(
     if errors.is_empty() {
         Ok(rows)
     } else {
+        // Row problems are found after the whole file is read; list everything in file order.
+        errors.sort_by_key(|e| e.line);
         Err(CsvErrors(errors))
     }
 }
@@ -143,7 +145,7 @@ pub fn write_contacts_csv<W: Write>(w: W, rows: &[ContactExport]) -> Result<(), 
         let f = &row.fields;
         let email = f.email.as_ref().map(|e| e.as_str()).unwrap_or_default();
         let verified = f.last_verified_on.map(iso_date).unwrap_or_default();
-        out.write_record([
+        let cells = [
             guard(&row.authority),
             guard(f.role.as_str()),
             guard(&f.name),
@@ -151,7 +153,8 @@ pub fn write_contacts_csv<W: Write>(w: W, rows: &[ContactExport]) -> Result<(), 
             guard(f.phone.as_deref().unwrap_or_default()),
             guard(email),
             guard(&verified),
-        ])?;
+        ];
+        out.write_record(cells.iter().map(|c| c.as_bytes()))?;
     }
     out.flush()?;
     Ok(())
