@@ -98,7 +98,7 @@ impl ContactForm {
             Field::text("email", "Email address", &self.email).kind("email"),
             Field::text("last_verified_on", "Last verified", &self.last_verified_on)
                 .kind("date")
-                .hint("The day someone last confirmed these details, as YYYY-MM-DD; leave blank if never"),
+                .hint("The day someone last confirmed these details with the person; leave blank if never"),
         ]
         .into_iter()
         .map(|f| f.with_error(errors))
