@@ -13,6 +13,7 @@ pub mod error;
 pub mod mail;
 pub mod people;
 pub mod registry;
+pub mod registry_io;
 pub mod tokens;
 
 pub use config::Config;

@@ -7,7 +7,7 @@ use cybernav_core::contact::{Contact, ContactInput, is_stale};
 use cybernav_core::election_authority::{ElectionAuthorityFields, ElectionAuthorityInput, Zone};
 use cybernav_core::partner::PartnerKind;
 use cybernav_core::role::Role;
-use cybernav_core::validation::{clean_text, optional_text};
+use cybernav_core::validation::{clean_text, optional_multiline_text};
 use cybernav_store::registry::EaQuery;
 use cybernav_store::rows::{EaListing, PartnerOrg};
 use cybernav_store::users::UserQuery;
@@ -56,14 +56,14 @@ pub struct ContactView {
     pub stale: bool,
 }
 
-fn ea_json(f: &ElectionAuthorityFields, zone_id: Option<Uuid>) -> Value {
+pub(crate) fn ea_json(f: &ElectionAuthorityFields, zone_id: Option<Uuid>) -> Value {
     json!({
         "name": f.name, "kind": f.kind.as_str(), "county": f.county, "fips_code": f.fips_code.as_str(),
         "population": f.population, "zone_id": zone_id,
     })
 }
 
-fn contact_json(c: &cybernav_core::contact::ContactFields) -> Value {
+pub(crate) fn contact_json(c: &cybernav_core::contact::ContactFields) -> Value {
     json!({
         "name": c.name, "role": c.role.as_str(), "organisation": c.organisation, "phone": c.phone,
         "email": c.email.as_ref().map(|e| e.as_str().to_string()), "last_verified_on": c.last_verified_on.map(|d| d.to_string()),
@@ -472,7 +472,7 @@ impl App {
         let mut errors = FieldErrors::new();
         let name = errors.check("name", clean_text(name, 200));
         let kind = errors.check("kind", PartnerKind::parse(kind));
-        let notes = errors.check("notes", optional_text(notes, 2000));
+        let notes = errors.check("notes", optional_multiline_text(notes, 2000));
         let (Some(name), Some(kind), Some(notes)) = (name, kind, notes) else {
             return Err(AppError::Invalid(errors));
         };

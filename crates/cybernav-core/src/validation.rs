@@ -112,6 +112,28 @@ pub fn optional_text(raw: Option<&str>, max: usize) -> Result<Option<String>, St
     }
 }
 
+/// Like [`optional_text`], for free text typed into a multi-line box (notes): line breaks and
+/// tabs are kept (`\r\n` becomes `\n`); other control characters are refused.
+pub fn optional_multiline_text(raw: Option<&str>, max: usize) -> Result<Option<String>, String> {
+    let Some(value) = raw
+        .map(|r| r.replace("\r\n", "\n"))
+        .filter(|v| !v.trim().is_empty())
+    else {
+        return Ok(None);
+    };
+    let value = value.trim();
+    if value.chars().count() > max {
+        return Err(format!("must be at most {max} characters"));
+    }
+    if value
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return Err("must not contain control characters".into());
+    }
+    Ok(Some(value.to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,6 +148,17 @@ mod tests {
             clean_text("<script>'; DROP TABLE x;--", 100).unwrap(),
             "<script>'; DROP TABLE x;--"
         );
+    }
+
+    #[test]
+    fn multiline_text_keeps_line_breaks() {
+        assert_eq!(
+            optional_multiline_text(Some(" a\r\nb\tc "), 10).unwrap(),
+            Some("a\nb\tc".into())
+        );
+        assert_eq!(optional_multiline_text(Some(" \r\n "), 10).unwrap(), None);
+        assert!(optional_multiline_text(Some("a\u{7}b"), 10).is_err());
+        assert!(optional_multiline_text(Some("abcdefghijk"), 10).is_err());
     }
 
     #[test]

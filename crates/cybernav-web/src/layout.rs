@@ -92,6 +92,13 @@ const NOTICES: &[(&str, &str)] = &[
         "The role was changed; the person was signed out so the new role applies at once.",
     ),
     ("assigned", "Navigator assignments saved."),
+    ("authority_created", "The election authority was added."),
+    ("contact_added", "The contact was added."),
+    ("contact_removed", "The contact was removed."),
+    (
+        "partner_created",
+        "The partner organisation was added to the directory.",
+    ),
 ];
 
 /// Per-request facts the frame needs, taken from the request.

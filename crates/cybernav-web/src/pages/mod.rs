@@ -4,6 +4,7 @@ pub mod account;
 pub mod audit;
 pub mod authorities;
 pub mod dashboard;
+pub mod fields;
 pub mod links;
 pub mod partners;
 pub mod people;
