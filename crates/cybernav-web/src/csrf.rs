@@ -46,9 +46,10 @@ fn presented_in_query(req: &Request) -> Option<String> {
 pub async fn protect(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let existing = cookie(req.headers(), CSRF_COOKIE).filter(|c| is_token(c));
     let token = existing.clone().unwrap_or_else(generate_token);
+    let is_api = req.uri().path().starts_with("/api/");
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let mut req = req;
-    if unsafe_method && !req.uri().path().starts_with("/api/") {
+    if unsafe_method && !is_api {
         let mut presented = req
             .headers()
             .get(CSRF_HEADER)
@@ -84,7 +85,8 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
     }
     req.extensions_mut().insert(CsrfToken(token.clone()));
     let mut resp = next.run(req).await;
-    if existing.is_none() {
+    // API answers never set cookies: the API authenticates with bearer tokens only.
+    if existing.is_none() && !is_api {
         let mut value = format!("{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict");
         if state.app.config.secure_cookies {
             value.push_str("; Secure");

@@ -1,7 +1,7 @@
 //! The authorisation matrix: every API operation and every page, as every role, must be
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! allowed or refused exactly as the table says. A new API operation without a row here
 //! fails the test, so no route ships without a decision.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
