@@ -212,7 +212,7 @@ impl App {
         let stage = stage_for(self, &user, s.mfa_done)?;
         drop(tx);
         if now - s.last_seen_at > Duration::minutes(1) {
-            let mut w = self.store.begin().await?;
+            let mut w = self.store.begin_bookkeeping().await?;
             w.touch_session(s.id, now).await?;
             w.commit().await?;
         }

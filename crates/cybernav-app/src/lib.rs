@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod cache;
 pub mod config;
 pub mod demo;
 pub mod error;
@@ -40,6 +41,10 @@ pub struct App {
     pub store: Store,
     /// Settings.
     pub config: Arc<Config>,
+    /// Bearer tokens already checked, by token hash (see [`cache`]).
+    tokens: Arc<cache::EpochCache<String, cache::CheckedToken>>,
+    /// Every election authority, by name (see [`cache`]).
+    authorities: Arc<cache::EpochCache<(), Arc<Vec<store::rows::EaListing>>>>,
 }
 
 impl App {
@@ -53,6 +58,8 @@ impl App {
         Ok(App {
             store,
             config: Arc::new(config),
+            tokens: Arc::new(cache::EpochCache::new(4096)),
+            authorities: Arc::new(cache::EpochCache::new(1)),
         })
     }
 }

@@ -2,13 +2,14 @@
 //! partner organisations (213.30(a)(4), (9)).
 
 use cybernav_core::FieldErrors;
-use cybernav_core::authz::{Actor, ContactEditor, RegistryManager, RegistryReader};
+use std::sync::Arc;
+
+use cybernav_core::authz::{Actor, ContactEditor, EaScope, RegistryManager, RegistryReader};
 use cybernav_core::contact::{Contact, ContactInput, is_stale};
 use cybernav_core::election_authority::{ElectionAuthorityFields, ElectionAuthorityInput, Zone};
 use cybernav_core::partner::PartnerKind;
 use cybernav_core::role::Role;
 use cybernav_core::validation::{clean_text, optional_multiline_text};
-use cybernav_store::registry::EaQuery;
 use cybernav_store::rows::{EaListing, PartnerOrg};
 use cybernav_store::users::UserQuery;
 use cybernav_store::{StoreError, Tx, now};
@@ -32,6 +33,32 @@ pub struct EaListRequest {
     pub page: Option<i64>,
     /// Rows a page (1..=200, default 25).
     pub per_page: Option<i64>,
+}
+
+impl EaListRequest {
+    /// The search words, lower-cased; `None` when there are none.
+    fn search_terms(&self) -> Option<String> {
+        self.q
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_lowercase)
+    }
+
+    /// Whether `l` passes the zone and navigator filters and contains `search` (lower-cased)
+    /// in its name, county or FIPS code.
+    fn matches(&self, l: &EaListing, search: Option<&str>) -> bool {
+        let a = &l.authority;
+        self.zone.is_none_or(|z| a.zone_id == Some(z))
+            && self
+                .navigator
+                .is_none_or(|n| l.navigators.iter().any(|nav| nav.id == n))
+            && search.is_none_or(|s| {
+                a.name.to_lowercase().contains(s)
+                    || a.county.to_lowercase().contains(s)
+                    || a.fips_code.as_str().contains(s)
+            })
+    }
 }
 
 /// An election authority with its contacts, as its page shows it.
@@ -102,22 +129,42 @@ pub(crate) async fn zone_id_for(
 }
 
 impl App {
-    /// A page of election authorities the reader may see.
+    /// A page of election authorities the reader may see, and how many match in all.
     pub async fn list_election_authorities(
         &self,
         reader: &RegistryReader<'_>,
         req: &EaListRequest,
     ) -> AppResult<(Vec<EaListing>, i64)> {
-        let q = EaQuery {
-            scope: reader.actor().ea_scope(),
-            search: req.q.clone(),
-            zone_id: req.zone,
-            navigator_id: req.navigator,
-            page: req.page.unwrap_or(1).max(1),
-            per_page: req.per_page.unwrap_or(25).clamp(1, 200),
-        };
+        let scope = reader.actor().ea_scope();
+        let all = self.all_authorities().await?;
+        let per_page = req.per_page.unwrap_or(25).clamp(1, 200) as usize;
+        let page = req.page.unwrap_or(1).max(1) as usize;
+        let search = req.search_terms();
+        let mut total = 0;
+        let mut rows = Vec::with_capacity(per_page);
+        let skip = (page - 1).saturating_mul(per_page);
+        for l in all
+            .iter()
+            .filter(|l| scope.contains(l.authority.id) && req.matches(l, search.as_deref()))
+        {
+            if total >= skip && rows.len() < per_page {
+                rows.push(l.clone());
+            }
+            total += 1;
+        }
+        Ok((rows, total as i64))
+    }
+
+    /// Every election authority, from the cache while the store has not changed.
+    async fn all_authorities(&self) -> AppResult<Arc<Vec<EaListing>>> {
+        let epoch = self.store.write_epoch();
+        if let Some(all) = self.authorities.get(&(), epoch) {
+            return Ok(all);
+        }
         let mut tx = self.store.read().await?;
-        Ok(tx.list_election_authorities(&q).await?)
+        let all = Arc::new(tx.all_election_authorities(&EaScope::All).await?);
+        self.authorities.put((), epoch, all.clone());
+        Ok(all)
     }
 
     /// One election authority with its contacts; not found when outside the reader's scope.
@@ -141,12 +188,7 @@ impl App {
                 contact: c,
             })
             .collect();
-        let navigator_ids = tx
-            .navigators_of(id)
-            .await?
-            .into_iter()
-            .map(|n| n.0)
-            .collect();
+        let navigator_ids = listing.navigators.iter().map(|n| n.id).collect();
         Ok(EaDetail {
             listing,
             contacts,
@@ -504,5 +546,79 @@ impl App {
         Ok(tx
             .contact_counts(&reader.actor().ea_scope(), cutoff)
             .await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use cybernav_core::election_authority::{EaKind, ElectionAuthority, FipsCode};
+    use cybernav_store::rows::AssignedNavigator;
+
+    use super::*;
+
+    fn listing(name: &str, county: &str, fips: &str, zone: Option<Uuid>) -> EaListing {
+        EaListing {
+            authority: ElectionAuthority {
+                id: Uuid::new_v4(),
+                name: name.into(),
+                kind: EaKind::CountyClerk,
+                county: county.into(),
+                fips_code: FipsCode::parse(fips).unwrap_or_else(|e| panic!("{e}")),
+                population: None,
+                zone_id: zone,
+            },
+            zone: None,
+            navigators: vec![],
+        }
+    }
+
+    fn request(q: Option<&str>) -> EaListRequest {
+        EaListRequest {
+            q: q.map(Into::into),
+            zone: None,
+            navigator: None,
+            page: None,
+            per_page: None,
+        }
+    }
+
+    fn hits(req: &EaListRequest, l: &EaListing) -> bool {
+        req.matches(l, req.search_terms().as_deref())
+    }
+
+    #[test]
+    fn search_finds_words_in_name_county_or_fips_whatever_their_case() {
+        let de_kalb = listing("DeKalb County Clerk", "DeKalb", "17037", None);
+        for q in ["dekalb", "DEKALB", " kalb ", "17037", "037", "county CLERK"] {
+            assert!(hits(&request(Some(q)), &de_kalb), "{q:?}");
+        }
+        for q in ["cook", "17031", "%", "_", "'", "Kalb%"] {
+            assert!(!hits(&request(Some(q)), &de_kalb), "{q:?}");
+        }
+        assert!(hits(&request(Some("   ")), &de_kalb), "blank is no search");
+        let odd = listing("O'Brien 100%_ Clerk", "Brown", "17009", None);
+        for q in ["'", "100%", "%_", "o'b"] {
+            assert!(hits(&request(Some(q)), &odd), "{q:?} is taken literally");
+        }
+    }
+
+    #[test]
+    fn zone_and_navigator_filters_narrow() {
+        let zone = Uuid::new_v4();
+        let nav = Uuid::new_v4();
+        let mut l = listing("Adams County Clerk", "Adams", "17001", Some(zone));
+        l.navigators.push(AssignedNavigator {
+            id: nav,
+            name: "N".into(),
+        });
+        let mut req = request(None);
+        req.zone = Some(zone);
+        req.navigator = Some(nav);
+        assert!(hits(&req, &l));
+        req.zone = Some(Uuid::new_v4());
+        assert!(!hits(&req, &l));
+        req.zone = None;
+        req.navigator = Some(Uuid::new_v4());
+        assert!(!hits(&req, &l));
     }
 }

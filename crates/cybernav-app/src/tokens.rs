@@ -10,6 +10,7 @@ use time::Duration;
 use uuid::Uuid;
 
 use crate::accounts::{actor_for, status};
+use crate::cache::CheckedToken;
 use crate::{App, AppError, AppResult, RequestMeta, audit};
 
 impl App {
@@ -76,30 +77,59 @@ impl App {
     }
 
     /// The actor a bearer token belongs to, if it is live and its account active. Use is
-    /// recorded at most once a minute.
+    /// recorded at most once a minute. Checked tokens are remembered for a few seconds (see
+    /// [`crate::cache`]), so most calls make no query.
     pub async fn authenticate_api_token(&self, token: &str) -> AppResult<Option<Actor>> {
         if !token.starts_with(secret::API_TOKEN_PREFIX) {
             return Ok(None);
         }
+        let hash = secret::hash_token(token);
+        let epoch = self.store.write_epoch();
+        let checked = match self.tokens.get(&hash, epoch) {
+            Some(hit) => hit,
+            None => {
+                let Some(read) = self.read_api_token(&hash).await? else {
+                    return Ok(None);
+                };
+                self.tokens.get_or_put(hash.clone(), epoch, read)
+            }
+        };
         let now = now();
+        let due = |t: &CheckedToken| {
+            t.last_used_at
+                .is_none_or(|at| now - at > Duration::minutes(1))
+        };
+        // Of requests arriving together, only the one that claims the use in memory writes it.
+        let record_use = due(&checked)
+            && self
+                .tokens
+                .update(&hash, epoch, |t| {
+                    let claimed = due(t);
+                    t.last_used_at = Some(now);
+                    claimed
+                })
+                .unwrap_or(true);
+        if record_use {
+            let mut w = self.store.begin_bookkeeping().await?;
+            w.touch_api_token(checked.token_id, now).await?;
+            w.commit().await?;
+        }
+        Ok(Some(checked.actor))
+    }
+
+    async fn read_api_token(&self, hash: &str) -> AppResult<Option<CheckedToken>> {
         let mut tx = self.store.read().await?;
-        let Some(row) = tx.find_api_token(&secret::hash_token(token)).await? else {
+        let Some(row) = tx.find_api_token(hash).await? else {
             return Ok(None);
         };
         let user = tx.get_user(row.user_id).await?;
         if user.status != status::ACTIVE {
             return Ok(None);
         }
-        let actor = actor_for(&mut tx, &user).await?;
-        drop(tx);
-        if row
-            .last_used_at
-            .is_none_or(|t| now - t > Duration::minutes(1))
-        {
-            let mut w = self.store.begin().await?;
-            w.touch_api_token(row.id, now).await?;
-            w.commit().await?;
-        }
-        Ok(Some(actor))
+        Ok(Some(CheckedToken {
+            token_id: row.id,
+            actor: actor_for(&mut tx, &user).await?,
+            last_used_at: row.last_used_at,
+        }))
     }
 }

@@ -7,9 +7,9 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 
 use cybernav_app::mail::{Mailer, deliver_due};
-use cybernav_app::{App, Config, Store};
+use cybernav_app::{App, Config};
+use cybernav_testkit::ScratchPostgres;
 use time::Duration;
-use uuid::Uuid;
 
 struct Sink {
     child: Child,
@@ -70,7 +70,7 @@ fn free_port() -> u16 {
         .port()
 }
 
-async fn apps() -> Vec<(App, tempfile::TempDir, Option<(String, String)>)> {
+async fn apps() -> Vec<(App, tempfile::TempDir, Option<ScratchPostgres>)> {
     let mut out = Vec::new();
     let dir = tempfile::tempdir().unwrap();
     out.push((
@@ -80,37 +80,19 @@ async fn apps() -> Vec<(App, tempfile::TempDir, Option<(String, String)>)> {
         dir,
         None,
     ));
-    if let Ok(base) = std::env::var("CYBERNAV_TEST_POSTGRES_URL")
-        && !base.is_empty()
-    {
-        let name = format!("cybernav_mail_{}", Uuid::new_v4().simple());
-        let admin = Store::connect(&base).await.unwrap();
-        if let Store::Postgres(p) = &admin {
-            sqlx::query(&format!("CREATE DATABASE {name}"))
-                .execute(p)
-                .await
-                .unwrap();
-        }
-        admin.close().await;
+    if let Some(pg) = ScratchPostgres::create("mail").await {
         let dir = tempfile::tempdir().unwrap();
         let mut config = Config::new(dir.path().to_path_buf());
-        config.database_url = Some(format!("{}/{name}", base.rsplit_once('/').unwrap().0));
-        out.push((App::open(config).await.unwrap(), dir, Some((base, name))));
+        config.database_url = Some(pg.url.clone());
+        out.push((App::open(config).await.unwrap(), dir, Some(pg)));
     }
     out
 }
 
-async fn cleanup(app: App, pg: Option<(String, String)>) {
+async fn cleanup(app: App, pg: Option<ScratchPostgres>) {
     app.store.close().await;
-    if let Some((base, name)) = pg {
-        let a = Store::connect(&base).await.unwrap();
-        if let Store::Postgres(p) = &a {
-            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .execute(p)
-                .await
-                .unwrap();
-        }
-        a.close().await;
+    if let Some(pg) = pg {
+        pg.drop_database().await;
     }
 }
 

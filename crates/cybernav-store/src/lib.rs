@@ -11,6 +11,8 @@
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -80,9 +82,17 @@ pub enum Backend {
     Postgres,
 }
 
-/// A connection pool to one of the two backends.
+/// A connection pool to one of the two backends, and the count of write transactions it has
+/// committed (its write epoch), which in-memory caches compare to know they may be stale.
 #[derive(Clone, Debug)]
-pub enum Store {
+pub struct Store {
+    pool: Pool,
+    writes: Arc<AtomicU64>,
+}
+
+/// The connection pool inside a [`Store`].
+#[derive(Clone, Debug)]
+pub enum Pool {
     /// SQLite (WAL mode).
     Sqlite(SqlitePool),
     /// PostgreSQL.
@@ -90,7 +100,15 @@ pub enum Store {
 }
 
 /// An open transaction on either backend. Dropped without [`Tx::commit`], it rolls back.
-pub enum Tx {
+pub struct Tx {
+    /// The connection the transaction runs on.
+    pub conn: Conn,
+    /// The store's write epoch, for transactions begun to write: bumped once they commit.
+    writes: Option<Arc<AtomicU64>>,
+}
+
+/// The transaction inside a [`Tx`], one variant per backend.
+pub enum Conn {
     /// SQLite transaction.
     Sqlite(Transaction<'static, Sqlite>),
     /// PostgreSQL transaction.
@@ -102,12 +120,12 @@ pub enum Tx {
 #[macro_export]
 macro_rules! with_conn {
     ($tx:expr, |$c:ident| $body:expr) => {
-        match $tx {
-            $crate::Tx::Sqlite(t) => {
+        match &mut $tx.conn {
+            $crate::Conn::Sqlite(t) => {
                 let $c: &mut ::sqlx::SqliteConnection = &mut *t;
                 $body
             }
-            $crate::Tx::Postgres(t) => {
+            $crate::Conn::Postgres(t) => {
                 let $c: &mut ::sqlx::PgConnection = &mut *t;
                 $body
             }
@@ -118,9 +136,9 @@ macro_rules! with_conn {
 /// Picks the SQL text for the backend a [`Tx`] is on, for the few statements the two
 /// dialects spell differently.
 pub fn dialect(tx: &Tx, sqlite: &'static str, postgres: &'static str) -> &'static str {
-    match tx {
-        Tx::Sqlite(_) => sqlite,
-        Tx::Postgres(_) => postgres,
+    match tx.backend() {
+        Backend::Sqlite => sqlite,
+        Backend::Postgres => postgres,
     }
 }
 
@@ -131,6 +149,25 @@ static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations
 pub const SQLITE_FILE: &str = "cybernav.db";
 
 impl Store {
+    fn new(pool: Pool) -> Store {
+        Store {
+            pool,
+            writes: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    /// The connection pool (tests use it to create and drop scratch databases).
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    /// How many write transactions ([`Store::begin`]) this store has committed since it
+    /// opened. A cache that notes the epoch before it reads, and trusts what it read only while
+    /// the epoch is unchanged, never serves what a later change on this server replaced.
+    pub fn write_epoch(&self) -> u64 {
+        self.writes.load(Ordering::Acquire)
+    }
+
     /// Connects to `postgres://…` or `sqlite:…` URLs.
     pub async fn connect(url: &str) -> StoreResult<Store> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
@@ -141,7 +178,7 @@ impl Store {
                 .acquire_timeout(Duration::from_secs(5))
                 .connect_with(opts)
                 .await?;
-            Ok(Store::Postgres(pool))
+            Ok(Store::new(Pool::Postgres(pool)))
         } else if url.starts_with("sqlite:") {
             let opts = SqliteConnectOptions::from_str(url)
                 .map_err(|e| StoreError::Url(e.to_string()))?
@@ -155,7 +192,7 @@ impl Store {
                 .min_connections(1)
                 .connect_with(opts)
                 .await?;
-            Ok(Store::Sqlite(pool))
+            Ok(Store::new(Pool::Sqlite(pool)))
         } else {
             Err(StoreError::Url(
                 "expected a URL starting with postgres:// or sqlite:".into(),
@@ -177,18 +214,18 @@ impl Store {
 
     /// Which backend this is.
     pub fn backend(&self) -> Backend {
-        match self {
-            Store::Sqlite(_) => Backend::Sqlite,
-            Store::Postgres(_) => Backend::Postgres,
+        match &self.pool {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
         }
     }
 
     /// Applies pending migrations. Each runs in its own transaction, so a failing one leaves
     /// the database as it was before it.
     pub async fn migrate(&self) -> StoreResult<()> {
-        let result = match self {
-            Store::Sqlite(p) => SQLITE_MIGRATOR.run(p).await,
-            Store::Postgres(p) => POSTGRES_MIGRATOR.run(p).await,
+        let result = match &self.pool {
+            Pool::Sqlite(p) => SQLITE_MIGRATOR.run(p).await,
+            Pool::Postgres(p) => POSTGRES_MIGRATOR.run(p).await,
         };
         result.map_err(|e| StoreError::Migration(e.to_string()))
     }
@@ -196,25 +233,39 @@ impl Store {
     /// Begins a transaction that will write. On SQLite it takes the write lock at once
     /// (`BEGIN IMMEDIATE`), so two writers queue instead of failing on upgrade.
     pub async fn begin(&self) -> StoreResult<Tx> {
-        Ok(match self {
-            Store::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
-            Store::Postgres(p) => Tx::Postgres(p.begin().await?),
+        let conn = match &self.pool {
+            Pool::Sqlite(p) => Conn::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(p) => Conn::Postgres(p.begin().await?),
+        };
+        Ok(Tx {
+            conn,
+            writes: Some(self.writes.clone()),
         })
+    }
+
+    /// Begins a write transaction for bookkeeping no cache keeps (when a token or a session
+    /// was last used): its commit leaves the write epoch where it was. Anything else a cache
+    /// could hold must be written in a [`Store::begin`] transaction.
+    pub async fn begin_bookkeeping(&self) -> StoreResult<Tx> {
+        let mut tx = self.begin().await?;
+        tx.writes = None;
+        Ok(tx)
     }
 
     /// Begins a transaction that only reads: a consistent snapshot, no write lock.
     pub async fn read(&self) -> StoreResult<Tx> {
-        Ok(match self {
-            Store::Sqlite(p) => Tx::Sqlite(p.begin().await?),
-            Store::Postgres(p) => Tx::Postgres(p.begin().await?),
-        })
+        let conn = match &self.pool {
+            Pool::Sqlite(p) => Conn::Sqlite(p.begin().await?),
+            Pool::Postgres(p) => Conn::Postgres(p.begin().await?),
+        };
+        Ok(Tx { conn, writes: None })
     }
 
     /// Answers when the database does (for `/healthz`).
     pub async fn ping(&self) -> StoreResult<()> {
-        match self {
-            Store::Sqlite(p) => p.acquire().await?.ping().await?,
-            Store::Postgres(p) => p.acquire().await?.ping().await?,
+        match &self.pool {
+            Pool::Sqlite(p) => p.acquire().await?.ping().await?,
+            Pool::Postgres(p) => p.acquire().await?.ping().await?,
         }
         Ok(())
     }
@@ -222,15 +273,15 @@ impl Store {
     /// Writes a consistent copy of the SQLite database to `dest` (`VACUUM INTO`). PostgreSQL
     /// deployments back up with `pg_dump`; this returns an error saying so.
     pub async fn backup_to(&self, dest: &Path) -> StoreResult<()> {
-        match self {
-            Store::Sqlite(p) => {
+        match &self.pool {
+            Pool::Sqlite(p) => {
                 sqlx::query("VACUUM INTO $1")
                     .bind(dest.display().to_string())
                     .execute(p)
                     .await?;
                 Ok(())
             }
-            Store::Postgres(_) => Err(StoreError::Url(
+            Pool::Postgres(_) => Err(StoreError::Url(
                 "backups of a PostgreSQL database are taken with pg_dump; see docs/OPERATIONS.md"
                     .into(),
             )),
@@ -239,28 +290,31 @@ impl Store {
 
     /// Closes the pool.
     pub async fn close(&self) {
-        match self {
-            Store::Sqlite(p) => p.close().await,
-            Store::Postgres(p) => p.close().await,
+        match &self.pool {
+            Pool::Sqlite(p) => p.close().await,
+            Pool::Postgres(p) => p.close().await,
         }
     }
 }
 
 impl Tx {
-    /// Commits.
+    /// Commits; a write transaction then advances the store's write epoch.
     pub async fn commit(self) -> StoreResult<()> {
-        match self {
-            Tx::Sqlite(t) => t.commit().await?,
-            Tx::Postgres(t) => t.commit().await?,
+        match self.conn {
+            Conn::Sqlite(t) => t.commit().await?,
+            Conn::Postgres(t) => t.commit().await?,
+        }
+        if let Some(writes) = self.writes {
+            writes.fetch_add(1, Ordering::AcqRel);
         }
         Ok(())
     }
 
     /// Which backend this transaction is on.
     pub fn backend(&self) -> Backend {
-        match self {
-            Tx::Sqlite(_) => Backend::Sqlite,
-            Tx::Postgres(_) => Backend::Postgres,
+        match self.conn {
+            Conn::Sqlite(_) => Backend::Sqlite,
+            Conn::Postgres(_) => Backend::Postgres,
         }
     }
 }

@@ -1,5 +1,7 @@
 //! Election authorities, zones, navigator assignments, contacts and partner organisations.
 
+use std::collections::HashMap;
+
 use cybernav_core::authz::EaScope;
 use cybernav_core::contact::{Contact, ContactFields};
 use cybernav_core::election_authority::{ElectionAuthorityFields, Zone};
@@ -8,32 +10,16 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::binds::Filter;
-use crate::rows::{ContactRow, EaListing, EaRow, PartnerOrg, PartnerRow};
+use crate::rows::{AssignedNavigator, ContactRow, EaListing, EaRow, PartnerOrg, PartnerRow};
 use crate::{Bind, StoreError, StoreResult, Tx, bind_all, with_conn};
-
-/// What to list, in which order and which page.
-#[derive(Debug, Clone)]
-pub struct EaQuery {
-    /// Who is asking: only these authorities are considered.
-    pub scope: EaScope,
-    /// Words to find in the name, county or FIPS code.
-    pub search: Option<String>,
-    /// Only this zone.
-    pub zone_id: Option<Uuid>,
-    /// Only authorities assigned to this navigator.
-    pub navigator_id: Option<Uuid>,
-    /// Page number from 1.
-    pub page: i64,
-    /// Rows a page.
-    pub per_page: i64,
-}
 
 const EA_SELECT: &str = "SELECT ea.id, ea.name, ea.kind, ea.county, ea.fips_code, ea.population, \
      ea.zone_id, z.name AS zone_name FROM election_authorities ea LEFT JOIN zones z ON z.id = ea.zone_id";
 
-fn ea_filter(q: &EaQuery) -> Filter {
+/// `ea.id` limited to the scope, as a filter.
+fn scope_filter(scope: &EaScope) -> Filter {
     let mut f = Filter::new();
-    if let EaScope::Only(ids) = &q.scope {
+    if let EaScope::Only(ids) = scope {
         if ids.is_empty() {
             f.push_raw("1 = 0");
         } else {
@@ -41,118 +27,56 @@ fn ea_filter(q: &EaQuery) -> Filter {
             f.push_raw(&format!("ea.id IN ({})", placeholders.join(", ")));
         }
     }
-    if let Some(s) = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        let escaped = s
-            .to_lowercase()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        f.push(
-            "(lower(ea.name) LIKE {} ESCAPE '\\' OR lower(ea.county) LIKE {} ESCAPE '\\' OR ea.fips_code LIKE {} ESCAPE '\\')",
-            Bind::Text(format!("%{escaped}%")),
-        );
-    }
-    if let Some(z) = q.zone_id {
-        f.push("ea.zone_id = {}", Bind::Uuid(z));
-    }
-    if let Some(n) = q.navigator_id {
-        f.push(
-            "ea.id IN (SELECT election_authority_id FROM navigator_assignments WHERE navigator_id = {})",
-            Bind::Uuid(n),
-        );
-    }
     f
 }
 
 impl Tx {
-    /// One page of election authorities matching `q`, ordered by name, and the total count.
-    pub async fn list_election_authorities(
-        &mut self,
-        q: &EaQuery,
-    ) -> StoreResult<(Vec<EaListing>, i64)> {
-        let f = ea_filter(q);
-        let per_page = q.per_page.clamp(1, 200);
-        let offset = (q.page.max(1) - 1) * per_page;
-        let list_sql = format!(
-            "{EA_SELECT}{} ORDER BY ea.name LIMIT {per_page} OFFSET {offset}",
-            f.where_clause()
-        );
-        let count_sql = format!(
-            "SELECT COUNT(*) FROM election_authorities ea{}",
-            f.where_clause()
-        );
-        let (rows, total): (Vec<EaRow>, i64) = with_conn!(self, |c| {
-            let rows = bind_all!(sqlx::query_as::<_, EaRow>(&list_sql), f.binds.clone())
-                .fetch_all(&mut *c)
-                .await?;
-            let total: i64 = bind_all!(sqlx::query_scalar(&count_sql), f.binds.clone())
-                .fetch_one(&mut *c)
-                .await?;
-            (rows, total)
-        });
-        let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-        let mut names = self.navigator_names_for(&ids).await?;
-        let listings = rows
-            .into_iter()
-            .map(|r| {
-                let navs = names.remove(&r.id).unwrap_or_default();
-                r.into_listing(navs)
-            })
-            .collect::<StoreResult<Vec<_>>>()?;
-        Ok((listings, total))
-    }
-
-    /// Every election authority in scope, ordered by name (for exports).
+    /// Every election authority in scope, ordered by name, with its zone and navigators: two
+    /// queries whatever the number. The registry is small (a state has a few hundred
+    /// authorities at most), so listings filter and page this in memory (see
+    /// `cybernav-app::registry`).
     pub async fn all_election_authorities(
         &mut self,
         scope: &EaScope,
     ) -> StoreResult<Vec<EaListing>> {
-        let q = EaQuery {
-            scope: scope.clone(),
-            search: None,
-            zone_id: None,
-            navigator_id: None,
-            page: 1,
-            per_page: 200,
-        };
-        let mut out = Vec::new();
-        let mut page = 1;
-        loop {
-            let (rows, total) = self
-                .list_election_authorities(&EaQuery { page, ..q.clone() })
-                .await?;
-            let done = rows.is_empty() || (out.len() + rows.len()) as i64 >= total;
-            out.extend(rows);
-            if done {
-                return Ok(out);
-            }
-            page += 1;
-        }
+        let f = scope_filter(scope);
+        let sql = format!("{EA_SELECT}{} ORDER BY ea.name", f.where_clause());
+        let rows: Vec<EaRow> = with_conn!(self, |c| {
+            bind_all!(sqlx::query_as::<_, EaRow>(&sql), f.binds.clone())
+                .fetch_all(&mut *c)
+                .await?
+        });
+        let mut navigators = self.navigators_by_authority(scope).await?;
+        rows.into_iter()
+            .map(|r| {
+                let navs = navigators.remove(&r.id).unwrap_or_default();
+                r.into_listing(navs)
+            })
+            .collect()
     }
 
-    async fn navigator_names_for(
+    /// The navigators of each authority in scope, ordered by name.
+    async fn navigators_by_authority(
         &mut self,
-        ids: &[Uuid],
-    ) -> StoreResult<std::collections::HashMap<Uuid, Vec<String>>> {
-        let mut map: std::collections::HashMap<Uuid, Vec<String>> =
-            std::collections::HashMap::new();
-        if ids.is_empty() {
-            return Ok(map);
-        }
-        let mut f = Filter::new();
-        let placeholders: Vec<String> = ids.iter().map(|id| f.bind(Bind::Uuid(*id))).collect();
+        scope: &EaScope,
+    ) -> StoreResult<HashMap<Uuid, Vec<AssignedNavigator>>> {
+        let f = scope_filter(scope);
         let sql = format!(
-            "SELECT na.election_authority_id, u.name FROM navigator_assignments na \
-             JOIN users u ON u.id = na.navigator_id WHERE na.election_authority_id IN ({}) ORDER BY u.name",
-            placeholders.join(", ")
+            "SELECT na.election_authority_id, u.id, u.name FROM navigator_assignments na \
+             JOIN users u ON u.id = na.navigator_id \
+             JOIN election_authorities ea ON ea.id = na.election_authority_id{} ORDER BY u.name",
+            f.where_clause()
         );
-        let rows: Vec<(Uuid, String)> = with_conn!(self, |c| {
+        let rows: Vec<(Uuid, Uuid, String)> = with_conn!(self, |c| {
             bind_all!(sqlx::query_as(&sql), f.binds.clone())
                 .fetch_all(&mut *c)
                 .await?
         });
-        for (ea, name) in rows {
-            map.entry(ea).or_default().push(name);
+        let mut map: HashMap<Uuid, Vec<AssignedNavigator>> = HashMap::new();
+        for (ea, id, name) in rows {
+            map.entry(ea)
+                .or_default()
+                .push(AssignedNavigator { id, name });
         }
         Ok(map)
     }
@@ -167,8 +91,10 @@ impl Tx {
                 .await?
         });
         let row = row.ok_or(StoreError::NotFound)?;
-        let mut names = self.navigator_names_for(&[id]).await?;
-        row.into_listing(names.remove(&id).unwrap_or_default())
+        let mut navs = self
+            .navigators_by_authority(&EaScope::Only(vec![id]))
+            .await?;
+        row.into_listing(navs.remove(&id).unwrap_or_default())
     }
 
     /// One election authority by exact name.
@@ -186,8 +112,10 @@ impl Tx {
         match row {
             Some(r) => {
                 let id = r.id;
-                let mut names = self.navigator_names_for(&[id]).await?;
-                r.into_listing(names.remove(&id).unwrap_or_default())
+                let mut navs = self
+                    .navigators_by_authority(&EaScope::Only(vec![id]))
+                    .await?;
+                r.into_listing(navs.remove(&id).unwrap_or_default())
                     .map(Some)
             }
             None => Ok(None),
@@ -448,15 +376,7 @@ impl Tx {
         scope: &EaScope,
         cutoff: time::Date,
     ) -> StoreResult<(i64, i64)> {
-        let q = EaQuery {
-            scope: scope.clone(),
-            search: None,
-            zone_id: None,
-            navigator_id: None,
-            page: 1,
-            per_page: 1,
-        };
-        let mut f = ea_filter(&q);
+        let mut f = scope_filter(scope);
         let p = f.bind(Bind::Text(cutoff.to_string()));
         let sql = format!(
             "SELECT COUNT(*), COALESCE(SUM(CASE WHEN c.last_verified_on IS NULL OR CAST(c.last_verified_on AS TEXT) <= {p} THEN 1 ELSE 0 END), 0) \

@@ -48,13 +48,29 @@ pub struct EaListing {
     pub authority: ElectionAuthority,
     /// Its zone's name.
     pub zone: Option<String>,
-    /// Its navigators' names.
-    pub navigators: Vec<String>,
+    /// Its navigators, by name.
+    pub navigators: Vec<AssignedNavigator>,
+}
+
+/// A navigator assigned to an election authority.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AssignedNavigator {
+    /// The navigator's account.
+    pub id: Uuid,
+    /// Their name.
+    pub name: String,
+}
+
+impl EaListing {
+    /// The navigators' names, in order.
+    pub fn navigator_names(&self) -> Vec<String> {
+        self.navigators.iter().map(|n| n.name.clone()).collect()
+    }
 }
 
 impl EaRow {
     /// Converts to the domain type, refusing values that do not parse.
-    pub fn into_listing(self, navigators: Vec<String>) -> Result<EaListing, StoreError> {
+    pub fn into_listing(self, navigators: Vec<AssignedNavigator>) -> Result<EaListing, StoreError> {
         let kind = EaKind::parse(&self.kind)
             .map_err(|e| corrupt("election_authorities", self.id, "kind", e))?;
         let fips_code = FipsCode::parse(&self.fips_code)

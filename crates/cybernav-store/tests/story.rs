@@ -9,54 +9,35 @@ use cybernav_core::election_authority::{EaKind, ElectionAuthorityFields, FipsCod
 use cybernav_core::email::EmailAddress;
 use cybernav_core::partner::PartnerKind;
 use cybernav_store::audit::AuditQuery;
-use cybernav_store::registry::EaQuery;
 use cybernav_store::users::{NewUser, UserQuery};
 use cybernav_store::{Store, StoreError, now};
+use cybernav_testkit::ScratchPostgres;
 use serde_json::json;
 use time::Duration;
 use uuid::Uuid;
 
-async fn stores() -> Vec<(String, Store, Option<(String, String)>, tempfile::TempDir)> {
+async fn stores() -> Vec<(String, Store, Option<ScratchPostgres>, tempfile::TempDir)> {
     let mut out = Vec::new();
     let dir = tempfile::tempdir().unwrap();
     let s = Store::open_data_dir(dir.path()).await.unwrap();
     s.migrate().await.unwrap();
     out.push(("sqlite".to_string(), s, None, dir));
-    if let Ok(base) = std::env::var("CYBERNAV_TEST_POSTGRES_URL")
-        && !base.is_empty()
-    {
-        let name = format!("cybernav_story_{}", Uuid::new_v4().simple());
-        let admin = Store::connect(&base).await.unwrap();
-        if let Store::Postgres(p) = &admin {
-            sqlx::query(&format!("CREATE DATABASE {name}"))
-                .execute(p)
-                .await
-                .unwrap();
-        }
-        admin.close().await;
-        let url = format!("{}/{name}", base.rsplit_once('/').unwrap().0);
-        let s = Store::connect(&url).await.unwrap();
+    if let Some(pg) = ScratchPostgres::create("story").await {
+        let s = Store::connect(&pg.url).await.unwrap();
         s.migrate().await.unwrap();
         out.push((
             "postgres".to_string(),
             s,
-            Some((base, name)),
+            Some(pg),
             tempfile::tempdir().unwrap(),
         ));
     }
     out
 }
 
-async fn drop_pg(admin: Option<(String, String)>) {
-    if let Some((base, name)) = admin {
-        let a = Store::connect(&base).await.unwrap();
-        if let Store::Postgres(p) = &a {
-            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .execute(p)
-                .await
-                .unwrap();
-        }
-        a.close().await;
+async fn drop_pg(pg: Option<ScratchPostgres>) {
+    if let Some(pg) = pg {
+        pg.drop_database().await;
     }
 }
 
@@ -78,6 +59,19 @@ async fn every_operation_on_every_backend() {
         store.ping().await.unwrap();
         // Migrations are idempotent.
         store.migrate().await.unwrap();
+
+        // The write epoch moves on each committed write transaction, and only then.
+        let e0 = store.write_epoch();
+        drop(store.begin().await.unwrap());
+        store.read().await.unwrap().commit().await.unwrap();
+        assert_eq!(
+            store.write_epoch(),
+            e0,
+            "{label}: rollbacks and reads leave it"
+        );
+        store.begin().await.unwrap().commit().await.unwrap();
+        assert_eq!(store.write_epoch(), e0 + 1, "{label}: a commit moves it");
+        assert_eq!(store.clone().write_epoch(), e0 + 1, "clones share it");
 
         // Zones and election authorities.
         let mut tx = store.begin().await.unwrap();
@@ -141,87 +135,30 @@ async fn every_operation_on_every_backend() {
         drop(tx);
 
         let mut tx = store.read().await.unwrap();
-        let all = EaQuery {
-            scope: EaScope::All,
-            search: None,
-            zone_id: None,
-            navigator_id: None,
-            page: 1,
-            per_page: 2,
-        };
-        let (page1, total) = tx.list_election_authorities(&all).await.unwrap();
-        assert_eq!((page1.len(), total), (2, 3), "{label}");
-        assert_eq!(page1[0].authority.name, "Adams County Clerk");
-        assert_eq!(page1[0].zone.as_deref(), Some("Central"));
-        let (page2, _) = tx
-            .list_election_authorities(&EaQuery {
-                page: 2,
-                ..all.clone()
-            })
+        let all = tx.all_election_authorities(&EaScope::All).await.unwrap();
+        let names: Vec<&str> = all.iter().map(|l| l.authority.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "Adams County Clerk",
+                "Brown County Clerk",
+                "O'Brien 100%_ <b>Clerk</b>"
+            ],
+            "{label}: ordered by name"
+        );
+        assert_eq!(all[0].zone.as_deref(), Some("Central"));
+        assert_eq!(all[1].zone, None);
+        let scoped = tx
+            .all_election_authorities(&EaScope::Only(vec![brown, Uuid::new_v4()]))
             .await
             .unwrap();
-        assert_eq!(page2.len(), 1);
-        let search = |s: &str| EaQuery {
-            search: Some(s.into()),
-            per_page: 50,
-            ..all.clone()
-        };
-        assert_eq!(
-            tx.list_election_authorities(&search("brown"))
+        assert_eq!(scoped.len(), 1, "{label}");
+        assert_eq!(scoped[0].authority.id, brown);
+        assert!(
+            tx.all_election_authorities(&EaScope::Only(vec![]))
                 .await
                 .unwrap()
-                .1,
-            1
-        );
-        assert_eq!(
-            tx.list_election_authorities(&search("17001"))
-                .await
-                .unwrap()
-                .1,
-            1
-        );
-        assert_eq!(
-            tx.list_election_authorities(&search("100%"))
-                .await
-                .unwrap()
-                .1,
-            1,
-            "{label}: % is literal"
-        );
-        assert_eq!(
-            tx.list_election_authorities(&search("%")).await.unwrap().1,
-            1
-        );
-        assert_eq!(
-            tx.list_election_authorities(&search("_")).await.unwrap().1,
-            1,
-            "{label}: _ is literal"
-        );
-        assert_eq!(
-            tx.list_election_authorities(&search("'")).await.unwrap().1,
-            1
-        );
-        let scoped = EaQuery {
-            scope: EaScope::Only(vec![brown]),
-            ..all.clone()
-        };
-        assert_eq!(tx.list_election_authorities(&scoped).await.unwrap().1, 1);
-        let nothing = EaQuery {
-            scope: EaScope::Only(vec![]),
-            ..all.clone()
-        };
-        assert_eq!(tx.list_election_authorities(&nothing).await.unwrap().1, 0);
-        let by_zone = EaQuery {
-            zone_id: Some(zone.id),
-            ..all.clone()
-        };
-        assert_eq!(tx.list_election_authorities(&by_zone).await.unwrap().1, 1);
-        assert_eq!(
-            tx.all_election_authorities(&EaScope::All)
-                .await
-                .unwrap()
-                .len(),
-            3
+                .is_empty()
         );
         assert_eq!(
             tx.get_election_authority(evil)
@@ -329,13 +266,28 @@ async fn every_operation_on_every_backend() {
         let mut expected = vec![adams, brown];
         expected.sort();
         assert_eq!(assigned, expected);
-        let by_nav = EaQuery {
-            navigator_id: Some(nav),
-            ..all.clone()
+        let with_navs = tx.all_election_authorities(&EaScope::All).await.unwrap();
+        let navs_of = |id: Uuid| {
+            with_navs
+                .iter()
+                .find(|l| l.authority.id == id)
+                .unwrap()
+                .navigators
+                .clone()
         };
-        let (rows, n) = tx.list_election_authorities(&by_nav).await.unwrap();
-        assert_eq!(n, 2);
-        assert_eq!(rows[0].navigators, vec!["nav@x.example".to_string()]);
+        assert_eq!(navs_of(adams)[0].id, nav);
+        assert_eq!(navs_of(adams)[0].name, "nav@x.example");
+        assert_eq!(navs_of(brown).len(), 1);
+        assert!(navs_of(evil).is_empty());
+        let only_brown = tx
+            .all_election_authorities(&EaScope::Only(vec![brown]))
+            .await
+            .unwrap();
+        assert_eq!(only_brown[0].navigators[0].id, nav, "{label}");
+        assert_eq!(
+            tx.get_election_authority(adams).await.unwrap().navigators[0].id,
+            nav
+        );
         assert_eq!(tx.list_users(&UserQuery::default()).await.unwrap().len(), 2);
         assert_eq!(
             tx.list_users(&UserQuery {

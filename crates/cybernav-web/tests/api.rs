@@ -1408,3 +1408,86 @@ async fn openapi_document_matches_snapshot() {
         t.cleanup().await;
     }
 }
+
+/// Who a token belongs to and the registry listing are served from memory between changes;
+/// every change made through the application shows in the very next answer.
+#[tokio::test]
+async fn cached_answers_follow_every_change_at_once() {
+    for db in databases() {
+        let t = TestApp::new(db).await;
+        let board = t.token("board_admin").await;
+        let nav = t.token("navigator").await;
+        let total = |r: &Reply| assert_ok(r, StatusCode::OK)["meta"]["total"].clone();
+        let list = "/api/v1/election-authorities";
+        // Twice, so the second answer comes from memory.
+        for _ in 0..2 {
+            assert_eq!(total(&t.api_get(&nav, list).await), 1);
+            assert_eq!(total(&t.api_get(&board, list).await), 3);
+        }
+
+        // A new authority is listed at once.
+        let r = t.api_send("POST", &board, list, NEW_EA).await;
+        let brown = assert_ok(&r, StatusCode::CREATED)["election_authority"]["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert_eq!(total(&t.api_get(&board, list).await), 4);
+        let found = assert_ok(
+            &t.api_get(&board, &format!("{list}?q=brown")).await,
+            StatusCode::OK,
+        );
+        assert_eq!(
+            found["election_authorities"][0]["name"],
+            "Brown County Clerk"
+        );
+
+        // A navigator assigned to it sees it at once, with their name on it.
+        let body = json!({"navigators": [t.people["navigator"].id]}).to_string();
+        let r = t
+            .api_send("PUT", &board, &format!("{list}/{brown}/navigators"), &body)
+            .await;
+        assert_ok(&r, StatusCode::OK);
+        let mine = assert_ok(&t.api_get(&nav, list).await, StatusCode::OK);
+        assert_eq!(mine["meta"]["total"], 2);
+        let navigator = format!("?navigator={}", t.people["navigator"].id);
+        assert_eq!(
+            total(&t.api_get(&board, &format!("{list}{navigator}")).await),
+            2
+        );
+
+        // A disabled account's token stops at once; enabled again, it works again.
+        let actor = t.actor("board_admin").await;
+        let manager = actor.manage_people().unwrap();
+        let meta = cybernav_app::RequestMeta::default();
+        t.app
+            .set_person_enabled(&manager, t.people["navigator"].id, false, &meta)
+            .await
+            .unwrap();
+        assert_error(&t.api_get(&nav, list).await, StatusCode::UNAUTHORIZED, None);
+        t.app
+            .set_person_enabled(&manager, t.people["navigator"].id, true, &meta)
+            .await
+            .unwrap();
+        assert_eq!(total(&t.api_get(&nav, list).await), 2);
+
+        // A new role changes what the token may see at once.
+        t.app
+            .change_role(
+                &manager,
+                t.people["navigator"].id,
+                "auditor",
+                None,
+                None,
+                &meta,
+            )
+            .await
+            .unwrap();
+        assert_eq!(total(&t.api_get(&nav, list).await), 4);
+        assert_error(
+            &t.api_send("POST", &nav, list, NEW_EA).await,
+            StatusCode::FORBIDDEN,
+            None,
+        );
+        t.cleanup().await;
+    }
+}

@@ -951,7 +951,10 @@ async fn importing_a_good_authorities_file_upserts_by_name() {
             .await
             .unwrap();
         assert_eq!(adams.authority.population, Some(65737));
-        assert_eq!(adams.navigators, vec!["Test Cyber Navigator".to_string()]);
+        assert_eq!(
+            adams.navigator_names(),
+            vec!["Test Cyber Navigator".to_string()]
+        );
         assert_eq!(
             tx.navigators_of(t.authorities["adams"]).await.unwrap()[0].0,
             t.people["navigator_other"].id

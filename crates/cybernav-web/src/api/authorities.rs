@@ -44,6 +44,7 @@ pub struct ElectionAuthoritySummary {
 
 impl From<EaListing> for ElectionAuthoritySummary {
     fn from(l: EaListing) -> Self {
+        let navigators = l.navigator_names();
         let a = l.authority;
         ElectionAuthoritySummary {
             id: a.id,
@@ -54,7 +55,7 @@ impl From<EaListing> for ElectionAuthoritySummary {
             population: a.population,
             zone_id: a.zone_id,
             zone: l.zone,
-            navigators: l.navigators,
+            navigators,
         }
     }
 }

@@ -255,6 +255,7 @@ struct EaRowView {
 
 impl From<EaListing> for EaRowView {
     fn from(ea: EaListing) -> Self {
+        let navigators = ea.navigator_names().join(", ");
         let a = ea.authority;
         EaRowView {
             href: authority_href(a.id),
@@ -263,10 +264,10 @@ impl From<EaListing> for EaRowView {
             county: a.county,
             fips: a.fips_code.to_string(),
             zone: ea.zone.unwrap_or_else(|| "Not set".into()),
-            navigators: if ea.navigators.is_empty() {
+            navigators: if navigators.is_empty() {
                 "None".into()
             } else {
-                ea.navigators.join(", ")
+                navigators
             },
             population: a.population.map_or_else(|| "Unknown".into(), thousands),
         }

@@ -14,6 +14,7 @@ use cybernav_core::authz::system_actor;
 use cybernav_core::election_authority::ElectionAuthorityInput;
 use cybernav_core::role::Role;
 use cybernav_core::secret;
+use cybernav_testkit::ScratchPostgres;
 use cybernav_web::AppState;
 use http_body_util::BodyExt;
 use tower::ServiceExt;
@@ -32,7 +33,7 @@ pub enum Db {
 /// The databases to run a story on: SQLite always, PostgreSQL when configured.
 pub fn databases() -> Vec<Db> {
     let mut v = vec![Db::Sqlite];
-    if std::env::var("CYBERNAV_TEST_POSTGRES_URL").is_ok_and(|u| !u.is_empty()) {
+    if cybernav_testkit::postgres_configured() {
         v.push(Db::Postgres);
     }
     v
@@ -56,23 +57,7 @@ pub struct TestApp {
     /// Accounts by key: the role's name, plus "navigator_other", "ea_official_other".
     pub people: HashMap<&'static str, Person>,
     _dir: tempfile::TempDir,
-    pg_admin: Option<(String, String)>,
-}
-
-async fn fresh_postgres() -> (String, String, String) {
-    let base = std::env::var("CYBERNAV_TEST_POSTGRES_URL").unwrap();
-    let name = format!("cybernav_test_{}", Uuid::new_v4().simple());
-    let admin = cybernav_app::Store::connect(&base).await.unwrap();
-    if let cybernav_app::Store::Postgres(pool) = &admin {
-        sqlx_exec(pool, &format!("CREATE DATABASE {name}")).await;
-    }
-    admin.close().await;
-    let (prefix, _) = base.rsplit_once('/').unwrap();
-    (format!("{prefix}/{name}"), base, name)
-}
-
-async fn sqlx_exec(pool: &sqlx::PgPool, sql: &str) {
-    sqlx::query(sql).execute(pool).await.unwrap();
+    pg_admin: Option<ScratchPostgres>,
 }
 
 impl TestApp {
@@ -89,9 +74,11 @@ impl TestApp {
         config.base_url = "http://cybernav.test".into();
         let mut pg_admin = None;
         if db == Db::Postgres {
-            let (url, base, name) = fresh_postgres().await;
-            config.database_url = Some(url);
-            pg_admin = Some((base, name));
+            let pg = ScratchPostgres::create("test")
+                .await
+                .expect("Db::Postgres needs CYBERNAV_TEST_POSTGRES_URL");
+            config.database_url = Some(pg.url.clone());
+            pg_admin = Some(pg);
         }
         adjust(&mut config);
         let app = App::open(config).await.unwrap();
@@ -288,16 +275,8 @@ impl TestApp {
     /// Drops the PostgreSQL database, if any.
     pub async fn cleanup(self) {
         self.app.store.close().await;
-        if let Some((base, name)) = self.pg_admin {
-            let admin = cybernav_app::Store::connect(&base).await.unwrap();
-            if let cybernav_app::Store::Postgres(pool) = &admin {
-                sqlx_exec(
-                    pool,
-                    &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
-                )
-                .await;
-            }
-            admin.close().await;
+        if let Some(pg) = self.pg_admin {
+            pg.drop_database().await;
         }
     }
 }
