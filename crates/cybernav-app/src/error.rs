@@ -1,6 +1,7 @@
 //! The errors a use case returns, in terms the web and CLI doors map to answers.
 
 use cybernav_core::FieldErrors;
+use cybernav_core::authz::Refusal;
 use cybernav_store::StoreError;
 
 /// What went wrong in a use case.
@@ -39,6 +40,15 @@ impl From<StoreError> for AppError {
             StoreError::NotFound => AppError::NotFound,
             StoreError::Conflict(what) => AppError::Conflict(what),
             other => AppError::Store(other),
+        }
+    }
+}
+
+impl From<Refusal> for AppError {
+    fn from(r: Refusal) -> Self {
+        match r {
+            Refusal::Forbidden => AppError::Forbidden,
+            Refusal::NotFound => AppError::NotFound,
         }
     }
 }

@@ -27,6 +27,15 @@ pub struct Actor {
     pub partner_org_id: Option<Uuid>,
 }
 
+/// How a refusal is answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// The actor may know the thing exists but may not do this (HTTP 403).
+    Forbidden,
+    /// The actor may not know the thing exists: answered as if it did not (HTTP 404).
+    NotFound,
+}
+
 /// Which election authorities an actor may see.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EaScope {
@@ -124,6 +133,20 @@ impl Actor {
             Role::EaIt | Role::Partner | Role::Auditor => false,
         };
         allowed.then_some(ContactEditor { actor: self })
+    }
+
+    /// The contact editor for `ea`, or how to refuse so the answer reveals nothing: not found
+    /// when the actor may not see `ea` at all (as if it did not exist), forbidden when they
+    /// may see it but not edit its contacts, or may not read the registry at all (then every
+    /// id gets the same answer).
+    pub fn contact_editor_for(&self, ea: Uuid) -> Result<ContactEditor<'_>, Refusal> {
+        self.edit_contacts_of(ea).ok_or_else(|| {
+            if self.read_registry().is_none() || self.ea_scope().contains(ea) {
+                Refusal::Forbidden
+            } else {
+                Refusal::NotFound
+            }
+        })
     }
 
     /// Board administrators manage everyone; the Program Manager invites county users,
@@ -228,6 +251,39 @@ mod tests {
         it.election_authority_id = Some(ea);
         assert!(it.edit_contacts_of(ea).is_none());
         assert!(actor(Role::Auditor).edit_contacts_of(ea).is_none());
+    }
+
+    #[test]
+    fn contact_refusals_reveal_nothing_outside_the_scope() {
+        let ea = Uuid::new_v4();
+        let other = Uuid::new_v4();
+        let refusal = |a: &Actor, id| a.contact_editor_for(id).err();
+        let mut clerk = actor(Role::EaOfficial);
+        clerk.election_authority_id = Some(ea);
+        assert_eq!(refusal(&clerk, ea), None);
+        assert_eq!(refusal(&clerk, other), Some(Refusal::NotFound));
+        let mut it = actor(Role::EaIt);
+        it.election_authority_id = Some(ea);
+        assert_eq!(
+            refusal(&it, ea),
+            Some(Refusal::Forbidden),
+            "sees it, may not edit"
+        );
+        assert_eq!(refusal(&it, other), Some(Refusal::NotFound));
+        let mut nav = actor(Role::Navigator);
+        nav.assigned_authorities = vec![ea];
+        assert_eq!(refusal(&nav, ea), None);
+        assert_eq!(refusal(&nav, other), Some(Refusal::NotFound));
+        assert_eq!(
+            refusal(&actor(Role::Auditor), other),
+            Some(Refusal::Forbidden)
+        );
+        assert_eq!(
+            refusal(&actor(Role::Partner), ea),
+            Some(Refusal::Forbidden),
+            "no registry at all: the same answer for every id"
+        );
+        assert_eq!(refusal(&actor(Role::ProgramManager), other), None);
     }
 
     #[test]

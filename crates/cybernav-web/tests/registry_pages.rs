@@ -707,33 +707,39 @@ async fn contacts_are_added_edited_verified_and_removed_with_audit_records() {
                 && page.contains(STALE_TAG)
         );
 
-        // Others cannot reach the contact at all: 404, as if it did not exist.
-        for who in ["ea_official_other", "navigator_other", "ea_it", "auditor"] {
+        // Outside their scope, others cannot reach the contact at all: 404, as if it did not
+        // exist. Inside it, a role that may only read is refused: 403.
+        for (who, refusal) in [
+            ("ea_official_other", StatusCode::NOT_FOUND),
+            ("navigator_other", StatusCode::NOT_FOUND),
+            ("ea_it", StatusCode::FORBIDDEN),
+            ("auditor", StatusCode::FORBIDDEN),
+        ] {
             let mut c = t.signed_in(who).await;
             assert_eq!(
                 c.get(&format!("/contacts/{id}/edit")).await.status,
-                StatusCode::NOT_FOUND,
+                refusal,
                 "{who}"
             );
             assert_eq!(
                 c.post_form(&format!("/contacts/{id}/verify"), &[])
                     .await
                     .status,
-                StatusCode::NOT_FOUND,
+                refusal,
                 "{who}"
             );
             assert_eq!(
                 c.post_form(&format!("/contacts/{id}/delete"), &[])
                     .await
                     .status,
-                StatusCode::NOT_FOUND,
+                refusal,
                 "{who}"
             );
             assert_eq!(
                 c.post_form(&format!("/contacts/{id}/edit"), &good)
                     .await
                     .status,
-                StatusCode::NOT_FOUND,
+                refusal,
                 "{who}"
             );
         }

@@ -9,6 +9,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use cybernav_app::AppError;
 use cybernav_app::registry::ContactView;
 use cybernav_core::authz::{Actor, ContactEditor};
 use cybernav_core::contact::ContactInput;
@@ -128,17 +129,10 @@ pub struct ContactId {
     pub id: Uuid,
 }
 
-/// The contact editor for authority `ea`, or the refusal: 403 when the role may not touch the
-/// registry at all or may see `ea` but not edit its contacts; 404 when the caller may not see
-/// `ea`, so its existence is not revealed.
+/// The contact editor for authority `ea`, or the refusal the core rule chooses
+/// ([`Actor::contact_editor_for`]): 403 in scope, 404 outside it.
 fn contact_editor(actor: &Actor, ea: Uuid) -> Result<ContactEditor<'_>, ApiError> {
-    actor.edit_contacts_of(ea).ok_or_else(|| {
-        if actor.read_registry().is_none() || actor.ea_scope().contains(ea) {
-            ApiError::forbidden()
-        } else {
-            ApiError::not_found()
-        }
-    })
+    Ok(actor.contact_editor_for(ea).map_err(AppError::from)?)
 }
 
 /// The authority of contact `id`, for a caller who may read the registry (403 first for a

@@ -1,14 +1,16 @@
 //! An election authority's contacts: add, edit, mark verified, remove.
 //!
-//! Who may change them is `actor.edit_contacts_of(authority)`. For a contact's own pages the
-//! authority is looked up first; a contact the person may not edit answers 404, exactly like
-//! one that does not exist, so ids reveal nothing.
+//! Who may change them, and how a refusal is answered, is `actor.contact_editor_for(authority)`:
+//! 404 outside the person's scope, exactly like an id that does not exist, so ids reveal
+//! nothing; 403 inside it when their role may only read. For a contact's own pages the authority
+//! is looked up first.
 
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use cybernav_app::AppError;
 use cybernav_app::accounts::SessionInfo;
 use cybernav_app::registry::{ContactView, EaDetail};
 use cybernav_core::authz::ContactEditor;
@@ -16,7 +18,7 @@ use cybernav_core::contact::{ContactInput, ContactRole};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{authority_href, forbidden, not_found, parse_id, reader, unprocessable};
+use super::{authority_href, not_found, parse_id, reader, unprocessable};
 use crate::AppState;
 use crate::auth::{Meta, SignedIn};
 use crate::error::PageError;
@@ -167,11 +169,12 @@ async fn editable_authority<'a>(
 ) -> Result<(EaDetail, ContactEditor<'a>), PageError> {
     let actor = &session.actor;
     let detail = state.app.election_authority(&reader(actor)?, ea).await?;
-    let editor = actor.edit_contacts_of(ea).ok_or_else(forbidden)?;
+    let editor = actor.contact_editor_for(ea).map_err(AppError::from)?;
     Ok((detail, editor))
 }
 
-/// A contact the person may edit, with its authority; 404 for anything else.
+/// A contact the person may edit, with its authority; 404 outside their scope, 403 inside it
+/// when their role may only read.
 async fn editable_contact<'a>(
     state: &AppState,
     session: &'a SessionInfo,
@@ -179,7 +182,7 @@ async fn editable_contact<'a>(
 ) -> Result<(EaDetail, ContactView, ContactEditor<'a>), PageError> {
     let actor = &session.actor;
     let ea = state.app.contact_authority(id).await?;
-    let editor = actor.edit_contacts_of(ea).ok_or_else(not_found)?;
+    let editor = actor.contact_editor_for(ea).map_err(AppError::from)?;
     let mut detail = state.app.election_authority(&reader(actor)?, ea).await?;
     let position = detail
         .contacts
@@ -300,7 +303,10 @@ async fn verify_contact(
 ) -> Result<Response, PageError> {
     let id = parse_id(&id)?;
     let ea = state.app.contact_authority(id).await?;
-    let editor = session.actor.edit_contacts_of(ea).ok_or_else(not_found)?;
+    let editor = session
+        .actor
+        .contact_editor_for(ea)
+        .map_err(AppError::from)?;
     state.app.verify_contact(&editor, id, &meta).await?;
     Ok(see_other(&authority_href(ea), "verified"))
 }
@@ -344,7 +350,10 @@ async fn delete_contact(
 ) -> Result<Response, PageError> {
     let id = parse_id(&id)?;
     let ea = state.app.contact_authority(id).await?;
-    let editor = session.actor.edit_contacts_of(ea).ok_or_else(not_found)?;
+    let editor = session
+        .actor
+        .contact_editor_for(ea)
+        .map_err(AppError::from)?;
     state.app.delete_contact(&editor, id, &meta).await?;
     Ok(see_other(&authority_href(ea), "contact_removed"))
 }
