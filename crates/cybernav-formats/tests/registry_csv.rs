@@ -306,6 +306,13 @@ fn line_numbers_are_physical_lines() {
                 Bond County Clerk,county_clerk,Bond,1700,,,\r";
     assert_eq!(places(&errs(authorities(text))), [(3, Some("fips_code"))]);
 
+    // An unclosed quote in the last cell swallows the file's last line break: the row still
+    // starts on line 2 (found by scripts/fuzz-csv; it was reported on line 1).
+    let text = format!("{EA_HEADER}Bond County Clerk,county_clerk,Bond,1700,,,\"x@y.org\n");
+    assert_eq!(places(&errs(authorities(&text))), [(2, Some("fips_code"))]);
+    let text = format!("{EA_HEADER}Bond County Clerk,county_clerk,Bond,17005,,,\"x@y.org\n");
+    assert_eq!(authorities(&text).unwrap()[0].line, 2);
+
     // Last row without a line break.
     let text = format!("{EA_HEADER}\n\nBond County Clerk,county_clerk,Bond,1700,,,");
     assert_eq!(places(&errs(authorities(&text))), [(4, Some("fips_code"))]);

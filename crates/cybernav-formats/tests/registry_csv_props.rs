@@ -8,8 +8,8 @@ use cybernav_core::contact::{ContactFields, ContactRole, parse_phone};
 use cybernav_core::election_authority::{EaKind, FipsCode};
 use cybernav_core::email::EmailAddress;
 use cybernav_formats::registry_csv::{
-    AuthorityExport, ContactExport, parse_authorities_csv, parse_contacts_csv,
-    write_authorities_csv, write_contacts_csv,
+    AUTHORITY_COLUMNS, AuthorityExport, CONTACT_COLUMNS, ContactExport, CsvErrors,
+    parse_authorities_csv, parse_contacts_csv, write_authorities_csv, write_contacts_csv,
 };
 use proptest::prelude::*;
 use time::macros::{date, datetime};
@@ -31,6 +31,129 @@ fn parse_both(bytes: &[u8]) {
     match parse_contacts_csv(bytes, now()) {
         Ok(rows) => assert!(rows.iter().all(|r| r.line >= 2)),
         Err(e) => assert!(!e.0.is_empty() && e.0.iter().all(|e| e.line >= 1)),
+    }
+}
+
+/// How many cases each property runs: 256, or `PROPTEST_CASES` (`scripts/fuzz-csv` sets it to
+/// run for a long time).
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(256)
+}
+
+/// One edit of a file: the bytes that most often break CSV readers, at any place.
+#[derive(Debug, Clone)]
+enum Mutation {
+    Insert(usize, u8),
+    Replace(usize, u8),
+    Delete(usize),
+    /// Copy a stretch of the file to another place (duplicate rows, split quotes).
+    Splice {
+        from: usize,
+        len: usize,
+        to: usize,
+    },
+}
+
+fn mutation() -> impl Strategy<Value = Mutation> {
+    let byte = prop_oneof![
+        prop::sample::select(b"\",\"\r\n\t\0=+-@;' \xef\xbb\xbf\xff\xc3".to_vec()),
+        any::<u8>(),
+    ];
+    prop_oneof![
+        (any::<usize>(), byte.clone()).prop_map(|(at, b)| Mutation::Insert(at, b)),
+        (any::<usize>(), byte).prop_map(|(at, b)| Mutation::Replace(at, b)),
+        any::<usize>().prop_map(Mutation::Delete),
+        (any::<usize>(), 1..40_usize, any::<usize>())
+            .prop_map(|(from, len, to)| Mutation::Splice { from, len, to }),
+    ]
+}
+
+fn mutate(mut bytes: Vec<u8>, edits: &[Mutation]) -> Vec<u8> {
+    for m in edits {
+        let n = bytes.len();
+        match *m {
+            Mutation::Insert(at, b) => bytes.insert(at % (n + 1), b),
+            Mutation::Replace(at, b) if n > 0 => bytes[at % n] = b,
+            Mutation::Delete(at) if n > 0 => {
+                bytes.remove(at % n);
+            }
+            Mutation::Splice { from, len, to } if n > 0 => {
+                let from = from % n;
+                let piece = bytes[from..(from + len).min(n)].to_vec();
+                let to = to % (n + 1);
+                bytes.splice(to..to, piece);
+            }
+            _ => {}
+        }
+    }
+    bytes
+}
+
+/// How many physical lines the readers see: a line break is `\r\n`, `\n` or a lone `\r`.
+fn physical_lines(bytes: &[u8]) -> u64 {
+    let lone_cr = bytes
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
+        .count();
+    (bytes.iter().filter(|&&b| b == b'\n').count() + lone_cr + 1) as u64
+}
+
+/// A header cell as the readers compare it: spaces, then leading byte-order marks, then spaces
+/// again off; lower case.
+fn normal(cell: &str) -> String {
+    cell.trim()
+        .trim_start_matches('\u{feff}')
+        .trim()
+        .to_lowercase()
+}
+
+/// The header cells as the readers see them (the first row not blank), normalised.
+fn header_cells(bytes: &[u8]) -> Vec<String> {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
+    let mut record = csv::ByteRecord::new();
+    // The readers skip blank rows, before the header too.
+    while let Ok(true) = reader.read_byte_record(&mut record) {
+        let cells: Vec<String> = record
+            .iter()
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect();
+        if cells.iter().any(|c| !c.trim().is_empty()) {
+            return cells.iter().map(|c| normal(c)).collect();
+        }
+    }
+    Vec::new()
+}
+
+/// Every error points inside the file: a line the file has (or the one after its last, for
+/// an unterminated quote) and, when it names a column, one the reader knows or one the file's
+/// header has.
+fn assert_errors_point_inside(bytes: &[u8], known: &[&str], errors: &CsvErrors) {
+    let lines = physical_lines(bytes);
+    let header = header_cells(bytes);
+    assert!(!errors.0.is_empty());
+    for e in &errors.0 {
+        assert!(
+            (1..=lines + 1).contains(&e.line),
+            "line {} of a {lines}-line file: {e}",
+            e.line
+        );
+        assert!(!e.message.trim().is_empty(), "an error says what is wrong");
+        if let Some(c) = &e.column {
+            let c = normal(c);
+            assert!(
+                known.contains(&c.as_str()) || header.contains(&c),
+                "column {c:?} is neither known nor in the header {header:?} of {:?}",
+                String::from_utf8_lossy(bytes)
+            );
+        }
     }
 }
 
@@ -132,7 +255,48 @@ fn assert_no_formula_cells(written: &[u8]) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(ProptestConfig {
+        cases: cases(),
+        // The generators filter (valid phones, addresses); long runs need room for that.
+        max_local_rejects: cases().saturating_mul(64),
+        max_global_rejects: cases().saturating_mul(64),
+        ..ProptestConfig::default()
+    })]
+
+    /// Fuzzing by mutation: a good file, edited at random where CSV readers break, is read
+    /// without panicking, and what comes back is either rows or errors pointing inside it.
+    #[test]
+    fn edited_good_files_are_read_or_refused_with_errors_inside_them(
+        authorities in prop::collection::vec(authority(), 1..6),
+        contacts in prop::collection::vec(contact(), 1..6),
+        edits in prop::collection::vec(mutation(), 1..6),
+    ) {
+        let authorities = unique(authorities, |r| r.name.to_lowercase());
+        let mut good = Vec::new();
+        write_authorities_csv(&mut good, &authorities).unwrap();
+        let bytes = mutate(good, &edits);
+        match parse_authorities_csv(&bytes[..]) {
+            Ok(rows) => {
+                let lines = physical_lines(&bytes);
+                prop_assert!(rows.iter().all(|r| (2..=lines).contains(&r.line)));
+            }
+            Err(e) => assert_errors_point_inside(&bytes, &AUTHORITY_COLUMNS, &e),
+        }
+
+        let contacts = unique(contacts, |r| {
+            (r.authority.to_lowercase(), r.fields.role, r.fields.name.to_lowercase())
+        });
+        let mut good = Vec::new();
+        write_contacts_csv(&mut good, &contacts).unwrap();
+        let bytes = mutate(good, &edits);
+        match parse_contacts_csv(&bytes[..], now()) {
+            Ok(rows) => {
+                let lines = physical_lines(&bytes);
+                prop_assert!(rows.iter().all(|r| (2..=lines).contains(&r.line)));
+            }
+            Err(e) => assert_errors_point_inside(&bytes, &CONTACT_COLUMNS, &e),
+        }
+    }
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..600)) {

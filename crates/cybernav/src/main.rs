@@ -52,6 +52,25 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Load a registry CSV file (the format the Election authorities page exports). The file
+    /// is checked whole first: with any bad row nothing is stored, and every error is listed
+    /// by line and column.
+    Import {
+        /// Which file: election authorities or their contacts.
+        #[arg(value_enum)]
+        what: RegistryFile,
+        /// The CSV file.
+        file: PathBuf,
+    },
+    /// Write the registry as CSV (to stdout, or to --out), in the format `import` reads.
+    Export {
+        /// Which file: election authorities or their contacts.
+        #[arg(value_enum)]
+        what: RegistryFile,
+        /// Destination file (default: stdout).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Check the audit log.
     Audit {
         #[command(subcommand)]
@@ -95,6 +114,15 @@ enum TokenCommand {
         #[arg(long, default_value = "command line")]
         name: String,
     },
+}
+
+/// The two registry files.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum RegistryFile {
+    /// Election authorities: name, kind, county, fips_code, population, zone, navigators.
+    Authorities,
+    /// Contacts: authority, role, name, organisation, phone, email, last_verified_on.
+    Contacts,
 }
 
 #[derive(Subcommand)]
@@ -154,6 +182,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             command: AuditCommand::Verify,
         } => return audit_verify(cli.data_dir).await,
         Command::Backup { out } => backup(cli.data_dir, out).await?,
+        Command::Import { what, file } => return import(cli.data_dir, what, &file).await,
+        Command::Export { what, out } => export(cli.data_dir, what, out).await?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -272,14 +302,7 @@ async fn create_admin(data_dir: PathBuf, email: &str, name: &str) -> Result<()> 
         partner_org_id: None,
     };
     let id = app
-        .invite(
-            &cap,
-            &input,
-            &RequestMeta {
-                ip: Some("command line".into()),
-                user_agent: None,
-            },
-        )
+        .invite(&cap, &input, &command_line())
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     println!("Created Board administrator {email} ({id}).");
@@ -297,15 +320,85 @@ async fn token_create(data_dir: PathBuf, email: &str, name: &str) -> Result<()> 
     };
     let actor = cybernav_app::accounts::actor_for(&mut tx, &user).await?;
     drop(tx);
-    let meta = RequestMeta {
-        ip: Some("command line".into()),
-        user_agent: None,
-    };
+    let meta = command_line();
     let (_, token) = app
         .create_api_token(&actor, name, &meta)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     println!("{token}");
+    Ok(())
+}
+
+/// Who the command line acts as in audit records.
+fn command_line() -> RequestMeta {
+    RequestMeta {
+        ip: Some("command line".into()),
+        user_agent: None,
+    }
+}
+
+async fn import(data_dir: PathBuf, what: RegistryFile, file: &std::path::Path) -> Result<ExitCode> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let app = open(data_dir).await?;
+    let system = cybernav_core::authz::system_actor();
+    let cap = system
+        .manage_registry()
+        .context("system manages the registry")?;
+    let result = match what {
+        RegistryFile::Authorities => {
+            app.import_authorities_csv(&cap, &bytes, &command_line())
+                .await
+        }
+        RegistryFile::Contacts => app.import_contacts_csv(&cap, &bytes, &command_line()).await,
+    };
+    match result {
+        Ok(s) => {
+            println!(
+                "{}: {} created, {} updated, {} unchanged",
+                file.display(),
+                s.created,
+                s.updated,
+                s.unchanged
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(cybernav_app::AppError::Invalid(errors)) => {
+            for e in &errors.0 {
+                eprintln!("{}: {}: {}", file.display(), e.field, e.message);
+            }
+            eprintln!(
+                "{}: {} problem(s); nothing was imported. Fix the file and run the command again.",
+                file.display(),
+                errors.0.len()
+            );
+            Ok(ExitCode::FAILURE)
+        }
+        Err(e) => Err(anyhow::anyhow!("{e}")),
+    }
+}
+
+async fn export(data_dir: PathBuf, what: RegistryFile, out: Option<PathBuf>) -> Result<()> {
+    let app = open(data_dir).await?;
+    let system = cybernav_core::authz::system_actor();
+    let reader = system
+        .read_registry()
+        .context("system reads the registry")?;
+    let bytes = match what {
+        RegistryFile::Authorities => app.export_authorities_csv(&reader).await,
+        RegistryFile::Contacts => app.export_contacts_csv(&reader).await,
+    }
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    match out {
+        Some(path) => {
+            std::fs::write(&path, &bytes)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!("wrote {} ({} bytes)", path.display(), bytes.len());
+        }
+        None => {
+            use std::io::Write;
+            std::io::stdout().write_all(&bytes)?;
+        }
+    }
     Ok(())
 }
 

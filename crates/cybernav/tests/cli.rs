@@ -180,3 +180,75 @@ async fn a_failed_migration_stops_and_leaves_the_database_as_it_was() {
         "no table of the failed migration remains"
     );
 }
+
+#[test]
+fn registry_import_and_export_on_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = |name: &str, body: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, body).unwrap();
+        p.to_str().unwrap().to_string()
+    };
+    let good = file(
+        "authorities.csv",
+        "name,kind,county,fips_code,population,zone,navigators\n\
+         Adams County Clerk,county_clerk,Adams,17001,65737,West,\n\
+         Brown County Clerk,county_clerk,Brown,17009,6244,West,\n",
+    );
+    let r = cybernav(dir.path(), &["import", "authorities", &good]);
+    assert!(r.status.success(), "{}", text(&r.stderr));
+    assert!(text(&r.stdout).contains("2 created, 0 updated, 0 unchanged"));
+
+    let contacts = file(
+        "contacts.csv",
+        "authority,role,name,organisation,phone,email,last_verified_on\n\
+         Adams County Clerk,election_official,Pat Clerk,Adams County,217-555-0100,pat@adams.example,2026-11-01\n",
+    );
+    let r = cybernav(dir.path(), &["import", "contacts", &contacts]);
+    assert!(r.status.success(), "{}", text(&r.stderr));
+    assert!(text(&r.stdout).contains("1 created"));
+
+    // The export reads back as it is: nothing to change.
+    let exported = dir.path().join("export.csv");
+    let r = cybernav(
+        dir.path(),
+        &["export", "authorities", "--out", exported.to_str().unwrap()],
+    );
+    assert!(r.status.success(), "{}", text(&r.stderr));
+    let r = cybernav(
+        dir.path(),
+        &["import", "authorities", exported.to_str().unwrap()],
+    );
+    assert!(
+        text(&r.stdout).contains("0 created, 0 updated, 2 unchanged"),
+        "{}",
+        text(&r.stdout)
+    );
+    let before = cybernav(dir.path(), &["export", "contacts"]).stdout;
+    assert!(text(&before).contains("Pat Clerk"));
+
+    // A bad file: every problem by file, line and column; nothing stored; exit 1.
+    let bad = file(
+        "bad.csv",
+        "name,kind,county,fips_code,population,zone,navigators\n\
+         Adams County Clerk,county_clerk,Adams,17001,99999,West,\n\
+         Brown County Clerk,county_clerk,Brown,1700X,6244,West,\n\
+         Cass County Clerk,sheriff,Cass,17017,12000,West,\n",
+    );
+    let r = cybernav(dir.path(), &["import", "authorities", &bad]);
+    assert_eq!(r.status.code(), Some(1));
+    let err = text(&r.stderr);
+    assert!(err.contains("bad.csv: line 3, column fips_code:"), "{err}");
+    assert!(err.contains("bad.csv: line 4, column kind:"), "{err}");
+    assert!(err.contains("nothing was imported"), "{err}");
+    let after = cybernav(dir.path(), &["export", "authorities"]);
+    assert!(
+        text(&after.stdout).contains("65737") && !text(&after.stdout).contains("Cass"),
+        "the good row of the bad file was not stored either"
+    );
+    assert_eq!(cybernav(dir.path(), &["export", "contacts"]).stdout, before);
+
+    let r = cybernav(dir.path(), &["import", "contacts", "/nonexistent.csv"]);
+    assert!(!r.status.success());
+    assert!(text(&r.stderr).contains("cannot read /nonexistent.csv"));
+}

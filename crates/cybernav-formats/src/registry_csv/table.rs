@@ -19,13 +19,16 @@ pub(crate) struct RawRow {
 /// can be computed. (The `csv` crate's own line count skips blank lines and miscounts CRLF.)
 ///
 /// A line break is `\r\n`, a lone `\n` or a lone `\r`; it is recorded at the offset of its first
-/// byte. Only breaks not yet counted are kept, so memory stays bounded by the read-ahead.
+/// byte, with its length. Only breaks not yet counted are kept, so memory stays bounded by the
+/// read-ahead.
 struct LineCounter<R> {
     inner: R,
     offset: u64,
     prev_cr: bool,
-    pending: VecDeque<u64>,
+    pending: VecDeque<(u64, u64)>,
     counted: u64,
+    /// The offset just past the last break counted.
+    counted_end: u64,
 }
 
 impl<R> LineCounter<R> {
@@ -36,16 +39,40 @@ impl<R> LineCounter<R> {
             prev_cr: false,
             pending: VecDeque::new(),
             counted: 0,
+            counted_end: 0,
         }
     }
 
     /// How many line breaks start before byte `offset`. Offsets must not decrease between calls.
     fn breaks_before(&mut self, offset: u64) -> u64 {
-        while self.pending.front().is_some_and(|&b| b < offset) {
+        while let Some(&(b, len)) = self.pending.front() {
+            if b >= offset {
+                break;
+            }
             self.pending.pop_front();
             self.counted += 1;
+            self.counted_end = b + len;
         }
         self.counted
+    }
+
+    /// The physical line of a record the csv reader says starts at byte `start`: it reports
+    /// the start before the blank lines it skips (and, after a `\r\n`, at its `\n`), so those
+    /// are stepped over here.
+    fn line_of_record_at(&mut self, start: u64) -> u64 {
+        let mut line = 1 + self.breaks_before(start);
+        let mut at = start.max(self.counted_end);
+        while let Some(&(b, len)) = self.pending.front() {
+            if b != at {
+                break;
+            }
+            self.pending.pop_front();
+            self.counted += 1;
+            self.counted_end = b + len;
+            line += 1;
+            at += len;
+        }
+        line
     }
 }
 
@@ -54,28 +81,18 @@ impl<R: Read> Read for LineCounter<R> {
         let n = self.inner.read(buf)?;
         for &b in buf.get(..n).unwrap_or_default() {
             if b == b'\r' || (b == b'\n' && !self.prev_cr) {
-                self.pending.push_back(self.offset);
+                self.pending.push_back((self.offset, 1));
+            } else if b == b'\n'
+                && let Some(last) = self.pending.back_mut()
+                && last.0 + 1 == self.offset
+            {
+                last.1 = 2; // the \n of a \r\n
             }
             self.prev_cr = b == b'\r';
             self.offset += 1;
         }
         Ok(n)
     }
-}
-
-/// Line breaks inside the record's (quoted) fields.
-fn breaks_inside(record: &csv::ByteRecord) -> u64 {
-    let mut count = 0;
-    for field in record {
-        let mut prev_cr = false;
-        for &b in field {
-            if b == b'\r' || (b == b'\n' && !prev_cr) {
-                count += 1;
-            }
-            prev_cr = b == b'\r';
-        }
-    }
-    count
 }
 
 /// `1 field` / `6 fields`.
@@ -174,11 +191,11 @@ pub(crate) fn read_table<R: Read>(
     loop {
         let read = reader.read_byte_record(&mut record);
         let end = reader.position().byte();
-        let ended_line = 1 + reader.get_mut().breaks_before(end.saturating_sub(1));
         match read {
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => {
+                let ended_line = 1 + reader.get_mut().breaks_before(end.saturating_sub(1));
                 errors.push(CsvError::new(
                     ended_line,
                     None,
@@ -187,7 +204,11 @@ pub(crate) fn read_table<R: Read>(
                 return Vec::new();
             }
         }
-        let line = ended_line.saturating_sub(breaks_inside(&record)).max(1);
+        // The physical line the record starts on. Counting back from its end by the breaks
+        // inside its fields would be wrong when an unclosed quote swallows the file's last
+        // line break.
+        let start = record.position().map_or(end, csv::Position::byte);
+        let line = reader.get_mut().line_of_record_at(start);
         let decoded: Result<Vec<&str>, usize> = record
             .iter()
             .enumerate()
