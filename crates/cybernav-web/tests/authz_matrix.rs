@@ -1,17 +1,28 @@
-//! The authorisation matrix: every API operation and every page, as every role, must be
-//! allowed or refused exactly as the table says. A new API operation without a row here
-//! fails the test, so no route ships without a decision.
+//! The authorisation matrix: every API operation and every page route (GET and POST), as
+//! every role, must be allowed or refused exactly as the table says. A new API operation, or a
+//! new page route in `src/pages`, without a row here fails the test, so no route ships without
+//! a decision.
+//!
+//! Page POSTs send a valid form with the CSRF token, so "allowed" means the action was done
+//! (the expected redirect or page, and an audit record), and "refused" means the exact refusal
+//! (the 403 page, the 404 page where the code hides that a record exists, or 422 where the form
+//! refuses a role the person may not give) with no audit record written.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
-use axum::http::StatusCode;
-use common::{Db, TestApp};
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use common::{Db, Reply, TestApp, databases};
 use cybernav_app::RequestMeta;
+use cybernav_app::accounts::SessionStage;
+use cybernav_app::people::InvitationInput;
+use cybernav_app::store::audit::AuditQuery;
 use cybernav_core::authz::system_actor;
 use cybernav_core::contact::ContactInput;
+use cybernav_core::totp::TotpSecret;
 
 const ROLES: [&str; 7] = [
     "board_admin",
@@ -192,56 +203,918 @@ async fn every_api_operation_as_every_role() {
     );
 }
 
-/// GET pages: who sees the page (200) and who is refused (403 or 404 page).
-fn page_table(t: &TestApp) -> Vec<(String, &'static [&'static str])> {
-    let adams = t.authorities["adams"];
-    let person = t.people["ea_it"].id;
+// ---------------------------------------------------------------------------------------------
+// Pages
+
+const NOBODY: &[&str] = &[];
+const BOARD: &[&str] = &["board_admin"];
+const PROGRAM_MANAGER: &[&str] = &["program_manager"];
+/// Roles limited to some authorities: one outside their scope does not exist for them.
+const SCOPED: &[&str] = &["navigator", "ea_official", "ea_it"];
+/// Refused a contact of Adams with the 404 page: Adams is in the navigator's and the
+/// official's scope, and the others may edit no contacts at all.
+const NOT_ADAMS_CONTACT_EDITORS: &[&str] = &["ea_it", "partner", "auditor"];
+/// Refused a contact of Chicago with the 404 page: outside every scoped role's scope.
+const NOT_MANAGERS: &[&str] = &["navigator", "ea_official", "ea_it", "partner", "auditor"];
+
+/// The password a row sets when it changes one.
+const NEW_PASSWORD: &str = "purple elephants vote early";
+
+/// One row of the page matrix: a route as the router spells it, one case of it (which record,
+/// which form; see [`prepare`]), who may, and how everyone else is refused: the 404 page for
+/// `not_found` (the code hides that the record exists), 422 for `invalid` (the form refuses a
+/// choice the role may not make), the 403 page for the rest.
+#[derive(Debug, Clone, Copy)]
+struct PageRow {
+    method: &'static str,
+    route: &'static str,
+    case: &'static str,
+    may: &'static [&'static str],
+    not_found: &'static [&'static str],
+    invalid: &'static [&'static str],
+}
+
+const fn row(
+    method: &'static str,
+    route: &'static str,
+    case: &'static str,
+    may: &'static [&'static str],
+) -> PageRow {
+    PageRow {
+        method,
+        route,
+        case,
+        may,
+        not_found: NOBODY,
+        invalid: NOBODY,
+    }
+}
+
+impl PageRow {
+    const fn not_found(mut self, roles: &'static [&'static str]) -> Self {
+        self.not_found = roles;
+        self
+    }
+
+    const fn invalid(mut self, roles: &'static [&'static str]) -> Self {
+        self.invalid = roles;
+        self
+    }
+
+    /// What `role` must get.
+    fn expected(&self, role: &str) -> Outcome {
+        if self.may.contains(&role) {
+            Outcome::Allowed
+        } else if self.not_found.contains(&role) {
+            Outcome::NotFound
+        } else if self.invalid.contains(&role) {
+            Outcome::Invalid
+        } else {
+            Outcome::Forbidden
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Allowed,
+    Forbidden,
+    NotFound,
+    Invalid,
+}
+
+/// Every page route, GET and POST, with its cases. Each role runs the rows in this order on an
+/// application of its own; the rows that end the session, change the password or turn on
+/// two-step verification come last, in the order a person would do them.
+#[rustfmt::skip]
+fn page_table() -> Vec<PageRow> {
     vec![
-        ("/".into(), ALL),
-        ("/account".into(), ALL),
-        ("/partners".into(), ALL),
-        ("/election-authorities".into(), NOT_PARTNER),
-        (format!("/election-authorities/{adams}"), NOT_PARTNER),
-        ("/people".into(), PEOPLE_READERS),
-        ("/people/invite".into(), MANAGERS),
-        (format!("/people/{person}"), PEOPLE_READERS),
-        ("/audit".into(), AUDIT_READERS),
+        // Signing in and e-mailed links: anyone, whatever their role.
+        row("GET", "/healthz", "", ALL),
+        row("GET", "/login", "signed in: on to the dashboard", ALL),
+        row("POST", "/login", "own password", ALL),
+        row("GET", "/password-reset", "", ALL),
+        row("POST", "/password-reset", "someone's address", ALL),
+        row("GET", "/password-reset/{token}", "live link", ALL),
+        row("POST", "/password-reset/{token}", "live link", ALL),
+        row("GET", "/invitations/{token}", "live link", ALL),
+        row("POST", "/invitations/{token}", "live link", ALL),
+        row("GET", "/", "", ALL),
+        // The registry.
+        row("GET", "/election-authorities", "", NOT_PARTNER),
+        row("GET", "/election-authorities/new", "", MANAGERS),
+        row("POST", "/election-authorities/new", "", MANAGERS),
+        row("GET", "/election-authorities/{id}", "adams", NOT_PARTNER),
+        row("GET", "/election-authorities/{id}", "chicago", &["board_admin", "program_manager", "auditor"])
+            .not_found(SCOPED),
+        row("GET", "/election-authorities/{id}/edit", "adams", MANAGERS),
+        row("POST", "/election-authorities/{id}/edit", "adams", MANAGERS),
+        row("POST", "/election-authorities/{id}/navigators", "adams", MANAGERS),
+        row("GET", "/election-authorities/{id}/contacts/new", "adams", CONTACT_EDITORS),
+        row("GET", "/election-authorities/{id}/contacts/new", "chicago", MANAGERS).not_found(SCOPED),
+        row("POST", "/election-authorities/{id}/contacts/new", "adams", CONTACT_EDITORS),
+        row("POST", "/election-authorities/{id}/contacts/new", "chicago", MANAGERS).not_found(SCOPED),
+        row("GET", "/contacts/{id}/edit", "adams", CONTACT_EDITORS).not_found(NOT_ADAMS_CONTACT_EDITORS),
+        row("GET", "/contacts/{id}/edit", "chicago", MANAGERS).not_found(NOT_MANAGERS),
+        row("POST", "/contacts/{id}/edit", "adams", CONTACT_EDITORS).not_found(NOT_ADAMS_CONTACT_EDITORS),
+        row("POST", "/contacts/{id}/edit", "chicago", MANAGERS).not_found(NOT_MANAGERS),
+        row("POST", "/contacts/{id}/verify", "adams", CONTACT_EDITORS).not_found(NOT_ADAMS_CONTACT_EDITORS),
+        row("POST", "/contacts/{id}/verify", "chicago", MANAGERS).not_found(NOT_MANAGERS),
+        row("GET", "/contacts/{id}/delete", "adams", CONTACT_EDITORS).not_found(NOT_ADAMS_CONTACT_EDITORS),
+        row("GET", "/contacts/{id}/delete", "chicago", MANAGERS).not_found(NOT_MANAGERS),
+        row("POST", "/contacts/{id}/delete", "adams", CONTACT_EDITORS).not_found(NOT_ADAMS_CONTACT_EDITORS),
+        row("POST", "/contacts/{id}/delete", "chicago", MANAGERS).not_found(NOT_MANAGERS),
+        row("GET", "/election-authorities/import", "", MANAGERS),
+        row("POST", "/election-authorities/import", "authorities file", MANAGERS),
+        row("GET", "/election-authorities/export.csv", "", NOT_PARTNER),
+        row("GET", "/election-authorities/contacts.csv", "", NOT_PARTNER),
+        row("GET", "/partners", "", ALL),
+        row("GET", "/partners/new", "", MANAGERS),
+        row("POST", "/partners/new", "", MANAGERS),
+        // People: a Program Manager manages county roles, navigators and partners only.
+        row("GET", "/people", "", PEOPLE_READERS),
+        row("GET", "/people/invite", "", MANAGERS),
+        row("POST", "/people/invite", "ea_it", MANAGERS),
+        row("POST", "/people/invite", "auditor", BOARD).invalid(PROGRAM_MANAGER),
+        row("GET", "/people/{id}", "ea_it", PEOPLE_READERS),
+        row("POST", "/people/{id}/resend", "invited ea_it", MANAGERS),
+        row("POST", "/people/{id}/resend", "invited auditor", BOARD),
+        row("GET", "/people/{id}/disable", "ea_it", MANAGERS),
+        row("GET", "/people/{id}/disable", "auditor", BOARD),
+        row("POST", "/people/{id}/disable", "ea_it", MANAGERS),
+        row("POST", "/people/{id}/disable", "auditor", BOARD),
+        row("GET", "/people/{id}/enable", "disabled ea_it", MANAGERS),
+        row("GET", "/people/{id}/enable", "disabled auditor", BOARD),
+        row("POST", "/people/{id}/enable", "disabled ea_it", MANAGERS),
+        row("POST", "/people/{id}/enable", "disabled auditor", BOARD),
+        row("POST", "/people/{id}/role", "ea_it to navigator", MANAGERS),
+        row("POST", "/people/{id}/role", "auditor to navigator", BOARD),
+        row("POST", "/people/{id}/role", "ea_it to auditor", BOARD).invalid(PROGRAM_MANAGER),
+        // The audit log.
+        row("GET", "/audit", "", AUDIT_READERS),
+        row("POST", "/audit/verify", "", AUDIT_READERS),
+        // My account: everyone, for their own account only.
+        row("GET", "/account", "", ALL),
+        row("POST", "/account/tokens", "", ALL),
+        row("POST", "/account/tokens/{id}/revoke", "own token", ALL),
+        row("POST", "/account/tokens/{id}/revoke", "someone else's token", NOBODY).not_found(ALL),
+        row("POST", "/logout", "", ALL),
+        row("POST", "/account/sign-out-everywhere", "", ALL),
+        row("GET", "/account/password", "", ALL),
+        row("POST", "/account/password", "", ALL),
+        row("GET", "/account/mfa/setup", "", ALL),
+        row("POST", "/account/mfa/setup", "code from the app", ALL),
+        row("POST", "/account/recovery-codes", "", ALL),
+        row("POST", "/login", "own password, two-step on", ALL),
+        row("GET", "/login/mfa", "second step due", ALL),
+        row("POST", "/login/mfa", "recovery code", ALL),
     ]
 }
 
-#[tokio::test]
-async fn every_page_as_every_role() {
-    let t = TestApp::new(Db::Sqlite).await;
-    let mut failures = Vec::new();
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    for role in ROLES {
-        let mut c = t.signed_in(role).await;
-        for (path, allowed) in page_table(&t) {
-            let r = c.get(&path).await;
-            *seen.entry(path.clone()).or_default() += usize::from(r.status == StatusCode::OK);
-            let may = allowed.contains(&role);
-            let ok = if may {
-                r.status == StatusCode::OK
-            } else {
-                matches!(r.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND)
-            };
-            if !ok {
-                failures.push(format!(
-                    "{role:>16} GET {path}: expected {}, got {}",
-                    if may { "200" } else { "403/404" },
-                    r.status
-                ));
-            }
+/// What a row sends and what success looks like.
+struct Prepared {
+    url: String,
+    send: Send,
+    /// The status of success.
+    ok: StatusCode,
+    /// Where success redirects; a `*` stands for any text (a new record's id).
+    location: Option<String>,
+    /// Success writes an audit record (every change does).
+    writes: bool,
+}
+
+enum Send {
+    Get,
+    Form(Vec<(String, String)>),
+    /// The CSV import's multipart upload, with this file.
+    Upload(String),
+}
+
+impl Prepared {
+    fn get(url: impl Into<String>) -> Self {
+        Prepared {
+            url: url.into(),
+            send: Send::Get,
+            ok: StatusCode::OK,
+            location: None,
+            writes: false,
         }
     }
+
+    /// A POST of `fields` (the CSRF token is added), answering a page.
+    fn post(url: impl Into<String>, fields: &[(&str, &str)]) -> Self {
+        Prepared {
+            url: url.into(),
+            send: Send::Form(
+                fields
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+            ),
+            ok: StatusCode::OK,
+            location: None,
+            writes: true,
+        }
+    }
+
+    /// Success is a redirect to `location`.
+    fn to(mut self, location: impl Into<String>) -> Self {
+        self.ok = StatusCode::SEE_OTHER;
+        self.location = Some(location.into());
+        self
+    }
+
+    fn read_only(mut self) -> Self {
+        self.writes = false;
+        self
+    }
+}
+
+/// One role going through the table on its own application.
+struct Runner<'a> {
+    t: &'a TestApp,
+    role: &'static str,
+    c: common::Client,
+    password: String,
+    /// A recovery code not used yet, once two-step verification is on.
+    recovery_code: Option<String>,
+    /// Numbers records made for rows, so names and addresses stay unique.
+    n: usize,
+}
+
+impl Runner<'_> {
+    /// A new session for the role, made by the use case (sign-in forms are rate limited per
+    /// address, and every test request comes from the same one).
+    async fn sign_in(&mut self) {
+        let email = &self.t.people[self.role].email;
+        let s = self
+            .t
+            .app
+            .login(email, &self.password, &RequestMeta::default())
+            .await
+            .unwrap();
+        assert!(
+            s.stage == SessionStage::Ready,
+            "{}: a new session needs no second step here",
+            self.role
+        );
+        self.c.cookies.insert(SESSION_COOKIE.into(), s.token);
+    }
+}
+
+const SESSION_COOKIE: &str = "cybernav_session";
+
+async fn audit_total(t: &TestApp) -> i64 {
+    let mut tx = t.app.store.read().await.unwrap();
+    tx.list_audit(&AuditQuery {
+        page: 1,
+        per_page: 1,
+        ..Default::default()
+    })
+    .await
+    .unwrap()
+    .1
+}
+
+/// A person invited just now by the system, with `role` (county roles belong to Adams).
+async fn invited(t: &TestApp, role: &str, n: usize) -> (uuid::Uuid, String) {
+    let system = system_actor();
+    let cap = system.manage_people().unwrap();
+    let email = format!("target{n}.{role}@test.example");
+    let ea = matches!(role, "ea_it" | "ea_official").then(|| t.authorities["adams"].to_string());
+    let input = InvitationInput {
+        email: email.clone(),
+        name: format!("Target {n}"),
+        role: role.into(),
+        election_authority_id: ea,
+        partner_org_id: None,
+    };
+    let id = t
+        .app
+        .invite(&cap, &input, &RequestMeta::default())
+        .await
+        .unwrap();
+    (id, email)
+}
+
+/// A person invited and then disabled by the system.
+async fn disabled(t: &TestApp, role: &str, n: usize) -> uuid::Uuid {
+    let (id, _) = invited(t, role, n).await;
+    let system = system_actor();
+    let cap = system.manage_people().unwrap();
+    t.app
+        .set_person_enabled(&cap, id, false, &RequestMeta::default())
+        .await
+        .unwrap();
+    id
+}
+
+/// Runs `send` and returns the path of the link in the e-mail of `kind` to `to` it queued.
+async fn new_link(
+    t: &TestApp,
+    kind: &str,
+    to: &str,
+    send: impl std::future::Future<Output = ()>,
+) -> String {
+    let outbox = |t: &TestApp| {
+        let store = t.app.store.clone();
+        async move {
+            let mut tx = store.read().await.unwrap();
+            tx.list_outbox(1000).await.unwrap()
+        }
+    };
+    let before: Vec<String> = outbox(t).await.into_iter().map(|m| m.body_text).collect();
+    send.await;
+    let msg = outbox(t)
+        .await
+        .into_iter()
+        .find(|m| m.kind == kind && m.to_addr == to && !before.contains(&m.body_text))
+        .unwrap_or_else(|| panic!("no new {kind} message to {to}"));
+    let start = msg.body_text.find("http://cybernav.test/").unwrap();
+    msg.body_text[start..]
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .collect::<String>()
+        .trim_start_matches("http://cybernav.test")
+        .to_string()
+}
+
+/// A fresh invitation link.
+async fn invitation_link(t: &TestApp, n: usize) -> String {
+    let email = format!("newcomer{n}@test.example");
+    let system = system_actor();
+    let cap = system.manage_people().unwrap();
+    let input = InvitationInput {
+        email: email.clone(),
+        name: format!("Newcomer {n}"),
+        role: "navigator".into(),
+        election_authority_id: None,
+        partner_org_id: None,
+    };
+    new_link(t, "invitation", &email, async {
+        t.app
+            .invite(&cap, &input, &RequestMeta::default())
+            .await
+            .unwrap();
+    })
+    .await
+}
+
+/// A fresh password-reset link for the other navigator (not one of the roles under test).
+async fn reset_link(t: &TestApp) -> String {
+    let email = t.people["navigator_other"].email.clone();
+    new_link(t, "password_reset", &email, async {
+        t.app
+            .request_password_reset(&email, &RequestMeta::default())
+            .await
+            .unwrap();
+    })
+    .await
+}
+
+/// The text between `before` and the next `<`.
+fn between<'a>(body: &'a str, before: &str) -> &'a str {
+    body.split(before)
+        .nth(1)
+        .unwrap_or_else(|| panic!("'{before}' not in page"))
+        .split('<')
+        .next()
+        .unwrap()
+}
+
+/// Makes what the row needs (a contact, a person, a link) and a valid request for it, so an
+/// allowed answer means the action was done and a refusal can only come from the permission
+/// check.
+async fn prepare(r: &mut Runner<'_>, row: &PageRow) -> Prepared {
+    r.n += 1;
+    let t = r.t;
+    let n = r.n;
+    let ea = |case: &str| {
+        t.authorities[if case.contains("chicago") {
+            "chicago"
+        } else {
+            "adams"
+        }]
+    };
+    let ea_href = |case: &str| format!("/election-authorities/{}", ea(case));
+    match (row.method, row.route, row.case) {
+        ("GET", "/healthz" | "/" | "/password-reset", _) => Prepared::get(row.route),
+        ("GET", "/login", _) => Prepared::get("/login").to("/"),
+        ("POST", "/login", case) => {
+            let email = t.people[r.role].email.clone();
+            let p = Prepared::post("/login", &[("email", &email), ("password", &r.password)]);
+            if case.contains("two-step") {
+                p.to("/login/mfa")
+            } else {
+                p.to("/")
+            }
+        }
+        ("POST", "/password-reset", _) => Prepared::post(
+            "/password-reset",
+            &[("email", &t.people["ea_official_other"].email)],
+        )
+        .to("/login?notice=reset_sent"),
+        ("GET", "/password-reset/{token}", _) => Prepared::get(reset_link(t).await),
+        ("POST", "/password-reset/{token}", _) => Prepared::post(
+            reset_link(t).await,
+            &[
+                ("new_password", NEW_PASSWORD),
+                ("confirm_password", NEW_PASSWORD),
+            ],
+        )
+        .to("/login?notice=password_reset"),
+        ("GET", "/invitations/{token}", _) => Prepared::get(invitation_link(t, n).await),
+        ("POST", "/invitations/{token}", _) => Prepared::post(
+            invitation_link(t, n).await,
+            &[
+                ("new_password", NEW_PASSWORD),
+                ("confirm_password", NEW_PASSWORD),
+            ],
+        )
+        .to("/login?notice=account_created"),
+        ("GET", "/election-authorities" | "/election-authorities/new", _) => {
+            Prepared::get(row.route)
+        }
+        ("POST", "/election-authorities/new", _) => Prepared::post(
+            row.route,
+            &[
+                ("name", &format!("Matrix {n} County Clerk")),
+                ("kind", "county_clerk"),
+                ("county", "Matrix"),
+                ("fips_code", "17999"),
+                ("population", "10"),
+                ("zone", "West"),
+            ],
+        )
+        .to("/election-authorities/*?notice=authority_created"),
+        ("GET", "/election-authorities/{id}", case) => Prepared::get(ea_href(case)),
+        ("GET", "/election-authorities/{id}/edit", case) => {
+            Prepared::get(format!("{}/edit", ea_href(case)))
+        }
+        ("POST", "/election-authorities/{id}/edit", "adams") => Prepared::post(
+            format!("{}/edit", ea_href("adams")),
+            &[
+                ("name", "Adams County Clerk"),
+                ("kind", "county_clerk"),
+                ("county", "Adams"),
+                ("fips_code", "17001"),
+                ("population", &format!("{}", 2000 + n)),
+                ("zone", "West"),
+            ],
+        )
+        .to(format!("{}?notice=saved", ea_href("adams"))),
+        ("POST", "/election-authorities/{id}/navigators", case) => {
+            let both = [
+                t.people["navigator"].id.to_string(),
+                t.people["navigator_other"].id.to_string(),
+            ];
+            Prepared::post(
+                format!("{}/navigators", ea_href(case)),
+                &[("navigator", &both[0]), ("navigator", &both[1])],
+            )
+            .to(format!("{}?notice=assigned", ea_href(case)))
+        }
+        ("GET", "/election-authorities/{id}/contacts/new", case) => {
+            Prepared::get(format!("{}/contacts/new", ea_href(case)))
+        }
+        ("POST", "/election-authorities/{id}/contacts/new", case) => Prepared::post(
+            format!("{}/contacts/new", ea_href(case)),
+            &[
+                ("name", &format!("Pat Matrix {n}")),
+                ("role", "it_lead"),
+                ("phone", "217-555-0100"),
+            ],
+        )
+        .to(format!("{}?notice=contact_added", ea_href(case))),
+        (method, "/contacts/{id}/edit" | "/contacts/{id}/verify" | "/contacts/{id}/delete", case) => {
+            let contact = new_contact(t, ea(case)).await;
+            let url = row.route.replace("{id}", &contact.to_string());
+            match (method, row.route) {
+                ("GET", _) => Prepared::get(url),
+                ("POST", "/contacts/{id}/edit") => Prepared::post(
+                    url,
+                    &[("name", &format!("Pat Edited {n}")), ("role", "security_poc")],
+                )
+                .to(format!("{}?notice=saved", ea_href(case))),
+                ("POST", "/contacts/{id}/verify") => {
+                    Prepared::post(url, &[]).to(format!("{}?notice=verified", ea_href(case)))
+                }
+                _ => Prepared::post(url, &[])
+                    .to(format!("{}?notice=contact_removed", ea_href(case))),
+            }
+        }
+        ("GET", "/election-authorities/import", _) => Prepared::get(row.route),
+        ("POST", "/election-authorities/import", _) => Prepared {
+            url: row.route.into(),
+            send: Send::Upload(format!(
+                "name,kind,county,fips_code,population,zone,navigators\n\
+                 Matrix {n} Board,board_of_election_commissioners,Matrix,17999,10,West,\n"
+            )),
+            ok: StatusCode::SEE_OTHER,
+            location: Some(
+                "/election-authorities/import?file=authorities&created=1&updated=0&unchanged=0&notice=imported"
+                    .into(),
+            ),
+            writes: true,
+        },
+        ("GET", "/election-authorities/export.csv" | "/election-authorities/contacts.csv", _) => {
+            Prepared::get(row.route)
+        }
+        ("GET", "/partners" | "/partners/new", _) => Prepared::get(row.route),
+        ("POST", "/partners/new", _) => Prepared::post(
+            row.route,
+            &[
+                ("name", &format!("Matrix Partner {n}")),
+                ("kind", "vendor"),
+                ("notes", "Call the duty desk"),
+            ],
+        )
+        .to("/partners?notice=partner_created"),
+        ("GET", "/people" | "/people/invite", _) => Prepared::get(row.route),
+        ("POST", "/people/invite", role) => {
+            let adams = t.authorities["adams"].to_string();
+            let ea = if role == "ea_it" { adams.as_str() } else { "" };
+            Prepared::post(
+                row.route,
+                &[
+                    ("email", &format!("invitee{n}@test.example")),
+                    ("name", "Matrix Invitee"),
+                    ("role", role),
+                    ("election_authority_id", ea),
+                    ("partner_org_id", ""),
+                ],
+            )
+            .to("/people?notice=invited")
+        }
+        ("GET", "/people/{id}", key) => {
+            Prepared::get(format!("/people/{}", t.people[key].id))
+        }
+        ("POST", "/people/{id}/resend", case) => {
+            let role = case.trim_start_matches("invited ");
+            let (id, _) = invited(t, role, n).await;
+            Prepared::post(format!("/people/{id}/resend"), &[])
+                .to(format!("/people/{id}?notice=invited"))
+        }
+        (method, "/people/{id}/disable", role) => {
+            let (id, _) = invited(t, role, n).await;
+            let url = format!("/people/{id}/disable");
+            if method == "GET" {
+                Prepared::get(url)
+            } else {
+                Prepared::post(url, &[]).to(format!("/people/{id}?notice=disabled"))
+            }
+        }
+        (method, "/people/{id}/enable", case) => {
+            let id = disabled(t, case.trim_start_matches("disabled "), n).await;
+            let url = format!("/people/{id}/enable");
+            if method == "GET" {
+                Prepared::get(url)
+            } else {
+                Prepared::post(url, &[]).to(format!("/people/{id}?notice=enabled"))
+            }
+        }
+        ("POST", "/people/{id}/role", case) => {
+            let (from, to) = case.split_once(" to ").unwrap();
+            let (id, _) = invited(t, from, n).await;
+            Prepared::post(
+                format!("/people/{id}/role"),
+                &[
+                    ("role", to),
+                    ("election_authority_id", ""),
+                    ("partner_org_id", ""),
+                ],
+            )
+            .to(format!("/people/{id}?notice=role_changed"))
+        }
+        ("GET", "/audit", _) => Prepared::get(row.route),
+        ("POST", "/audit/verify", _) => Prepared::post(row.route, &[]).read_only(),
+        ("GET", "/account" | "/account/password" | "/account/mfa/setup", _) => {
+            Prepared::get(row.route)
+        }
+        ("POST", "/account/tokens", _) => {
+            Prepared::post(row.route, &[("name", &format!("SIEM export {n}"))])
+        }
+        ("POST", "/account/tokens/{id}/revoke", case) => {
+            let owner = if case == "own token" {
+                r.role
+            } else {
+                "navigator_other"
+            };
+            let actor = t.actor(owner).await;
+            let (id, _) = t
+                .app
+                .create_api_token(&actor, "to revoke", &RequestMeta::default())
+                .await
+                .unwrap();
+            Prepared::post(format!("/account/tokens/{id}/revoke"), &[])
+                .to("/account?notice=token_revoked")
+        }
+        ("POST", "/logout", _) => Prepared::post(row.route, &[]).to("/login"),
+        ("POST", "/account/sign-out-everywhere", _) => {
+            Prepared::post(row.route, &[]).to("/login?notice=signed_out_everywhere")
+        }
+        ("POST", "/account/password", _) => Prepared::post(
+            row.route,
+            &[
+                ("current_password", &r.password),
+                ("new_password", NEW_PASSWORD),
+                ("confirm_password", NEW_PASSWORD),
+            ],
+        )
+        .to("/login?notice=password"),
+        ("POST", "/account/mfa/setup", _) => {
+            // As a browser does: the set-up page shows the secret to type into the app.
+            let page = r.c.get("/account/mfa/setup").await;
+            let secret = TotpSecret::from_base32(between(
+                &page.body,
+                "id=\"totp-secret\" class=\"cn-secret\">",
+            ))
+            .unwrap();
+            let code = secret.code_at_step(time::OffsetDateTime::now_utc().unix_timestamp() / 30);
+            Prepared::post(row.route, &[("code", &code)])
+        }
+        ("POST", "/account/recovery-codes", _) => Prepared::post(row.route, &[]),
+        ("GET", "/login/mfa", _) => Prepared::get(row.route),
+        ("POST", "/login/mfa", _) => {
+            let code = r
+                .recovery_code
+                .clone()
+                .expect("recovery codes were made by an earlier row");
+            Prepared::post(row.route, &[("code", &code)]).to("/")
+        }
+        other => panic!("no way to exercise {other:?}: add an arm to `prepare`"),
+    }
+}
+
+/// Whether `location` matches `pattern`, where `*` stands for any text.
+fn location_matches(pattern: &str, location: &str) -> bool {
+    match pattern.split_once('*') {
+        None => pattern == location,
+        Some((head, tail)) => {
+            location.len() >= head.len() + tail.len()
+                && location.starts_with(head)
+                && location.ends_with(tail)
+        }
+    }
+}
+
+/// Sends the prepared request with the runner's cookies (and CSRF token).
+async fn send(r: &mut Runner<'_>, p: &Prepared) -> Reply {
+    match &p.send {
+        Send::Get => r.c.get(&p.url).await,
+        Send::Form(fields) => {
+            let fields: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            r.c.post_form(&p.url, &fields).await
+        }
+        Send::Upload(file) => {
+            const BOUNDARY: &str = "cybernav-matrix-boundary";
+            let csrf = r.c.csrf().await;
+            let body = format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nauthorities\r\n\
+                 --{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"registry.csv\"\r\n\
+                 Content-Type: text/csv\r\n\r\n{file}\r\n--{BOUNDARY}--\r\n"
+            );
+            let cookies =
+                r.c.cookies
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+            let req = Request::post(format!("{}?csrf={csrf}", p.url))
+                .header(header::COOKIE, cookies)
+                .header(
+                    header::CONTENT_TYPE,
+                    format!("multipart/form-data; boundary={BOUNDARY}"),
+                )
+                .body(Body::from(body))
+                .unwrap();
+            r.t.request(req).await
+        }
+    }
+}
+
+/// What a successful row leaves behind that later rows need.
+fn remember(r: &mut Runner<'_>, row: &PageRow, reply: &Reply) {
+    match (row.method, row.route) {
+        ("POST", "/account/password") => r.password = NEW_PASSWORD.into(),
+        ("POST", "/account/recovery-codes") => {
+            r.recovery_code = Some(between(&reply.body, "<li><code>").to_string());
+        }
+        _ => {}
+    }
+}
+
+/// Runs every row as `role`, on a fresh application, and returns the mismatches.
+async fn run_pages_as(db: Db, role: &'static str) -> Vec<String> {
+    let t = TestApp::new(db).await;
+    let mut r = Runner {
+        t: &t,
+        role,
+        c: t.client(),
+        password: common::PASSWORD.into(),
+        recovery_code: None,
+        n: 0,
+    };
+    r.sign_in().await;
+    let mut failures = Vec::new();
+    for row in page_table() {
+        let p = prepare(&mut r, &row).await;
+        let before = audit_total(&t).await;
+        let reply = send(&mut r, &p).await;
+        let after = audit_total(&t).await;
+        let expected = row.expected(role);
+        let what = format!(
+            "{db:?} {role:>16} {} {} [{}] ({})",
+            row.method, row.route, row.case, p.url
+        );
+        let mut problems = Vec::new();
+        match expected {
+            Outcome::Allowed => {
+                if reply.status != p.ok {
+                    problems.push(format!("expected {}, got {}", p.ok, reply.status));
+                } else if let Some(pattern) = &p.location
+                    && !location_matches(pattern, &reply.location())
+                {
+                    problems.push(format!(
+                        "expected a redirect to {pattern}, got one to {}",
+                        reply.location()
+                    ));
+                }
+                if p.writes && after <= before {
+                    problems.push("allowed, but no audit record was written".into());
+                }
+            }
+            refused => {
+                let (status, text) = match refused {
+                    Outcome::Forbidden => (StatusCode::FORBIDDEN, "Not available to your role"),
+                    Outcome::NotFound => (StatusCode::NOT_FOUND, "Page not found"),
+                    _ => (
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "only a Board administrator may give the",
+                    ),
+                };
+                if reply.status != status {
+                    problems.push(format!("expected {status}, got {}", reply.status));
+                } else if !reply.body.contains(text) {
+                    problems.push(format!("the {status} page does not say '{text}'"));
+                }
+                if after != before {
+                    problems.push(format!(
+                        "refused, yet {} audit record(s) were written",
+                        after - before
+                    ));
+                }
+            }
+        }
+        if problems.is_empty() {
+            if expected == Outcome::Allowed {
+                remember(&mut r, &row, &reply);
+            }
+        } else {
+            failures.push(format!(
+                "{what}: {}; body: {}",
+                problems.join("; "),
+                reply.body.chars().take(200).collect::<String>()
+            ));
+        }
+        // A row that signed the person out: sign in again for the next.
+        if !r.c.cookies.contains_key(SESSION_COOKIE) {
+            r.sign_in().await;
+        }
+    }
+    t.cleanup().await;
+    failures
+}
+
+#[tokio::test]
+async fn every_page_route_as_every_role() {
+    let table = page_table();
+    for row in &table {
+        for list in [row.may, row.not_found, row.invalid] {
+            assert!(
+                list.iter().all(|r| ROLES.contains(r)),
+                "{row:?}: unknown role"
+            );
+        }
+        assert!(
+            !row.may
+                .iter()
+                .any(|r| row.not_found.contains(r) || row.invalid.contains(r)),
+            "{row:?}: a role both may and may not"
+        );
+    }
+    // Each role has an application of its own, so the roles run side by side.
+    let mut runs = tokio::task::JoinSet::new();
+    for db in databases() {
+        for role in ROLES {
+            runs.spawn(run_pages_as(db, role));
+        }
+    }
+    let mut failures = Vec::new();
+    while let Some(run) = runs.join_next().await {
+        failures.extend(run.unwrap());
+    }
+    failures.sort();
     assert!(
         failures.is_empty(),
         "page matrix failures:\n{}",
         failures.join("\n")
     );
+}
+
+/// The page routes as the source declares them: every `.route("path", get(..).post(..))` in
+/// `src/pages`, read at test time so a new route or a new file is seen.
+fn page_routes_in_source() -> BTreeSet<(String, String)> {
+    fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let mut paths = Vec::new();
+    files(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/pages"),
+        &mut paths,
+    );
+    let mut routes = BTreeSet::new();
+    for file in paths {
+        let source = std::fs::read_to_string(&file).unwrap();
+        for (at, _) in source.match_indices(".route(") {
+            // The call's arguments, up to the matching parenthesis.
+            let args_start = at + ".route(".len();
+            let mut depth = 1;
+            let mut end = args_start;
+            for (i, ch) in source[args_start..].char_indices() {
+                match ch {
+                    '(' => depth += 1,
+                    ')' => depth -= 1,
+                    _ => {}
+                }
+                if depth == 0 {
+                    end = args_start + i;
+                    break;
+                }
+            }
+            let args = &source[args_start..end];
+            let mut quoted = args.split('"');
+            let path = quoted.nth(1).unwrap_or_else(|| {
+                panic!("{}: a route without a literal path: {args}", file.display())
+            });
+            let handlers = &args[args.find(',').unwrap() + 1..];
+            let mut found = false;
+            for (method, name) in [
+                ("GET", "get"),
+                ("POST", "post"),
+                ("PUT", "put"),
+                ("PATCH", "patch"),
+                ("DELETE", "delete"),
+                ("ANY", "any"),
+            ] {
+                let called = handlers.match_indices(&format!("{name}(")).any(|(i, _)| {
+                    !handlers[..i]
+                        .chars()
+                        .next_back()
+                        .is_some_and(|c| c.is_alphanumeric() || c == '_')
+                });
+                if called {
+                    routes.insert((method.to_string(), path.to_string()));
+                    found = true;
+                }
+            }
+            assert!(found, "{}: no method for route {path}", file.display());
+        }
+    }
+    routes
+}
+
+#[test]
+fn every_page_route_has_a_row() {
+    let in_source = page_routes_in_source();
     assert!(
-        seen.values().all(|n| *n > 0),
-        "every page is seen by someone: {seen:?}"
+        in_source.len() > 30
+            && in_source.contains(&("POST".into(), "/contacts/{id}/verify".into())),
+        "the route scan finds the routes: {in_source:?}"
+    );
+    let in_table: BTreeSet<(String, String)> = page_table()
+        .iter()
+        .map(|r| (r.method.to_string(), r.route.to_string()))
+        .collect();
+    let missing: Vec<_> = in_source.difference(&in_table).collect();
+    let extra: Vec<_> = in_table.difference(&in_source).collect();
+    assert!(
+        missing.is_empty(),
+        "page routes with no row in the authorisation matrix: {missing:?}"
+    );
+    assert!(
+        extra.is_empty(),
+        "matrix rows that are not page routes: {extra:?}"
     );
 }
 
