@@ -100,6 +100,12 @@ pub fn person_actions(cap: &PeopleManager<'_>, person: &Person) -> PersonActions
     }
 }
 
+/// A role as stored; one the code does not know means the row is corrupt.
+fn stored_role(raw: &str) -> AppResult<Role> {
+    Role::parse(raw).map_err(|e| AppError::Store(cybernav_store::StoreError::Corrupt(e)))
+}
+
+/// A person from their account row, looking up their authority's name (in `names` first).
 async fn person_from_row(
     tx: &mut Tx,
     u: UserRow,
@@ -116,8 +122,7 @@ async fn person_from_row(
         },
         None => None,
     };
-    let role = Role::parse(&u.role)
-        .map_err(|e| AppError::Store(cybernav_store::StoreError::Corrupt(e)))?;
+    let role = stored_role(&u.role)?;
     Ok(Person {
         id: u.id,
         email: u.email,
@@ -163,6 +168,36 @@ fn parse_optional_id(field: &str, raw: Option<&str>, errors: &mut FieldErrors) -
     }
 }
 
+/// One kind of scope a role may need (an election authority, a partner organisation).
+struct Scope {
+    /// The form field that names it.
+    field: &'static str,
+    /// Whether the role needs it.
+    needed: bool,
+    /// The problem when it is needed and not given.
+    missing: &'static str,
+    /// The problem when it is given and the role does not have one.
+    unwanted: String,
+}
+
+impl Scope {
+    /// The id to look up when the role needs this scope and one is given; otherwise `None`,
+    /// with an error when it is needed and missing or given and not wanted.
+    fn to_check(&self, id: Option<Uuid>, errors: &mut FieldErrors) -> Option<Uuid> {
+        match (self.needed, id) {
+            (true, None) => errors.add(self.field, self.missing),
+            (false, Some(_)) => errors.add(self.field, self.unwanted.clone()),
+            _ => {}
+        }
+        id.filter(|_| self.needed)
+    }
+}
+
+/// Whether a lookup found nothing (other failures are not this check's concern).
+fn is_missing<T>(found: Result<T, cybernav_store::StoreError>) -> bool {
+    matches!(found, Err(cybernav_store::StoreError::NotFound))
+}
+
 /// Checks that a role has the scope it needs, and nothing else.
 async fn check_scope(
     tx: &mut Tx,
@@ -171,44 +206,30 @@ async fn check_scope(
     partner: Option<Uuid>,
     errors: &mut FieldErrors,
 ) -> AppResult<()> {
-    if role.is_ea_scoped() {
-        match ea {
-            None => errors.add(
-                "election_authority_id",
-                "choose the election authority this person works for",
-            ),
-            Some(id) => {
-                if matches!(
-                    tx.get_election_authority(id).await,
-                    Err(cybernav_store::StoreError::NotFound)
-                ) {
-                    errors.add("election_authority_id", "no such election authority");
-                }
-            }
-        }
-    } else if ea.is_some() {
-        errors.add("election_authority_id", format!("only election officials and election authority IT belong to one authority, not a {}", role.label()));
+    let scope = Scope {
+        field: "election_authority_id",
+        needed: role.is_ea_scoped(),
+        missing: "choose the election authority this person works for",
+        unwanted: format!(
+            "only election officials and election authority IT belong to one authority, not a {}",
+            role.label()
+        ),
+    };
+    if let Some(id) = scope.to_check(ea, errors)
+        && is_missing(tx.get_election_authority(id).await)
+    {
+        errors.add(scope.field, "no such election authority");
     }
-    if role.needs_partner_org() {
-        match partner {
-            None => errors.add(
-                "partner_org_id",
-                "choose the partner organisation this person belongs to",
-            ),
-            Some(id) => {
-                if matches!(
-                    tx.get_partner_org(id).await,
-                    Err(cybernav_store::StoreError::NotFound)
-                ) {
-                    errors.add("partner_org_id", "no such partner organisation");
-                }
-            }
-        }
-    } else if partner.is_some() {
-        errors.add(
-            "partner_org_id",
-            "only vetted partners belong to a partner organisation",
-        );
+    let scope = Scope {
+        field: "partner_org_id",
+        needed: role.needs_partner_org(),
+        missing: "choose the partner organisation this person belongs to",
+        unwanted: "only vetted partners belong to a partner organisation".into(),
+    };
+    if let Some(id) = scope.to_check(partner, errors)
+        && is_missing(tx.get_partner_org(id).await)
+    {
+        errors.add(scope.field, "no such partner organisation");
     }
     Ok(())
 }
@@ -406,8 +427,7 @@ impl App {
                 "this person has already accepted their invitation".into(),
             ));
         }
-        let role = Role::parse(&user.role)
-            .map_err(|e| AppError::Store(cybernav_store::StoreError::Corrupt(e)))?;
+        let role = stored_role(&user.role)?;
         if !cap.may_grant(role) {
             return Err(AppError::Forbidden);
         }
@@ -447,8 +467,7 @@ impl App {
         let now = now();
         let mut tx = self.store.begin().await?;
         let user = tx.get_user(id).await?;
-        let role = Role::parse(&user.role)
-            .map_err(|e| AppError::Store(cybernav_store::StoreError::Corrupt(e)))?;
+        let role = stored_role(&user.role)?;
         if !cap.may_grant(role) {
             return Err(AppError::Forbidden);
         }
@@ -516,8 +535,7 @@ impl App {
         let now = now();
         let mut tx = self.store.begin().await?;
         let user = tx.get_user(id).await?;
-        let old_role = Role::parse(&user.role)
-            .map_err(|e| AppError::Store(cybernav_store::StoreError::Corrupt(e)))?;
+        let old_role = stored_role(&user.role)?;
         if !cap.may_grant(old_role) {
             return Err(AppError::Forbidden);
         }
@@ -589,24 +607,7 @@ impl App {
     pub async fn own_account(&self, actor: &cybernav_core::authz::Actor) -> AppResult<Person> {
         let mut tx = self.store.read().await?;
         let u = tx.get_user(actor.user_id).await?;
-        let role = Role::parse(&u.role)
-            .map_err(|e| AppError::Store(cybernav_store::StoreError::Corrupt(e)))?;
-        let election_authority = match u.election_authority_id {
-            Some(id) => Some(tx.get_election_authority(id).await?.authority.name),
-            None => None,
-        };
-        Ok(Person {
-            id: u.id,
-            email: u.email,
-            name: u.name,
-            role,
-            election_authority_id: u.election_authority_id,
-            election_authority,
-            partner_org_id: u.partner_org_id,
-            status: u.status,
-            mfa_enabled: u.totp_secret.is_some(),
-            last_login_at: u.last_login_at,
-        })
+        person_from_row(&mut tx, u, &mut std::collections::HashMap::new()).await
     }
 }
 
