@@ -147,18 +147,10 @@ impl App {
         )
         .await?;
         let actor = actor_for(&mut tx, &user).await?;
-        audit::record(
-            &mut tx,
-            &actor,
-            meta,
-            "session.create",
-            "session",
-            Some(session_id.to_string()),
-            json!({"mfa_pending": !mfa_done}),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        audit::Entry::new("session.create", "session", session_id)
+            .changes(json!({"mfa_pending": !mfa_done}))
+            .commit(tx, &actor, meta, now)
+            .await?;
         Ok(NewSession { token, stage })
     }
 
@@ -174,17 +166,10 @@ impl App {
         tx.record_failed_login(user.id, lock).await?;
         let actor = actor_for(tx, user).await?;
         let changes = json!({"failed_logins": {"from": user.failed_logins, "to": user.failed_logins + 1}, "locked": lock.is_some()});
-        audit::record(
-            tx,
-            &actor,
-            meta,
-            "user.login_failed",
-            "user",
-            Some(user.id.to_string()),
-            changes,
-            now,
-        )
-        .await?;
+        audit::Entry::new("user.login_failed", "user", user.id)
+            .changes(changes)
+            .record(tx, &actor, meta, now)
+            .await?;
         Ok(())
     }
 
@@ -251,17 +236,9 @@ impl App {
             let hash = secret::hash_token(&secret::normalise_recovery_code(&typed));
             let used = tx.use_recovery_code(user.id, &hash, now).await?;
             if used {
-                audit::record(
-                    &mut tx,
-                    &session.actor,
-                    meta,
-                    "user.recovery_code_used",
-                    "user",
-                    Some(user.id.to_string()),
-                    json!({}),
-                    now,
-                )
-                .await?;
+                audit::Entry::new("user.recovery_code_used", "user", user.id)
+                    .record(&mut tx, &session.actor, meta, now)
+                    .await?;
             }
             used
         };
@@ -272,18 +249,9 @@ impl App {
         }
         tx.record_login(user.id, now).await?;
         tx.set_session_mfa_done(session.session_id).await?;
-        audit::record(
-            &mut tx,
-            &session.actor,
-            meta,
-            "session.mfa_passed",
-            "session",
-            Some(session.session_id.to_string()),
-            json!({}),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        audit::Entry::new("session.mfa_passed", "session", session.session_id)
+            .commit(tx, &session.actor, meta, now)
+            .await?;
         Ok(())
     }
 
@@ -334,18 +302,10 @@ impl App {
         let hashes: Vec<String> = codes.iter().map(|c| secret::hash_token(c)).collect();
         tx.replace_recovery_codes(user.id, &hashes).await?;
         tx.set_session_mfa_done(session.session_id).await?;
-        audit::record(
-            &mut tx,
-            &session.actor,
-            meta,
-            "user.mfa_enabled",
-            "user",
-            Some(user.id.to_string()),
-            json!({"mfa": {"from": user.totp_secret.is_some(), "to": true}}),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        audit::Entry::new("user.mfa_enabled", "user", user.id)
+            .changes(json!({"mfa": {"from": user.totp_secret.is_some(), "to": true}}))
+            .commit(tx, &session.actor, meta, now)
+            .await?;
         Ok(codes)
     }
 
@@ -365,18 +325,9 @@ impl App {
         let codes = secret::generate_recovery_codes();
         let hashes: Vec<String> = codes.iter().map(|c| secret::hash_token(c)).collect();
         tx.replace_recovery_codes(actor.user_id, &hashes).await?;
-        audit::record(
-            &mut tx,
-            actor,
-            meta,
-            "user.recovery_codes_replaced",
-            "user",
-            Some(actor.user_id.to_string()),
-            json!({}),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        audit::Entry::new("user.recovery_codes_replaced", "user", actor.user_id)
+            .commit(tx, actor, meta, now)
+            .await?;
         Ok(codes)
     }
 
@@ -385,18 +336,9 @@ impl App {
         let now = now();
         let mut tx = self.store.begin().await?;
         tx.delete_session(session.session_id).await?;
-        audit::record(
-            &mut tx,
-            &session.actor,
-            meta,
-            "session.delete",
-            "session",
-            Some(session.session_id.to_string()),
-            json!({}),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        audit::Entry::new("session.delete", "session", session.session_id)
+            .commit(tx, &session.actor, meta, now)
+            .await?;
         Ok(())
     }
 
@@ -405,18 +347,10 @@ impl App {
         let now = now();
         let mut tx = self.store.begin().await?;
         let n = tx.delete_sessions_of(actor.user_id).await?;
-        audit::record(
-            &mut tx,
-            actor,
-            meta,
-            "session.delete_all",
-            "user",
-            Some(actor.user_id.to_string()),
-            json!({"sessions_ended": n}),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        audit::Entry::new("session.delete_all", "user", actor.user_id)
+            .changes(json!({"sessions_ended": n}))
+            .commit(tx, actor, meta, now)
+            .await?;
         Ok(n)
     }
 
@@ -447,18 +381,9 @@ impl App {
         tx.set_password(user.id, &secret::hash_password(new), now)
             .await?;
         tx.delete_sessions_of(user.id).await?;
-        audit::record(
-            &mut tx,
-            &session.actor,
-            meta,
-            "user.password_changed",
-            "user",
-            Some(user.id.to_string()),
-            json!({}),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        audit::Entry::new("user.password_changed", "user", user.id)
+            .commit(tx, &session.actor, meta, now)
+            .await?;
         Ok(())
     }
 
@@ -503,18 +428,9 @@ impl App {
         )
         .await?;
         let actor = actor_for(&mut tx, &user).await?;
-        audit::record(
-            &mut tx,
-            &actor,
-            meta,
-            "user.password_reset_requested",
-            "user",
-            Some(user.id.to_string()),
-            json!({}),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        audit::Entry::new("user.password_reset_requested", "user", user.id)
+            .commit(tx, &actor, meta, now)
+            .await?;
         Ok(())
     }
 
@@ -573,18 +489,10 @@ impl App {
         } else {
             json!({})
         };
-        audit::record(
-            &mut tx,
-            &actor,
-            meta,
-            action,
-            "user",
-            Some(user.id.to_string()),
-            changes,
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        audit::Entry::new(action, "user", user.id)
+            .changes(changes)
+            .commit(tx, &actor, meta, now)
+            .await?;
         Ok(user)
     }
 }

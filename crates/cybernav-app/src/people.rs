@@ -359,18 +359,10 @@ impl App {
             "election_authority_id": {"from": null, "to": ea},
             "partner_org_id": {"from": null, "to": partner},
         });
-        audit::record(
-            &mut tx,
-            cap.actor(),
-            meta,
-            "user.invite",
-            "user",
-            Some(id.to_string()),
-            changes,
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        audit::Entry::new("user.invite", "user", id)
+            .changes(changes)
+            .commit(tx, cap.actor(), meta, now)
+            .await?;
         Ok(id)
     }
 
@@ -441,18 +433,9 @@ impl App {
             now,
         )
         .await?;
-        audit::record(
-            &mut tx,
-            cap.actor(),
-            meta,
-            "user.invite_resent",
-            "user",
-            Some(id.to_string()),
-            json!({}),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        audit::Entry::new("user.invite_resent", "user", id)
+            .commit(tx, cap.actor(), meta, now)
+            .await?;
         Ok(())
     }
 
@@ -503,18 +486,10 @@ impl App {
         } else {
             "user.disable"
         };
-        audit::record(
-            &mut tx,
-            cap.actor(),
-            meta,
-            action,
-            "user",
-            Some(id.to_string()),
-            json!({"status": {"from": user.status, "to": new_status}}),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        audit::Entry::new(action, "user", id)
+            .changes(json!({"status": {"from": user.status, "to": new_status}}))
+            .commit(tx, cap.actor(), meta, now)
+            .await?;
         Ok(())
     }
 
@@ -585,18 +560,10 @@ impl App {
             &json!({"role": user.role, "election_authority_id": user.election_authority_id, "partner_org_id": user.partner_org_id}),
             &json!({"role": role.as_str(), "election_authority_id": ea, "partner_org_id": partner}),
         );
-        audit::record(
-            &mut tx,
-            cap.actor(),
-            meta,
-            "user.role_change",
-            "user",
-            Some(id.to_string()),
-            changes,
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        audit::Entry::new("user.role_change", "user", id)
+            .changes(changes)
+            .commit(tx, cap.actor(), meta, now)
+            .await?;
         Ok(())
     }
 }

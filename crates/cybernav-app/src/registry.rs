@@ -136,17 +136,10 @@ pub(crate) async fn zone_id_for(
         name: name.to_string(),
     };
     tx.insert_zone(&zone, now).await?;
-    audit::record(
-        tx,
-        actor,
-        meta,
-        "zone.create",
-        "zone",
-        Some(zone.id.to_string()),
-        json!({"name": {"from": null, "to": name}}),
-        now,
-    )
-    .await?;
+    audit::Entry::new("zone.create", "zone", zone.id)
+        .changes(json!({"name": {"from": null, "to": name}}))
+        .record(tx, actor, meta, now)
+        .await?;
     Ok(Some(zone.id))
 }
 
@@ -260,18 +253,13 @@ impl App {
         let id = Uuid::new_v4();
         tx.insert_election_authority(id, &fields, zone_id, now)
             .await?;
-        audit::record(
-            &mut tx,
-            cap.actor(),
-            meta,
-            "election_authority.create",
-            "election_authority",
-            Some(id.to_string()),
-            cybernav_core::audit::diff(&Value::Null, &ea_json(&fields, zone_id)),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        audit::Entry::new("election_authority.create", "election_authority", id)
+            .changes(cybernav_core::audit::diff(
+                &Value::Null,
+                &ea_json(&fields, zone_id),
+            ))
+            .commit(tx, cap.actor(), meta, now)
+            .await?;
         Ok(id)
     }
 
@@ -302,18 +290,10 @@ impl App {
             &stored_ea_json(&before.authority),
             &ea_json(&fields, zone_id),
         );
-        audit::record(
-            &mut tx,
-            cap.actor(),
-            meta,
-            "election_authority.update",
-            "election_authority",
-            Some(id.to_string()),
-            changes,
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        audit::Entry::new("election_authority.update", "election_authority", id)
+            .changes(changes)
+            .commit(tx, cap.actor(), meta, now)
+            .await?;
         Ok(())
     }
 
@@ -354,18 +334,14 @@ impl App {
             &json!({"navigators": before}),
             &json!({"navigators": after}),
         );
-        audit::record(
-            &mut tx,
-            cap.actor(),
-            meta,
+        audit::Entry::new(
             "election_authority.assign_navigators",
             "election_authority",
-            Some(ea.to_string()),
-            changes,
-            now,
+            ea,
         )
+        .changes(changes)
+        .commit(tx, cap.actor(), meta, now)
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 
@@ -384,18 +360,10 @@ impl App {
         let id = Uuid::new_v4();
         tx.insert_contact(id, ea, &fields, now).await?;
         let changes = cybernav_core::audit::diff(&Value::Null, &contact_json(&fields));
-        audit::record(
-            &mut tx,
-            cap.actor(),
-            meta,
-            "contact.create",
-            "contact",
-            Some(id.to_string()),
-            changes,
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        audit::Entry::new("contact.create", "contact", id)
+            .changes(changes)
+            .commit(tx, cap.actor(), meta, now)
+            .await?;
         Ok(id)
     }
 
@@ -434,18 +402,10 @@ impl App {
             &contact_json(&contact_fields(&before)),
             &contact_json(&fields),
         );
-        audit::record(
-            &mut tx,
-            cap.actor(),
-            meta,
-            "contact.update",
-            "contact",
-            Some(id.to_string()),
-            changes,
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        audit::Entry::new("contact.update", "contact", id)
+            .changes(changes)
+            .commit(tx, cap.actor(), meta, now)
+            .await?;
         Ok(())
     }
 
@@ -465,18 +425,10 @@ impl App {
         };
         tx.update_contact(id, &fields, now).await?;
         let changes = json!({"last_verified_on": {"from": c.last_verified_on.map(|d| d.to_string()), "to": now.date().to_string()}});
-        audit::record(
-            &mut tx,
-            cap.actor(),
-            meta,
-            "contact.verify",
-            "contact",
-            Some(id.to_string()),
-            changes,
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        audit::Entry::new("contact.verify", "contact", id)
+            .changes(changes)
+            .commit(tx, cap.actor(), meta, now)
+            .await?;
         Ok(())
     }
 
@@ -491,18 +443,10 @@ impl App {
         let mut tx = self.store.begin().await?;
         let c = self.editable_contact(&mut tx, cap.actor(), id).await?;
         tx.delete_contact(id).await?;
-        audit::record(
-            &mut tx,
-            cap.actor(),
-            meta,
-            "contact.delete",
-            "contact",
-            Some(id.to_string()),
-            json!({"name": {"from": c.name, "to": null}}),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        audit::Entry::new("contact.delete", "contact", id)
+            .changes(json!({"name": {"from": c.name, "to": null}}))
+            .commit(tx, cap.actor(), meta, now)
+            .await?;
         Ok(())
     }
 
@@ -543,8 +487,11 @@ impl App {
             }
             other => other?,
         }
-        audit::record(&mut tx, cap.actor(), meta, "partner_org.create", "partner_org", Some(id.to_string()), json!({"name": {"from": null, "to": name}, "kind": {"from": null, "to": kind.as_str()}}), now).await?;
-        tx.commit().await?;
+        let changes = json!({"name": {"from": null, "to": name}, "kind": {"from": null, "to": kind.as_str()}});
+        audit::Entry::new("partner_org.create", "partner_org", id)
+            .changes(changes)
+            .commit(tx, cap.actor(), meta, now)
+            .await?;
         Ok(id)
     }
 

@@ -161,17 +161,10 @@ async fn upsert_authority(
             "election_authority.update"
         };
         let changes = cybernav_core::audit::diff(&before, &after);
-        audit::record(
-            tx,
-            actor,
-            meta,
-            action,
-            "election_authority",
-            Some(id.to_string()),
-            changes,
-            now,
-        )
-        .await?;
+        audit::Entry::new(action, "election_authority", id)
+            .changes(changes)
+            .record(tx, actor, meta, now)
+            .await?;
         changed = true;
     }
     let navigators_before: Vec<Uuid> = {
@@ -190,16 +183,13 @@ async fn upsert_authority(
             &json!({ "navigators": navigators_before }),
             &json!({ "navigators": navigators }),
         );
-        audit::record(
-            tx,
-            actor,
-            meta,
+        audit::Entry::new(
             "election_authority.assign_navigators",
             "election_authority",
-            Some(id.to_string()),
-            changes,
-            now,
+            id,
         )
+        .changes(changes)
+        .record(tx, actor, meta, now)
         .await?;
         changed = true;
     }
@@ -251,17 +241,10 @@ async fn upsert_contact(
             let id = Uuid::new_v4();
             tx.insert_contact(id, ea, fields, now).await?;
             let changes = cybernav_core::audit::diff(&Value::Null, &contact_json(fields));
-            audit::record(
-                tx,
-                actor,
-                meta,
-                "contact.create",
-                "contact",
-                Some(id.to_string()),
-                changes,
-                now,
-            )
-            .await?;
+            audit::Entry::new("contact.create", "contact", id)
+                .changes(changes)
+                .record(tx, actor, meta, now)
+                .await?;
             Ok(Outcome::Created)
         }
         Some(c) if contact_fields(c) == *fields => Ok(Outcome::Unchanged),
@@ -271,17 +254,10 @@ async fn upsert_contact(
                 &contact_json(&contact_fields(c)),
                 &contact_json(fields),
             );
-            audit::record(
-                tx,
-                actor,
-                meta,
-                "contact.update",
-                "contact",
-                Some(c.id.to_string()),
-                changes,
-                now,
-            )
-            .await?;
+            audit::Entry::new("contact.update", "contact", c.id)
+                .changes(changes)
+                .record(tx, actor, meta, now)
+                .await?;
             Ok(Outcome::Updated)
         }
     }
