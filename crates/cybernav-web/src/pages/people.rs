@@ -66,6 +66,32 @@ fn role_choices(roles: &[Role], selected: &str) -> Vec<Choice> {
         .collect()
 }
 
+/// The options of the role form's selects (inviting, and changing a role): the roles the
+/// manager may give, and the authorities and partner organisations a role may be bound to.
+#[derive(Debug, Clone)]
+struct RoleOptions {
+    roles: Vec<Choice>,
+    authorities: Vec<Choice>,
+    partners: Vec<Choice>,
+}
+
+impl RoleOptions {
+    /// The options, with the values typed (or stored) selected.
+    fn new(
+        grantable: &[Role],
+        choices: &PeopleChoices,
+        role: &str,
+        authority: &str,
+        partner: &str,
+    ) -> Self {
+        RoleOptions {
+            roles: role_choices(grantable, role),
+            authorities: id_choices(&choices.authorities, authority),
+            partners: id_choices(&choices.partner_orgs, partner),
+        }
+    }
+}
+
 /// How a status reads, and the tag colour that goes with the words.
 fn status_tag(status: &str) -> (&'static str, &'static str) {
     match status {
@@ -186,9 +212,7 @@ struct InviteForm {
 struct InvitePage {
     layout: Layout,
     form: InviteForm,
-    roles: Vec<Choice>,
-    authorities: Vec<Choice>,
-    partners: Vec<Choice>,
+    options: RoleOptions,
     errors: Vec<FormError>,
 }
 
@@ -210,9 +234,13 @@ async fn invite_form_page(
     let choices = state.app.people_choices(&reader).await?;
     Ok(InvitePage {
         layout: ctx.layout("Invite a person", Some(session)),
-        roles: role_choices(&manager.grantable_roles(), &form.role),
-        authorities: id_choices(&choices.authorities, &form.election_authority_id),
-        partners: id_choices(&choices.partner_orgs, &form.partner_org_id),
+        options: RoleOptions::new(
+            &manager.grantable_roles(),
+            &choices,
+            &form.role,
+            &form.election_authority_id,
+            &form.partner_org_id,
+        ),
         form,
         errors,
     })
@@ -260,9 +288,7 @@ struct PersonPage {
     layout: Layout,
     person: PersonView,
     actions: PersonActions,
-    roles: Vec<Choice>,
-    authorities: Vec<Choice>,
-    partners: Vec<Choice>,
+    options: RoleOptions,
     errors: Vec<FormError>,
 }
 
@@ -315,9 +341,13 @@ async fn person_view(
         layout: ctx.layout(person.name.clone(), Some(session)),
         person: PersonView::new(&person, &choices),
         actions,
-        roles: role_choices(&grantable, &form.role),
-        authorities: id_choices(&choices.authorities, &form.election_authority_id),
-        partners: id_choices(&choices.partner_orgs, &form.partner_org_id),
+        options: RoleOptions::new(
+            &grantable,
+            &choices,
+            &form.role,
+            &form.election_authority_id,
+            &form.partner_org_id,
+        ),
         errors,
     })
 }
