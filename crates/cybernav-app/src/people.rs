@@ -4,7 +4,6 @@ use cybernav_core::FieldErrors;
 use cybernav_core::authz::{EaScope, PeopleManager, PeopleReader};
 use cybernav_core::email::EmailAddress;
 use cybernav_core::role::Role;
-use cybernav_core::secret;
 use cybernav_core::validation::clean_text;
 use cybernav_store::rows::UserRow;
 use cybernav_store::users::{NewUser, UserQuery};
@@ -14,7 +13,7 @@ use serde_json::json;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
-use crate::accounts::{link, status};
+use crate::accounts::{LinkMail, link, status, stored_role};
 use crate::{App, AppError, AppResult, RequestMeta, audit};
 
 /// A person as the people pages and API show them.
@@ -98,11 +97,6 @@ pub fn person_actions(cap: &PeopleManager<'_>, person: &Person) -> PersonActions
         enable: person.status == status::DISABLED,
         change_role: true,
     }
-}
-
-/// A role as stored; one the code does not know means the row is corrupt.
-fn stored_role(raw: &str) -> AppResult<Role> {
-    Role::parse(raw).map_err(|e| AppError::Store(cybernav_store::StoreError::Corrupt(e)))
 }
 
 /// A person from their account row, looking up their authority's name (in `names` first).
@@ -376,32 +370,24 @@ impl App {
         inviter: &str,
         now: OffsetDateTime,
     ) -> AppResult<()> {
-        let token = secret::generate_token();
         let hours = self.config.invitation_hours;
-        tx.insert_email_link(
-            link::INVITATION,
-            id,
-            &secret::hash_token(&token),
-            now,
-            now + Duration::hours(hours),
-        )
-        .await?;
-        let url = format!("{}/invitations/{token}", self.config.base_url);
-        let body = format!(
-            "Hello {name},\n\n{inviter} has invited you to cybernav, the Cyber Navigator Program's workspace, \
-             as {role}.\n\nTo accept, open this link within {hours} hours and choose a password:\n\n{url}\n\n\
-             If you did not expect this invitation, ignore this message or tell your Board of Elections.\n",
-            role = role.label()
-        );
-        tx.enqueue_email(
-            link::INVITATION,
-            email,
-            "You're invited to cybernav",
-            &body,
-            now,
-        )
-        .await?;
-        Ok(())
+        let mail = LinkMail {
+            kind: link::INVITATION,
+            path: "/invitations",
+            user: id,
+            to: email,
+            subject: "You're invited to cybernav",
+            valid_for: Duration::hours(hours),
+        };
+        self.send_link(tx, mail, now, |url| {
+            format!(
+                "Hello {name},\n\n{inviter} has invited you to cybernav, the Cyber Navigator Program's workspace, \
+                 as {role}.\n\nTo accept, open this link within {hours} hours and choose a password:\n\n{url}\n\n\
+                 If you did not expect this invitation, ignore this message or tell your Board of Elections.\n",
+                role = role.label()
+            )
+        })
+        .await
     }
 
     /// Sends a fresh invitation to someone who has not accepted yet.
