@@ -99,6 +99,16 @@ pub fn person_actions(cap: &PeopleManager<'_>, person: &Person) -> PersonActions
     }
 }
 
+/// The stored role of someone `cap` acts on; forbidden when the manager may not give that
+/// role (a Program Manager does not act on Board administrators).
+fn managed_role(cap: &PeopleManager<'_>, stored: &str) -> AppResult<Role> {
+    let role = stored_role(stored)?;
+    if !cap.may_grant(role) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(role)
+}
+
 /// A person from their account row, looking up their authority's name (in `names` first).
 async fn person_from_row(
     tx: &mut Tx,
@@ -405,10 +415,7 @@ impl App {
                 "this person has already accepted their invitation".into(),
             ));
         }
-        let role = stored_role(&user.role)?;
-        if !cap.may_grant(role) {
-            return Err(AppError::Forbidden);
-        }
+        let role = managed_role(cap, &user.role)?;
         self.send_invitation(
             &mut tx,
             id,
@@ -436,10 +443,7 @@ impl App {
         let now = now();
         let mut tx = self.store.begin().await?;
         let user = tx.get_user(id).await?;
-        let role = stored_role(&user.role)?;
-        if !cap.may_grant(role) {
-            return Err(AppError::Forbidden);
-        }
+        managed_role(cap, &user.role)?;
         if id == cap.actor().user_id {
             return Err(AppError::Conflict(
                 "you cannot disable your own account".into(),
@@ -496,10 +500,7 @@ impl App {
         let now = now();
         let mut tx = self.store.begin().await?;
         let user = tx.get_user(id).await?;
-        let old_role = stored_role(&user.role)?;
-        if !cap.may_grant(old_role) {
-            return Err(AppError::Forbidden);
-        }
+        let old_role = managed_role(cap, &user.role)?;
         if id == cap.actor().user_id {
             // A Board administrator demoting themselves could leave nobody to manage people.
             errors.add(
