@@ -36,6 +36,24 @@ pub mod link {
     pub const PASSWORD_RESET: &str = "password_reset";
 }
 
+/// A single-use link to e-mail: what kind it is, the page it opens, whose it is, where the
+/// message goes and how long the link lives.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LinkMail<'a> {
+    /// One of [`link`]'s kinds; also the e-mail's kind in the outbox.
+    pub kind: &'static str,
+    /// The page's path; the token follows it (`/invitations` opens `/invitations/{token}`).
+    pub path: &'static str,
+    /// The account the link is for.
+    pub user: Uuid,
+    /// The address to send it to.
+    pub to: &'a str,
+    /// The message's subject.
+    pub subject: &'static str,
+    /// How long the link works.
+    pub valid_for: Duration,
+}
+
 /// What a signed-in session is allowed to do next.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SessionStage {
@@ -69,10 +87,14 @@ pub struct NewSession {
     pub stage: SessionStage,
 }
 
+/// A role as stored; one the code does not know means the row is corrupt.
+pub(crate) fn stored_role(raw: &str) -> AppResult<Role> {
+    Role::parse(raw).map_err(|e| AppError::Store(cybernav_store::StoreError::Corrupt(e)))
+}
+
 /// Builds the actor for an account: role, own authority, navigator assignments.
 pub async fn actor_for(tx: &mut Tx, u: &UserRow) -> AppResult<Actor> {
-    let role = Role::parse(&u.role)
-        .map_err(|e| AppError::Store(cybernav_store::StoreError::Corrupt(e)))?;
+    let role = stored_role(&u.role)?;
     let assigned = if role == Role::Navigator {
         tx.assignments_of(u.id).await?
     } else {
@@ -88,9 +110,31 @@ pub async fn actor_for(tx: &mut Tx, u: &UserRow) -> AppResult<Actor> {
     })
 }
 
+/// Ten fresh recovery codes for `user`, replacing the old ones (stored hashed); returned to
+/// show once.
+async fn new_recovery_codes(tx: &mut Tx, user: Uuid) -> AppResult<Vec<String>> {
+    let codes = secret::generate_recovery_codes();
+    let hashes: Vec<String> = codes.iter().map(|c| secret::hash_token(c)).collect();
+    tx.replace_recovery_codes(user, &hashes).await?;
+    Ok(codes)
+}
+
+/// The person a live link of `kind` belongs to (its token's hash is `hash`); a link that is
+/// unknown, used, expired or belongs to a disabled account is [`AppError::LinkInvalid`].
+async fn link_user(tx: &mut Tx, kind: &str, hash: &str, now: OffsetDateTime) -> AppResult<UserRow> {
+    let Some(user_id) = tx.find_email_link(kind, hash, now).await? else {
+        return Err(AppError::LinkInvalid);
+    };
+    let user = tx.get_user(user_id).await?;
+    // A disabled account's links are dead, so the form is not offered either.
+    if user.status == status::DISABLED {
+        return Err(AppError::LinkInvalid);
+    }
+    Ok(user)
+}
+
 fn stage_for(app: &App, u: &UserRow, mfa_done: bool) -> AppResult<SessionStage> {
-    let role = Role::parse(&u.role)
-        .map_err(|e| AppError::Store(cybernav_store::StoreError::Corrupt(e)))?;
+    let role = stored_role(&u.role)?;
     Ok(if mfa_done {
         SessionStage::Ready
     } else if u.totp_secret.is_some() {
@@ -103,6 +147,30 @@ fn stage_for(app: &App, u: &UserRow, mfa_done: bool) -> AppResult<SessionStage> 
 }
 
 impl App {
+    /// Stores a fresh link (its token hashed) and queues the e-mail that carries it; `body`
+    /// writes the message around the link's address.
+    pub(crate) async fn send_link(
+        &self,
+        tx: &mut Tx,
+        mail: LinkMail<'_>,
+        now: OffsetDateTime,
+        body: impl FnOnce(&str) -> String,
+    ) -> AppResult<()> {
+        let token = secret::generate_token();
+        tx.insert_email_link(
+            mail.kind,
+            mail.user,
+            &secret::hash_token(&token),
+            now,
+            now + mail.valid_for,
+        )
+        .await?;
+        let url = format!("{}{}/{token}", self.config.base_url, mail.path);
+        tx.enqueue_email(mail.kind, mail.to, mail.subject, &body(&url), now)
+            .await?;
+        Ok(())
+    }
+
     /// Signs in with e-mail and password. On success returns a new session; the caller sets
     /// its token as a cookie.
     pub async fn login(
@@ -147,18 +215,10 @@ impl App {
         )
         .await?;
         let actor = actor_for(&mut tx, &user).await?;
-        audit::record(
-            &mut tx,
-            &actor,
-            meta,
-            "session.create",
-            "session",
-            Some(session_id.to_string()),
-            json!({"mfa_pending": !mfa_done}),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        audit::Entry::new("session.create", "session", session_id)
+            .changes(json!({"mfa_pending": !mfa_done}))
+            .commit(tx, &actor, meta, now)
+            .await?;
         Ok(NewSession { token, stage })
     }
 
@@ -174,17 +234,10 @@ impl App {
         tx.record_failed_login(user.id, lock).await?;
         let actor = actor_for(tx, user).await?;
         let changes = json!({"failed_logins": {"from": user.failed_logins, "to": user.failed_logins + 1}, "locked": lock.is_some()});
-        audit::record(
-            tx,
-            &actor,
-            meta,
-            "user.login_failed",
-            "user",
-            Some(user.id.to_string()),
-            changes,
-            now,
-        )
-        .await?;
+        audit::Entry::new("user.login_failed", "user", user.id)
+            .changes(changes)
+            .record(tx, &actor, meta, now)
+            .await?;
         Ok(())
     }
 
@@ -251,17 +304,9 @@ impl App {
             let hash = secret::hash_token(&secret::normalise_recovery_code(&typed));
             let used = tx.use_recovery_code(user.id, &hash, now).await?;
             if used {
-                audit::record(
-                    &mut tx,
-                    &session.actor,
-                    meta,
-                    "user.recovery_code_used",
-                    "user",
-                    Some(user.id.to_string()),
-                    json!({}),
-                    now,
-                )
-                .await?;
+                audit::Entry::new("user.recovery_code_used", "user", user.id)
+                    .record(&mut tx, &session.actor, meta, now)
+                    .await?;
             }
             used
         };
@@ -272,18 +317,9 @@ impl App {
         }
         tx.record_login(user.id, now).await?;
         tx.set_session_mfa_done(session.session_id).await?;
-        audit::record(
-            &mut tx,
-            &session.actor,
-            meta,
-            "session.mfa_passed",
-            "session",
-            Some(session.session_id.to_string()),
-            json!({}),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        audit::Entry::new("session.mfa_passed", "session", session.session_id)
+            .commit(tx, &session.actor, meta, now)
+            .await?;
         Ok(())
     }
 
@@ -330,22 +366,12 @@ impl App {
         };
         tx.set_totp(user.id, Some(pending.as_bytes()), Some(step), now)
             .await?;
-        let codes = secret::generate_recovery_codes();
-        let hashes: Vec<String> = codes.iter().map(|c| secret::hash_token(c)).collect();
-        tx.replace_recovery_codes(user.id, &hashes).await?;
+        let codes = new_recovery_codes(&mut tx, user.id).await?;
         tx.set_session_mfa_done(session.session_id).await?;
-        audit::record(
-            &mut tx,
-            &session.actor,
-            meta,
-            "user.mfa_enabled",
-            "user",
-            Some(user.id.to_string()),
-            json!({"mfa": {"from": user.totp_secret.is_some(), "to": true}}),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        audit::Entry::new("user.mfa_enabled", "user", user.id)
+            .changes(json!({"mfa": {"from": user.totp_secret.is_some(), "to": true}}))
+            .commit(tx, &session.actor, meta, now)
+            .await?;
         Ok(codes)
     }
 
@@ -362,21 +388,10 @@ impl App {
         if tx.get_user(actor.user_id).await?.totp_secret.is_none() {
             return Err(AppError::Conflict("set up two-step verification first; recovery codes stand in for your authenticator app".into()));
         }
-        let codes = secret::generate_recovery_codes();
-        let hashes: Vec<String> = codes.iter().map(|c| secret::hash_token(c)).collect();
-        tx.replace_recovery_codes(actor.user_id, &hashes).await?;
-        audit::record(
-            &mut tx,
-            actor,
-            meta,
-            "user.recovery_codes_replaced",
-            "user",
-            Some(actor.user_id.to_string()),
-            json!({}),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        let codes = new_recovery_codes(&mut tx, actor.user_id).await?;
+        audit::Entry::new("user.recovery_codes_replaced", "user", actor.user_id)
+            .commit(tx, actor, meta, now)
+            .await?;
         Ok(codes)
     }
 
@@ -385,18 +400,9 @@ impl App {
         let now = now();
         let mut tx = self.store.begin().await?;
         tx.delete_session(session.session_id).await?;
-        audit::record(
-            &mut tx,
-            &session.actor,
-            meta,
-            "session.delete",
-            "session",
-            Some(session.session_id.to_string()),
-            json!({}),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        audit::Entry::new("session.delete", "session", session.session_id)
+            .commit(tx, &session.actor, meta, now)
+            .await?;
         Ok(())
     }
 
@@ -405,18 +411,10 @@ impl App {
         let now = now();
         let mut tx = self.store.begin().await?;
         let n = tx.delete_sessions_of(actor.user_id).await?;
-        audit::record(
-            &mut tx,
-            actor,
-            meta,
-            "session.delete_all",
-            "user",
-            Some(actor.user_id.to_string()),
-            json!({"sessions_ended": n}),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        audit::Entry::new("session.delete_all", "user", actor.user_id)
+            .changes(json!({"sessions_ended": n}))
+            .commit(tx, actor, meta, now)
+            .await?;
         Ok(n)
     }
 
@@ -447,18 +445,9 @@ impl App {
         tx.set_password(user.id, &secret::hash_password(new), now)
             .await?;
         tx.delete_sessions_of(user.id).await?;
-        audit::record(
-            &mut tx,
-            &session.actor,
-            meta,
-            "user.password_changed",
-            "user",
-            Some(user.id.to_string()),
-            json!({}),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        audit::Entry::new("user.password_changed", "user", user.id)
+            .commit(tx, &session.actor, meta, now)
+            .await?;
         Ok(())
     }
 
@@ -477,63 +466,36 @@ impl App {
         else {
             return Ok(());
         };
-        let token = secret::generate_token();
         let minutes = self.config.password_reset_minutes;
-        tx.insert_email_link(
-            link::PASSWORD_RESET,
-            user.id,
-            &secret::hash_token(&token),
-            now,
-            now + Duration::minutes(minutes),
-        )
-        .await?;
-        let url = format!("{}/password-reset/{token}", self.config.base_url);
-        let body = format!(
-            "Hello {name},\n\nSomeone (we hope you) asked to reset the password of your cybernav account.\n\
-             To choose a new password, open this link within {minutes} minutes:\n\n{url}\n\n\
-             If you did not ask for this, ignore this message: your password stays as it is.\n",
-            name = user.name
-        );
-        tx.enqueue_email(
-            link::PASSWORD_RESET,
-            &user.email,
-            "Reset your cybernav password",
-            &body,
-            now,
-        )
+        let mail = LinkMail {
+            kind: link::PASSWORD_RESET,
+            path: "/password-reset",
+            user: user.id,
+            to: &user.email,
+            subject: "Reset your cybernav password",
+            valid_for: Duration::minutes(minutes),
+        };
+        self.send_link(&mut tx, mail, now, |url| {
+            format!(
+                "Hello {name},\n\nSomeone (we hope you) asked to reset the password of your cybernav account.\n\
+                 To choose a new password, open this link within {minutes} minutes:\n\n{url}\n\n\
+                 If you did not ask for this, ignore this message: your password stays as it is.\n",
+                name = user.name
+            )
+        })
         .await?;
         let actor = actor_for(&mut tx, &user).await?;
-        audit::record(
-            &mut tx,
-            &actor,
-            meta,
-            "user.password_reset_requested",
-            "user",
-            Some(user.id.to_string()),
-            json!({}),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        audit::Entry::new("user.password_reset_requested", "user", user.id)
+            .commit(tx, &actor, meta, now)
+            .await?;
         Ok(())
     }
 
     /// Whether an e-mailed link is live (for showing the form).
     pub async fn check_link(&self, kind: &str, token: &str) -> AppResult<UserRow> {
         let mut tx = self.store.read().await?;
-        let Some(user) = tx
-            .find_email_link(kind, &secret::hash_token(token), now())
-            .await?
-        else {
-            return Err(AppError::LinkInvalid);
-        };
-        let user = tx.get_user(user).await?;
-        // The same answer as setting the password would give: a disabled account's links
-        // are dead, so the form is not offered.
-        if user.status == status::DISABLED {
-            return Err(AppError::LinkInvalid);
-        }
-        Ok(user)
+        // The same answer as setting the password would give.
+        link_user(&mut tx, kind, &secret::hash_token(token), now()).await
     }
 
     /// Sets a password from an invitation or reset link, used once. Ends every session.
@@ -548,13 +510,7 @@ impl App {
         let now = now();
         let mut tx = self.store.begin().await?;
         let hash = secret::hash_token(token);
-        let Some(user_id) = tx.find_email_link(kind, &hash, now).await? else {
-            return Err(AppError::LinkInvalid);
-        };
-        let user = tx.get_user(user_id).await?;
-        if user.status == status::DISABLED {
-            return Err(AppError::LinkInvalid);
-        }
+        let user = link_user(&mut tx, kind, &hash, now).await?;
         validate_new_password(new, confirm, &user.email)?;
         if !tx.use_email_link(kind, &hash, now).await? {
             return Err(AppError::LinkInvalid);
@@ -573,18 +529,10 @@ impl App {
         } else {
             json!({})
         };
-        audit::record(
-            &mut tx,
-            &actor,
-            meta,
-            action,
-            "user",
-            Some(user.id.to_string()),
-            changes,
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        audit::Entry::new(action, "user", user.id)
+            .changes(changes)
+            .commit(tx, &actor, meta, now)
+            .await?;
         Ok(user)
     }
 }

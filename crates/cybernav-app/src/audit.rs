@@ -36,6 +36,73 @@ pub async fn record(
     Ok(())
 }
 
+/// The audit record of one change to one entity, built where the change is made and written
+/// with [`Entry::record`] (inside a transaction that goes on) or [`Entry::commit`] (as the
+/// transaction's last step).
+#[derive(Debug, Clone)]
+pub struct Entry<'a> {
+    /// What was done, e.g. `contact.update`.
+    action: &'a str,
+    /// The kind of entity, e.g. `contact`.
+    entity_type: &'a str,
+    /// The entity's id.
+    entity_id: String,
+    /// What changed, field by field; `{}` when nothing is worth saying.
+    changes: Value,
+}
+
+impl<'a> Entry<'a> {
+    /// A record of `action` on the `entity_type` whose id is `entity_id`, with no changes.
+    pub fn new(action: &'a str, entity_type: &'a str, entity_id: impl ToString) -> Self {
+        Entry {
+            action,
+            entity_type,
+            entity_id: entity_id.to_string(),
+            changes: Value::Object(serde_json::Map::new()),
+        }
+    }
+
+    /// Sets what changed (`{"field": {"from": …, "to": …}}` or any JSON object).
+    pub fn changes(mut self, changes: Value) -> Self {
+        self.changes = changes;
+        self
+    }
+
+    /// Appends the record for a change `actor` made, inside the change's transaction.
+    pub async fn record(
+        self,
+        tx: &mut Tx,
+        actor: &Actor,
+        meta: &RequestMeta,
+        now: OffsetDateTime,
+    ) -> AppResult<()> {
+        record(
+            tx,
+            actor,
+            meta,
+            self.action,
+            self.entity_type,
+            Some(self.entity_id),
+            self.changes,
+            now,
+        )
+        .await
+    }
+
+    /// Appends the record, then commits the change's transaction.
+    pub async fn commit(
+        self,
+        mut tx: Tx,
+        actor: &Actor,
+        meta: &RequestMeta,
+        now: OffsetDateTime,
+    ) -> AppResult<()> {
+        self.record(&mut tx, actor, meta, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
 /// Audit records shown on one page of the log.
 pub const AUDIT_PAGE_SIZE: i64 = 50;
 

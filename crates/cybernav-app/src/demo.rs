@@ -108,17 +108,10 @@ impl Seeder<'_> {
             )
             .await?;
         let changes = json!({"email": {"from": null, "to": email.as_str()}, "role": {"from": null, "to": role.as_str()}});
-        audit::record(
-            self.tx,
-            &system_actor(),
-            &RequestMeta::default(),
-            "user.create",
-            "user",
-            Some(id.to_string()),
-            changes,
-            self.now,
-        )
-        .await?;
+        audit::Entry::new("user.create", "user", id)
+            .changes(changes)
+            .record(self.tx, &system_actor(), &RequestMeta::default(), self.now)
+            .await?;
         self.people += 1;
         Ok(id)
     }
@@ -161,17 +154,10 @@ impl App {
             let id = Uuid::new_v4();
             s.tx.insert_partner_org(id, p.name, p.kind, None, now)
                 .await?;
-            audit::record(
-                s.tx,
-                &system,
-                &meta,
-                "partner_org.create",
-                "partner_org",
-                Some(id.to_string()),
-                json!({"name": {"from": null, "to": p.name}}),
-                now,
-            )
-            .await?;
+            audit::Entry::new("partner_org.create", "partner_org", id)
+                .changes(json!({"name": {"from": null, "to": p.name}}))
+                .record(s.tx, &system, &meta, now)
+                .await?;
             partner_ids.push((id, p.name));
         }
 
@@ -254,17 +240,10 @@ impl App {
             let ea = Uuid::new_v4();
             s.tx.insert_election_authority(ea, &fields, zone_id, now)
                 .await?;
-            audit::record(
-                s.tx,
-                &system,
-                &meta,
-                "election_authority.create",
-                "election_authority",
-                Some(ea.to_string()),
-                json!({"name": {"from": null, "to": a.name}}),
-                now,
-            )
-            .await?;
+            audit::Entry::new("election_authority.create", "election_authority", ea)
+                .changes(json!({"name": {"from": null, "to": a.name}}))
+                .record(s.tx, &system, &meta, now)
+                .await?;
             if let Some((_, pair)) = navigators_by_zone.iter().find(|(z, _)| *z == a.zone) {
                 s.tx.set_navigators(ea, pair).await?;
             }
@@ -332,17 +311,10 @@ impl App {
                 };
                 let cid = Uuid::new_v4();
                 s.tx.insert_contact(cid, ea, &cf, now).await?;
-                audit::record(
-                    s.tx,
-                    &system,
-                    &meta,
-                    "contact.create",
-                    "contact",
-                    Some(cid.to_string()),
-                    json!({"name": {"from": null, "to": cf.name}}),
-                    now,
-                )
-                .await?;
+                audit::Entry::new("contact.create", "contact", cid)
+                    .changes(json!({"name": {"from": null, "to": cf.name}}))
+                    .record(s.tx, &system, &meta, now)
+                    .await?;
             }
         }
 

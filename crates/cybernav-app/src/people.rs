@@ -4,7 +4,6 @@ use cybernav_core::FieldErrors;
 use cybernav_core::authz::{EaScope, PeopleManager, PeopleReader};
 use cybernav_core::email::EmailAddress;
 use cybernav_core::role::Role;
-use cybernav_core::secret;
 use cybernav_core::validation::clean_text;
 use cybernav_store::rows::UserRow;
 use cybernav_store::users::{NewUser, UserQuery};
@@ -14,7 +13,7 @@ use serde_json::json;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
-use crate::accounts::{link, status};
+use crate::accounts::{LinkMail, link, status, stored_role};
 use crate::{App, AppError, AppResult, RequestMeta, audit};
 
 /// A person as the people pages and API show them.
@@ -100,6 +99,17 @@ pub fn person_actions(cap: &PeopleManager<'_>, person: &Person) -> PersonActions
     }
 }
 
+/// The stored role of someone `cap` acts on; forbidden when the manager may not give that
+/// role (a Program Manager does not act on Board administrators).
+fn managed_role(cap: &PeopleManager<'_>, stored: &str) -> AppResult<Role> {
+    let role = stored_role(stored)?;
+    if !cap.may_grant(role) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(role)
+}
+
+/// A person from their account row, looking up their authority's name (in `names` first).
 async fn person_from_row(
     tx: &mut Tx,
     u: UserRow,
@@ -116,8 +126,7 @@ async fn person_from_row(
         },
         None => None,
     };
-    let role = Role::parse(&u.role)
-        .map_err(|e| AppError::Store(cybernav_store::StoreError::Corrupt(e)))?;
+    let role = stored_role(&u.role)?;
     Ok(Person {
         id: u.id,
         email: u.email,
@@ -163,6 +172,36 @@ fn parse_optional_id(field: &str, raw: Option<&str>, errors: &mut FieldErrors) -
     }
 }
 
+/// One kind of scope a role may need (an election authority, a partner organisation).
+struct Scope {
+    /// The form field that names it.
+    field: &'static str,
+    /// Whether the role needs it.
+    needed: bool,
+    /// The problem when it is needed and not given.
+    missing: &'static str,
+    /// The problem when it is given and the role does not have one.
+    unwanted: String,
+}
+
+impl Scope {
+    /// The id to look up when the role needs this scope and one is given; otherwise `None`,
+    /// with an error when it is needed and missing or given and not wanted.
+    fn to_check(&self, id: Option<Uuid>, errors: &mut FieldErrors) -> Option<Uuid> {
+        match (self.needed, id) {
+            (true, None) => errors.add(self.field, self.missing),
+            (false, Some(_)) => errors.add(self.field, self.unwanted.clone()),
+            _ => {}
+        }
+        id.filter(|_| self.needed)
+    }
+}
+
+/// Whether a lookup found nothing (other failures are not this check's concern).
+fn is_missing<T>(found: Result<T, cybernav_store::StoreError>) -> bool {
+    matches!(found, Err(cybernav_store::StoreError::NotFound))
+}
+
 /// Checks that a role has the scope it needs, and nothing else.
 async fn check_scope(
     tx: &mut Tx,
@@ -171,44 +210,30 @@ async fn check_scope(
     partner: Option<Uuid>,
     errors: &mut FieldErrors,
 ) -> AppResult<()> {
-    if role.is_ea_scoped() {
-        match ea {
-            None => errors.add(
-                "election_authority_id",
-                "choose the election authority this person works for",
-            ),
-            Some(id) => {
-                if matches!(
-                    tx.get_election_authority(id).await,
-                    Err(cybernav_store::StoreError::NotFound)
-                ) {
-                    errors.add("election_authority_id", "no such election authority");
-                }
-            }
-        }
-    } else if ea.is_some() {
-        errors.add("election_authority_id", format!("only election officials and election authority IT belong to one authority, not a {}", role.label()));
+    let scope = Scope {
+        field: "election_authority_id",
+        needed: role.is_ea_scoped(),
+        missing: "choose the election authority this person works for",
+        unwanted: format!(
+            "only election officials and election authority IT belong to one authority, not a {}",
+            role.label()
+        ),
+    };
+    if let Some(id) = scope.to_check(ea, errors)
+        && is_missing(tx.get_election_authority(id).await)
+    {
+        errors.add(scope.field, "no such election authority");
     }
-    if role.needs_partner_org() {
-        match partner {
-            None => errors.add(
-                "partner_org_id",
-                "choose the partner organisation this person belongs to",
-            ),
-            Some(id) => {
-                if matches!(
-                    tx.get_partner_org(id).await,
-                    Err(cybernav_store::StoreError::NotFound)
-                ) {
-                    errors.add("partner_org_id", "no such partner organisation");
-                }
-            }
-        }
-    } else if partner.is_some() {
-        errors.add(
-            "partner_org_id",
-            "only vetted partners belong to a partner organisation",
-        );
+    let scope = Scope {
+        field: "partner_org_id",
+        needed: role.needs_partner_org(),
+        missing: "choose the partner organisation this person belongs to",
+        unwanted: "only vetted partners belong to a partner organisation".into(),
+    };
+    if let Some(id) = scope.to_check(partner, errors)
+        && is_missing(tx.get_partner_org(id).await)
+    {
+        errors.add(scope.field, "no such partner organisation");
     }
     Ok(())
 }
@@ -338,18 +363,10 @@ impl App {
             "election_authority_id": {"from": null, "to": ea},
             "partner_org_id": {"from": null, "to": partner},
         });
-        audit::record(
-            &mut tx,
-            cap.actor(),
-            meta,
-            "user.invite",
-            "user",
-            Some(id.to_string()),
-            changes,
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        audit::Entry::new("user.invite", "user", id)
+            .changes(changes)
+            .commit(tx, cap.actor(), meta, now)
+            .await?;
         Ok(id)
     }
 
@@ -363,32 +380,24 @@ impl App {
         inviter: &str,
         now: OffsetDateTime,
     ) -> AppResult<()> {
-        let token = secret::generate_token();
         let hours = self.config.invitation_hours;
-        tx.insert_email_link(
-            link::INVITATION,
-            id,
-            &secret::hash_token(&token),
-            now,
-            now + Duration::hours(hours),
-        )
-        .await?;
-        let url = format!("{}/invitations/{token}", self.config.base_url);
-        let body = format!(
-            "Hello {name},\n\n{inviter} has invited you to cybernav, the Cyber Navigator Program's workspace, \
-             as {role}.\n\nTo accept, open this link within {hours} hours and choose a password:\n\n{url}\n\n\
-             If you did not expect this invitation, ignore this message or tell your Board of Elections.\n",
-            role = role.label()
-        );
-        tx.enqueue_email(
-            link::INVITATION,
-            email,
-            "You're invited to cybernav",
-            &body,
-            now,
-        )
-        .await?;
-        Ok(())
+        let mail = LinkMail {
+            kind: link::INVITATION,
+            path: "/invitations",
+            user: id,
+            to: email,
+            subject: "You're invited to cybernav",
+            valid_for: Duration::hours(hours),
+        };
+        self.send_link(tx, mail, now, |url| {
+            format!(
+                "Hello {name},\n\n{inviter} has invited you to cybernav, the Cyber Navigator Program's workspace, \
+                 as {role}.\n\nTo accept, open this link within {hours} hours and choose a password:\n\n{url}\n\n\
+                 If you did not expect this invitation, ignore this message or tell your Board of Elections.\n",
+                role = role.label()
+            )
+        })
+        .await
     }
 
     /// Sends a fresh invitation to someone who has not accepted yet.
@@ -406,11 +415,7 @@ impl App {
                 "this person has already accepted their invitation".into(),
             ));
         }
-        let role = Role::parse(&user.role)
-            .map_err(|e| AppError::Store(cybernav_store::StoreError::Corrupt(e)))?;
-        if !cap.may_grant(role) {
-            return Err(AppError::Forbidden);
-        }
+        let role = managed_role(cap, &user.role)?;
         self.send_invitation(
             &mut tx,
             id,
@@ -421,18 +426,9 @@ impl App {
             now,
         )
         .await?;
-        audit::record(
-            &mut tx,
-            cap.actor(),
-            meta,
-            "user.invite_resent",
-            "user",
-            Some(id.to_string()),
-            json!({}),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        audit::Entry::new("user.invite_resent", "user", id)
+            .commit(tx, cap.actor(), meta, now)
+            .await?;
         Ok(())
     }
 
@@ -447,11 +443,7 @@ impl App {
         let now = now();
         let mut tx = self.store.begin().await?;
         let user = tx.get_user(id).await?;
-        let role = Role::parse(&user.role)
-            .map_err(|e| AppError::Store(cybernav_store::StoreError::Corrupt(e)))?;
-        if !cap.may_grant(role) {
-            return Err(AppError::Forbidden);
-        }
+        managed_role(cap, &user.role)?;
         if id == cap.actor().user_id {
             return Err(AppError::Conflict(
                 "you cannot disable your own account".into(),
@@ -484,18 +476,10 @@ impl App {
         } else {
             "user.disable"
         };
-        audit::record(
-            &mut tx,
-            cap.actor(),
-            meta,
-            action,
-            "user",
-            Some(id.to_string()),
-            json!({"status": {"from": user.status, "to": new_status}}),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        audit::Entry::new(action, "user", id)
+            .changes(json!({"status": {"from": user.status, "to": new_status}}))
+            .commit(tx, cap.actor(), meta, now)
+            .await?;
         Ok(())
     }
 
@@ -516,11 +500,7 @@ impl App {
         let now = now();
         let mut tx = self.store.begin().await?;
         let user = tx.get_user(id).await?;
-        let old_role = Role::parse(&user.role)
-            .map_err(|e| AppError::Store(cybernav_store::StoreError::Corrupt(e)))?;
-        if !cap.may_grant(old_role) {
-            return Err(AppError::Forbidden);
-        }
+        let old_role = managed_role(cap, &user.role)?;
         if id == cap.actor().user_id {
             // A Board administrator demoting themselves could leave nobody to manage people.
             errors.add(
@@ -567,18 +547,10 @@ impl App {
             &json!({"role": user.role, "election_authority_id": user.election_authority_id, "partner_org_id": user.partner_org_id}),
             &json!({"role": role.as_str(), "election_authority_id": ea, "partner_org_id": partner}),
         );
-        audit::record(
-            &mut tx,
-            cap.actor(),
-            meta,
-            "user.role_change",
-            "user",
-            Some(id.to_string()),
-            changes,
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        audit::Entry::new("user.role_change", "user", id)
+            .changes(changes)
+            .commit(tx, cap.actor(), meta, now)
+            .await?;
         Ok(())
     }
 }
@@ -589,24 +561,7 @@ impl App {
     pub async fn own_account(&self, actor: &cybernav_core::authz::Actor) -> AppResult<Person> {
         let mut tx = self.store.read().await?;
         let u = tx.get_user(actor.user_id).await?;
-        let role = Role::parse(&u.role)
-            .map_err(|e| AppError::Store(cybernav_store::StoreError::Corrupt(e)))?;
-        let election_authority = match u.election_authority_id {
-            Some(id) => Some(tx.get_election_authority(id).await?.authority.name),
-            None => None,
-        };
-        Ok(Person {
-            id: u.id,
-            email: u.email,
-            name: u.name,
-            role,
-            election_authority_id: u.election_authority_id,
-            election_authority,
-            partner_org_id: u.partner_org_id,
-            status: u.status,
-            mfa_enabled: u.totp_secret.is_some(),
-            last_login_at: u.last_login_at,
-        })
+        person_from_row(&mut tx, u, &mut std::collections::HashMap::new()).await
     }
 }
 

@@ -5,8 +5,10 @@ use cybernav_core::FieldErrors;
 use std::sync::Arc;
 
 use cybernav_core::authz::{Actor, ContactEditor, EaScope, RegistryManager, RegistryReader};
-use cybernav_core::contact::{Contact, ContactInput, is_stale};
-use cybernav_core::election_authority::{ElectionAuthorityFields, ElectionAuthorityInput, Zone};
+use cybernav_core::contact::{Contact, ContactFields, ContactInput, is_stale};
+use cybernav_core::election_authority::{
+    ElectionAuthority, ElectionAuthorityFields, ElectionAuthorityInput, Zone,
+};
 use cybernav_core::partner::PartnerKind;
 use cybernav_core::role::Role;
 use cybernav_core::validation::{clean_text, optional_multiline_text};
@@ -90,11 +92,31 @@ pub(crate) fn ea_json(f: &ElectionAuthorityFields, zone_id: Option<Uuid>) -> Val
     })
 }
 
-pub(crate) fn contact_json(c: &cybernav_core::contact::ContactFields) -> Value {
+pub(crate) fn contact_json(c: &ContactFields) -> Value {
     json!({
         "name": c.name, "role": c.role.as_str(), "organisation": c.organisation, "phone": c.phone,
         "email": c.email.as_ref().map(|e| e.as_str().to_string()), "last_verified_on": c.last_verified_on.map(|d| d.to_string()),
     })
+}
+
+/// The stored authority in the shape of the audit diff (the same as [`ea_json`]).
+pub(crate) fn stored_ea_json(a: &ElectionAuthority) -> Value {
+    json!({
+        "name": a.name, "kind": a.kind.as_str(), "county": a.county,
+        "fips_code": a.fips_code.as_str(), "population": a.population, "zone_id": a.zone_id,
+    })
+}
+
+/// A stored contact's editable fields.
+pub(crate) fn contact_fields(c: &Contact) -> ContactFields {
+    ContactFields {
+        name: c.name.clone(),
+        role: c.role,
+        organisation: c.organisation.clone(),
+        phone: c.phone.clone(),
+        email: c.email.clone(),
+        last_verified_on: c.last_verified_on,
+    }
 }
 
 /// Finds the zone by name, creating it (and auditing that) when it is new.
@@ -114,17 +136,10 @@ pub(crate) async fn zone_id_for(
         name: name.to_string(),
     };
     tx.insert_zone(&zone, now).await?;
-    audit::record(
-        tx,
-        actor,
-        meta,
-        "zone.create",
-        "zone",
-        Some(zone.id.to_string()),
-        json!({"name": {"from": null, "to": name}}),
-        now,
-    )
-    .await?;
+    audit::Entry::new("zone.create", "zone", zone.id)
+        .changes(json!({"name": {"from": null, "to": name}}))
+        .record(tx, actor, meta, now)
+        .await?;
     Ok(Some(zone.id))
 }
 
@@ -238,18 +253,13 @@ impl App {
         let id = Uuid::new_v4();
         tx.insert_election_authority(id, &fields, zone_id, now)
             .await?;
-        audit::record(
-            &mut tx,
-            cap.actor(),
-            meta,
-            "election_authority.create",
-            "election_authority",
-            Some(id.to_string()),
-            cybernav_core::audit::diff(&Value::Null, &ea_json(&fields, zone_id)),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        audit::Entry::new("election_authority.create", "election_authority", id)
+            .changes(cybernav_core::audit::diff(
+                &Value::Null,
+                &ea_json(&fields, zone_id),
+            ))
+            .commit(tx, cap.actor(), meta, now)
+            .await?;
         Ok(id)
     }
 
@@ -276,24 +286,14 @@ impl App {
         let zone_id = zone_id_for(&mut tx, cap.actor(), meta, fields.zone.as_deref(), now).await?;
         tx.update_election_authority(id, &fields, zone_id, now)
             .await?;
-        let b = &before.authority;
-        let before_json = json!({
-            "name": b.name, "kind": b.kind.as_str(), "county": b.county, "fips_code": b.fips_code.as_str(),
-            "population": b.population, "zone_id": b.zone_id,
-        });
-        let changes = cybernav_core::audit::diff(&before_json, &ea_json(&fields, zone_id));
-        audit::record(
-            &mut tx,
-            cap.actor(),
-            meta,
-            "election_authority.update",
-            "election_authority",
-            Some(id.to_string()),
-            changes,
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        let changes = cybernav_core::audit::diff(
+            &stored_ea_json(&before.authority),
+            &ea_json(&fields, zone_id),
+        );
+        audit::Entry::new("election_authority.update", "election_authority", id)
+            .changes(changes)
+            .commit(tx, cap.actor(), meta, now)
+            .await?;
         Ok(())
     }
 
@@ -334,18 +334,14 @@ impl App {
             &json!({"navigators": before}),
             &json!({"navigators": after}),
         );
-        audit::record(
-            &mut tx,
-            cap.actor(),
-            meta,
+        audit::Entry::new(
             "election_authority.assign_navigators",
             "election_authority",
-            Some(ea.to_string()),
-            changes,
-            now,
+            ea,
         )
+        .changes(changes)
+        .commit(tx, cap.actor(), meta, now)
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 
@@ -364,18 +360,10 @@ impl App {
         let id = Uuid::new_v4();
         tx.insert_contact(id, ea, &fields, now).await?;
         let changes = cybernav_core::audit::diff(&Value::Null, &contact_json(&fields));
-        audit::record(
-            &mut tx,
-            cap.actor(),
-            meta,
-            "contact.create",
-            "contact",
-            Some(id.to_string()),
-            changes,
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        audit::Entry::new("contact.create", "contact", id)
+            .changes(changes)
+            .commit(tx, cap.actor(), meta, now)
+            .await?;
         Ok(id)
     }
 
@@ -410,28 +398,14 @@ impl App {
         let mut tx = self.store.begin().await?;
         let before = self.editable_contact(&mut tx, cap.actor(), id).await?;
         tx.update_contact(id, &fields, now).await?;
-        let before_fields = cybernav_core::contact::ContactFields {
-            name: before.name,
-            role: before.role,
-            organisation: before.organisation,
-            phone: before.phone,
-            email: before.email,
-            last_verified_on: before.last_verified_on,
-        };
-        let changes =
-            cybernav_core::audit::diff(&contact_json(&before_fields), &contact_json(&fields));
-        audit::record(
-            &mut tx,
-            cap.actor(),
-            meta,
-            "contact.update",
-            "contact",
-            Some(id.to_string()),
-            changes,
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        let changes = cybernav_core::audit::diff(
+            &contact_json(&contact_fields(&before)),
+            &contact_json(&fields),
+        );
+        audit::Entry::new("contact.update", "contact", id)
+            .changes(changes)
+            .commit(tx, cap.actor(), meta, now)
+            .await?;
         Ok(())
     }
 
@@ -445,28 +419,16 @@ impl App {
         let now = now();
         let mut tx = self.store.begin().await?;
         let c = self.editable_contact(&mut tx, cap.actor(), id).await?;
-        let fields = cybernav_core::contact::ContactFields {
-            name: c.name,
-            role: c.role,
-            organisation: c.organisation,
-            phone: c.phone,
-            email: c.email,
+        let fields = ContactFields {
             last_verified_on: Some(now.date()),
+            ..contact_fields(&c)
         };
         tx.update_contact(id, &fields, now).await?;
         let changes = json!({"last_verified_on": {"from": c.last_verified_on.map(|d| d.to_string()), "to": now.date().to_string()}});
-        audit::record(
-            &mut tx,
-            cap.actor(),
-            meta,
-            "contact.verify",
-            "contact",
-            Some(id.to_string()),
-            changes,
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        audit::Entry::new("contact.verify", "contact", id)
+            .changes(changes)
+            .commit(tx, cap.actor(), meta, now)
+            .await?;
         Ok(())
     }
 
@@ -481,18 +443,10 @@ impl App {
         let mut tx = self.store.begin().await?;
         let c = self.editable_contact(&mut tx, cap.actor(), id).await?;
         tx.delete_contact(id).await?;
-        audit::record(
-            &mut tx,
-            cap.actor(),
-            meta,
-            "contact.delete",
-            "contact",
-            Some(id.to_string()),
-            json!({"name": {"from": c.name, "to": null}}),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        audit::Entry::new("contact.delete", "contact", id)
+            .changes(json!({"name": {"from": c.name, "to": null}}))
+            .commit(tx, cap.actor(), meta, now)
+            .await?;
         Ok(())
     }
 
@@ -533,8 +487,11 @@ impl App {
             }
             other => other?,
         }
-        audit::record(&mut tx, cap.actor(), meta, "partner_org.create", "partner_org", Some(id.to_string()), json!({"name": {"from": null, "to": name}, "kind": {"from": null, "to": kind.as_str()}}), now).await?;
-        tx.commit().await?;
+        let changes = json!({"name": {"from": null, "to": name}, "kind": {"from": null, "to": kind.as_str()}});
+        audit::Entry::new("partner_org.create", "partner_org", id)
+            .changes(changes)
+            .commit(tx, cap.actor(), meta, now)
+            .await?;
         Ok(id)
     }
 

@@ -12,7 +12,6 @@ use std::collections::hash_map::Entry;
 
 use cybernav_core::authz::{Actor, EaScope, RegistryManager, RegistryReader};
 use cybernav_core::contact::{Contact, ContactFields};
-use cybernav_core::election_authority::ElectionAuthority;
 use cybernav_core::email::EmailAddress;
 use cybernav_core::role::Role;
 use cybernav_core::{FieldError, FieldErrors};
@@ -27,7 +26,7 @@ use serde_json::{Value, json};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::registry::{contact_json, ea_json, zone_id_for};
+use crate::registry::{contact_fields, contact_json, ea_json, stored_ea_json, zone_id_for};
 use crate::{App, AppError, AppResult, RequestMeta, audit};
 
 /// The files' columns and row limit, for pages that explain the format.
@@ -86,26 +85,6 @@ async fn authorities_by_name(tx: &mut Tx) -> AppResult<HashMap<String, EaListing
         .into_iter()
         .map(|ea| (ea.authority.name.to_lowercase(), ea))
         .collect())
-}
-
-/// The stored authority in the shape of the audit diff (the same as `ea_json`).
-fn stored_ea_json(a: &ElectionAuthority) -> Value {
-    json!({
-        "name": a.name, "kind": a.kind.as_str(), "county": a.county,
-        "fips_code": a.fips_code.as_str(), "population": a.population, "zone_id": a.zone_id,
-    })
-}
-
-/// A stored contact's editable fields.
-fn contact_fields(c: &Contact) -> ContactFields {
-    ContactFields {
-        name: c.name.clone(),
-        role: c.role,
-        organisation: c.organisation.clone(),
-        phone: c.phone.clone(),
-        email: c.email.clone(),
-        last_verified_on: c.last_verified_on,
-    }
 }
 
 /// Resolves every row's navigator e-mails to navigator accounts, or reports every address
@@ -182,17 +161,10 @@ async fn upsert_authority(
             "election_authority.update"
         };
         let changes = cybernav_core::audit::diff(&before, &after);
-        audit::record(
-            tx,
-            actor,
-            meta,
-            action,
-            "election_authority",
-            Some(id.to_string()),
-            changes,
-            now,
-        )
-        .await?;
+        audit::Entry::new(action, "election_authority", id)
+            .changes(changes)
+            .record(tx, actor, meta, now)
+            .await?;
         changed = true;
     }
     let navigators_before: Vec<Uuid> = {
@@ -211,16 +183,13 @@ async fn upsert_authority(
             &json!({ "navigators": navigators_before }),
             &json!({ "navigators": navigators }),
         );
-        audit::record(
-            tx,
-            actor,
-            meta,
+        audit::Entry::new(
             "election_authority.assign_navigators",
             "election_authority",
-            Some(id.to_string()),
-            changes,
-            now,
+            id,
         )
+        .changes(changes)
+        .record(tx, actor, meta, now)
         .await?;
         changed = true;
     }
@@ -272,17 +241,10 @@ async fn upsert_contact(
             let id = Uuid::new_v4();
             tx.insert_contact(id, ea, fields, now).await?;
             let changes = cybernav_core::audit::diff(&Value::Null, &contact_json(fields));
-            audit::record(
-                tx,
-                actor,
-                meta,
-                "contact.create",
-                "contact",
-                Some(id.to_string()),
-                changes,
-                now,
-            )
-            .await?;
+            audit::Entry::new("contact.create", "contact", id)
+                .changes(changes)
+                .record(tx, actor, meta, now)
+                .await?;
             Ok(Outcome::Created)
         }
         Some(c) if contact_fields(c) == *fields => Ok(Outcome::Unchanged),
@@ -292,17 +254,10 @@ async fn upsert_contact(
                 &contact_json(&contact_fields(c)),
                 &contact_json(fields),
             );
-            audit::record(
-                tx,
-                actor,
-                meta,
-                "contact.update",
-                "contact",
-                Some(c.id.to_string()),
-                changes,
-                now,
-            )
-            .await?;
+            audit::Entry::new("contact.update", "contact", c.id)
+                .changes(changes)
+                .record(tx, actor, meta, now)
+                .await?;
             Ok(Outcome::Updated)
         }
     }

@@ -28,18 +28,10 @@ impl App {
         let mut tx = self.store.begin().await?;
         tx.insert_api_token(id, actor.user_id, &name, &secret::hash_token(&token), now)
             .await?;
-        audit::record(
-            &mut tx,
-            actor,
-            meta,
-            "api_token.create",
-            "api_token",
-            Some(id.to_string()),
-            json!({"name": {"from": null, "to": name}}),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        audit::Entry::new("api_token.create", "api_token", id)
+            .changes(json!({"name": {"from": null, "to": name}}))
+            .commit(tx, actor, meta, now)
+            .await?;
         Ok((id, token))
     }
 
@@ -61,18 +53,10 @@ impl App {
         if !tx.revoke_api_token(actor.user_id, id, now).await? {
             return Err(AppError::NotFound);
         }
-        audit::record(
-            &mut tx,
-            actor,
-            meta,
-            "api_token.revoke",
-            "api_token",
-            Some(id.to_string()),
-            json!({"revoked": {"from": false, "to": true}}),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        audit::Entry::new("api_token.revoke", "api_token", id)
+            .changes(json!({"revoked": {"from": false, "to": true}}))
+            .commit(tx, actor, meta, now)
+            .await?;
         Ok(())
     }
 

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -19,7 +19,7 @@ use crate::auth::{Meta, SESSION_COOKIE, SignedIn, set_cookie};
 use crate::error::PageError;
 use crate::layout::{Layout, PageCtx, render};
 use crate::pages::when::When;
-use crate::pages::{FormError, error_for, form_errors, see_other};
+use crate::pages::{FormError, error_for, form_errors, rate_limit, see_other, unprocessable};
 
 /// Routes of this module.
 pub fn routes() -> Router<AppState> {
@@ -179,12 +179,7 @@ async fn change_password(
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, PageError> {
     // The current password can be guessed at from a stolen session: limit like sign-in.
-    if !state
-        .limiter
-        .allow(&format!("password:{}", meta.ip.clone().unwrap_or_default()))
-    {
-        return Err(PageError::TooMany);
-    }
+    rate_limit(&state, "password", &meta)?;
     match state
         .app
         .change_password(
@@ -201,7 +196,7 @@ async fn change_password(
         Err(e) => {
             let errors = form_errors(e, PASSWORD_LABELS)?;
             let page = PasswordPage::new(&ctx, &session, errors);
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+            Ok(unprocessable(render(&page)))
         }
     }
 }
@@ -271,7 +266,7 @@ async fn create_token(
         Err(e) => {
             let errors = form_errors(e, &[("name", "Token name")])?;
             let page = account_view(&state, &ctx, &session, None, form.name, errors).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+            Ok(unprocessable(render(&page)))
         }
     }
 }

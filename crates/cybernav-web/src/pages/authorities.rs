@@ -10,8 +10,8 @@ mod transfer;
 
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use cybernav_app::AppError;
@@ -27,8 +27,8 @@ use crate::AppState;
 use crate::auth::{Meta, SignedIn};
 use crate::error::PageError;
 use crate::layout::{Layout, PageCtx, render};
-use crate::pages::fields::{Choice, Field, labels};
-use crate::pages::{FormError, form_errors, see_other};
+use crate::pages::fields::{Choice, Field, labels, options, with_errors};
+use crate::pages::{FormError, form_errors, parse_id, see_other, unprocessable};
 
 /// Rows on one page of the list.
 pub const PER_PAGE: i64 = 25;
@@ -67,11 +67,6 @@ fn forbidden() -> PageError {
     PageError::App(AppError::Forbidden)
 }
 
-/// Parses an id from the path; anything that is not a UUID is simply not found.
-fn parse_id(raw: &str) -> Result<Uuid, PageError> {
-    Uuid::parse_str(raw).map_err(|_| not_found())
-}
-
 /// The capability to read the registry, or the 403 page.
 fn reader(actor: &Actor) -> Result<RegistryReader<'_>, PageError> {
     actor.read_registry().ok_or_else(forbidden)
@@ -85,11 +80,6 @@ fn manager(actor: &Actor) -> Result<RegistryManager<'_>, PageError> {
 /// The address of an authority's page.
 fn authority_href(id: Uuid) -> String {
     format!("/election-authorities/{id}")
-}
-
-/// A page re-rendered after a failed submission: 422 with the form and its errors.
-fn unprocessable(page: Response) -> Response {
-    (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
 }
 
 /// `65435` as `65,435`.
@@ -639,32 +629,29 @@ impl EaForm {
     }
 
     fn fields(&self, zones: Vec<String>, errors: &[FormError]) -> Vec<Field> {
-        let kinds = EaKind::ALL
-            .iter()
-            .map(|k| (k.as_str().to_string(), k.label().to_string()))
-            .collect();
-        vec![
-            Field::text("name", "Name", &self.name)
-                .required()
-                .hint("The official name, for example: Adams County Clerk"),
-            Field::select("kind", "Kind of office", &self.kind, kinds).required(),
-            Field::text("county", "County", &self.county)
-                .required()
-                .hint("Without the word County, for example: Adams"),
-            Field::text("fips_code", "County FIPS code", &self.fips_code)
-                .required()
-                .inputmode("numeric")
-                .hint("Five digits, for example: 17001"),
-            Field::text("population", "Population", &self.population)
-                .inputmode("numeric")
-                .hint("Residents served; leave blank if unknown"),
-            Field::text("zone", "Navigator zone", &self.zone)
-                .hint("Type a zone's name; a new name creates the zone")
-                .suggest(zones),
-        ]
-        .into_iter()
-        .map(|f| f.with_error(errors))
-        .collect()
+        let kinds = options(&EaKind::ALL, EaKind::as_str, EaKind::label);
+        with_errors(
+            vec![
+                Field::text("name", "Name", &self.name)
+                    .required()
+                    .hint("The official name, for example: Adams County Clerk"),
+                Field::select("kind", "Kind of office", &self.kind, kinds).required(),
+                Field::text("county", "County", &self.county)
+                    .required()
+                    .hint("Without the word County, for example: Adams"),
+                Field::text("fips_code", "County FIPS code", &self.fips_code)
+                    .required()
+                    .inputmode("numeric")
+                    .hint("Five digits, for example: 17001"),
+                Field::text("population", "Population", &self.population)
+                    .inputmode("numeric")
+                    .hint("Residents served; leave blank if unknown"),
+                Field::text("zone", "Navigator zone", &self.zone)
+                    .hint("Type a zone's name; a new name creates the zone")
+                    .suggest(zones),
+            ],
+            errors,
+        )
     }
 }
 

@@ -171,6 +171,23 @@ pub fn labels(fields: &[Field]) -> Vec<(&'static str, &'static str)> {
     fields.iter().map(|f| (f.id, f.label)).collect()
 }
 
+/// The options of a select offering every value of an enum (`ALL`), in order: each value's
+/// identifier and its label.
+pub fn options<T: Copy>(
+    all: &[T],
+    value: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Vec<(String, String)> {
+    all.iter()
+        .map(|&v| (value(v).to_string(), label(v).to_string()))
+        .collect()
+}
+
+/// Marks each of `fields` with its message from `errors`.
+pub fn with_errors(fields: Vec<Field>, errors: &[FormError]) -> Vec<Field> {
+    fields.into_iter().map(|f| f.with_error(errors)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,9 +8,8 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{MethodRouter, get};
 use axum::{Form, Router};
 use cybernav_app::accounts::link;
 use cybernav_app::store::rows::UserRow;
@@ -22,41 +21,26 @@ use crate::AppState;
 use crate::auth::Meta;
 use crate::error::PageError;
 use crate::layout::{Layout, PageCtx, render};
-use crate::pages::{FormError, error_for, form_errors};
+use crate::pages::{FormError, error_for, form_errors, rate_limit, unprocessable};
 
 /// Routes of this module.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route(
             "/invitations/{token}",
-            get(invitation_page).post(accept_invitation),
+            password_routes(LinkKind::Invitation),
         )
         .route(
             "/password-reset",
             get(reset_request_page).post(request_reset),
         )
-        .route(
-            "/password-reset/{token}",
-            get(reset_page).post(reset_password),
-        )
+        .route("/password-reset/{token}", password_routes(LinkKind::Reset))
 }
 
 const LABELS: &[(&str, &str)] = &[
     ("new_password", "New password"),
     ("confirm_password", "Confirm password"),
 ];
-
-/// Counts an attempt from this address; refuses when there were too many this minute.
-fn limit(state: &AppState, what: &str, meta: &RequestMeta) -> Result<(), PageError> {
-    if state.limiter.allow(&format!(
-        "{what}:{}",
-        meta.ip.as_deref().unwrap_or_default()
-    )) {
-        Ok(())
-    } else {
-        Err(PageError::TooMany)
-    }
-}
 
 // ---------------------------------------------------------------- choosing a password
 
@@ -154,7 +138,7 @@ async fn set_password(
     token: &str,
     form: &NewPasswordForm,
 ) -> Result<Response, PageError> {
-    limit(state, "link", meta)?;
+    rate_limit(state, "link", meta)?;
     match state
         .app
         .set_password_from_link(
@@ -175,45 +159,27 @@ async fn set_password(
             let errors = form_errors(e, LABELS)?;
             let user = state.app.check_link(which.kind(), token).await?;
             let page = SetPasswordPage::new(ctx, which, user, token, errors);
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+            Ok(unprocessable(render(&page)))
         }
     }
 }
 
-async fn invitation_page(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    Path(token): Path<String>,
-) -> Result<Response, PageError> {
-    password_form(&state, &ctx, LinkKind::Invitation, &token).await
-}
-
-async fn accept_invitation(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    Meta(meta): Meta,
-    Path(token): Path<String>,
-    Form(form): Form<NewPasswordForm>,
-) -> Result<Response, PageError> {
-    set_password(&state, &ctx, &meta, LinkKind::Invitation, &token, &form).await
-}
-
-async fn reset_page(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    Path(token): Path<String>,
-) -> Result<Response, PageError> {
-    password_form(&state, &ctx, LinkKind::Reset, &token).await
-}
-
-async fn reset_password(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    Meta(meta): Meta,
-    Path(token): Path<String>,
-    Form(form): Form<NewPasswordForm>,
-) -> Result<Response, PageError> {
-    set_password(&state, &ctx, &meta, LinkKind::Reset, &token, &form).await
+/// The form (GET) and its submission (POST) of one kind of link, at `…/{token}`.
+fn password_routes(which: LinkKind) -> MethodRouter<AppState> {
+    get(
+        move |State(state): State<AppState>, ctx: PageCtx, Path(token): Path<String>| async move {
+            password_form(&state, &ctx, which, &token).await
+        },
+    )
+    .post(
+        move |State(state): State<AppState>,
+              ctx: PageCtx,
+              Meta(meta): Meta,
+              Path(token): Path<String>,
+              Form(form): Form<NewPasswordForm>| async move {
+            set_password(&state, &ctx, &meta, which, &token, &form).await
+        },
+    )
 }
 
 // ---------------------------------------------------------------- asking for a reset
@@ -243,7 +209,7 @@ async fn request_reset(
     Meta(meta): Meta,
     Form(form): Form<ResetRequestForm>,
 ) -> Result<Response, PageError> {
-    limit(&state, "reset", &meta)?;
+    rate_limit(&state, "reset", &meta)?;
     match state.app.request_password_reset(&form.email, &meta).await {
         // The same answer whether or not the address has an account.
         Ok(()) => Ok(Redirect::to("/login?notice=reset_sent").into_response()),

@@ -15,7 +15,8 @@ use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use cybernav_app::AppError;
+use cybernav_app::{AppError, RequestMeta};
+use uuid::Uuid;
 
 use crate::AppState;
 use crate::error::PageError;
@@ -90,4 +91,27 @@ pub fn error_for<'a>(errors: &'a [FormError], field: &str) -> Option<&'a str> {
 pub fn see_other(to: &str, notice: &str) -> Response {
     let sep = if to.contains('?') { '&' } else { '?' };
     axum::response::Redirect::to(&format!("{to}{sep}notice={notice}")).into_response()
+}
+
+/// Parses an id from the path; anything that is not a UUID is simply not found.
+pub fn parse_id(raw: &str) -> Result<Uuid, PageError> {
+    Uuid::parse_str(raw).map_err(|_| PageError::App(AppError::NotFound))
+}
+
+/// A page re-rendered after a failed submission: 422 with the form and its errors.
+pub fn unprocessable(page: Response) -> Response {
+    (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
+}
+
+/// Counts an attempt at `what` from this address; refuses when there were too many this
+/// minute.
+pub fn rate_limit(state: &AppState, what: &str, meta: &RequestMeta) -> Result<(), PageError> {
+    if state.limiter.allow(&format!(
+        "{what}:{}",
+        meta.ip.as_deref().unwrap_or_default()
+    )) {
+        Ok(())
+    } else {
+        Err(PageError::TooMany)
+    }
 }

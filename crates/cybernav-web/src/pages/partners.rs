@@ -5,8 +5,7 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use axum::{Form, Router};
 use cybernav_app::AppError;
@@ -19,8 +18,8 @@ use crate::AppState;
 use crate::auth::{Meta, SignedIn};
 use crate::error::PageError;
 use crate::layout::{Layout, PageCtx, render};
-use crate::pages::fields::{Field, labels};
-use crate::pages::{FormError, form_errors, see_other};
+use crate::pages::fields::{Field, labels, options, with_errors};
+use crate::pages::{FormError, form_errors, see_other, unprocessable};
 
 /// Routes of this module.
 pub fn routes() -> Router<AppState> {
@@ -86,21 +85,18 @@ struct PartnerForm {
 
 impl PartnerForm {
     fn fields(&self, errors: &[FormError]) -> Vec<Field> {
-        let kinds = PartnerKind::ALL
-            .iter()
-            .map(|k| (k.as_str().to_string(), k.label().to_string()))
-            .collect();
-        vec![
-            Field::text("name", "Name", &self.name)
-                .required()
-                .hint("For example: Statewide Terrorism and Intelligence Center"),
-            Field::select("kind", "Kind of organisation", &self.kind, kinds).required(),
-            Field::textarea("notes", "How to reach them", &self.notes)
-                .hint("Phone numbers, the duty desk, when to call them, who the liaison is"),
-        ]
-        .into_iter()
-        .map(|f| f.with_error(errors))
-        .collect()
+        let kinds = options(&PartnerKind::ALL, PartnerKind::as_str, PartnerKind::label);
+        with_errors(
+            vec![
+                Field::text("name", "Name", &self.name)
+                    .required()
+                    .hint("For example: Statewide Terrorism and Intelligence Center"),
+                Field::select("kind", "Kind of organisation", &self.kind, kinds).required(),
+                Field::textarea("notes", "How to reach them", &self.notes)
+                    .hint("Phone numbers, the duty desk, when to call them, who the liaison is"),
+            ],
+            errors,
+        )
     }
 }
 
@@ -161,11 +157,9 @@ async fn create_partner(
         Ok(_) => Ok(see_other("/partners", "partner_created")),
         Err(e) => {
             let errors = form_errors(e, &labels(&PartnerForm::default().fields(&[])))?;
-            Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                render(&form_page(&ctx, &session, &form, errors)),
-            )
-                .into_response())
+            Ok(unprocessable(render(&form_page(
+                &ctx, &session, &form, errors,
+            ))))
         }
     }
 }

@@ -7,8 +7,7 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use cybernav_app::AppError;
@@ -22,8 +21,9 @@ use crate::AppState;
 use crate::auth::{Meta, SignedIn};
 use crate::error::PageError;
 use crate::layout::{Layout, PageCtx, render};
+use crate::pages::fields::Choice;
 use crate::pages::when::When;
-use crate::pages::{FormError, error_for, form_errors, see_other};
+use crate::pages::{FormError, error_for, form_errors, parse_id, see_other, unprocessable};
 
 /// Routes of this module.
 pub fn routes() -> Router<AppState> {
@@ -34,11 +34,11 @@ pub fn routes() -> Router<AppState> {
         .route("/people/{id}/resend", post(resend_invitation))
         .route(
             "/people/{id}/disable",
-            get(confirm_disable).post(disable_person),
+            get(confirm::<false>).post(set_enabled::<false>),
         )
         .route(
             "/people/{id}/enable",
-            get(confirm_enable).post(enable_person),
+            get(confirm::<true>).post(set_enabled::<true>),
         )
         .route("/people/{id}/role", post(change_role))
 }
@@ -52,37 +52,44 @@ const LABELS: &[(&str, &str)] = &[
     ("partner_org_id", "Partner organisation"),
 ];
 
-/// One `<option>` of a select.
-#[derive(Debug, Clone)]
-struct Choice {
-    value: String,
-    label: String,
-    selected: bool,
-}
-
 fn id_choices(items: &[(Uuid, String)], selected: &str) -> Vec<Choice> {
     items
         .iter()
-        .map(|(id, name)| {
-            let value = id.to_string();
-            Choice {
-                selected: value == selected,
-                value,
-                label: name.clone(),
-            }
-        })
+        .map(|(id, name)| Choice::new(id.to_string(), name.as_str(), selected))
         .collect()
 }
 
 fn role_choices(roles: &[Role], selected: &str) -> Vec<Choice> {
     roles
         .iter()
-        .map(|r| Choice {
-            value: r.as_str().to_string(),
-            label: r.label().to_string(),
-            selected: r.as_str() == selected,
-        })
+        .map(|r| Choice::new(r.as_str(), r.label(), selected))
         .collect()
+}
+
+/// The options of the role form's selects (inviting, and changing a role): the roles the
+/// manager may give, and the authorities and partner organisations a role may be bound to.
+#[derive(Debug, Clone)]
+struct RoleOptions {
+    roles: Vec<Choice>,
+    authorities: Vec<Choice>,
+    partners: Vec<Choice>,
+}
+
+impl RoleOptions {
+    /// The options, with the values typed (or stored) selected.
+    fn new(
+        grantable: &[Role],
+        choices: &PeopleChoices,
+        role: &str,
+        authority: &str,
+        partner: &str,
+    ) -> Self {
+        RoleOptions {
+            roles: role_choices(grantable, role),
+            authorities: id_choices(&choices.authorities, authority),
+            partners: id_choices(&choices.partner_orgs, partner),
+        }
+    }
 }
 
 /// How a status reads, and the tag colour that goes with the words.
@@ -128,11 +135,6 @@ impl PersonView {
             last_login: When::maybe(p.last_login_at),
         }
     }
-}
-
-/// An id from the path; anything else is a page that does not exist.
-fn parse_id(raw: &str) -> Result<Uuid, PageError> {
-    Uuid::parse_str(raw).map_err(|_| PageError::App(AppError::NotFound))
 }
 
 // ---------------------------------------------------------------- the list
@@ -210,9 +212,7 @@ struct InviteForm {
 struct InvitePage {
     layout: Layout,
     form: InviteForm,
-    roles: Vec<Choice>,
-    authorities: Vec<Choice>,
-    partners: Vec<Choice>,
+    options: RoleOptions,
     errors: Vec<FormError>,
 }
 
@@ -234,9 +234,13 @@ async fn invite_form_page(
     let choices = state.app.people_choices(&reader).await?;
     Ok(InvitePage {
         layout: ctx.layout("Invite a person", Some(session)),
-        roles: role_choices(&manager.grantable_roles(), &form.role),
-        authorities: id_choices(&choices.authorities, &form.election_authority_id),
-        partners: id_choices(&choices.partner_orgs, &form.partner_org_id),
+        options: RoleOptions::new(
+            &manager.grantable_roles(),
+            &choices,
+            &form.role,
+            &form.election_authority_id,
+            &form.partner_org_id,
+        ),
         form,
         errors,
     })
@@ -271,7 +275,7 @@ async fn invite_person(
         Err(e) => {
             let errors = form_errors(e, LABELS)?;
             let page = invite_form_page(&state, &ctx, &session, form, errors).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+            Ok(unprocessable(render(&page)))
         }
     }
 }
@@ -284,9 +288,7 @@ struct PersonPage {
     layout: Layout,
     person: PersonView,
     actions: PersonActions,
-    roles: Vec<Choice>,
-    authorities: Vec<Choice>,
-    partners: Vec<Choice>,
+    options: RoleOptions,
     errors: Vec<FormError>,
 }
 
@@ -339,9 +341,13 @@ async fn person_view(
         layout: ctx.layout(person.name.clone(), Some(session)),
         person: PersonView::new(&person, &choices),
         actions,
-        roles: role_choices(&grantable, &form.role),
-        authorities: id_choices(&choices.authorities, &form.election_authority_id),
-        partners: id_choices(&choices.partner_orgs, &form.partner_org_id),
+        options: RoleOptions::new(
+            &grantable,
+            &choices,
+            &form.role,
+            &form.election_authority_id,
+            &form.partner_org_id,
+        ),
         errors,
     })
 }
@@ -396,7 +402,7 @@ async fn change_role(
         Err(e) => {
             let errors = form_errors(e, LABELS)?;
             let page = person_view(&state, &ctx, &session, id, Some(form), errors).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+            Ok(unprocessable(render(&page)))
         }
     }
 }
@@ -411,13 +417,15 @@ struct ConfirmPage {
     enable: bool,
 }
 
-async fn confirm(
-    state: &AppState,
-    ctx: &PageCtx,
-    session: &cybernav_app::accounts::SessionInfo,
-    id: Uuid,
-    enable: bool,
+/// `GET /people/{id}/disable` (`ENABLE` false) or `…/enable` (true): asks before acting.
+async fn confirm<const ENABLE: bool>(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    SignedIn(session): SignedIn,
+    Path(id): Path<String>,
 ) -> Result<Response, PageError> {
+    let id = parse_id(&id)?;
+    let enable = ENABLE;
     let reader = session.actor.read_people().ok_or(AppError::Forbidden)?;
     let manager = session.actor.manage_people().ok_or(AppError::Forbidden)?;
     let person = state.app.person(&reader, id).await?;
@@ -437,62 +445,27 @@ async fn confirm(
         format!("Disable {}'s account?", person.name)
     };
     Ok(render(&ConfirmPage {
-        layout: ctx.layout(title, Some(session)),
+        layout: ctx.layout(title, Some(&session)),
         person: PersonView::new(&person, &choices),
         enable,
     }))
 }
 
-async fn confirm_disable(
+/// `POST /people/{id}/disable` (`ENABLE` false) or `…/enable` (true).
+async fn set_enabled<const ENABLE: bool>(
     State(state): State<AppState>,
-    ctx: PageCtx,
+    Meta(meta): Meta,
     SignedIn(session): SignedIn,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    confirm(&state, &ctx, &session, parse_id(&id)?, false).await
-}
-
-async fn confirm_enable(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    SignedIn(session): SignedIn,
-    Path(id): Path<String>,
-) -> Result<Response, PageError> {
-    confirm(&state, &ctx, &session, parse_id(&id)?, true).await
-}
-
-async fn set_enabled(
-    state: &AppState,
-    meta: &cybernav_app::RequestMeta,
-    session: &cybernav_app::accounts::SessionInfo,
-    id: Uuid,
-    enabled: bool,
-) -> Result<Response, PageError> {
+    let id = parse_id(&id)?;
     let manager = session.actor.manage_people().ok_or(AppError::Forbidden)?;
     state
         .app
-        .set_person_enabled(&manager, id, enabled, meta)
+        .set_person_enabled(&manager, id, ENABLE, &meta)
         .await?;
     Ok(see_other(
         &format!("/people/{id}"),
-        if enabled { "enabled" } else { "disabled" },
+        if ENABLE { "enabled" } else { "disabled" },
     ))
-}
-
-async fn disable_person(
-    State(state): State<AppState>,
-    Meta(meta): Meta,
-    SignedIn(session): SignedIn,
-    Path(id): Path<String>,
-) -> Result<Response, PageError> {
-    set_enabled(&state, &meta, &session, parse_id(&id)?, false).await
-}
-
-async fn enable_person(
-    State(state): State<AppState>,
-    Meta(meta): Meta,
-    SignedIn(session): SignedIn,
-    Path(id): Path<String>,
-) -> Result<Response, PageError> {
-    set_enabled(&state, &meta, &session, parse_id(&id)?, true).await
 }

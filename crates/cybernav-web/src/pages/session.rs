@@ -7,7 +7,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use cybernav_app::AppError;
-use cybernav_app::accounts::SessionStage;
+use cybernav_app::accounts::{SessionInfo, SessionStage};
+use cybernav_core::totp::TotpSecret;
 use qrcode::QrCode;
 use qrcode::render::svg;
 use serde::Deserialize;
@@ -16,7 +17,7 @@ use crate::AppState;
 use crate::auth::{AnySession, MaybeSession, Meta, SESSION_COOKIE, set_cookie};
 use crate::error::PageError;
 use crate::layout::{Layout, PageCtx, render};
-use crate::pages::{FormError, form_errors};
+use crate::pages::{FormError, form_errors, rate_limit, unprocessable};
 
 /// Routes of this module.
 pub fn routes() -> Router<AppState> {
@@ -87,12 +88,7 @@ async fn login(
     Meta(meta): Meta,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, PageError> {
-    if !state
-        .limiter
-        .allow(&format!("login:{}", meta.ip.clone().unwrap_or_default()))
-    {
-        return Err(PageError::TooMany);
-    }
+    rate_limit(&state, "login", &meta)?;
     match state.app.login(&form.email, &form.password, &meta).await {
         Ok(session) => {
             let cookie = set_cookie(
@@ -151,12 +147,7 @@ async fn mfa(
     AnySession(session): AnySession,
     Form(form): Form<CodeForm>,
 ) -> Result<Response, PageError> {
-    if !state
-        .limiter
-        .allow(&format!("mfa:{}", meta.ip.clone().unwrap_or_default()))
-    {
-        return Err(PageError::TooMany);
-    }
+    rate_limit(&state, "mfa", &meta)?;
     if session.stage != SessionStage::NeedsMfa {
         return Ok(Redirect::to("/").into_response());
     }
@@ -192,6 +183,25 @@ struct RecoveryCodesPage {
     codes: Vec<String>,
 }
 
+impl EnrolPage {
+    /// The set-up page for `secret`, with `errors` from a code that did not match.
+    fn new(
+        ctx: &PageCtx,
+        session: &SessionInfo,
+        secret: &TotpSecret,
+        errors: Vec<FormError>,
+    ) -> Self {
+        let uri = secret.otpauth_uri("cybernav", &session.actor.email);
+        EnrolPage {
+            layout: ctx.layout("Set up two-step verification", Some(session)),
+            required: session.stage == SessionStage::NeedsEnrolment,
+            secret: secret.to_base32(),
+            qr_svg: qr_svg(&uri),
+            errors,
+        }
+    }
+}
+
 fn qr_svg(uri: &str) -> String {
     match QrCode::new(uri.as_bytes()) {
         Ok(code) => code
@@ -222,14 +232,7 @@ async fn enrol_page(
         Some(s) => s,
         None => state.app.start_totp_enrolment(&session.actor).await?,
     };
-    let uri = secret.otpauth_uri("cybernav", &session.actor.email);
-    Ok(render(&EnrolPage {
-        layout: ctx.layout("Set up two-step verification", Some(&session)),
-        required: session.stage == SessionStage::NeedsEnrolment,
-        secret: secret.to_base32(),
-        qr_svg: qr_svg(&uri),
-        errors: Vec::new(),
-    }))
+    Ok(render(&EnrolPage::new(&ctx, &session, &secret, Vec::new())))
 }
 
 async fn enrol(
@@ -239,12 +242,7 @@ async fn enrol(
     AnySession(session): AnySession,
     Form(form): Form<CodeForm>,
 ) -> Result<Response, PageError> {
-    if !state
-        .limiter
-        .allow(&format!("mfa:{}", meta.ip.clone().unwrap_or_default()))
-    {
-        return Err(PageError::TooMany);
-    }
+    rate_limit(&state, "mfa", &meta)?;
     match state
         .app
         .confirm_totp_enrolment(&session, &form.code, &meta)
@@ -261,15 +259,8 @@ async fn enrol(
                 .pending_totp(&session.actor)
                 .await?
                 .ok_or(PageError::Enrol)?;
-            let uri = secret.otpauth_uri("cybernav", &session.actor.email);
-            let page = EnrolPage {
-                layout: ctx.layout("Set up two-step verification", Some(&session)),
-                required: session.stage == SessionStage::NeedsEnrolment,
-                secret: secret.to_base32(),
-                qr_svg: qr_svg(&uri),
-                errors,
-            };
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+            let page = EnrolPage::new(&ctx, &session, &secret, errors);
+            Ok(unprocessable(render(&page)))
         }
     }
 }

@@ -18,13 +18,13 @@ use cybernav_core::contact::{ContactInput, ContactRole};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{authority_href, not_found, parse_id, reader, unprocessable};
+use super::{authority_href, not_found, reader};
 use crate::AppState;
 use crate::auth::{Meta, SignedIn};
 use crate::error::PageError;
 use crate::layout::{Layout, PageCtx, render};
-use crate::pages::fields::{Field, labels};
-use crate::pages::{FormError, form_errors, see_other};
+use crate::pages::fields::{Field, labels, options, with_errors};
+use crate::pages::{FormError, form_errors, parse_id, see_other, unprocessable};
 
 /// Routes of this module.
 pub fn routes() -> Router<AppState> {
@@ -88,23 +88,20 @@ impl ContactForm {
     }
 
     fn fields(&self, errors: &[FormError]) -> Vec<Field> {
-        let roles = ContactRole::ALL
-            .iter()
-            .map(|r| (r.as_str().to_string(), r.label().to_string()))
-            .collect();
-        vec![
-            Field::text("name", "Full name", &self.name).required().autocomplete("off"),
-            Field::select("role", "Role", &self.role, roles).required(),
-            Field::text("organisation", "Organisation", &self.organisation).hint("When not the election office itself, for example: Adams County IT, or a vendor"),
-            Field::text("phone", "Phone", &self.phone).kind("tel").hint("For example: 217-555-0100 ext. 12"),
-            Field::text("email", "Email address", &self.email).kind("email"),
-            Field::text("last_verified_on", "Last verified", &self.last_verified_on)
-                .kind("date")
-                .hint("The day someone last confirmed these details with the person; leave blank if never"),
-        ]
-        .into_iter()
-        .map(|f| f.with_error(errors))
-        .collect()
+        let roles = options(&ContactRole::ALL, ContactRole::as_str, ContactRole::label);
+        with_errors(
+            vec![
+                Field::text("name", "Full name", &self.name).required().autocomplete("off"),
+                Field::select("role", "Role", &self.role, roles).required(),
+                Field::text("organisation", "Organisation", &self.organisation).hint("When not the election office itself, for example: Adams County IT, or a vendor"),
+                Field::text("phone", "Phone", &self.phone).kind("tel").hint("For example: 217-555-0100 ext. 12"),
+                Field::text("email", "Email address", &self.email).kind("email"),
+                Field::text("last_verified_on", "Last verified", &self.last_verified_on)
+                    .kind("date")
+                    .hint("The day someone last confirmed these details with the person; leave blank if never"),
+            ],
+            errors,
+        )
     }
 }
 
@@ -160,6 +157,22 @@ impl ContactFormPage {
     }
 }
 
+/// The form again after a refused submission: 422 with the problems marked, or the error
+/// page when the refusal is not about the fields.
+fn refused(
+    ctx: &PageCtx,
+    session: &SessionInfo,
+    detail: &EaDetail,
+    editing: Option<&ContactView>,
+    form: &ContactForm,
+    e: AppError,
+) -> Result<Response, PageError> {
+    let errors = form_errors(e, &contact_labels())?;
+    Ok(unprocessable(render(&ContactFormPage::new(
+        ctx, session, detail, editing, form, errors,
+    ))))
+}
+
 /// The authority with its contacts, for someone who may edit them: 404 outside the person's
 /// scope, 403 inside it when their role may only read.
 async fn editable_authority<'a>(
@@ -173,17 +186,32 @@ async fn editable_authority<'a>(
     Ok((detail, editor))
 }
 
-/// A contact the person may edit, with its authority; 404 outside their scope, 403 inside it
-/// when their role may only read.
+/// The authority of a contact the person may edit, and the capability to edit it; 404 outside
+/// their scope, 403 inside it when their role may only read.
+async fn contact_editor<'a>(
+    state: &AppState,
+    session: &'a SessionInfo,
+    id: Uuid,
+) -> Result<(Uuid, ContactEditor<'a>), PageError> {
+    let ea = state.app.contact_authority(id).await?;
+    let editor = session
+        .actor
+        .contact_editor_for(ea)
+        .map_err(AppError::from)?;
+    Ok((ea, editor))
+}
+
+/// A contact the person may edit, with its authority; refused as [`contact_editor`] does.
 async fn editable_contact<'a>(
     state: &AppState,
     session: &'a SessionInfo,
     id: Uuid,
 ) -> Result<(EaDetail, ContactView, ContactEditor<'a>), PageError> {
-    let actor = &session.actor;
-    let ea = state.app.contact_authority(id).await?;
-    let editor = actor.contact_editor_for(ea).map_err(AppError::from)?;
-    let mut detail = state.app.election_authority(&reader(actor)?, ea).await?;
+    let (ea, editor) = contact_editor(state, session, id).await?;
+    let mut detail = state
+        .app
+        .election_authority(&reader(&session.actor)?, ea)
+        .await?;
     let position = detail
         .contacts
         .iter()
@@ -232,12 +260,7 @@ async fn add_contact(
         .await
     {
         Ok(_) => Ok(see_other(&authority_href(ea), "contact_added")),
-        Err(e) => {
-            let errors = form_errors(e, &contact_labels())?;
-            Ok(unprocessable(render(&ContactFormPage::new(
-                &ctx, &session, &detail, None, &form, errors,
-            ))))
-        }
+        Err(e) => refused(&ctx, &session, &detail, None, &form, e),
     }
 }
 
@@ -280,17 +303,7 @@ async fn update_contact(
             &authority_href(detail.listing.authority.id),
             "saved",
         )),
-        Err(e) => {
-            let errors = form_errors(e, &contact_labels())?;
-            Ok(unprocessable(render(&ContactFormPage::new(
-                &ctx,
-                &session,
-                &detail,
-                Some(&view),
-                &form,
-                errors,
-            ))))
-        }
+        Err(e) => refused(&ctx, &session, &detail, Some(&view), &form, e),
     }
 }
 
@@ -302,11 +315,7 @@ async fn verify_contact(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let id = parse_id(&id)?;
-    let ea = state.app.contact_authority(id).await?;
-    let editor = session
-        .actor
-        .contact_editor_for(ea)
-        .map_err(AppError::from)?;
+    let (ea, editor) = contact_editor(&state, &session, id).await?;
     state.app.verify_contact(&editor, id, &meta).await?;
     Ok(see_other(&authority_href(ea), "verified"))
 }
@@ -349,11 +358,7 @@ async fn delete_contact(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let id = parse_id(&id)?;
-    let ea = state.app.contact_authority(id).await?;
-    let editor = session
-        .actor
-        .contact_editor_for(ea)
-        .map_err(AppError::from)?;
+    let (ea, editor) = contact_editor(&state, &session, id).await?;
     state.app.delete_contact(&editor, id, &meta).await?;
     Ok(see_other(&authority_href(ea), "contact_removed"))
 }

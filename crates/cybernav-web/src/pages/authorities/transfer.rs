@@ -17,12 +17,12 @@ use cybernav_app::registry_io::{AUTHORITY_COLUMNS, CONTACT_COLUMNS, ImportSummar
 use cybernav_core::FieldErrors;
 use time::OffsetDateTime;
 
-use super::{manager, query_pairs, query_value, reader, unprocessable};
+use super::{manager, query_pairs, query_value, reader};
 use crate::AppState;
 use crate::auth::{Meta, SignedIn};
 use crate::error::PageError;
 use crate::layout::{Layout, PageCtx, render};
-use crate::pages::{FormError, form_errors};
+use crate::pages::{FormError, form_errors, unprocessable};
 
 /// Routes of this module.
 pub fn routes() -> Router<AppState> {
