@@ -15,11 +15,10 @@ use std::collections::BTreeSet;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::{Db, Reply, TestApp, databases};
+use common::{Db, Reply, TestApp, audit_total, between, databases};
 use cybernav_app::RequestMeta;
 use cybernav_app::accounts::SessionStage;
 use cybernav_app::people::InvitationInput;
-use cybernav_app::store::audit::AuditQuery;
 use cybernav_core::authz::system_actor;
 use cybernav_core::contact::ContactInput;
 use cybernav_core::totp::TotpSecret;
@@ -459,18 +458,6 @@ impl Runner<'_> {
 
 const SESSION_COOKIE: &str = "cybernav_session";
 
-async fn audit_total(t: &TestApp) -> i64 {
-    let mut tx = t.app.store.read().await.unwrap();
-    tx.list_audit(&AuditQuery {
-        page: 1,
-        per_page: 1,
-        ..Default::default()
-    })
-    .await
-    .unwrap()
-    .1
-}
-
 /// A person invited just now by the system, with `role` (county roles belong to Adams).
 async fn invited(t: &TestApp, role: &str, n: usize) -> (uuid::Uuid, String) {
     let system = system_actor();
@@ -565,16 +552,6 @@ async fn reset_link(t: &TestApp) -> String {
             .unwrap();
     })
     .await
-}
-
-/// The text between `before` and the next `<`.
-fn between<'a>(body: &'a str, before: &str) -> &'a str {
-    body.split(before)
-        .nth(1)
-        .unwrap_or_else(|| panic!("'{before}' not in page"))
-        .split('<')
-        .next()
-        .unwrap()
 }
 
 /// Makes what the row needs (a contact, a person, a link) and a valid request for it, so an
@@ -820,7 +797,7 @@ async fn prepare(r: &mut Runner<'_>, row: &PageRow) -> Prepared {
         ("POST", "/account/mfa/setup", _) => {
             // As a browser does: the set-up page shows the secret to type into the app.
             let page = r.c.get("/account/mfa/setup").await;
-            let secret = TotpSecret::from_base32(between(
+            let secret = TotpSecret::from_base32(&between(
                 &page.body,
                 "id=\"totp-secret\" class=\"cn-secret\">",
             ))

@@ -5,7 +5,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{PASSWORD, TestApp, databases};
+use common::{PASSWORD, TestApp, between, databases};
 use cybernav_app::store::outbox::OutboxEntry;
 use cybernav_core::audit::AuditEvent;
 use cybernav_core::secret;
@@ -38,17 +38,6 @@ async fn emailed_link(t: &TestApp, kind: &str, to: &str) -> String {
         .take_while(|c| !c.is_whitespace())
         .collect();
     url.trim_start_matches("http://cybernav.test").to_string()
-}
-
-/// The text between `before` and the next `<`.
-fn between(body: &str, before: &str) -> String {
-    body.split(before)
-        .nth(1)
-        .unwrap_or_else(|| panic!("'{before}' not in page"))
-        .split('<')
-        .next()
-        .unwrap()
-        .to_string()
 }
 
 async fn user_id(t: &TestApp, email: &str) -> uuid::Uuid {

@@ -6,7 +6,7 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::{Client, Reply, TestApp, databases};
+use common::{Client, Reply, TestApp, audit_total, databases};
 use cybernav_app::RequestMeta;
 use cybernav_app::store::audit::AuditQuery;
 use cybernav_core::authz::{EaScope, system_actor};
@@ -81,18 +81,6 @@ async fn audit_actions(t: &TestApp, entity_type: &str) -> Vec<(String, String)> 
         .rev()
         .map(|r| (r.event.action, r.event.actor_label))
         .collect()
-}
-
-async fn audit_total(t: &TestApp) -> i64 {
-    let mut tx = t.app.store.read().await.unwrap();
-    tx.list_audit(&AuditQuery {
-        page: 1,
-        per_page: 1,
-        ..Default::default()
-    })
-    .await
-    .unwrap()
-    .1
 }
 
 async fn contacts_of(t: &TestApp, ea: Uuid) -> Vec<cybernav_core::contact::Contact> {

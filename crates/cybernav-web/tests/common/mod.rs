@@ -391,3 +391,27 @@ impl Client {
             .await
     }
 }
+
+/// How many audit records the application holds.
+pub async fn audit_total(t: &TestApp) -> i64 {
+    let mut tx = t.app.store.read().await.unwrap();
+    tx.list_audit(&cybernav_app::store::audit::AuditQuery {
+        page: 1,
+        per_page: 1,
+        ..Default::default()
+    })
+    .await
+    .unwrap()
+    .1
+}
+
+/// The text between `before` and the next `<` in a page.
+pub fn between(body: &str, before: &str) -> String {
+    body.split(before)
+        .nth(1)
+        .unwrap_or_else(|| panic!("'{before}' not in page"))
+        .split('<')
+        .next()
+        .unwrap()
+        .to_string()
+}
