@@ -1,8 +1,10 @@
 //! External formats <-> domain types.
 //!
-//! This crate converts between files that people exchange (spreadsheets saved as CSV) and the
-//! validated types of `cybernav-core`. It does no I/O beyond the reader or writer it is given
-//! and has no async code: it must not depend on tokio, sqlx or axum. Looking names up in the
-//! database (an authority's name in a contacts file, a zone's name) is the caller's job.
+//! This crate converts between files that people exchange (spreadsheets saved as CSV,
+//! requirement sets written in TOML) and the validated types of `cybernav-core`. It does no I/O
+//! beyond the text, reader or writer it is given and has no async code: it must not depend on
+//! tokio, sqlx or axum. Looking names up in the database (an authority's name in a contacts
+//! file, a zone's name) is the caller's job.
 
 pub mod registry_csv;
+pub mod requirement_set;
