@@ -12,6 +12,7 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod mail;
+pub mod participation;
 pub mod people;
 pub mod registry;
 pub mod registry_io;

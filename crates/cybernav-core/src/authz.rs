@@ -97,6 +97,51 @@ capability!(
     /// May browse and verify the audit log.
     AuditReader
 );
+capability!(
+    /// May create grant cycles and load requirement sets, and record a certification of
+    /// participation the Board received on paper.
+    GrantManager
+);
+
+/// May record the participation facts (ICN, ISAC, data sharing, training, assessment) of one
+/// election authority.
+#[derive(Debug, Clone, Copy)]
+pub struct FactRecorder<'a> {
+    actor: &'a Actor,
+    ea: Uuid,
+}
+
+impl<'a> FactRecorder<'a> {
+    /// The actor who holds this capability.
+    pub fn actor(&self) -> &'a Actor {
+        self.actor
+    }
+
+    /// The election authority it is for.
+    pub fn election_authority(&self) -> Uuid {
+        self.ea
+    }
+}
+
+/// May submit the Certification of Participation of one election authority (its own
+/// official).
+#[derive(Debug, Clone, Copy)]
+pub struct Certifier<'a> {
+    actor: &'a Actor,
+    ea: Uuid,
+}
+
+impl<'a> Certifier<'a> {
+    /// The actor who holds this capability.
+    pub fn actor(&self) -> &'a Actor {
+        self.actor
+    }
+
+    /// The election authority it is for.
+    pub fn election_authority(&self) -> Uuid {
+        self.ea
+    }
+}
 
 impl Actor {
     /// The election authorities this actor may read. Partners see none.
@@ -140,13 +185,8 @@ impl Actor {
     /// may see it but not edit its contacts, or may not read the registry at all (then every
     /// id gets the same answer).
     pub fn contact_editor_for(&self, ea: Uuid) -> Result<ContactEditor<'_>, Refusal> {
-        self.edit_contacts_of(ea).ok_or_else(|| {
-            if self.read_registry().is_none() || self.ea_scope().contains(ea) {
-                Refusal::Forbidden
-            } else {
-                Refusal::NotFound
-            }
-        })
+        self.edit_contacts_of(ea)
+            .ok_or_else(|| self.refusal_for(ea))
     }
 
     /// Board administrators manage everyone; the Program Manager invites county users,
@@ -163,6 +203,46 @@ impl Actor {
             Role::BoardAdmin | Role::ProgramManager | Role::Auditor
         )
         .then_some(PeopleReader { actor: self })
+    }
+
+    /// How to refuse something about `ea` this actor may not do: not found outside their
+    /// scope, forbidden inside it (or when they may not read the registry at all).
+    fn refusal_for(&self, ea: Uuid) -> Refusal {
+        if self.read_registry().is_none() || self.ea_scope().contains(ea) {
+            Refusal::Forbidden
+        } else {
+            Refusal::NotFound
+        }
+    }
+
+    /// Board administrators and the Program Manager run grant cycles.
+    pub fn manage_grants(&self) -> Option<GrantManager<'_>> {
+        matches!(self.role, Role::BoardAdmin | Role::ProgramManager)
+            .then_some(GrantManager { actor: self })
+    }
+
+    /// The Board, the Program Manager and the navigators assigned to `ea` record its
+    /// participation facts (what the navigators verify in writing under 213.50(b)).
+    pub fn record_facts_of(&self, ea: Uuid) -> Result<FactRecorder<'_>, Refusal> {
+        let allowed = match self.role {
+            Role::BoardAdmin | Role::ProgramManager => true,
+            Role::Navigator => self.assigned_authorities.contains(&ea),
+            _ => false,
+        };
+        if allowed {
+            Ok(FactRecorder { actor: self, ea })
+        } else {
+            Err(self.refusal_for(ea))
+        }
+    }
+
+    /// Only the authority's own election official submits its Certification of Participation.
+    pub fn certify_for(&self, ea: Uuid) -> Result<Certifier<'_>, Refusal> {
+        if self.role == Role::EaOfficial && self.election_authority_id == Some(ea) {
+            Ok(Certifier { actor: self, ea })
+        } else {
+            Err(self.refusal_for(ea))
+        }
     }
 
     /// Board administrators and auditors read the audit log.
@@ -284,6 +364,42 @@ mod tests {
             "no registry at all: the same answer for every id"
         );
         assert_eq!(refusal(&actor(Role::ProgramManager), other), None);
+    }
+
+    #[test]
+    fn participation_rights_follow_the_rule() {
+        let ea = Uuid::new_v4();
+        let other = Uuid::new_v4();
+        let mut nav = actor(Role::Navigator);
+        nav.assigned_authorities = vec![ea];
+        assert!(nav.record_facts_of(ea).is_ok());
+        assert_eq!(nav.record_facts_of(other).err(), Some(Refusal::NotFound));
+        assert!(
+            nav.certify_for(ea).is_err(),
+            "navigators do not certify for the county"
+        );
+        let mut clerk = actor(Role::EaOfficial);
+        clerk.election_authority_id = Some(ea);
+        assert_eq!(
+            clerk.certify_for(ea).map(|c| c.election_authority()),
+            Ok(ea)
+        );
+        assert_eq!(clerk.certify_for(other).err(), Some(Refusal::NotFound));
+        assert_eq!(clerk.record_facts_of(ea).err(), Some(Refusal::Forbidden));
+        let mut it = actor(Role::EaIt);
+        it.election_authority_id = Some(ea);
+        assert_eq!(it.certify_for(ea).err(), Some(Refusal::Forbidden));
+        assert!(actor(Role::ProgramManager).manage_grants().is_some());
+        assert!(actor(Role::ProgramManager).record_facts_of(other).is_ok());
+        assert!(actor(Role::Auditor).manage_grants().is_none());
+        assert_eq!(
+            actor(Role::Auditor).record_facts_of(ea).err(),
+            Some(Refusal::Forbidden)
+        );
+        assert_eq!(
+            actor(Role::Partner).certify_for(ea).err(),
+            Some(Refusal::Forbidden)
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@
 pub mod audit;
 pub mod authz;
 pub mod contact;
+pub mod deadline;
 pub mod election_authority;
 pub mod eligibility;
 pub mod email;

@@ -9,6 +9,9 @@ use cybernav_core::election_authority::{EaKind, ElectionAuthorityFields, FipsCod
 use cybernav_core::email::EmailAddress;
 use cybernav_core::partner::PartnerKind;
 use cybernav_store::audit::AuditQuery;
+use cybernav_store::participation::{
+    CertificationRow, CheckedRow, FactRow, GrantCycleRow, StoredSet,
+};
 use cybernav_store::users::{NewUser, UserQuery};
 use cybernav_store::{Store, StoreError, now};
 use cybernav_testkit::ScratchPostgres;
@@ -706,6 +709,154 @@ async fn every_operation_on_every_backend() {
         let mut tx = store.read().await.unwrap();
         assert!(tx.find_zone("Rolled back").await.unwrap().is_none());
         drop(tx);
+
+        // Participation: sets, cycles, certifications, facts, checked requirements.
+        let mut tx = store.begin().await.unwrap();
+        let set = StoredSet {
+            id: "il-part-213".into(),
+            version: "2019-05-21".into(),
+            title: "Illinois".into(),
+            source: "format = \"x\"".into(),
+        };
+        tx.insert_requirement_set(&set, now).await.unwrap();
+        let cycle = GrantCycleRow {
+            id: Uuid::new_v4(),
+            name: "2018 HAVA".into(),
+            grant_program: "HAVA".into(),
+            funds_cents: 1_390_320_800,
+            set_id: set.id.clone(),
+            set_version: set.version.clone(),
+            deadline: time::macros::date!(2019 - 03 - 15),
+            time_zone: "America/Chicago".into(),
+        };
+        tx.insert_grant_cycle(&cycle, now).await.unwrap();
+        tx.commit().await.unwrap();
+        let mut tx = store.begin().await.unwrap();
+        assert!(matches!(
+            tx.insert_requirement_set(&set, now).await,
+            Err(StoreError::Conflict(_))
+        ));
+        drop(tx);
+        let mut tx = store.begin().await.unwrap();
+        assert!(
+            matches!(
+                tx.insert_grant_cycle(
+                    &GrantCycleRow {
+                        id: Uuid::new_v4(),
+                        ..cycle.clone()
+                    },
+                    now
+                )
+                .await,
+                Err(StoreError::Conflict(_))
+            ),
+            "{label}: cycle names are unique"
+        );
+        drop(tx);
+        let mut tx = store.begin().await.unwrap();
+        let missing_set = GrantCycleRow {
+            id: Uuid::new_v4(),
+            name: "no set".into(),
+            set_id: "nope".into(),
+            ..cycle.clone()
+        };
+        assert!(
+            tx.insert_grant_cycle(&missing_set, now).await.is_err(),
+            "{label}: a cycle needs a stored set"
+        );
+        drop(tx);
+        let mut tx = store.begin().await.unwrap();
+        assert_eq!(
+            tx.get_requirement_set("il-part-213", "2019-05-21")
+                .await
+                .unwrap(),
+            Some(set.clone())
+        );
+        assert_eq!(
+            tx.get_requirement_set("il-part-213", "1").await.unwrap(),
+            None
+        );
+        assert_eq!(tx.list_requirement_sets().await.unwrap().len(), 1);
+        assert_eq!(tx.get_grant_cycle(cycle.id).await.unwrap(), cycle);
+        assert!(matches!(
+            tx.get_grant_cycle(Uuid::new_v4()).await,
+            Err(StoreError::NotFound)
+        ));
+        assert_eq!(tx.list_grant_cycles().await.unwrap(), vec![cycle.clone()]);
+        let cert = CertificationRow {
+            cycle_id: cycle.id,
+            election_authority_id: adams,
+            received_at: now,
+            on_time: false,
+            signer_name: "Pat".into(),
+            recorded_by: None,
+        };
+        tx.put_certification(&cert).await.unwrap();
+        let again = CertificationRow {
+            on_time: true,
+            ..cert.clone()
+        };
+        tx.put_certification(&again).await.unwrap();
+        assert_eq!(
+            tx.get_certification(cycle.id, adams).await.unwrap(),
+            Some(again.clone())
+        );
+        assert_eq!(tx.get_certification(cycle.id, brown).await.unwrap(), None);
+        assert_eq!(tx.list_certifications(cycle.id).await.unwrap(), vec![again]);
+        let fact = FactRow {
+            election_authority_id: adams,
+            fact: "icn.connected".into(),
+            holds: true,
+            on_date: Some(time::macros::date!(2026 - 01 - 02)),
+            note: Some("circuit 17-001".into()),
+            updated_by: None,
+            updated_at: now,
+        };
+        tx.put_fact(&fact).await.unwrap();
+        tx.put_fact(&FactRow {
+            holds: false,
+            ..fact.clone()
+        })
+        .await
+        .unwrap();
+        tx.put_fact(&FactRow {
+            election_authority_id: brown,
+            ..fact.clone()
+        })
+        .await
+        .unwrap();
+        let adams_facts = tx.list_facts(Some(adams)).await.unwrap();
+        assert_eq!(
+            adams_facts,
+            vec![FactRow {
+                holds: false,
+                ..fact.clone()
+            }],
+            "{label}"
+        );
+        assert_eq!(tx.list_facts(None).await.unwrap().len(), 2);
+        let checked = CheckedRow {
+            election_authority_id: adams,
+            set_id: "checklist-31".into(),
+            requirement_id: "mfa".into(),
+            on_date: None,
+            note: Some("screenshot in the evidence folder".into()),
+            updated_by: None,
+            updated_at: now,
+        };
+        tx.put_checked(&checked).await.unwrap();
+        tx.put_checked(&checked).await.unwrap();
+        assert_eq!(
+            tx.list_checked(adams, "checklist-31").await.unwrap(),
+            vec![checked]
+        );
+        assert!(
+            tx.list_checked(adams, "il-part-213")
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        tx.commit().await.unwrap();
 
         if label == "sqlite" {
             let copy = _dir.path().join("backup.db");

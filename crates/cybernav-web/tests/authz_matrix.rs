@@ -82,8 +82,30 @@ fn api_table() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("GET", "/api/v1/tokens", ALL),
         ("DELETE", "/api/v1/tokens/{id}", ALL),
         ("GET", "/api/v1/zones", ALL),
+        ("GET", "/api/v1/grant-cycles", NOT_PARTNER),
+        ("POST", "/api/v1/grant-cycles", MANAGERS),
+        (
+            "GET",
+            "/api/v1/election-authorities/{id}/participation",
+            NOT_PARTNER,
+        ),
+        (
+            "PUT",
+            "/api/v1/election-authorities/{id}/facts/{fact}",
+            FACT_RECORDERS,
+        ),
+        (
+            "POST",
+            "/api/v1/election-authorities/{id}/certifications",
+            CERTIFIERS,
+        ),
     ]
 }
+
+/// The Board, the Program Manager and Adams's navigator record Adams's facts.
+const FACT_RECORDERS: &[&str] = &["board_admin", "program_manager", "navigator"];
+/// Adams's own official certifies online; the Board and Program Manager record paper ones.
+const CERTIFIERS: &[&str] = &["board_admin", "program_manager", "ea_official"];
 
 async fn new_contact(t: &TestApp, ea: uuid::Uuid) -> uuid::Uuid {
     let system = system_actor();
@@ -101,7 +123,14 @@ async fn new_contact(t: &TestApp, ea: uuid::Uuid) -> uuid::Uuid {
 
 /// A valid body for each operation that takes one, so a refusal can only come from the
 /// permission check, never from validation.
-fn body_for(method: &str, path: &str, n: usize, t: &TestApp) -> String {
+fn body_for(
+    method: &str,
+    path: &str,
+    n: usize,
+    t: &TestApp,
+    role: &str,
+    cycle: uuid::Uuid,
+) -> String {
     let adams = t.authorities["adams"];
     let nav = t.people["navigator"].id;
     match (method, path) {
@@ -119,6 +148,16 @@ fn body_for(method: &str, path: &str, n: usize, t: &TestApp) -> String {
             format!(r#"{{"email":"matrix{n}@test.example","name":"Matrix Person","role":"ea_it","election_authority_id":"{adams}"}}"#)
         }
         ("POST", "/api/v1/partner-organisations") => format!(r#"{{"name":"Matrix Partner {n}","kind":"vendor"}}"#),
+        ("POST", "/api/v1/grant-cycles") => format!(
+            r#"{{"name":"Matrix cycle {n}","grant_program":"HAVA","funds":"1000.00","deadline":"2099-03-15","time_zone":"America/Chicago"}}"#
+        ),
+        ("PUT", "/api/v1/election-authorities/{id}/facts/{fact}") => r#"{"holds":true}"#.into(),
+        ("POST", "/api/v1/election-authorities/{id}/certifications") if MANAGERS.contains(&role) => format!(
+            r#"{{"cycle":"{cycle}","signer_name":"Pat Clerk","received_at":"2026-01-05T15:00:00Z"}}"#
+        ),
+        ("POST", "/api/v1/election-authorities/{id}/certifications") => {
+            format!(r#"{{"cycle":"{cycle}","signer_name":"Pat Clerk"}}"#)
+        }
         _ => String::new(),
     }
 }
@@ -146,6 +185,23 @@ async fn every_api_operation_as_every_role() {
     }
 
     let adams = t.authorities["adams"];
+    let system = system_actor();
+    let cycle = t
+        .app
+        .create_grant_cycle(
+            &system.manage_grants().unwrap(),
+            &cybernav_app::participation::GrantCycleInput {
+                name: "Matrix cycle".into(),
+                grant_program: "HAVA".into(),
+                funds: "1000".into(),
+                deadline: "2099-03-15".into(),
+                time_zone: "America/Chicago".into(),
+                ..Default::default()
+            },
+            &RequestMeta::default(),
+        )
+        .await
+        .unwrap();
     let mut failures = Vec::new();
     let mut n = 0;
     for role in ROLES {
@@ -165,8 +221,11 @@ async fn every_api_operation_as_every_role() {
                 }
                 _ => adams.to_string(),
             };
-            let url = path.replace("{id}", &id);
-            let body = body_for(method, path, n, &t);
+            let mut url = path.replace("{id}", &id).replace("{fact}", "icn.connected");
+            if path.ends_with("/participation") {
+                url.push_str(&format!("?cycle={cycle}"));
+            }
+            let body = body_for(method, path, n, &t, role, cycle);
             let reply = if *method == "GET" {
                 t.api_get(&token, &url).await
             } else {

@@ -16,6 +16,7 @@ pub mod contacts;
 pub mod extract;
 pub mod me;
 pub mod pagination;
+pub mod participation;
 pub mod partners;
 pub mod people;
 pub mod tokens;
@@ -70,6 +71,7 @@ impl Modify for BearerScheme {
         (name = "people", description = "Accounts, roles and invitations."),
         (name = "account", description = "The caller's own account and API tokens."),
         (name = "audit", description = "The hash-chained audit log."),
+        (name = "participation", description = "Grant cycles, certifications of participation and eligibility (Part 213.50)."),
     )
 )]
 struct ApiDoc;
@@ -105,6 +107,13 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(audit::list_audit_events))
         .routes(routes!(tokens::list_tokens))
         .routes(routes!(tokens::revoke_token))
+        .routes(routes!(
+            participation::list_grant_cycles,
+            participation::create_grant_cycle
+        ))
+        .routes(routes!(participation::get_participation))
+        .routes(routes!(participation::put_fact))
+        .routes(routes!(participation::create_certification))
 }
 
 /// The OpenAPI document.
