@@ -37,6 +37,11 @@ pub struct Config {
     pub outbox_poll_ms: u64,
     /// Whether the site is served over HTTPS (sets HSTS and Secure cookies).
     pub secure_cookies: bool,
+    /// Days before a certification deadline on which authorities with open items are
+    /// reminded by e-mail, largest first.
+    pub reminder_days: Vec<i32>,
+    /// The largest evidence file accepted, in bytes.
+    pub evidence_max_bytes: usize,
 }
 
 impl std::fmt::Debug for Config {
@@ -75,6 +80,8 @@ impl Config {
             mail_from: "cybernav <no-reply@cybernav.invalid>".into(),
             outbox_poll_ms: 2000,
             secure_cookies: false,
+            reminder_days: vec![30, 14, 7, 1],
+            evidence_max_bytes: 10 * 1024 * 1024,
         }
     }
 
@@ -123,6 +130,13 @@ impl Config {
         if let Some(v) = var("CYBERNAV_OUTBOX_POLL_MS") {
             self.outbox_poll_ms = num("CYBERNAV_OUTBOX_POLL_MS", v)?;
         }
+        if let Some(v) = var("CYBERNAV_REMINDER_DAYS") {
+            self.reminder_days = parse_reminder_days(&v)
+                .map_err(|e| format!("CYBERNAV_REMINDER_DAYS: {e}"))?;
+        }
+        if let Some(v) = var("CYBERNAV_EVIDENCE_MAX_BYTES") {
+            self.evidence_max_bytes = num("CYBERNAV_EVIDENCE_MAX_BYTES", v)?;
+        }
         Ok(self)
     }
 
@@ -130,4 +144,24 @@ impl Config {
     pub fn mfa_required(&self, role: Role) -> bool {
         self.mfa_required_roles.contains(&role)
     }
+}
+
+/// Parses "30,14,7,1" (or "none"): whole days before a deadline, 0 to 365, largest first.
+pub fn parse_reminder_days(v: &str) -> Result<Vec<i32>, String> {
+    if v.trim() == "none" {
+        return Ok(Vec::new());
+    }
+    let mut days = v
+        .split(',')
+        .map(|d| {
+            d.trim()
+                .parse::<i32>()
+                .ok()
+                .filter(|d| (0..=365).contains(d))
+                .ok_or_else(|| format!("'{}' is not a whole number of days from 0 to 365; write e.g. 30,14,7,1 or none", d.trim()))
+        })
+        .collect::<Result<Vec<i32>, String>>()?;
+    days.sort_unstable_by(|a, b| b.cmp(a));
+    days.dedup();
+    Ok(days)
 }

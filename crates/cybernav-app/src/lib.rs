@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod checklist;
 pub mod cache;
 pub mod config;
 pub mod demo;
@@ -16,6 +17,7 @@ pub mod participation;
 pub mod people;
 pub mod registry;
 pub mod registry_io;
+pub mod statewide;
 pub mod tokens;
 
 pub use config::Config;

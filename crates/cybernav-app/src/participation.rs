@@ -70,6 +70,10 @@ impl GrantCycle {
 /// An authority's standing in a cycle.
 #[derive(Debug, Clone, Serialize)]
 pub struct Participation {
+    /// The authority.
+    pub election_authority_id: Uuid,
+    /// Its name.
+    pub election_authority_name: String,
     /// The cycle.
     pub cycle: GrantCycle,
     /// The requirement set the cycle uses.
@@ -80,6 +84,18 @@ pub struct Participation {
     pub eligibility: Eligibility,
     /// Days left to the certification deadline on the Board's clock (negative after it).
     pub days_left: i64,
+}
+
+impl Participation {
+    /// The authority's id.
+    pub fn election_authority_id(&self) -> Uuid {
+        self.election_authority_id
+    }
+
+    /// The authority's name.
+    pub fn authority_name(&self) -> &str {
+        &self.election_authority_name
+    }
 }
 
 /// A fact to record for an authority.
@@ -452,6 +468,19 @@ impl App {
         Ok(())
     }
 
+    /// The facts recorded for an authority, with who recorded them and when.
+    pub async fn recorded_facts(
+        &self,
+        reader: &RegistryReader<'_>,
+        ea: Uuid,
+    ) -> AppResult<Vec<FactRow>> {
+        if !reader.actor().ea_scope().contains(ea) {
+            return Err(AppError::NotFound);
+        }
+        let mut tx = self.store.read().await?;
+        Ok(tx.list_facts(Some(ea)).await?)
+    }
+
     /// An authority's standing in a cycle, for anyone who may read it.
     pub async fn participation(
         &self,
@@ -463,60 +492,24 @@ impl App {
             return Err(AppError::NotFound);
         }
         let mut tx = self.store.read().await?;
-        tx.get_election_authority(ea).await?;
+        let listing = tx.get_election_authority(ea).await?;
         let c = GrantCycle {
             row: tx.get_grant_cycle(cycle).await?,
         };
-        let stored = tx
-            .get_requirement_set(&c.row.set_id, &c.row.set_version)
-            .await?
-            .ok_or_else(|| {
-                AppError::Store(StoreError::Corrupt(format!(
-                    "grant_cycles {}: requirement set {} {} is missing",
-                    c.row.id, c.row.set_id, c.row.set_version
-                )))
-            })?;
-        let set = parse_stored(&stored)?;
+        let set = cycle_set(&mut tx, &c.row).await?;
         let certification = tx.get_certification(cycle, ea).await?;
-        let mut facts = Facts::default();
-        for f in tx.list_facts(Some(ea)).await? {
-            if let Some(key) = FactKey::parse(&f.fact) {
-                facts.facts.insert(
-                    key,
-                    FactValue {
-                        holds: f.holds,
-                        on: f.on_date,
-                    },
-                );
-            }
-        }
-        if let Some(cert) = certification.as_ref().filter(|c| c.on_time) {
-            facts.facts.insert(
-                FactKey::CertificationOnTime,
-                FactValue {
-                    holds: true,
-                    on: Some(cert.received_at.date()),
-                },
-            );
-        }
-        facts.checked = tx
-            .list_checked(ea, &set.id)
-            .await?
-            .into_iter()
-            .map(|r| {
-                (
-                    r.requirement_id,
-                    FactValue {
-                        holds: true,
-                        on: r.on_date,
-                    },
-                )
-            })
-            .collect::<BTreeMap<_, _>>();
+        let checked = tx.list_checked(ea, &set.id).await?;
+        let facts = facts_of(
+            &tx.list_facts(Some(ea)).await?,
+            certification.as_ref(),
+            &checked,
+        );
         let deadline = c.deadline()?;
         let now = now();
         let eligibility = evaluate(&set, &facts, deadline.date, deadline.today(now));
         Ok(Participation {
+            election_authority_id: ea,
+            election_authority_name: listing.authority.name,
             days_left: deadline.days_left(now),
             cycle: c,
             set,
@@ -524,6 +517,63 @@ impl App {
             eligibility,
         })
     }
+}
+
+/// The requirement set a cycle uses, parsed.
+pub(crate) async fn cycle_set(tx: &mut Tx, cycle: &GrantCycleRow) -> AppResult<RequirementSet> {
+    let stored = tx
+        .get_requirement_set(&cycle.set_id, &cycle.set_version)
+        .await?
+        .ok_or_else(|| {
+            AppError::Store(StoreError::Corrupt(format!(
+                "grant_cycles {}: requirement set {} {} is missing",
+                cycle.id, cycle.set_id, cycle.set_version
+            )))
+        })?;
+    parse_stored(&stored)
+}
+
+/// One authority's facts from its recorded rows, its certification (which counts only when on
+/// time) and the checklist items ticked off. Rows of other authorities are ignored.
+pub(crate) fn facts_of<'a>(
+    rows: impl IntoIterator<Item = &'a FactRow>,
+    certification: Option<&CertificationRow>,
+    checked: impl IntoIterator<Item = &'a CheckedRow>,
+) -> Facts {
+    let mut facts = Facts::default();
+    for f in rows {
+        if let Some(key) = FactKey::parse(&f.fact) {
+            facts.facts.insert(
+                key,
+                FactValue {
+                    holds: f.holds,
+                    on: f.on_date,
+                },
+            );
+        }
+    }
+    if let Some(cert) = certification.filter(|c| c.on_time) {
+        facts.facts.insert(
+            FactKey::CertificationOnTime,
+            FactValue {
+                holds: true,
+                on: Some(cert.received_at.date()),
+            },
+        );
+    }
+    facts.checked = checked
+        .into_iter()
+        .map(|r| {
+            (
+                r.requirement_id.clone(),
+                FactValue {
+                    holds: true,
+                    on: r.on_date,
+                },
+            )
+        })
+        .collect::<BTreeMap<_, _>>();
+    facts
 }
 
 async fn put_certification(

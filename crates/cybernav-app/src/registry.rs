@@ -171,7 +171,7 @@ impl App {
     }
 
     /// Every election authority, from the cache while the store has not changed.
-    async fn all_authorities(&self) -> AppResult<Arc<Vec<EaListing>>> {
+    pub(crate) async fn all_authorities(&self) -> AppResult<Arc<Vec<EaListing>>> {
         let epoch = self.store.write_epoch();
         if let Some(all) = self.authorities.get(&(), epoch) {
             return Ok(all);

@@ -123,6 +123,26 @@ impl<'a> FactRecorder<'a> {
     }
 }
 
+/// May add notes and evidence to one election authority's checklist: the Board, the Program
+/// Manager, its navigators, and its own official and IT person (the county answers first).
+#[derive(Debug, Clone, Copy)]
+pub struct ChecklistWriter<'a> {
+    actor: &'a Actor,
+    ea: Uuid,
+}
+
+impl<'a> ChecklistWriter<'a> {
+    /// The actor who holds this capability.
+    pub fn actor(&self) -> &'a Actor {
+        self.actor
+    }
+
+    /// The election authority it is for.
+    pub fn election_authority(&self) -> Uuid {
+        self.ea
+    }
+}
+
 /// May submit the Certification of Participation of one election authority (its own
 /// official).
 #[derive(Debug, Clone, Copy)]
@@ -234,6 +254,33 @@ impl Actor {
         } else {
             Err(self.refusal_for(ea))
         }
+    }
+
+    /// Notes and evidence on `ea`'s checklist: the Board, the Program Manager, its navigators,
+    /// and its own official and IT person.
+    pub fn write_checklist_of(&self, ea: Uuid) -> Result<ChecklistWriter<'_>, Refusal> {
+        let allowed = match self.role {
+            Role::BoardAdmin | Role::ProgramManager => true,
+            Role::Navigator => self.assigned_authorities.contains(&ea),
+            Role::EaOfficial | Role::EaIt => self.election_authority_id == Some(ea),
+            Role::Partner | Role::Auditor => false,
+        };
+        if allowed {
+            Ok(ChecklistWriter { actor: self, ea })
+        } else {
+            Err(self.refusal_for(ea))
+        }
+    }
+
+    /// The live statewide standing (every authority in a cycle) is the Board's, the Program
+    /// Manager's and the auditors'; navigators see their own authorities' rows. County users
+    /// and partners see only what the Board published.
+    pub fn read_statewide(&self) -> Option<RegistryReader<'_>> {
+        matches!(
+            self.role,
+            Role::BoardAdmin | Role::ProgramManager | Role::Auditor | Role::Navigator
+        )
+        .then_some(RegistryReader { actor: self })
     }
 
     /// Only the authority's own election official submits its Certification of Participation.
@@ -400,6 +447,33 @@ mod tests {
             actor(Role::Partner).certify_for(ea).err(),
             Some(Refusal::Forbidden)
         );
+    }
+
+    #[test]
+    fn checklists_are_written_by_the_county_its_navigators_and_the_board() {
+        let ea = Uuid::new_v4();
+        let other = Uuid::new_v4();
+        let mut nav = actor(Role::Navigator);
+        nav.assigned_authorities = vec![ea];
+        assert!(nav.write_checklist_of(ea).is_ok());
+        assert_eq!(nav.write_checklist_of(other).err(), Some(Refusal::NotFound));
+        for role in [Role::EaOfficial, Role::EaIt] {
+            let mut county = actor(role);
+            county.election_authority_id = Some(ea);
+            assert!(county.write_checklist_of(ea).is_ok());
+            assert_eq!(county.write_checklist_of(other).err(), Some(Refusal::NotFound));
+            assert!(county.read_statewide().is_none());
+        }
+        assert_eq!(
+            actor(Role::Auditor).write_checklist_of(ea).err(),
+            Some(Refusal::Forbidden)
+        );
+        assert_eq!(
+            actor(Role::Partner).write_checklist_of(ea).err(),
+            Some(Refusal::Forbidden)
+        );
+        assert!(actor(Role::Partner).read_statewide().is_none());
+        assert!(actor(Role::Auditor).read_statewide().is_some());
     }
 
     #[test]

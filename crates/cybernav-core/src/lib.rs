@@ -11,6 +11,7 @@ pub mod contact;
 pub mod deadline;
 pub mod election_authority;
 pub mod eligibility;
+pub mod evidence;
 pub mod email;
 pub mod illinois;
 pub mod partner;

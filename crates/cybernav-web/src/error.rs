@@ -135,6 +135,12 @@ impl From<AppError> for PageError {
     }
 }
 
+impl From<cybernav_core::authz::Refusal> for PageError {
+    fn from(r: cybernav_core::authz::Refusal) -> Self {
+        PageError::App(AppError::from(r))
+    }
+}
+
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let (status, title, message) = match self {

@@ -92,6 +92,19 @@ const NOTICES: &[(&str, &str)] = &[
         "The role was changed; the person was signed out so the new role applies at once.",
     ),
     ("assigned", "Navigator assignments saved."),
+    (
+        "published",
+        "The report card was published. Everyone signed in can now see it; the audit log records who published it and when.",
+    ),
+    (
+        "certified",
+        "Your Certification of Participation was received. The time it arrived is shown below.",
+    ),
+    ("note_added", "Your note was added."),
+    (
+        "evidence_added",
+        "The file was added. Its SHA-256 fingerprint is recorded with it.",
+    ),
     ("authority_created", "The election authority was added."),
     ("contact_added", "The contact was added."),
     ("contact_removed", "The contact was removed."),
@@ -158,6 +171,7 @@ impl PageCtx {
             if a.read_registry().is_some() {
                 push("/election-authorities", "Election authorities");
             }
+            push("/participation", "Participation");
             push("/partners", "Who to contact");
             if a.read_people().is_some() {
                 push("/people", "People");

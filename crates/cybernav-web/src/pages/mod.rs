@@ -6,6 +6,7 @@ pub mod authorities;
 pub mod dashboard;
 pub mod fields;
 pub mod links;
+pub mod participation;
 pub mod partners;
 pub mod people;
 pub mod session;
@@ -28,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .merge(session::routes())
         .merge(dashboard::routes())
         .merge(authorities::routes())
+        .merge(participation::routes())
         .merge(partners::routes())
         .merge(people::routes())
         .merge(account::routes())
