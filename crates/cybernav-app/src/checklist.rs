@@ -3,8 +3,8 @@
 //! and the county, and the history of what was recorded. The county sees and answers all of it
 //! before the Board publishes a statewide report card.
 
-use cybernav_core::authz::{ChecklistWriter, RegistryReader};
 use cybernav_core::audit::AuditRecord;
+use cybernav_core::authz::{ChecklistWriter, RegistryReader};
 use cybernav_core::eligibility::{RequirementStatus, Status};
 use cybernav_core::evidence::check_evidence;
 use cybernav_core::requirements::{FactKey, Owner, Requirement};
@@ -102,7 +102,8 @@ fn history_line(rec: &AuditRecord, subjects: &[String], requirement: &str) -> Op
                 return None;
             }
             let to = &change["to"];
-            let label = FactKey::parse(fact).map_or_else(|| fact.clone(), |k| k.label().to_string());
+            let label =
+                FactKey::parse(fact).map_or_else(|| fact.clone(), |k| k.label().to_string());
             let mut line = if to["holds"] == true {
                 format!("Recorded: {label}")
             } else {
@@ -231,7 +232,8 @@ impl App {
             content_type: checked.content_type.to_string(),
             size_bytes: content.len() as i64,
             sha256: checked.sha256,
-            uploaded_by: Some(cap.actor().user_id),
+            // The system actor (nil id) has no account row.
+            uploaded_by: Some(cap.actor().user_id).filter(|id| !id.is_nil()),
             uploaded_at: now(),
         };
         tx.insert_evidence(&row, content).await?;
@@ -257,7 +259,11 @@ impl App {
     ) -> AppResult<(EvidenceMeta, Vec<u8>)> {
         let mut tx = self.store.read().await?;
         let (meta, content) = tx.get_evidence(id).await?;
-        if !reader.actor().ea_scope().contains(meta.election_authority_id) {
+        if !reader
+            .actor()
+            .ea_scope()
+            .contains(meta.election_authority_id)
+        {
             return Err(AppError::NotFound);
         }
         Ok((meta, content))

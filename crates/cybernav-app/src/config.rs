@@ -131,8 +131,8 @@ impl Config {
             self.outbox_poll_ms = num("CYBERNAV_OUTBOX_POLL_MS", v)?;
         }
         if let Some(v) = var("CYBERNAV_REMINDER_DAYS") {
-            self.reminder_days = parse_reminder_days(&v)
-                .map_err(|e| format!("CYBERNAV_REMINDER_DAYS: {e}"))?;
+            self.reminder_days =
+                parse_reminder_days(&v).map_err(|e| format!("CYBERNAV_REMINDER_DAYS: {e}"))?;
         }
         if let Some(v) = var("CYBERNAV_EVIDENCE_MAX_BYTES") {
             self.evidence_max_bytes = num("CYBERNAV_EVIDENCE_MAX_BYTES", v)?;

@@ -7,8 +7,8 @@
 
 pub mod accounts;
 pub mod audit;
-pub mod checklist;
 pub mod cache;
+pub mod checklist;
 pub mod config;
 pub mod demo;
 pub mod error;

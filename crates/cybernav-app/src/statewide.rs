@@ -200,7 +200,11 @@ pub struct ReminderRun {
 impl App {
     /// Every authority's standing in a cycle, within what `reader` may see (the Board, the
     /// Program Manager and auditors: all; navigators: their own).
-    pub async fn statewide(&self, reader: &RegistryReader<'_>, cycle: Uuid) -> AppResult<Statewide> {
+    pub async fn statewide(
+        &self,
+        reader: &RegistryReader<'_>,
+        cycle: Uuid,
+    ) -> AppResult<Statewide> {
         let scope = reader.actor().ea_scope();
         let all = self.all_authorities().await?;
         let mut tx = self.store.read().await?;
@@ -224,7 +228,10 @@ impl App {
         }
         let mut checked_by: HashMap<Uuid, Vec<_>> = HashMap::new();
         for r in &checked {
-            checked_by.entry(r.election_authority_id).or_default().push(r);
+            checked_by
+                .entry(r.election_authority_id)
+                .or_default()
+                .push(r);
         }
         let certs_by: HashMap<Uuid, &CertificationRow> =
             certs.iter().map(|c| (c.election_authority_id, c)).collect();
@@ -295,10 +302,7 @@ impl App {
         cycle: Uuid,
         meta: &RequestMeta,
     ) -> AppResult<ReportCard> {
-        let reader = cap
-            .actor()
-            .read_registry()
-            .ok_or(AppError::Forbidden)?;
+        let reader = cap.actor().read_registry().ok_or(AppError::Forbidden)?;
         let s = self.statewide(&reader, cycle).await?;
         let at = cybernav_core::audit::to_storage_precision(now());
         let card = ReportCard {
@@ -323,9 +327,12 @@ impl App {
             id: Uuid::new_v4(),
             cycle_id: cycle,
             published_at: at,
-            published_by: Some(cap.actor().user_id),
-            snapshot: serde_json::to_string(&card)
-                .map_err(|e| AppError::Store(cybernav_store::StoreError::Corrupt(format!("report card could not be encoded: {e}"))))?,
+            published_by: Some(cap.actor().user_id).filter(|id| !id.is_nil()),
+            snapshot: serde_json::to_string(&card).map_err(|e| {
+                AppError::Store(cybernav_store::StoreError::Corrupt(format!(
+                    "report card could not be encoded: {e}"
+                )))
+            })?,
         };
         let mut tx = self.store.begin().await?;
         tx.get_grant_cycle(cycle).await?;

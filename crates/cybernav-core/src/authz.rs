@@ -461,7 +461,10 @@ mod tests {
             let mut county = actor(role);
             county.election_authority_id = Some(ea);
             assert!(county.write_checklist_of(ea).is_ok());
-            assert_eq!(county.write_checklist_of(other).err(), Some(Refusal::NotFound));
+            assert_eq!(
+                county.write_checklist_of(other).err(),
+                Some(Refusal::NotFound)
+            );
             assert!(county.read_statewide().is_none());
         }
         assert_eq!(

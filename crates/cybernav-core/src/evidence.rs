@@ -144,15 +144,24 @@ mod tests {
     #[test]
     fn bad_files_are_refused_with_what_to_do() {
         let too_big = check_evidence("scan.pdf", &[b'%'; 2048], 1024).unwrap_err();
-        assert!(too_big.contains("2 KB") && too_big.contains("1 KB"), "{too_big}");
+        assert!(
+            too_big.contains("2 KB") && too_big.contains("1 KB"),
+            "{too_big}"
+        );
         let renamed = check_evidence("invoice.pdf", b"MZ\x90\x00", 1024).unwrap_err();
-        assert!(renamed.contains("does not contain what a .pdf"), "{renamed}");
+        assert!(
+            renamed.contains("does not contain what a .pdf"),
+            "{renamed}"
+        );
         let exe = check_evidence("setup.exe", b"MZ", 1024).unwrap_err();
         assert!(exe.contains("pdf, png"), "{exe}");
         assert!(check_evidence("", b"x", 10).is_err());
         assert!(check_evidence("notes.txt", b"", 10).is_err());
         assert!(check_evidence("bin.txt", b"a\0b", 10).is_err());
-        assert!(check_evidence("../../etc/passwd.txt", b"root", 10).is_ok_and(|c| c.file_name == "passwd.txt"));
+        assert!(
+            check_evidence("../../etc/passwd.txt", b"root", 10)
+                .is_ok_and(|c| c.file_name == "passwd.txt")
+        );
     }
 
     #[test]

@@ -74,7 +74,11 @@ const NOTE_COLUMNS: &str = "id, election_authority_id, cycle_id, requirement_id,
 
 impl Tx {
     /// Stores an evidence file.
-    pub async fn insert_evidence(&mut self, meta: &EvidenceMeta, content: &[u8]) -> StoreResult<()> {
+    pub async fn insert_evidence(
+        &mut self,
+        meta: &EvidenceMeta,
+        content: &[u8],
+    ) -> StoreResult<()> {
         with_conn!(self, |c| {
             sqlx::query(
                 "INSERT INTO evidence_files (id, election_authority_id, subject, file_name, content_type, size_bytes, sha256, content, uploaded_by, uploaded_at) \
@@ -111,7 +115,10 @@ impl Tx {
     pub async fn get_evidence(&mut self, id: Uuid) -> StoreResult<(EvidenceMeta, Vec<u8>)> {
         let sql = format!("SELECT {EVIDENCE_COLUMNS} FROM evidence_files WHERE id = $1");
         let meta: Option<EvidenceMeta> = with_conn!(self, |c| {
-            sqlx::query_as(&sql).bind(id).fetch_optional(&mut *c).await?
+            sqlx::query_as(&sql)
+                .bind(id)
+                .fetch_optional(&mut *c)
+                .await?
         });
         let meta = meta.ok_or(StoreError::NotFound)?;
         let content: Vec<u8> = with_conn!(self, |c| {

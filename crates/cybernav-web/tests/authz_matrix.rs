@@ -267,6 +267,16 @@ async fn every_api_operation_as_every_role() {
 const NOBODY: &[&str] = &[];
 const BOARD: &[&str] = &["board_admin"];
 const PROGRAM_MANAGER: &[&str] = &["program_manager"];
+/// Who sees the live statewide status of a cycle.
+const STATEWIDE_READERS: &[&str] = &["board_admin", "program_manager", "navigator", "auditor"];
+/// Who writes notes and evidence on Adams's checklist.
+const CHECKLIST_WRITERS: &[&str] = &[
+    "board_admin",
+    "program_manager",
+    "navigator",
+    "ea_official",
+    "ea_it",
+];
 /// Roles limited to some authorities: one outside their scope does not exist for them.
 const SCOPED: &[&str] = &["navigator", "ea_official", "ea_it"];
 
@@ -384,6 +394,26 @@ fn page_table() -> Vec<PageRow> {
         row("GET", "/partners", "", ALL),
         row("GET", "/partners/new", "", MANAGERS),
         row("POST", "/partners/new", "", MANAGERS),
+        // Participation: cycles, the statewide status, the county's checklist.
+        row("GET", "/participation", "", ALL),
+        row("POST", "/participation", "", MANAGERS),
+        row("GET", "/participation/{cycle}", "", STATEWIDE_READERS),
+        row("POST", "/participation/{cycle}/publish", "", MANAGERS),
+        row("GET", "/participation/{cycle}/report-card", "", ALL),
+        row("GET", "/election-authorities/{id}/participation", "adams", NOT_PARTNER),
+        row("GET", "/election-authorities/{id}/participation", "chicago", &["board_admin", "program_manager", "auditor"])
+            .not_found(SCOPED),
+        row("POST", "/election-authorities/{id}/participation/facts", "adams", FACT_RECORDERS),
+        row("POST", "/election-authorities/{id}/participation/facts", "chicago", MANAGERS).not_found(SCOPED),
+        row("POST", "/election-authorities/{id}/participation/check", "adams, an item with facts", FACT_RECORDERS),
+        row("POST", "/election-authorities/{id}/participation/certify", "adams", &["ea_official"]),
+        row("POST", "/election-authorities/{id}/participation/certify", "chicago", NOBODY).not_found(SCOPED),
+        row("POST", "/election-authorities/{id}/participation/notes", "adams", CHECKLIST_WRITERS),
+        row("POST", "/election-authorities/{id}/participation/notes", "chicago", MANAGERS).not_found(SCOPED),
+        row("POST", "/election-authorities/{id}/participation/evidence", "adams", CHECKLIST_WRITERS),
+        row("POST", "/election-authorities/{id}/participation/evidence", "chicago", MANAGERS).not_found(SCOPED),
+        row("GET", "/evidence/{id}", "adams", NOT_PARTNER),
+        row("GET", "/evidence/{id}", "chicago", &["board_admin", "program_manager", "auditor"]).not_found(SCOPED),
         // People: a Program Manager manages county roles, navigators and partners only.
         row("GET", "/people", "", PEOPLE_READERS),
         row("GET", "/people/invite", "", MANAGERS),
@@ -441,6 +471,12 @@ enum Send {
     Form(Vec<(String, String)>),
     /// The CSV import's multipart upload, with this file.
     Upload(String),
+    /// A multipart upload of one file field.
+    File {
+        field: String,
+        file_name: String,
+        content: String,
+    },
 }
 
 impl Prepared {
@@ -493,6 +529,10 @@ struct Runner<'a> {
     recovery_code: Option<String>,
     /// Numbers records made for rows, so names and addresses stay unique.
     n: usize,
+    /// A grant cycle for the participation rows.
+    cycle: uuid::Uuid,
+    /// An evidence file of Adams's and one of Chicago's.
+    evidence: (uuid::Uuid, uuid::Uuid),
 }
 
 impl Runner<'_> {
@@ -873,6 +913,87 @@ async fn prepare(r: &mut Runner<'_>, row: &PageRow) -> Prepared {
                 .expect("recovery codes were made by an earlier row");
             Prepared::post(row.route, &[("code", &code)]).to("/")
         }
+        ("GET", "/participation", _) => Prepared::get(row.route),
+        ("POST", "/participation", _) => Prepared::post(
+            row.route,
+            &[
+                ("name", &format!("Matrix cycle {n}")),
+                ("grant_program", "HAVA Election Security"),
+                ("funds", "1,000.00"),
+                ("deadline", "2099-03-15"),
+                ("time_zone", "America/Chicago"),
+                ("set_id", ""),
+                ("set_version", ""),
+            ],
+        )
+        .to("/participation/*?notice=created"),
+        ("GET", "/participation/{cycle}", _) => Prepared::get(format!("/participation/{}", r.cycle)),
+        ("POST", "/participation/{cycle}/publish", _) => {
+            let cycle = r.cycle;
+            Prepared::post(format!("/participation/{cycle}/publish"), &[])
+                .to(format!("/participation/{cycle}/report-card?notice=published"))
+        }
+        ("GET", "/participation/{cycle}/report-card", _) => {
+            Prepared::get(format!("/participation/{}/report-card", r.cycle))
+        }
+        ("GET", "/election-authorities/{id}/participation", case) => {
+            Prepared::get(format!("{}/participation?cycle={}", ea_href(case), r.cycle))
+        }
+        ("POST", "/election-authorities/{id}/participation/facts", case) => {
+            let cycle = r.cycle.to_string();
+            Prepared::post(
+                format!("{}/participation/facts", ea_href(case)),
+                &[("cycle", &cycle), ("fact", "icn.connected"), ("holds", "yes"), ("on", ""), ("note", "Matrix circuit")],
+            )
+            .to(format!("{}/participation?cycle={cycle}&notice=saved", ea_href(case)))
+        }
+        ("POST", "/election-authorities/{id}/participation/check", case) => {
+            // Illinois items rest on facts, not on ticking off: allowed roles are told so (422),
+            // refused roles get the refusal before the form is read.
+            let cycle = r.cycle.to_string();
+            let mut p = Prepared::post(
+                format!("{}/participation/check", ea_href(case)),
+                &[("cycle", &cycle), ("requirement", "icn"), ("note", "")],
+            );
+            p.ok = StatusCode::UNPROCESSABLE_ENTITY;
+            p.location = None;
+            p.writes = false;
+            p
+        }
+        ("POST", "/election-authorities/{id}/participation/certify", case) => {
+            let cycle = r.cycle.to_string();
+            Prepared::post(
+                format!("{}/participation/certify", ea_href(case)),
+                &[("cycle", &cycle), ("signer_name", "Matrix Official")],
+            )
+            .to(format!("{}/participation?cycle={cycle}&notice=certified", ea_href(case)))
+        }
+        ("POST", "/election-authorities/{id}/participation/notes", case) => {
+            let cycle = r.cycle.to_string();
+            Prepared::post(
+                format!("{}/participation/notes", ea_href(case)),
+                &[("cycle", &cycle), ("requirement", "icn"), ("body", "Matrix note")],
+            )
+            .to(format!("{}/participation?cycle={cycle}&notice=note_added#item-icn", ea_href(case)))
+        }
+        ("POST", "/election-authorities/{id}/participation/evidence", case) => {
+            let cycle = r.cycle;
+            let mut p = Prepared::post(
+                format!("{}/participation/evidence?cycle={cycle}&requirement=icn", ea_href(case)),
+                &[],
+            )
+            .to(format!("{}/participation?cycle={cycle}&notice=evidence_added#item-icn", ea_href(case)));
+            p.send = Send::File {
+                field: "file".into(),
+                file_name: "agreement.pdf".into(),
+                content: "%PDF-1.4 matrix evidence".into(),
+            };
+            p
+        }
+        ("GET", "/evidence/{id}", case) => Prepared::get(format!(
+            "/evidence/{}",
+            if case == "chicago" { r.evidence.1 } else { r.evidence.0 }
+        )),
         other => panic!("no way to exercise {other:?}: add an arm to `prepare`"),
     }
 }
@@ -900,21 +1021,33 @@ async fn send(r: &mut Runner<'_>, p: &Prepared) -> Reply {
                 .collect();
             r.c.post_form(&p.url, &fields).await
         }
-        Send::Upload(file) => {
+        Send::Upload(_) | Send::File { .. } => {
             const BOUNDARY: &str = "cybernav-matrix-boundary";
             let csrf = r.c.csrf().await;
-            let body = format!(
-                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nauthorities\r\n\
-                 --{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"registry.csv\"\r\n\
-                 Content-Type: text/csv\r\n\r\n{file}\r\n--{BOUNDARY}--\r\n"
-            );
+            let body = match &p.send {
+                Send::Upload(file) => format!(
+                    "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nauthorities\r\n\
+                     --{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"registry.csv\"\r\n\
+                     Content-Type: text/csv\r\n\r\n{file}\r\n--{BOUNDARY}--\r\n"
+                ),
+                Send::File {
+                    field,
+                    file_name,
+                    content,
+                } => format!(
+                    "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\n\
+                     Content-Type: application/octet-stream\r\n\r\n{content}\r\n--{BOUNDARY}--\r\n"
+                ),
+                Send::Get | Send::Form(_) => unreachable!(),
+            };
             let cookies =
                 r.c.cookies
                     .iter()
                     .map(|(k, v)| format!("{k}={v}"))
                     .collect::<Vec<_>>()
                     .join("; ");
-            let req = Request::post(format!("{}?csrf={csrf}", p.url))
+            let sep = if p.url.contains('?') { '&' } else { '?' };
+            let req = Request::post(format!("{}{sep}csrf={csrf}", p.url))
                 .header(header::COOKIE, cookies)
                 .header(
                     header::CONTENT_TYPE,
@@ -948,7 +1081,13 @@ async fn run_pages_as(db: Db, role: &'static str) -> Vec<String> {
         password: common::PASSWORD.into(),
         recovery_code: None,
         n: 0,
+        cycle: matrix_cycle(&t).await,
+        evidence: (uuid::Uuid::nil(), uuid::Uuid::nil()),
     };
+    r.evidence = (
+        matrix_evidence(&t, r.cycle, "adams").await,
+        matrix_evidence(&t, r.cycle, "chicago").await,
+    );
     r.sign_in().await;
     let mut failures = Vec::new();
     for row in page_table() {
@@ -1018,6 +1157,44 @@ async fn run_pages_as(db: Db, role: &'static str) -> Vec<String> {
     }
     t.cleanup().await;
     failures
+}
+
+/// A grant cycle with the Illinois set, opened by the system.
+async fn matrix_cycle(t: &TestApp) -> uuid::Uuid {
+    let system = system_actor();
+    t.app
+        .create_grant_cycle(
+            &system.manage_grants().unwrap(),
+            &cybernav_app::participation::GrantCycleInput {
+                name: "Matrix cycle".into(),
+                grant_program: "HAVA".into(),
+                funds: "1000".into(),
+                deadline: "2099-03-15".into(),
+                time_zone: "America/Chicago".into(),
+                ..Default::default()
+            },
+            &RequestMeta::default(),
+        )
+        .await
+        .unwrap()
+}
+
+/// An evidence file on the ICN item of `case`'s checklist, filed by the system.
+async fn matrix_evidence(t: &TestApp, cycle: uuid::Uuid, case: &str) -> uuid::Uuid {
+    let system = system_actor();
+    let cap = system.write_checklist_of(t.authorities[case]).unwrap();
+    t.app
+        .upload_evidence(
+            &cap,
+            cycle,
+            "icn",
+            "agreement.pdf",
+            b"%PDF-1.4 matrix",
+            &RequestMeta::default(),
+        )
+        .await
+        .unwrap()
+        .id
 }
 
 #[tokio::test]

@@ -90,9 +90,14 @@ pub fn error_for<'a>(errors: &'a [FormError], field: &str) -> Option<&'a str> {
 }
 
 /// Redirects after a successful POST, with a notice key for the next page.
+/// A `#fragment` in `to` stays at the end, after the notice.
 pub fn see_other(to: &str, notice: &str) -> Response {
-    let sep = if to.contains('?') { '&' } else { '?' };
-    axum::response::Redirect::to(&format!("{to}{sep}notice={notice}")).into_response()
+    let (path, fragment) = match to.split_once('#') {
+        Some((p, f)) => (p, format!("#{f}")),
+        None => (to, String::new()),
+    };
+    let sep = if path.contains('?') { '&' } else { '?' };
+    axum::response::Redirect::to(&format!("{path}{sep}notice={notice}{fragment}")).into_response()
 }
 
 /// Parses an id from the path; anything that is not a UUID is simply not found.

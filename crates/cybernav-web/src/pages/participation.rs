@@ -304,13 +304,8 @@ async fn statewide_page(
     RawQuery(query): RawQuery,
 ) -> Result<Response, PageError> {
     let cycle = parse_id(&cycle)?;
-    let Some(reader) = session.actor.read_statewide() else {
-        // County users and partners see what the Board published.
-        return Ok(axum::response::Redirect::to(&format!(
-            "/participation/{cycle}/report-card"
-        ))
-        .into_response());
-    };
+    // County users and partners see what the Board published, not the live status.
+    let reader = session.actor.read_statewide().ok_or_else(forbidden)?;
     let s = state.app.statewide(&reader, cycle).await?;
     let published = state.app.report_card(cycle).await?;
     let filter = query
@@ -519,7 +514,9 @@ fn fact_hint(key: FactKey) -> &'static str {
         FactKey::IsacWaived => "The reason for the waiver is required.",
         FactKey::IcnAgreementSigned => "The agreement's reference, if any.",
         FactKey::DesigneeTrained => "Who completed the training, and the course.",
-        FactKey::DataSharingEstablished => "How information flows both ways (e.g. e-mail list, portal).",
+        FactKey::DataSharingEstablished => {
+            "How information flows both ways (e.g. e-mail list, portal)."
+        }
         _ => "",
     }
 }
@@ -580,7 +577,11 @@ fn checklist_view(
                         recorded: row.map(|r| {
                             format!(
                                 "{} on {}",
-                                if r.holds { "Recorded" } else { "Recorded as not so" },
+                                if r.holds {
+                                    "Recorded"
+                                } else {
+                                    "Recorded as not so"
+                                },
                                 When::of(r.updated_at).text
                             )
                         }),
@@ -647,7 +648,11 @@ fn checklist_view(
                 "Received {} from {}{}",
                 When::of(c.received_at).text,
                 c.signer_name,
-                if c.on_time { ", on time" } else { ", after the deadline" }
+                if c.on_time {
+                    ", on time"
+                } else {
+                    ", after the deadline"
+                }
             )
         }),
         can_certify: a.certify_for(ea).is_ok() && p.days_left >= 0,
@@ -944,7 +949,10 @@ async fn upload_evidence(
             "evidence_added",
         )),
         Err(e) => {
-            let errors = form_errors(e, &[("file", "Evidence file"), ("requirement", "Requirement")])?;
+            let errors = form_errors(
+                e,
+                &[("file", "Evidence file"), ("requirement", "Requirement")],
+            )?;
             show_checklist(&state, &ctx, &session, ea, Some(cycle), errors).await
         }
     }
@@ -963,7 +971,13 @@ async fn download_evidence(
     let safe_name: String = meta
         .file_name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || ".-_ ".contains(c) { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     Ok((
         [
