@@ -258,6 +258,74 @@ impl App {
         Ok(row.id)
     }
 
+    /// Loads a state's own requirement set (TOML, the format of `docs/REQUIREMENT-SETS.md`).
+    /// A set that does not parse, or names unknown facts or owners, is refused with every
+    /// problem by line (`file` names the file in messages); a set whose id and version are
+    /// stored already is refused, since cycles refer to it: give the new text a new version.
+    pub async fn load_requirement_set(
+        &self,
+        cap: &GrantManager<'_>,
+        file: &str,
+        source: &str,
+        meta: &RequestMeta,
+    ) -> AppResult<RequirementSet> {
+        let set = parse_requirement_set(source).map_err(|errors| {
+            let mut fields = FieldErrors::new();
+            for e in errors.0 {
+                let place = if e.line == 0 {
+                    file.to_string()
+                } else {
+                    format!("{file}, line {}", e.line)
+                };
+                fields.add("source", format!("{place}: {}", e.message));
+            }
+            AppError::Invalid(fields)
+        })?;
+        let mut tx = self.store.begin().await?;
+        if stored_set(&mut tx, &set.id, &set.version).await?.is_some() {
+            return Err(AppError::invalid(
+                "source",
+                format!(
+                    "{file}: requirement set {} version {} is loaded already; grant cycles may use it, so it cannot change. Give the changed set a new version",
+                    set.id, set.version
+                ),
+            ));
+        }
+        let at = now();
+        tx.insert_requirement_set(
+            &StoredSet {
+                id: set.id.clone(),
+                version: set.version.clone(),
+                title: set.title.clone(),
+                source: source.to_string(),
+            },
+            at,
+        )
+        .await?;
+        audit::Entry::new(
+            "requirement_set.load",
+            "requirement_set",
+            format!("{} {}", set.id, set.version),
+        )
+        .changes(json!({
+            "title": {"from": null, "to": set.title},
+            "requirements": {"from": null, "to": set.requirements.len()},
+        }))
+        .commit(tx, cap.actor(), meta, at)
+        .await?;
+        Ok(set)
+    }
+
+    /// The requirement sets stored (the shipped Illinois set once a cycle used it).
+    pub async fn requirement_sets(&self) -> AppResult<Vec<RequirementSet>> {
+        let mut tx = self.store.read().await?;
+        tx.list_requirement_sets()
+            .await?
+            .iter()
+            .map(parse_stored)
+            .collect()
+    }
+
     /// Every grant cycle, latest deadline first (anyone signed in may see them).
     pub async fn grant_cycles(&self) -> AppResult<Vec<GrantCycle>> {
         let mut tx = self.store.read().await?;

@@ -479,3 +479,28 @@ impl App {
         Ok(sent)
     }
 }
+
+/// Queues due reminders every `every` until `shutdown` changes; each round is safe to run on
+/// every replica at once (see [`App::send_reminders`]).
+pub async fn run_reminders(
+    app: App,
+    every: std::time::Duration,
+    shutdown: tokio::sync::watch::Receiver<bool>,
+) {
+    let mut shutdown = shutdown;
+    loop {
+        match app.send_reminders(now()).await {
+            Ok(run) if run.messages > 0 => tracing::info!(
+                reminders.authorities = run.authorities,
+                reminders.messages = run.messages,
+                "participation reminders queued"
+            ),
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "participation reminders failed"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = shutdown.changed() => return,
+        }
+    }
+}

@@ -71,6 +71,11 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Requirement sets: load a state's own checklist, or list those stored.
+    RequirementSet {
+        #[command(subcommand)]
+        command: RequirementSetCommand,
+    },
     /// Check the audit log.
     Audit {
         #[command(subcommand)]
@@ -123,6 +128,18 @@ enum RegistryFile {
     Authorities,
     /// Contacts: authority, role, name, organisation, phone, email, last_verified_on.
     Contacts,
+}
+
+#[derive(Subcommand)]
+enum RequirementSetCommand {
+    /// Load a requirement set (TOML; see docs/REQUIREMENT-SETS.md). A set with problems is
+    /// refused whole, with every problem by line.
+    Load {
+        /// The TOML file.
+        file: PathBuf,
+    },
+    /// List the stored requirement sets.
+    List,
 }
 
 #[derive(Subcommand)]
@@ -184,6 +201,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Backup { out } => backup(cli.data_dir, out).await?,
         Command::Import { what, file } => return import(cli.data_dir, what, &file).await,
         Command::Export { what, out } => export(cli.data_dir, what, out).await?,
+        Command::RequirementSet {
+            command: RequirementSetCommand::Load { file },
+        } => return requirement_set_load(cli.data_dir, &file).await,
+        Command::RequirementSet {
+            command: RequirementSetCommand::List,
+        } => requirement_set_list(cli.data_dir).await?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -217,13 +240,18 @@ async fn serve(data_dir: PathBuf, demo: bool, bind: SocketAddr) -> Result<()> {
                 app.store.clone(),
                 mailer,
                 Duration::from_millis(app.config.outbox_poll_ms),
-                stop_rx,
+                stop_rx.clone(),
             ));
         }
         None => {
             tracing::warn!("CYBERNAV_SMTP_URL is not set: e-mail waits in the outbox until it is")
         }
     }
+    tokio::spawn(cybernav_app::statewide::run_reminders(
+        app.clone(),
+        Duration::from_secs(3600),
+        stop_rx.clone(),
+    ));
     let listener = tokio::net::TcpListener::bind(bind)
         .await
         .with_context(|| format!("cannot listen on {bind}"))?;
@@ -375,6 +403,55 @@ async fn import(data_dir: PathBuf, what: RegistryFile, file: &std::path::Path) -
         }
         Err(e) => Err(anyhow::anyhow!("{e}")),
     }
+}
+
+async fn requirement_set_load(data_dir: PathBuf, file: &std::path::Path) -> Result<ExitCode> {
+    let source = std::fs::read_to_string(file)
+        .with_context(|| format!("cannot read {} as UTF-8 text", file.display()))?;
+    let app = open(data_dir).await?;
+    let system = cybernav_core::authz::system_actor();
+    let cap = system.manage_grants().context("system manages grants")?;
+    let name = file.display().to_string();
+    match app
+        .load_requirement_set(&cap, &name, &source, &command_line())
+        .await
+    {
+        Ok(set) => {
+            println!(
+                "Loaded {} version {}: {} ({} requirements).",
+                set.id,
+                set.version,
+                set.title,
+                set.requirements.len()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(cybernav_app::AppError::Invalid(errors)) => {
+            for e in &errors.0 {
+                eprintln!("{}", e.message);
+            }
+            eprintln!(
+                "{name}: {} problem(s); nothing was loaded. Fix the file and run the command again.",
+                errors.0.len()
+            );
+            Ok(ExitCode::FAILURE)
+        }
+        Err(e) => Err(anyhow::anyhow!("{e}")),
+    }
+}
+
+async fn requirement_set_list(data_dir: PathBuf) -> Result<()> {
+    let app = open(data_dir).await?;
+    for set in app.requirement_sets().await? {
+        println!(
+            "{} {}\t{}\t{} requirements",
+            set.id,
+            set.version,
+            set.title,
+            set.requirements.len()
+        );
+    }
+    Ok(())
 }
 
 async fn export(data_dir: PathBuf, what: RegistryFile, out: Option<PathBuf>) -> Result<()> {

@@ -252,3 +252,61 @@ fn registry_import_and_export_on_the_command_line() {
     assert!(!r.status.success());
     assert!(text(&r.stderr).contains("cannot read /nonexistent.csv"));
 }
+
+#[test]
+fn a_state_loads_its_own_requirement_set_and_a_bad_one_is_refused_by_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../cybernav-formats/tests/fixtures/checklist-31.toml");
+    let load = cybernav(
+        dir.path(),
+        &["requirement-set", "load", fixture.to_str().unwrap()],
+    );
+    assert!(load.status.success(), "{}", text(&load.stderr));
+    assert!(
+        text(&load.stdout).contains("(31 requirements)"),
+        "{}",
+        text(&load.stdout)
+    );
+    // The same id and version again: refused, since cycles may rest on it.
+    let again = cybernav(
+        dir.path(),
+        &["requirement-set", "load", fixture.to_str().unwrap()],
+    );
+    assert!(!again.status.success());
+    assert!(
+        text(&again.stderr).contains("is loaded already"),
+        "{}",
+        text(&again.stderr)
+    );
+
+    let bad = dir.path().join("bad-set.toml");
+    let source = std::fs::read_to_string(&fixture)
+        .unwrap()
+        .replacen("version = ", "version = \"9\"\n# was: ", 1)
+        .replacen("checked", "icn.teleported", 1);
+    std::fs::write(&bad, &source).unwrap();
+    let refused = cybernav(
+        dir.path(),
+        &["requirement-set", "load", bad.to_str().unwrap()],
+    );
+    assert!(!refused.status.success());
+    let err = text(&refused.stderr);
+    let line = source
+        .lines()
+        .position(|l| l.contains("icn.teleported"))
+        .unwrap()
+        + 1;
+    assert!(err.contains(&format!("bad-set.toml, line {line}")), "{err}");
+    assert!(err.contains("icn.teleported"), "{err}");
+    assert!(err.contains("nothing was loaded"), "{err}");
+
+    let list = cybernav(dir.path(), &["requirement-set", "list"]);
+    assert!(list.status.success());
+    assert_eq!(
+        text(&list.stdout).lines().count(),
+        1,
+        "{}",
+        text(&list.stdout)
+    );
+}
