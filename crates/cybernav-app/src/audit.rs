@@ -24,7 +24,7 @@ pub async fn record(
     now: OffsetDateTime,
 ) -> AppResult<()> {
     let event = AuditEvent {
-        actor_id: (!actor.user_id.is_nil()).then_some(actor.user_id),
+        actor_id: actor.account_id(),
         actor_label: actor.email.clone(),
         action: action.to_string(),
         entity_type: entity_type.to_string(),

@@ -232,8 +232,7 @@ impl App {
             content_type: checked.content_type.to_string(),
             size_bytes: content.len() as i64,
             sha256: checked.sha256,
-            // The system actor (nil id) has no account row.
-            uploaded_by: Some(cap.actor().user_id).filter(|id| !id.is_nil()),
+            uploaded_by: cap.actor().account_id(),
             uploaded_at: now(),
         };
         tx.insert_evidence(&row, content).await?;

@@ -372,7 +372,7 @@ impl App {
             received_at: at,
             on_time: true,
             signer_name: signer,
-            recorded_by: Some(cap.actor().user_id),
+            recorded_by: cap.actor().account_id(),
         };
         put_certification(tx, &row, cap.actor(), meta).await?;
         Ok(row)
@@ -408,7 +408,7 @@ impl App {
             received_at: cybernav_core::audit::to_storage_precision(received_at),
             on_time: c.deadline()?.is_met_by(received_at),
             signer_name: signer,
-            recorded_by: Some(cap.actor().user_id),
+            recorded_by: cap.actor().account_id(),
         };
         put_certification(tx, &row, cap.actor(), meta).await?;
         Ok(row)
@@ -471,7 +471,7 @@ impl App {
             holds: input.holds,
             on_date: input.on,
             note,
-            updated_by: Some(cap.actor().user_id),
+            updated_by: cap.actor().account_id(),
             updated_at: now(),
         };
         tx.put_fact(&row).await?;
@@ -523,7 +523,7 @@ impl App {
             requirement_id: requirement.to_string(),
             on_date: on,
             note: note.map(str::to_string),
-            updated_by: Some(cap.actor().user_id),
+            updated_by: cap.actor().account_id(),
             updated_at: now(),
         };
         tx.put_checked(&row).await?;

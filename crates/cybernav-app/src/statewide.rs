@@ -327,7 +327,7 @@ impl App {
             id: Uuid::new_v4(),
             cycle_id: cycle,
             published_at: at,
-            published_by: Some(cap.actor().user_id).filter(|id| !id.is_nil()),
+            published_by: cap.actor().account_id(),
             snapshot: serde_json::to_string(&card).map_err(|e| {
                 AppError::Store(cybernav_store::StoreError::Corrupt(format!(
                     "report card could not be encoded: {e}"

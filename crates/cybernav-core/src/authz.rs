@@ -27,6 +27,14 @@ pub struct Actor {
     pub partner_org_id: Option<Uuid>,
 }
 
+impl Actor {
+    /// The account to record as having made a change: `None` for the system actor, which has
+    /// no account row (see [`system_actor`]).
+    pub fn account_id(&self) -> Option<Uuid> {
+        (!self.user_id.is_nil()).then_some(self.user_id)
+    }
+}
+
 /// How a refusal is answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {

@@ -8,6 +8,9 @@ use axum::routing::get;
 use cybernav_app::registry::EaListRequest;
 use cybernav_app::store::rows::EaListing;
 
+use cybernav_app::statewide::Standing;
+use cybernav_core::authz::Actor;
+
 use crate::AppState;
 use crate::auth::SignedIn;
 use crate::error::PageError;
@@ -37,6 +40,22 @@ struct DashboardPage {
     freshness: Option<Freshness>,
     stale_days: i64,
     sees_registry: bool,
+    /// Each grant cycle with a deadline ahead or in the last year, as the person may see it.
+    cycles: Vec<CycleSummary>,
+}
+
+/// One grant cycle on the dashboard: the statewide counts (for those who see them) or the
+/// person's own authority's standing.
+struct CycleSummary {
+    name: String,
+    countdown: String,
+    href: String,
+    /// (label, key, count, percent) by standing, for the statewide bar.
+    standings: Vec<(&'static str, &'static str, usize, usize)>,
+    total: usize,
+    certified: usize,
+    /// For county users: their authority's standing and open items.
+    own: Option<(Standing, usize)>,
 }
 
 async fn dashboard(
@@ -59,7 +78,9 @@ async fn dashboard(
         freshness: None,
         stale_days: state.app.config.contact_stale_days,
         sees_registry: false,
+        cycles: Vec::new(),
     };
+    page.cycles = cycle_summaries(&state, actor).await?;
     if let Some(reader) = actor.read_registry() {
         page.sees_registry = true;
         let (rows, total) = state
@@ -89,4 +110,52 @@ async fn dashboard(
         });
     }
     Ok(render(&page))
+}
+
+/// The cycles worth a look: deadline ahead, or passed within the last year.
+async fn cycle_summaries(state: &AppState, actor: &Actor) -> Result<Vec<CycleSummary>, PageError> {
+    let now = cybernav_app::store::now();
+    let mut out = Vec::new();
+    for c in state.app.grant_cycles().await? {
+        let days_left = c.deadline()?.days_left(now);
+        if days_left < -365 {
+            continue;
+        }
+        let countdown = crate::pages::participation::countdown(days_left);
+        if let Some(reader) = actor.read_statewide() {
+            let s = state.app.statewide(&reader, c.row.id).await?;
+            out.push(CycleSummary {
+                name: c.row.name.clone(),
+                countdown,
+                href: format!("/participation/{}", c.row.id),
+                standings: Standing::ALL
+                    .into_iter()
+                    .map(|st| {
+                        let n = s.rows.iter().filter(|r| r.standing == st).count();
+                        (st.label(), st.as_str(), n, s.counts.percent(n))
+                    })
+                    .collect(),
+                total: s.counts.total,
+                certified: s.counts.certified,
+                own: None,
+            });
+        } else if let (Some(ea), Some(reader)) =
+            (actor.election_authority_id, actor.read_registry())
+        {
+            let p = state.app.participation(&reader, ea, c.row.id).await?;
+            out.push(CycleSummary {
+                name: c.row.name.clone(),
+                countdown,
+                href: format!(
+                    "/election-authorities/{ea}/participation?cycle={}",
+                    c.row.id
+                ),
+                standings: Vec::new(),
+                total: 1,
+                certified: usize::from(p.certification.is_some()),
+                own: Some((Standing::of(&p.eligibility), p.eligibility.unmet())),
+            });
+        }
+    }
+    Ok(out)
 }

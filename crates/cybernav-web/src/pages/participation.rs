@@ -81,7 +81,7 @@ fn day(d: Date) -> String {
 }
 
 /// "12 days left", "Last day today", "Closed 3 days ago".
-fn countdown(days_left: i64) -> String {
+pub fn countdown(days_left: i64) -> String {
     match days_left {
         0 => "Last day today".into(),
         1 => "1 day left".into(),
