@@ -12,6 +12,7 @@ pub mod deadline;
 pub mod election_authority;
 pub mod eligibility;
 pub mod email;
+pub mod grants;
 pub mod illinois;
 pub mod partner;
 pub mod requirements;
