@@ -439,8 +439,9 @@ pub async fn grant_cycle(t: &TestApp, name: &str, funds: &str) -> Uuid {
 /// Records every fact of the shipped Illinois set for `ea`, as the system.
 pub async fn meet_every_requirement(t: &TestApp, ea: Uuid) {
     use cybernav_app::participation::FactInput;
-    let system = system_actor();
-    let recorder = system.record_facts_of(ea).unwrap();
+    // The Board's own account: facts and certifications name who recorded them.
+    let board = t.actor("board_admin").await;
+    let recorder = board.record_facts_of(ea).unwrap();
     let today = time::OffsetDateTime::now_utc().date();
     for (fact, on, note) in [
         (
@@ -470,10 +471,10 @@ pub async fn meet_every_requirement(t: &TestApp, ea: Uuid) {
 /// Records a certification of participation for `ea` in `cycle`, received now (on time for
 /// cycles opened with [`grant_cycle`]).
 pub async fn certify(t: &TestApp, ea: Uuid, cycle: Uuid) {
-    let system = system_actor();
+    let board = t.actor("board_admin").await;
     t.app
         .record_certification(
-            &system.manage_grants().unwrap(),
+            &board.manage_grants().unwrap(),
             cycle,
             ea,
             "Pat Clerk",
