@@ -502,6 +502,8 @@ fn page_table() -> Vec<PageRow> {
         // The audit log.
         row("GET", "/audit", "", AUDIT_READERS),
         row("POST", "/audit/verify", "", AUDIT_READERS),
+        // Grant money: the Board, the Program Manager and auditors.
+        row("GET", "/grant-cycles/{id}/ledger", "", GRANT_READERS),
         // My account: everyone, for their own account only.
         row("GET", "/account", "", ALL),
         row("POST", "/account/tokens", "", ALL),
@@ -914,6 +916,10 @@ async fn prepare(r: &mut Runner<'_>, row: &PageRow) -> Prepared {
             .to(format!("/people/{id}?notice=role_changed"))
         }
         ("GET", "/audit", _) => Prepared::get(row.route),
+        ("GET", "/grant-cycles/{id}/ledger", _) => {
+            let cycle = common::grant_cycle(t, &format!("Matrix ledger {n}"), "1000.00").await;
+            Prepared::get(format!("/grant-cycles/{cycle}/ledger"))
+        }
         ("POST", "/audit/verify", _) => Prepared::post(row.route, &[]).read_only(),
         ("GET", "/account" | "/account/password" | "/account/mfa/setup", _) => {
             Prepared::get(row.route)

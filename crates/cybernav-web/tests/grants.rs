@@ -96,6 +96,20 @@ async fn the_navigator_program_keeps_at_least_half() {
             StatusCode::OK,
         );
         assert_eq!(l["ledger"]["grants_pool"]["pool_cents"], 604_839_600_i64);
+
+        // The ledger page shows the split as an accessible bar.
+        let mut c = t.signed_in("program_manager").await;
+        let page = c.get(&format!("/grant-cycles/{cycle}/ledger")).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        assert!(page.body.contains("$6,951,604.00"), "{}", page.body);
+        assert!(
+            page.body
+                .contains(r#"aria-label="The Navigator Program share is 53 percent"#)
+        );
+        assert!(page.body.contains("cn-w-53"));
+        let mut nav = t.signed_in("navigator").await;
+        let page = nav.get(&format!("/grant-cycles/{cycle}/ledger")).await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN);
         t.cleanup().await;
     }
 }
