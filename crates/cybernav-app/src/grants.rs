@@ -11,7 +11,7 @@ use cybernav_core::authz::{Actor, Claimant, GrantManager, GrantReader};
 use cybernav_core::grants::{
     AwardEntry, Book, CategoryTotal, Cents, ClaimEntry, ClaimStatus, EAC_CATEGORIES,
     ExpenditureEntry, GrantRefusal, Ledger, NavigatorCategory, SUB_AWARD_REPORTING_CENTS,
-    award_decision, eac_category, equal_split, format_dollars,
+    award_decision, eac_category, equal_split,
 };
 use cybernav_core::validation::clean_text;
 use cybernav_store::grants::{AllocationRow, AwardRow, ClaimRow, ExpenditureRow};
@@ -709,9 +709,4 @@ impl App {
             sub_awards_to_report: sub_awards,
         })
     }
-}
-
-/// Formats cents for messages (re-exported for templates).
-pub fn dollars(cents: Cents) -> String {
-    format_dollars(cents)
 }
