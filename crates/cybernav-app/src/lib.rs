@@ -12,6 +12,7 @@ pub mod checklist;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod grants;
 pub mod mail;
 pub mod participation;
 pub mod people;

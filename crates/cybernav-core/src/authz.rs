@@ -103,6 +103,32 @@ capability!(
     GrantManager
 );
 
+capability!(
+    /// May read every figure of grant money: allocations, expenditures, awards, claims and the
+    /// ledger.
+    GrantReader
+);
+
+/// May submit reimbursement claims against the award of one election authority (its own
+/// official).
+#[derive(Debug, Clone, Copy)]
+pub struct Claimant<'a> {
+    actor: &'a Actor,
+    ea: Uuid,
+}
+
+impl<'a> Claimant<'a> {
+    /// The actor who holds this capability.
+    pub fn actor(&self) -> &'a Actor {
+        self.actor
+    }
+
+    /// The election authority it is for.
+    pub fn election_authority(&self) -> Uuid {
+        self.ea
+    }
+}
+
 /// May record the participation facts (ICN, ISAC, data sharing, training, assessment) of one
 /// election authority.
 #[derive(Debug, Clone, Copy)]
@@ -292,6 +318,33 @@ impl Actor {
         }
     }
 
+    /// Board administrators, the Program Manager and auditors read grant money. Navigators,
+    /// partners and county IT staff see no money pages: money is the Board's and the county
+    /// official's business, and the navigators' work does not need it.
+    pub fn read_grants(&self) -> Option<GrantReader<'_>> {
+        matches!(
+            self.role,
+            Role::BoardAdmin | Role::ProgramManager | Role::Auditor
+        )
+        .then_some(GrantReader { actor: self })
+    }
+
+    /// A county official claims reimbursement against its own authority's award; its awards and
+    /// claims are all the money it sees.
+    pub fn claim_for(&self, ea: Uuid) -> Result<Claimant<'_>, Refusal> {
+        if self.role == Role::EaOfficial && self.election_authority_id == Some(ea) {
+            Ok(Claimant { actor: self, ea })
+        } else {
+            Err(self.refusal_for(ea))
+        }
+    }
+
+    /// The official's own claimant capability, for listing its awards and claims.
+    pub fn own_claimant(&self) -> Option<Claimant<'_>> {
+        self.election_authority_id
+            .and_then(|ea| self.claim_for(ea).ok())
+    }
+
     /// Board administrators and auditors read the audit log.
     pub fn read_audit(&self) -> Option<AuditReader<'_>> {
         matches!(self.role, Role::BoardAdmin | Role::Auditor).then_some(AuditReader { actor: self })
@@ -477,6 +530,35 @@ mod tests {
         );
         assert!(actor(Role::Partner).read_statewide().is_none());
         assert!(actor(Role::Auditor).read_statewide().is_some());
+    }
+
+    #[test]
+    fn money_is_for_the_board_auditors_and_the_county_official() {
+        let ea = Uuid::new_v4();
+        for role in Role::ALL {
+            let mut a = actor(role);
+            a.election_authority_id = Some(ea);
+            assert_eq!(
+                a.read_grants().is_some(),
+                matches!(
+                    role,
+                    Role::BoardAdmin | Role::ProgramManager | Role::Auditor
+                ),
+                "{role}"
+            );
+            assert_eq!(
+                a.own_claimant().is_some(),
+                role == Role::EaOfficial,
+                "{role}"
+            );
+        }
+        let mut clerk = actor(Role::EaOfficial);
+        clerk.election_authority_id = Some(ea);
+        assert_eq!(
+            clerk.claim_for(Uuid::new_v4()).err(),
+            Some(Refusal::NotFound)
+        );
+        assert!(actor(Role::Auditor).manage_grants().is_none());
     }
 
     #[test]

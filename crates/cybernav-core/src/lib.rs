@@ -13,6 +13,7 @@ pub mod election_authority;
 pub mod eligibility;
 pub mod email;
 pub mod evidence;
+pub mod grants;
 pub mod illinois;
 pub mod partner;
 pub mod requirements;

@@ -22,6 +22,7 @@ use sqlx::{Connection, PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 pub mod audit;
 pub mod binds;
 pub mod checklist;
+pub mod grants;
 pub mod outbox;
 pub mod participation;
 pub mod registry;

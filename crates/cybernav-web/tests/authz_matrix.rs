@@ -99,8 +99,58 @@ fn api_table() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
             "/api/v1/election-authorities/{id}/certifications",
             CERTIFIERS,
         ),
+        ("PUT", "/api/v1/grant-cycles/{id}/allocation", MANAGERS),
+        ("PUT", "/api/v1/grant-cycles/{id}/funds", MANAGERS),
+        ("GET", "/api/v1/grant-cycles/{id}/ledger", GRANT_READERS),
+        (
+            "GET",
+            "/api/v1/grant-cycles/{id}/ledger/eac-categories",
+            GRANT_READERS,
+        ),
+        (
+            "GET",
+            "/api/v1/grant-cycles/{id}/ledger/eac-categories.csv",
+            GRANT_READERS,
+        ),
+        (
+            "GET",
+            "/api/v1/grant-cycles/{id}/expenditures",
+            GRANT_READERS,
+        ),
+        ("POST", "/api/v1/grant-cycles/{id}/expenditures", MANAGERS),
+        (
+            "GET",
+            "/api/v1/grant-cycles/{id}/awards",
+            GRANT_READERS_AND_OFFICIAL,
+        ),
+        (
+            "PUT",
+            "/api/v1/grant-cycles/{id}/awards/{election_authority_id}",
+            MANAGERS,
+        ),
+        ("GET", "/api/v1/grant-cycles/{id}/award-proposal", MANAGERS),
+        (
+            "GET",
+            "/api/v1/grant-cycles/{id}/claims",
+            GRANT_READERS_AND_OFFICIAL,
+        ),
+        ("POST", "/api/v1/grant-cycles/{id}/claims", CERTIFIERS),
+        (
+            "POST",
+            "/api/v1/grant-cycles/{id}/claims/{claim_id}/decision",
+            MANAGERS,
+        ),
     ]
 }
+
+/// Grant money is read by the Board, the Program Manager and auditors; navigators, county IT
+/// staff and partners see none.
+const GRANT_READERS: &[&str] = &["board_admin", "program_manager", "auditor"];
+/// Awards and claims lists: grant readers, and a county official (its own only). Claims are
+/// submitted by the same people who certify: the official for its own award, the Board and
+/// Program Manager for one received on paper.
+const GRANT_READERS_AND_OFFICIAL: &[&str] =
+    &["board_admin", "program_manager", "auditor", "ea_official"];
 
 /// The Board, the Program Manager and Adams's navigator record Adams's facts.
 const FACT_RECORDERS: &[&str] = &["board_admin", "program_manager", "navigator"];
@@ -158,6 +208,16 @@ fn body_for(
         ("POST", "/api/v1/election-authorities/{id}/certifications") => {
             format!(r#"{{"cycle":"{cycle}","signer_name":"Pat Clerk"}}"#)
         }
+        ("PUT", "/api/v1/grant-cycles/{id}/allocation") => r#"{"navigator_share":"600.00"}"#.into(),
+        ("PUT", "/api/v1/grant-cycles/{id}/funds") => r#"{"funds":"1000.00"}"#.into(),
+        ("POST", "/api/v1/grant-cycles/{id}/expenditures") => {
+            r#"{"spent_on":"2026-01-05","category":"travel","federal":"0.01","description":"Matrix"}"#.into()
+        }
+        ("PUT", "/api/v1/grant-cycles/{id}/awards/{election_authority_id}") => r#"{"amount":"10.00"}"#.into(),
+        ("POST", "/api/v1/grant-cycles/{id}/claims") => format!(
+            r#"{{"election_authority":"{adams}","spent_on":"2026-01-05","eac_category":"cyber_security","federal":"0.01","description":"Matrix"}}"#
+        ),
+        ("POST", "/api/v1/grant-cycles/{id}/claims/{claim_id}/decision") => r#"{"status":"approved"}"#.into(),
         _ => String::new(),
     }
 }
@@ -202,6 +262,20 @@ async fn every_api_operation_as_every_role() {
         )
         .await
         .unwrap();
+    // The cycle's money: a split, and an award to Adams (which participates and is eligible),
+    // so every grant operation has something to act on.
+    let grants = system.manage_grants().unwrap();
+    let meta = RequestMeta::default();
+    t.app
+        .set_navigator_share(&grants, cycle, "600.00", &meta)
+        .await
+        .unwrap();
+    common::meet_every_requirement(&t, adams).await;
+    common::certify(&t, adams, cycle).await;
+    t.app
+        .make_award(&grants, cycle, adams, "10.00", &meta)
+        .await
+        .unwrap();
     let mut failures = Vec::new();
     let mut n = 0;
     for role in ROLES {
@@ -219,9 +293,31 @@ async fn every_api_operation_as_every_role() {
                         .0
                         .to_string()
                 }
+                p if p.starts_with("/api/v1/grant-cycles/{id}") => cycle.to_string(),
                 _ => adams.to_string(),
             };
-            let mut url = path.replace("{id}", &id).replace("{fact}", "icn.connected");
+            let claim = if path.contains("{claim_id}") {
+                let input = cybernav_app::grants::ClaimInput {
+                    spent_on: "2026-01-05".into(),
+                    eac_category: "cyber_security".into(),
+                    federal: "0.01".into(),
+                    description: "Matrix".into(),
+                    ..Default::default()
+                };
+                t.app
+                    .record_claim(&grants, cycle, adams, &input, &meta)
+                    .await
+                    .unwrap()
+                    .id
+                    .to_string()
+            } else {
+                String::new()
+            };
+            let mut url = path
+                .replace("{id}", &id)
+                .replace("{fact}", "icn.connected")
+                .replace("{election_authority_id}", &adams.to_string())
+                .replace("{claim_id}", &claim);
             if path.ends_with("/participation") {
                 url.push_str(&format!("?cycle={cycle}"));
             }
@@ -436,6 +532,8 @@ fn page_table() -> Vec<PageRow> {
         // The audit log.
         row("GET", "/audit", "", AUDIT_READERS),
         row("POST", "/audit/verify", "", AUDIT_READERS),
+        // Grant money: the Board, the Program Manager and auditors.
+        row("GET", "/grant-cycles/{id}/ledger", "", GRANT_READERS),
         // My account: everyone, for their own account only.
         row("GET", "/account", "", ALL),
         row("POST", "/account/tokens", "", ALL),
@@ -858,6 +956,10 @@ async fn prepare(r: &mut Runner<'_>, row: &PageRow) -> Prepared {
             .to(format!("/people/{id}?notice=role_changed"))
         }
         ("GET", "/audit", _) => Prepared::get(row.route),
+        ("GET", "/grant-cycles/{id}/ledger", _) => {
+            let cycle = common::grant_cycle(t, &format!("Matrix ledger {n}"), "1000.00").await;
+            Prepared::get(format!("/grant-cycles/{cycle}/ledger"))
+        }
         ("POST", "/audit/verify", _) => Prepared::post(row.route, &[]).read_only(),
         ("GET", "/account" | "/account/password" | "/account/mfa/setup", _) => {
             Prepared::get(row.route)

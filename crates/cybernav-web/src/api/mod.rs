@@ -14,6 +14,7 @@ pub mod audit;
 pub mod authorities;
 pub mod contacts;
 pub mod extract;
+pub mod grants;
 pub mod me;
 pub mod pagination;
 pub mod participation;
@@ -72,6 +73,7 @@ impl Modify for BearerScheme {
         (name = "account", description = "The caller's own account and API tokens."),
         (name = "audit", description = "The hash-chained audit log."),
         (name = "participation", description = "Grant cycles, certifications of participation and eligibility (Part 213.50)."),
+        (name = "grants", description = "A cycle's money: the Navigator Program share, expenditures, awards, reimbursement claims and the ledger (Part 213.10(a), (c))."),
     )
 )]
 struct ApiDoc;
@@ -114,6 +116,20 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(participation::get_participation))
         .routes(routes!(participation::put_fact))
         .routes(routes!(participation::create_certification))
+        .routes(routes!(grants::put_allocation))
+        .routes(routes!(grants::put_funds))
+        .routes(routes!(grants::get_ledger))
+        .routes(routes!(grants::list_eac_categories))
+        .routes(routes!(grants::export_eac_categories))
+        .routes(routes!(
+            grants::list_expenditures,
+            grants::create_expenditure
+        ))
+        .routes(routes!(grants::list_awards))
+        .routes(routes!(grants::put_award))
+        .routes(routes!(grants::get_award_proposal))
+        .routes(routes!(grants::list_claims, grants::create_claim))
+        .routes(routes!(grants::decide_claim))
 }
 
 /// The OpenAPI document.

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod authorities;
 pub mod dashboard;
 pub mod fields;
+pub mod grants;
 pub mod links;
 pub mod participation;
 pub mod partners;
@@ -34,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .merge(people::routes())
         .merge(account::routes())
         .merge(audit::routes())
+        .merge(grants::routes())
         .merge(links::routes())
 }
 
