@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use cybernav_core::attestation::PlatformKey;
 use cybernav_core::role::Role;
 
 /// Every setting cybernav reads.
@@ -37,6 +38,9 @@ pub struct Config {
     pub outbox_poll_ms: u64,
     /// Whether the site is served over HTTPS (sets HSTS and Secure cookies).
     pub secure_cookies: bool,
+    /// The key attestations are signed with, when the operator supplies one
+    /// (`CYBERNAV_SIGNING_KEY_FILE`); otherwise the key kept in the database is used.
+    pub signing_key: Option<PlatformKey>,
 }
 
 impl std::fmt::Debug for Config {
@@ -52,6 +56,8 @@ impl std::fmt::Debug for Config {
             .field("mfa_required_roles", &self.mfa_required_roles)
             .field("smtp_url", &self.smtp_url.as_ref().map(|_| "<redacted>"))
             .field("mail_from", &self.mail_from)
+            // PlatformKey's Debug shows the public fingerprint only.
+            .field("signing_key", &self.signing_key)
             .finish_non_exhaustive()
     }
 }
@@ -75,6 +81,7 @@ impl Config {
             mail_from: "cybernav <no-reply@cybernav.invalid>".into(),
             outbox_poll_ms: 2000,
             secure_cookies: false,
+            signing_key: None,
         }
     }
 
@@ -122,6 +129,14 @@ impl Config {
         }
         if let Some(v) = var("CYBERNAV_OUTBOX_POLL_MS") {
             self.outbox_poll_ms = num("CYBERNAV_OUTBOX_POLL_MS", v)?;
+        }
+        if let Some(v) = var("CYBERNAV_SIGNING_KEY_FILE") {
+            let text = std::fs::read_to_string(v.trim())
+                .map_err(|e| format!("CYBERNAV_SIGNING_KEY_FILE: cannot read {v}: {e}"))?;
+            self.signing_key = Some(
+                PlatformKey::from_base64(&text)
+                    .map_err(|e| format!("CYBERNAV_SIGNING_KEY_FILE: {v}: {e}"))?,
+            );
         }
         Ok(self)
     }

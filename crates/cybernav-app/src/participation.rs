@@ -463,67 +463,91 @@ impl App {
             return Err(AppError::NotFound);
         }
         let mut tx = self.store.read().await?;
-        tx.get_election_authority(ea).await?;
-        let c = GrantCycle {
-            row: tx.get_grant_cycle(cycle).await?,
-        };
-        let stored = tx
-            .get_requirement_set(&c.row.set_id, &c.row.set_version)
-            .await?
-            .ok_or_else(|| {
-                AppError::Store(StoreError::Corrupt(format!(
-                    "grant_cycles {}: requirement set {} {} is missing",
-                    c.row.id, c.row.set_id, c.row.set_version
-                )))
-            })?;
-        let set = parse_stored(&stored)?;
-        let certification = tx.get_certification(cycle, ea).await?;
-        let mut facts = Facts::default();
-        for f in tx.list_facts(Some(ea)).await? {
-            if let Some(key) = FactKey::parse(&f.fact) {
-                facts.facts.insert(
-                    key,
-                    FactValue {
-                        holds: f.holds,
-                        on: f.on_date,
-                    },
-                );
-            }
-        }
-        if let Some(cert) = certification.as_ref().filter(|c| c.on_time) {
+        let s = standing(&mut tx, ea, cycle).await?;
+        Ok(Participation {
+            days_left: s.days_left,
+            cycle: s.cycle,
+            set: s.set,
+            certification: s.certification,
+            eligibility: s.eligibility,
+        })
+    }
+}
+
+/// An authority's standing in a cycle with the facts behind it, read inside a transaction
+/// (participation and attestation read it the same way).
+pub(crate) struct Standing {
+    pub cycle: GrantCycle,
+    pub set: RequirementSet,
+    pub certification: Option<CertificationRow>,
+    pub facts: Facts,
+    pub eligibility: Eligibility,
+    pub days_left: i64,
+}
+
+/// Loads an authority's standing in a cycle (no permission check: callers make it).
+pub(crate) async fn standing(tx: &mut Tx, ea: Uuid, cycle: Uuid) -> AppResult<Standing> {
+    tx.get_election_authority(ea).await?;
+    let c = GrantCycle {
+        row: tx.get_grant_cycle(cycle).await?,
+    };
+    let stored = tx
+        .get_requirement_set(&c.row.set_id, &c.row.set_version)
+        .await?
+        .ok_or_else(|| {
+            AppError::Store(StoreError::Corrupt(format!(
+                "grant_cycles {}: requirement set {} {} is missing",
+                c.row.id, c.row.set_id, c.row.set_version
+            )))
+        })?;
+    let set = parse_stored(&stored)?;
+    let certification = tx.get_certification(cycle, ea).await?;
+    let mut facts = Facts::default();
+    for f in tx.list_facts(Some(ea)).await? {
+        if let Some(key) = FactKey::parse(&f.fact) {
             facts.facts.insert(
-                FactKey::CertificationOnTime,
+                key,
                 FactValue {
-                    holds: true,
-                    on: Some(cert.received_at.date()),
+                    holds: f.holds,
+                    on: f.on_date,
                 },
             );
         }
-        facts.checked = tx
-            .list_checked(ea, &set.id)
-            .await?
-            .into_iter()
-            .map(|r| {
-                (
-                    r.requirement_id,
-                    FactValue {
-                        holds: true,
-                        on: r.on_date,
-                    },
-                )
-            })
-            .collect::<BTreeMap<_, _>>();
-        let deadline = c.deadline()?;
-        let now = now();
-        let eligibility = evaluate(&set, &facts, deadline.date, deadline.today(now));
-        Ok(Participation {
-            days_left: deadline.days_left(now),
-            cycle: c,
-            set,
-            certification,
-            eligibility,
-        })
     }
+    if let Some(cert) = certification.as_ref().filter(|c| c.on_time) {
+        facts.facts.insert(
+            FactKey::CertificationOnTime,
+            FactValue {
+                holds: true,
+                on: Some(cert.received_at.date()),
+            },
+        );
+    }
+    facts.checked = tx
+        .list_checked(ea, &set.id)
+        .await?
+        .into_iter()
+        .map(|r| {
+            (
+                r.requirement_id,
+                FactValue {
+                    holds: true,
+                    on: r.on_date,
+                },
+            )
+        })
+        .collect::<BTreeMap<_, _>>();
+    let deadline = c.deadline()?;
+    let now = now();
+    let eligibility = evaluate(&set, &facts, deadline.date, deadline.today(now));
+    Ok(Standing {
+        days_left: deadline.days_left(now),
+        cycle: c,
+        set,
+        certification,
+        facts,
+        eligibility,
+    })
 }
 
 async fn put_certification(

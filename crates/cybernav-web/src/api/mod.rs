@@ -10,6 +10,7 @@
 //! [`extract::ApiPath`]), take the capability from the caller, call the use case in
 //! `cybernav-app`, wrap its result in a response type.
 
+pub mod attestations;
 pub mod audit;
 pub mod authorities;
 pub mod contacts;
@@ -71,7 +72,7 @@ impl Modify for BearerScheme {
         (name = "people", description = "Accounts, roles and invitations."),
         (name = "account", description = "The caller's own account and API tokens."),
         (name = "audit", description = "The hash-chained audit log."),
-        (name = "participation", description = "Grant cycles, certifications of participation and eligibility (Part 213.50)."),
+        (name = "participation", description = "Grant cycles, certifications of participation, eligibility and written verification (Part 213.50)."),
     )
 )]
 struct ApiDoc;
@@ -114,6 +115,13 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(participation::get_participation))
         .routes(routes!(participation::put_fact))
         .routes(routes!(participation::create_certification))
+        .routes(routes!(
+            attestations::list_attestations,
+            attestations::create_attestation
+        ))
+        .routes(routes!(attestations::get_attestation_file))
+        .routes(routes!(attestations::get_attestation_letter))
+        .routes(routes!(attestations::get_attestation_key))
 }
 
 /// The OpenAPI document.
