@@ -119,10 +119,14 @@ pub fn letter(file: &SignedFile) -> Vec<u8> {
     w.paragraph(
         REGULAR,
         8.5,
-        "This letter prints a signed file. The file, not this paper, is the record: download it from cybernav and verify it with `cybernav attestation verify FILE` (add --public-key with the Board's published key to be sure who signed). Any change to the file makes the check fail.",
+        "This letter prints a signed file. The file, not this paper, is the record: download it from cybernav and verify it with the command below, giving the Board's published key to be sure who signed. Any change to the file makes the check fail.",
     );
     w.gap(3.0);
     for (label, value) in [
+        (
+            "Verify with",
+            "cybernav attestation verify FILE --public-key KEY".to_string(),
+        ),
         ("Attestation", d.id.to_string()),
         ("Facts digest", d.facts_digest.clone()),
         ("Signing key", file.key_fingerprint.clone()),
@@ -447,7 +451,7 @@ mod tests {
         let tail = String::from_utf8_lossy(&pdf[pdf.len() - 40..]).into_owned();
         assert!(tail.contains("%%EOF"), "{tail}");
         for needle in [
-            &b"(Adams County Clerk"[..],
+            &b"Adams County Clerk"[..],
             b"Illinois State Board of Elections",
             b"The Program Manager, Cyber Navigator Program",
             b"Nora Navigator",
@@ -469,24 +473,32 @@ mod tests {
     #[test]
     fn the_xref_table_points_at_the_objects() {
         let pdf = letter(&signed());
-        let text = String::from_utf8_lossy(&pdf).into_owned();
-        let start: usize = text
-            .rsplit("startxref")
+        let find = |needle: &[u8], from: usize| -> Option<usize> {
+            pdf[from..]
+                .windows(needle.len())
+                .position(|w| w == needle)
+                .map(|p| p + from)
+        };
+        let at = pdf.windows(9).rposition(|w| w == b"startxref").unwrap();
+        let start: usize = std::str::from_utf8(&pdf[at + 9..])
+            .unwrap()
+            .split_whitespace()
             .next()
-            .and_then(|s| s.split_whitespace().next())
-            .and_then(|n| n.parse().ok())
+            .unwrap()
+            .parse()
             .unwrap();
-        assert!(text[start..].starts_with("xref"));
-        let entries: Vec<&str> = text[start..]
+        assert!(pdf[start..].starts_with(b"xref"));
+        let table = std::str::from_utf8(&pdf[start..find(b"trailer", start).unwrap()]).unwrap();
+        let entries: Vec<&str> = table
             .lines()
             .skip(2)
-            .take_while(|l| l.ends_with(" n") || l.ends_with(" f"))
+            .filter(|l| l.trim_end().ends_with(" n"))
             .collect();
-        assert_eq!(entries.len(), 8, "eight objects");
+        assert_eq!(entries.len(), 8, "eight objects: {table}");
         for (i, e) in entries.iter().enumerate() {
             let off: usize = e[..10].parse().unwrap();
             assert!(
-                text[off..].starts_with(&format!("{} 0 obj", i + 1)),
+                pdf[off..].starts_with(format!("{} 0 obj", i + 1).as_bytes()),
                 "object {} is not at {off}",
                 i + 1
             );
