@@ -328,3 +328,33 @@ async fn navigators_and_the_program_manager_verify_in_writing() {
         t.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn an_operator_supplied_key_signs_and_none_is_stored() {
+    for db in databases() {
+        let key = cybernav_core::attestation::PlatformKey::generate();
+        let public = key.public_base64();
+        let t = TestApp::with_config(db, |c| {
+            c.mfa_required_roles.clear();
+            c.signing_key = Some(key);
+        })
+        .await;
+        let nav = t.token("navigator").await;
+        let k = ok(
+            &t.api_get(&nav, "/api/v1/attestation-key").await,
+            StatusCode::OK,
+        );
+        assert_eq!(k["attestation_key"]["public_key"], public.as_str());
+        assert_eq!(k["attestation_key"]["algorithm"], "Ed25519");
+        let mut tx = t.app.store.read().await.unwrap();
+        assert!(
+            tx.active_signing_key("attestation")
+                .await
+                .unwrap()
+                .is_none(),
+            "the operator's key is not copied into the database"
+        );
+        drop(tx);
+        t.cleanup().await;
+    }
+}
