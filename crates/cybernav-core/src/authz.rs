@@ -189,6 +189,46 @@ impl<'a> Certifier<'a> {
     }
 }
 
+/// May sign a navigator's written verification of 213.50(a)(3) for one election authority
+/// assigned to them (213.50(b)(2)).
+#[derive(Debug, Clone, Copy)]
+pub struct NavigatorAttester<'a> {
+    actor: &'a Actor,
+    ea: Uuid,
+}
+
+impl<'a> NavigatorAttester<'a> {
+    /// The actor who holds this capability.
+    pub fn actor(&self) -> &'a Actor {
+        self.actor
+    }
+
+    /// The election authority it is for.
+    pub fn election_authority(&self) -> Uuid {
+        self.ea
+    }
+}
+
+/// May sign the Program Manager's written verification of 213.50(a) for one election authority
+/// (213.50(b)(1)).
+#[derive(Debug, Clone, Copy)]
+pub struct ProgramManagerAttester<'a> {
+    actor: &'a Actor,
+    ea: Uuid,
+}
+
+impl<'a> ProgramManagerAttester<'a> {
+    /// The actor who holds this capability.
+    pub fn actor(&self) -> &'a Actor {
+        self.actor
+    }
+
+    /// The election authority it is for.
+    pub fn election_authority(&self) -> Uuid {
+        self.ea
+    }
+}
+
 impl Actor {
     /// The election authorities this actor may read. Partners see none.
     pub fn ea_scope(&self) -> EaScope {
@@ -339,10 +379,33 @@ impl Actor {
         }
     }
 
+    /// Only a navigator assigned to `ea` verifies its 213.50(a)(3) requirements in writing:
+    /// the rule gives that duty to the navigator who reviewed it, not to the Board.
+    pub fn attest_as_navigator(&self, ea: Uuid) -> Result<NavigatorAttester<'_>, Refusal> {
+        if self.role == Role::Navigator && self.assigned_authorities.contains(&ea) {
+            Ok(NavigatorAttester { actor: self, ea })
+        } else {
+            Err(self.refusal_for(ea))
+        }
+    }
+
     /// The official's own claimant capability, for listing its awards and claims.
     pub fn own_claimant(&self) -> Option<Claimant<'_>> {
         self.election_authority_id
             .and_then(|ea| self.claim_for(ea).ok())
+    }
+
+    /// Only the Program Manager verifies 213.50(a) to the Board in writing (a Board
+    /// administrator receives the verification; they do not give it).
+    pub fn attest_as_program_manager(
+        &self,
+        ea: Uuid,
+    ) -> Result<ProgramManagerAttester<'_>, Refusal> {
+        if self.role == Role::ProgramManager {
+            Ok(ProgramManagerAttester { actor: self, ea })
+        } else {
+            Err(self.refusal_for(ea))
+        }
     }
 
     /// Board administrators and auditors read the audit log.
@@ -579,6 +642,37 @@ mod tests {
             board.manage_people().unwrap().grantable_roles(),
             Role::ALL.to_vec()
         );
+    }
+
+    #[test]
+    fn attestations_follow_213_50_b() {
+        let ea = Uuid::new_v4();
+        let other = Uuid::new_v4();
+        let mut nav = actor(Role::Navigator);
+        nav.assigned_authorities = vec![ea];
+        assert!(nav.attest_as_navigator(ea).is_ok());
+        assert_eq!(
+            nav.attest_as_navigator(other).err(),
+            Some(Refusal::NotFound)
+        );
+        assert_eq!(
+            nav.attest_as_program_manager(ea).err(),
+            Some(Refusal::Forbidden)
+        );
+        let pm = actor(Role::ProgramManager);
+        assert!(pm.attest_as_program_manager(other).is_ok());
+        assert_eq!(pm.attest_as_navigator(ea).err(), Some(Refusal::Forbidden));
+        for role in [
+            Role::BoardAdmin,
+            Role::Auditor,
+            Role::EaOfficial,
+            Role::Partner,
+        ] {
+            let mut a = actor(role);
+            a.election_authority_id = Some(ea);
+            assert!(a.attest_as_navigator(ea).is_err(), "{role}");
+            assert!(a.attest_as_program_manager(ea).is_err(), "{role}");
+        }
     }
 
     #[test]

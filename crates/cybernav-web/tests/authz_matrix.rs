@@ -140,6 +140,19 @@ fn api_table() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
             "/api/v1/grant-cycles/{id}/claims/{claim_id}/decision",
             MANAGERS,
         ),
+        (
+            "GET",
+            "/api/v1/election-authorities/{id}/attestations",
+            NOT_PARTNER,
+        ),
+        (
+            "POST",
+            "/api/v1/election-authorities/{id}/attestations",
+            ATTESTERS,
+        ),
+        ("GET", "/api/v1/attestations/{id}", NOT_PARTNER),
+        ("GET", "/api/v1/attestations/{id}/letter.pdf", NOT_PARTNER),
+        ("GET", "/api/v1/attestation-key", ALL),
     ]
 }
 
@@ -151,6 +164,10 @@ const GRANT_READERS: &[&str] = &["board_admin", "program_manager", "auditor"];
 /// Program Manager for one received on paper.
 const GRANT_READERS_AND_OFFICIAL: &[&str] =
     &["board_admin", "program_manager", "auditor", "ea_official"];
+
+/// Adams's navigator verifies (a)(3); the Program Manager verifies (a) (Part 213.50(b)). Each
+/// role sends the kind it would give ([`body_for`]), so a refusal is about the role.
+const ATTESTERS: &[&str] = &["program_manager", "navigator"];
 
 /// The Board, the Program Manager and Adams's navigator record Adams's facts.
 const FACT_RECORDERS: &[&str] = &["board_admin", "program_manager", "navigator"];
@@ -218,6 +235,12 @@ fn body_for(
             r#"{{"election_authority":"{adams}","spent_on":"2026-01-05","eac_category":"cyber_security","federal":"0.01","description":"Matrix"}}"#
         ),
         ("POST", "/api/v1/grant-cycles/{id}/claims/{claim_id}/decision") => r#"{"status":"approved"}"#.into(),
+        ("POST", "/api/v1/election-authorities/{id}/attestations") if role == "navigator" => {
+            r#"{"kind":"navigator_a3"}"#.into()
+        }
+        ("POST", "/api/v1/election-authorities/{id}/attestations") => {
+            r#"{"kind":"program_manager_a"}"#.into()
+        }
         _ => String::new(),
     }
 }
@@ -276,6 +299,41 @@ async fn every_api_operation_as_every_role() {
         .make_award(&grants, cycle, adams, "10.00", &meta)
         .await
         .unwrap();
+    // Adams meets every requirement, so an attestation is refused only for the role, and one
+    // exists to read.
+    let board = t.actor("board_admin").await;
+    let recorder = board.record_facts_of(adams).unwrap();
+    for fact in [
+        "icn.connected",
+        "isac.registered",
+        "data_sharing.established",
+        "training.designee_trained",
+        "assessment.allowed",
+        "assessment.risk_assessment_done",
+        "assessment.cis_analysis_done",
+    ] {
+        let input = cybernav_app::participation::FactInput {
+            holds: true,
+            on: Some(time::OffsetDateTime::now_utc().date()),
+            note: None,
+        };
+        t.app
+            .record_fact(&recorder, fact, &input, &RequestMeta::default())
+            .await
+            .unwrap();
+    }
+    let pm = t.actor("program_manager").await;
+    let attestation = t
+        .app
+        .attest_program_manager(
+            &pm.attest_as_program_manager(adams).unwrap(),
+            cycle,
+            &RequestMeta::default(),
+        )
+        .await
+        .unwrap()
+        .row
+        .id;
     let mut failures = Vec::new();
     let mut n = 0;
     for role in ROLES {
@@ -294,6 +352,7 @@ async fn every_api_operation_as_every_role() {
                         .to_string()
                 }
                 p if p.starts_with("/api/v1/grant-cycles/{id}") => cycle.to_string(),
+                p if p.starts_with("/api/v1/attestations/") => attestation.to_string(),
                 _ => adams.to_string(),
             };
             let claim = if path.contains("{claim_id}") {
@@ -318,7 +377,9 @@ async fn every_api_operation_as_every_role() {
                 .replace("{fact}", "icn.connected")
                 .replace("{election_authority_id}", &adams.to_string())
                 .replace("{claim_id}", &claim);
-            if path.ends_with("/participation") {
+            if path.ends_with("/participation")
+                || (*method == "POST" && path.ends_with("/attestations"))
+            {
                 url.push_str(&format!("?cycle={cycle}"));
             }
             let body = body_for(method, path, n, &t, role, cycle);

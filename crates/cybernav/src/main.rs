@@ -81,6 +81,11 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Check signed attestations (written verification under Part 213.50(b)).
+    Attestation {
+        #[command(subcommand)]
+        command: AttestationCommand,
+    },
     /// Write a consistent copy of the embedded database.
     Backup {
         /// Destination file (default: DATA_DIR/backups/cybernav-<UTC time>.db).
@@ -143,6 +148,20 @@ enum RequirementSetCommand {
 }
 
 #[derive(Subcommand)]
+enum AttestationCommand {
+    /// Verify a signed attestation file. Needs no database. Exits 0 and says who signed what
+    /// and when; exits 2 naming what does not match when anything in the file changed.
+    Verify {
+        /// The signed file (downloaded from /api/v1/attestations/{id}).
+        file: PathBuf,
+        /// The Board's published public key (base64, from /api/v1/attestation-key): without
+        /// it, the file is only checked against the key it carries itself.
+        #[arg(long)]
+        public_key: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
 enum AuditCommand {
     /// Verify the hash chain; exits non-zero naming the first broken record.
     Verify,
@@ -199,6 +218,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             command: AuditCommand::Verify,
         } => return audit_verify(cli.data_dir).await,
         Command::Backup { out } => backup(cli.data_dir, out).await?,
+        Command::Attestation {
+            command: AttestationCommand::Verify { file, public_key },
+        } => return attestation_verify(&file, public_key.as_deref()),
         Command::Import { what, file } => return import(cli.data_dir, what, &file).await,
         Command::Export { what, out } => export(cli.data_dir, what, out).await?,
         Command::RequirementSet {
@@ -523,4 +545,50 @@ async fn backup(data_dir: PathBuf, out: Option<PathBuf>) -> Result<()> {
     app.store.backup_to(&out).await?;
     println!("backup written to {}", out.display());
     Ok(())
+}
+
+/// `cybernav attestation verify FILE [--public-key KEY]`.
+fn attestation_verify(file: &std::path::Path, public_key: Option<&str>) -> Result<ExitCode> {
+    use cybernav_core::attestation::{parse_public_key, verify};
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let expected = match public_key.map(parse_public_key).transpose() {
+        Ok(k) => k,
+        Err(e) => {
+            eprintln!("--public-key: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    match verify(&bytes, expected.as_ref()) {
+        Ok(signed) => {
+            let d = &signed.document;
+            println!("VALID: {}", file.display());
+            println!(
+                "{} ({}, {}) verified {} for {} in the grant cycle {}, to {}.",
+                d.signer.name,
+                d.signer.role,
+                d.signer.email,
+                d.clause,
+                d.election_authority.name,
+                d.grant_cycle.name,
+                d.addressee
+            );
+            println!(
+                "Signed at {} with key {}.",
+                d.signed_at, signed.key_fingerprint
+            );
+            for r in &d.requirements {
+                println!("  {} {}: {}", r.clause, r.title, r.status);
+            }
+            if expected.is_none() {
+                println!(
+                    "Note: the key was not compared with the Board's published key; pass --public-key to be sure who signed."
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("NOT VALID: {}: {e}", file.display());
+            Ok(ExitCode::from(2))
+        }
+    }
 }

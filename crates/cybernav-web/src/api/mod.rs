@@ -10,6 +10,7 @@
 //! [`extract::ApiPath`]), take the capability from the caller, call the use case in
 //! `cybernav-app`, wrap its result in a response type.
 
+pub mod attestations;
 pub mod audit;
 pub mod authorities;
 pub mod contacts;
@@ -72,7 +73,7 @@ impl Modify for BearerScheme {
         (name = "people", description = "Accounts, roles and invitations."),
         (name = "account", description = "The caller's own account and API tokens."),
         (name = "audit", description = "The hash-chained audit log."),
-        (name = "participation", description = "Grant cycles, certifications of participation and eligibility (Part 213.50)."),
+        (name = "participation", description = "Grant cycles, certifications of participation, eligibility and written verification (Part 213.50)."),
         (name = "grants", description = "A cycle's money: the Navigator Program share, expenditures, awards, reimbursement claims and the ledger (Part 213.10(a), (c))."),
     )
 )]
@@ -130,6 +131,13 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(grants::get_award_proposal))
         .routes(routes!(grants::list_claims, grants::create_claim))
         .routes(routes!(grants::decide_claim))
+        .routes(routes!(
+            attestations::list_attestations,
+            attestations::create_attestation
+        ))
+        .routes(routes!(attestations::get_attestation_file))
+        .routes(routes!(attestations::get_attestation_letter))
+        .routes(routes!(attestations::get_attestation_key))
 }
 
 /// The OpenAPI document.
