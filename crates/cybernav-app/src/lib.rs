@@ -11,6 +11,7 @@ pub mod cache;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod icn;
 pub mod mail;
 pub mod participation;
 pub mod people;

@@ -21,6 +21,7 @@ use sqlx::{Connection, PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 
 pub mod audit;
 pub mod binds;
+pub mod icn;
 pub mod outbox;
 pub mod participation;
 pub mod registry;

@@ -71,6 +71,11 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// The ICN allowlist (Part 213.20).
+    Allowlist {
+        #[command(subcommand)]
+        command: AllowlistCommand,
+    },
     /// Check the audit log.
     Audit {
         #[command(subcommand)]
@@ -123,6 +128,27 @@ enum RegistryFile {
     Authorities,
     /// Contacts: authority, role, name, organisation, phone, email, last_verified_on.
     Contacts,
+}
+
+#[derive(Subcommand)]
+enum AllowlistCommand {
+    /// Print every election authority's allowlisted networks to stdout, for firewall and
+    /// scanner configuration.
+    Export {
+        /// `text`: one network per line with `# authority — circuit` comment lines; `json`:
+        /// {"allowlist":[{"network","election_authority","circuit","public"}],"generated_at"}.
+        #[arg(long, value_enum, default_value = "text")]
+        format: AllowlistFormat,
+    },
+}
+
+/// How `allowlist export` prints.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum AllowlistFormat {
+    /// One network per line.
+    Text,
+    /// A JSON document.
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -184,6 +210,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Backup { out } => backup(cli.data_dir, out).await?,
         Command::Import { what, file } => return import(cli.data_dir, what, &file).await,
         Command::Export { what, out } => export(cli.data_dir, what, out).await?,
+        Command::Allowlist {
+            command: AllowlistCommand::Export { format },
+        } => allowlist_export(cli.data_dir, format).await?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -399,6 +428,25 @@ async fn export(data_dir: PathBuf, what: RegistryFile, out: Option<PathBuf>) -> 
             std::io::stdout().write_all(&bytes)?;
         }
     }
+    Ok(())
+}
+
+async fn allowlist_export(data_dir: PathBuf, format: AllowlistFormat) -> Result<()> {
+    let app = open(data_dir).await?;
+    let system = cybernav_core::authz::system_actor();
+    let reader = system
+        .read_allowlist()
+        .context("system reads the allowlist")?;
+    let list = app
+        .allowlist(&reader)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let text = match format {
+        AllowlistFormat::Text => list.to_text(),
+        AllowlistFormat::Json => format!("{}\n", serde_json::to_string_pretty(&list)?),
+    };
+    use std::io::Write;
+    std::io::stdout().write_all(text.as_bytes())?;
     Ok(())
 }
 

@@ -14,6 +14,7 @@ pub mod audit;
 pub mod authorities;
 pub mod contacts;
 pub mod extract;
+pub mod icn;
 pub mod me;
 pub mod pagination;
 pub mod participation;
@@ -72,6 +73,7 @@ impl Modify for BearerScheme {
         (name = "account", description = "The caller's own account and API tokens."),
         (name = "audit", description = "The hash-chained audit log."),
         (name = "participation", description = "Grant cycles, certifications of participation and eligibility (Part 213.50)."),
+        (name = "icn", description = "ICN circuits, their protections and allowlists, and private addressing only (Part 213.20)."),
     )
 )]
 struct ApiDoc;
@@ -114,6 +116,13 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(participation::get_participation))
         .routes(routes!(participation::put_fact))
         .routes(routes!(participation::create_certification))
+        .routes(routes!(icn::list_icn_circuits, icn::create_icn_circuit))
+        .routes(routes!(icn::update_icn_circuit))
+        .routes(routes!(icn::put_icn_protection))
+        .routes(routes!(icn::create_allowlist_entry))
+        .routes(routes!(icn::delete_allowlist_entry))
+        .routes(routes!(icn::get_icn_settings, icn::put_icn_settings))
+        .routes(routes!(icn::get_allowlist))
 }
 
 /// The OpenAPI document.
