@@ -193,7 +193,7 @@ async fn circuits_allowlist_and_private_addressing() {
         assert_eq!(field, "network");
         assert_eq!(
             detail,
-            "10.1.3.7/24 has host bits set; did you mean 10.1.3.0/24?"
+            "network: 10.1.3.7/24 has host bits set; did you mean 10.1.3.0/24?"
         );
         let (_, detail) = refusal(&t.api_send("POST", &nav, &entries, &add("127.0.0.1")).await);
         assert!(detail.contains("loopback"), "{detail}");
@@ -270,7 +270,7 @@ async fn circuits_allowlist_and_private_addressing() {
         );
         assert_eq!(field, "private_addressing_only");
         assert!(
-            detail.starts_with("1 allowlist entry uses public addressing: 2001:db8:1::/48 (Adams County Clerk, circuit ICN-ADAMS-01)"),
+            detail.starts_with("private_addressing_only: 1 allowlist entry uses public addressing: 2001:db8:1::/48 (Adams County Clerk, circuit ICN-ADAMS-01)"),
             "{detail}"
         );
         let s = ok(&t.api_get(&clerk, settings).await, StatusCode::OK);
