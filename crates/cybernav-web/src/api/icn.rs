@@ -686,8 +686,10 @@ pub struct AllowlistExport {
     params(AllowlistQuery),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The allowlist", body = AllowlistExport, content_type = "application/json"),
-        (status = 200, description = "The allowlist as text", body = String, content_type = "text/plain"),
+        (status = 200, description = "The allowlist: JSON, or text with `format=text`", content(
+            (AllowlistExport = "application/json"),
+            (String = "text/plain"),
+        )),
         (status = 400, description = "Unknown format or parameter", body = ApiErrorBody),
         (status = 401, description = "No valid API token", body = ApiErrorBody),
         (status = 403, description = "The role may not read the combined allowlist", body = ApiErrorBody),
