@@ -480,7 +480,7 @@ impl App {
                     description: e.description.clone(),
                 });
             }
-            mine.sort_by(|a, b| a.network.cmp(&b.network));
+            mine.sort_by_key(|a| a.network);
             let protections = Protection::ALL
                 .into_iter()
                 .map(|p| ProtectionState {
@@ -722,7 +722,7 @@ impl App {
                 }
             }
             if !public.is_empty() {
-                public.sort_by(|a, b| a.0.cmp(&b.0));
+                public.sort_by_key(|a| a.0);
                 let named: Vec<String> = public
                     .iter()
                     .take(LISTED)
