@@ -452,6 +452,9 @@ fn page_table() -> Vec<PageRow> {
         row("GET", "/election-authorities/{id}", "adams", NOT_PARTNER),
         row("GET", "/election-authorities/{id}", "chicago", &["board_admin", "program_manager", "auditor"])
             .not_found(SCOPED),
+        row("GET", "/election-authorities/{id}/icn", "adams", NOT_PARTNER),
+        row("GET", "/election-authorities/{id}/icn", "chicago", &["board_admin", "program_manager", "auditor"])
+            .not_found(SCOPED),
         row("GET", "/election-authorities/{id}/edit", "adams", MANAGERS),
         row("POST", "/election-authorities/{id}/edit", "adams", MANAGERS),
         row("POST", "/election-authorities/{id}/navigators", "adams", MANAGERS),
@@ -771,6 +774,9 @@ async fn prepare(r: &mut Runner<'_>, row: &PageRow) -> Prepared {
         )
         .to("/election-authorities/*?notice=authority_created"),
         ("GET", "/election-authorities/{id}", case) => Prepared::get(ea_href(case)),
+        ("GET", "/election-authorities/{id}/icn", case) => {
+            Prepared::get(format!("{}/icn", ea_href(case)))
+        }
         ("GET", "/election-authorities/{id}/edit", case) => {
             Prepared::get(format!("{}/edit", ea_href(case)))
         }

@@ -387,6 +387,22 @@ async fn circuits_allowlist_and_private_addressing() {
         let p = ok(&t.api_get(&clerk, &participation).await, StatusCode::OK);
         assert_eq!(icn_status(&p), "met");
 
+        // The authority's ICN page shows the circuit, its protections and networks.
+        let mut browser = t.signed_in("ea_official").await;
+        let page = browser
+            .get(&format!("/election-authorities/{adams}/icn"))
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        for text in [
+            "Circuit ICN-ADAMS-01",
+            "10.1.2.0/24",
+            "fd00:1::/48",
+            "Albert",
+            "private addressing only",
+        ] {
+            assert!(page.body.contains(text), "{text} not on the page");
+        }
+
         // Everything was audited.
         let events = ok(
             &t.api_get(&auditor, "/api/v1/audit-events?per_page=100")

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod authorities;
 pub mod dashboard;
 pub mod fields;
+pub mod icn;
 pub mod links;
 pub mod partners;
 pub mod people;
@@ -28,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .merge(session::routes())
         .merge(dashboard::routes())
         .merge(authorities::routes())
+        .merge(icn::routes())
         .merge(partners::routes())
         .merge(people::routes())
         .merge(account::routes())
