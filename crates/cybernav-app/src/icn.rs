@@ -304,19 +304,13 @@ fn circuit_fields(input: &CircuitInput) -> Result<CircuitFields, FieldErrors> {
         optional_multiline_text(input.notes.as_deref(), 2000),
     );
     match (reference, status, notes) {
-        (Some(reference), Some(status), Some(notes)) if errors.is_empty() => {
-            let connected_on = match (status, connected) {
-                (CircuitStatus::Connected, None) => Some(now().date()),
-                (_, d) => d,
-            };
-            Ok(CircuitFields {
-                reference,
-                status,
-                agreement_signed_on: agreement,
-                connected_on,
-                notes,
-            })
-        }
+        (Some(reference), Some(status), Some(notes)) if errors.is_empty() => Ok(CircuitFields {
+            reference,
+            status,
+            agreement_signed_on: agreement,
+            connected_on: connected,
+            notes,
+        }),
         _ => Err(errors),
     }
 }
@@ -327,6 +321,17 @@ struct CircuitFields {
     agreement_signed_on: Option<Date>,
     connected_on: Option<Date>,
     notes: Option<String>,
+}
+
+impl CircuitFields {
+    /// The connection date to store: as given; for a connected circuit given none, the date
+    /// it already had, else today (so an edit that leaves the date out does not move it).
+    fn connected_on(&self, had: Option<Date>) -> Option<Date> {
+        match (self.status, self.connected_on) {
+            (CircuitStatus::Connected, None) => had.or_else(|| Some(now().date())),
+            (_, given) => given,
+        }
+    }
 }
 
 fn reference_taken(e: StoreError, reference: &str) -> AppError {
@@ -375,10 +380,10 @@ impl App {
         let row = CircuitRow {
             id: Uuid::new_v4(),
             election_authority_id: ea,
+            connected_on: f.connected_on(None),
             reference: f.reference,
             status: f.status.as_str().to_string(),
             agreement_signed_on: f.agreement_signed_on,
-            connected_on: f.connected_on,
             notes: f.notes,
             created_at: at,
             updated_at: at,
@@ -418,10 +423,10 @@ impl App {
         let old = own_circuit(&mut tx, ea, id).await?;
         let before = implied_facts(&tx.list_circuits(ea).await?);
         let row = CircuitRow {
+            connected_on: f.connected_on(old.connected_on),
             reference: f.reference,
             status: f.status.as_str().to_string(),
             agreement_signed_on: f.agreement_signed_on,
-            connected_on: f.connected_on,
             notes: f.notes,
             updated_at: at,
             ..old.clone()

@@ -118,6 +118,19 @@ async fn circuits_allowlist_and_private_addressing() {
         assert_eq!(c["icn_circuit"]["connected_on"], "2026-02-01");
         let p = ok(&t.api_get(&clerk, &participation).await, StatusCode::OK);
         assert_eq!(icn_status(&p), "met", "{p}");
+        // An edit that leaves the date out keeps it (and records no fact again).
+        let c = ok(
+            &t.api_send(
+                "PATCH",
+                &nav,
+                &one,
+                r#"{"reference":"ICN-ADAMS-01","status":"connected","notes":"DoIT ticket 4411"}"#,
+            )
+            .await,
+            StatusCode::OK,
+        );
+        assert_eq!(c["icn_circuit"]["connected_on"], "2026-02-01");
+        assert_eq!(c["icn_circuit"]["notes"], "DoIT ticket 4411");
 
         // Protections, with the sensor's kind and id.
         let protection = |p: &str| format!("{one}/protections/{p}");
