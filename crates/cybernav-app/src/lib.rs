@@ -14,6 +14,7 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod grants;
+pub mod icn;
 pub mod mail;
 pub mod participation;
 pub mod people;

@@ -129,6 +129,55 @@ impl<'a> Claimant<'a> {
     }
 }
 
+capability!(
+    /// May turn the Board's ICN settings (private addressing only, 213.20(a)(2)) on and off.
+    IcnSettingsManager
+);
+capability!(
+    /// May read every authority's ICN circuits and the combined allowlist (for firewalls and
+    /// scanners).
+    AllowlistReader
+);
+
+/// May create and change the ICN circuits of one election authority, their allowlist entries
+/// and protections (Part 213.20).
+#[derive(Debug, Clone, Copy)]
+pub struct IcnManager<'a> {
+    actor: &'a Actor,
+    ea: Uuid,
+}
+
+impl<'a> IcnManager<'a> {
+    /// The actor who holds this capability.
+    pub fn actor(&self) -> &'a Actor {
+        self.actor
+    }
+
+    /// The election authority it is for.
+    pub fn election_authority(&self) -> Uuid {
+        self.ea
+    }
+}
+
+/// May read the ICN circuits of one election authority.
+#[derive(Debug, Clone, Copy)]
+pub struct IcnReader<'a> {
+    actor: &'a Actor,
+    ea: Uuid,
+}
+
+impl<'a> IcnReader<'a> {
+    /// The actor who holds this capability.
+    pub fn actor(&self) -> &'a Actor {
+        self.actor
+    }
+
+    /// The election authority it is for.
+    pub fn election_authority(&self) -> Uuid {
+        self.ea
+    }
+}
+
 /// May record the participation facts (ICN, ISAC, data sharing, training, assessment) of one
 /// election authority.
 #[derive(Debug, Clone, Copy)]
@@ -347,6 +396,48 @@ impl Actor {
             Role::BoardAdmin | Role::ProgramManager | Role::Auditor | Role::Navigator
         )
         .then_some(RegistryReader { actor: self })
+    }
+
+    /// The Board, the Program Manager and the navigators assigned to `ea` manage its ICN
+    /// circuits and allowlist entries.
+    pub fn manage_icn_of(&self, ea: Uuid) -> Result<IcnManager<'_>, Refusal> {
+        let allowed = match self.role {
+            Role::BoardAdmin | Role::ProgramManager => true,
+            Role::Navigator => self.assigned_authorities.contains(&ea),
+            _ => false,
+        };
+        if allowed {
+            Ok(IcnManager { actor: self, ea })
+        } else {
+            Err(self.refusal_for(ea))
+        }
+    }
+
+    /// Everyone who may read `ea` in the registry reads its ICN circuits: the Board, the
+    /// Program Manager and auditors all of them, navigators their assigned ones, county users
+    /// their own. Partners none.
+    pub fn read_icn_of(&self, ea: Uuid) -> Result<IcnReader<'_>, Refusal> {
+        if self.read_registry().is_some() && self.ea_scope().contains(ea) {
+            Ok(IcnReader { actor: self, ea })
+        } else {
+            Err(self.refusal_for(ea))
+        }
+    }
+
+    /// Board administrators and the Program Manager set the Board's ICN settings.
+    pub fn manage_icn_settings(&self) -> Option<IcnSettingsManager<'_>> {
+        matches!(self.role, Role::BoardAdmin | Role::ProgramManager)
+            .then_some(IcnSettingsManager { actor: self })
+    }
+
+    /// The Board, the Program Manager and auditors read the combined allowlist of every
+    /// authority.
+    pub fn read_allowlist(&self) -> Option<AllowlistReader<'_>> {
+        matches!(
+            self.role,
+            Role::BoardAdmin | Role::ProgramManager | Role::Auditor
+        )
+        .then_some(AllowlistReader { actor: self })
     }
 
     /// Only the authority's own election official submits its Certification of Participation.
@@ -622,6 +713,42 @@ mod tests {
             Some(Refusal::NotFound)
         );
         assert!(actor(Role::Auditor).manage_grants().is_none());
+    }
+
+    #[test]
+    fn icn_rights_follow_the_rule() {
+        let ea = Uuid::new_v4();
+        let other = Uuid::new_v4();
+        let mut nav = actor(Role::Navigator);
+        nav.assigned_authorities = vec![ea];
+        assert_eq!(
+            nav.manage_icn_of(ea).map(|m| m.election_authority()),
+            Ok(ea)
+        );
+        assert_eq!(nav.manage_icn_of(other).err(), Some(Refusal::NotFound));
+        assert!(nav.manage_icn_settings().is_none());
+        assert!(nav.read_allowlist().is_none());
+        let mut clerk = actor(Role::EaOfficial);
+        clerk.election_authority_id = Some(ea);
+        assert!(clerk.read_icn_of(ea).is_ok());
+        assert_eq!(clerk.read_icn_of(other).err(), Some(Refusal::NotFound));
+        assert_eq!(clerk.manage_icn_of(ea).err(), Some(Refusal::Forbidden));
+        let mut it = actor(Role::EaIt);
+        it.election_authority_id = Some(ea);
+        assert!(it.read_icn_of(ea).is_ok());
+        assert!(actor(Role::Auditor).read_icn_of(other).is_ok());
+        assert!(actor(Role::Auditor).read_allowlist().is_some());
+        assert_eq!(
+            actor(Role::Auditor).manage_icn_of(ea).err(),
+            Some(Refusal::Forbidden)
+        );
+        assert_eq!(
+            actor(Role::Partner).read_icn_of(ea).err(),
+            Some(Refusal::Forbidden)
+        );
+        assert!(actor(Role::Partner).read_allowlist().is_none());
+        assert!(actor(Role::ProgramManager).manage_icn_of(other).is_ok());
+        assert!(actor(Role::ProgramManager).manage_icn_settings().is_some());
     }
 
     #[test]

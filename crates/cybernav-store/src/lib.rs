@@ -24,6 +24,7 @@ pub mod audit;
 pub mod binds;
 pub mod checklist;
 pub mod grants;
+pub mod icn;
 pub mod outbox;
 pub mod participation;
 pub mod registry;

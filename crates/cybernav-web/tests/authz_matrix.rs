@@ -153,6 +153,39 @@ fn api_table() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("GET", "/api/v1/attestations/{id}", NOT_PARTNER),
         ("GET", "/api/v1/attestations/{id}/letter.pdf", NOT_PARTNER),
         ("GET", "/api/v1/attestation-key", ALL),
+        (
+            "GET",
+            "/api/v1/election-authorities/{id}/icn-circuits",
+            NOT_PARTNER,
+        ),
+        (
+            "POST",
+            "/api/v1/election-authorities/{id}/icn-circuits",
+            ICN_MANAGERS,
+        ),
+        (
+            "PATCH",
+            "/api/v1/election-authorities/{id}/icn-circuits/{circuit}",
+            ICN_MANAGERS,
+        ),
+        (
+            "PUT",
+            "/api/v1/election-authorities/{id}/icn-circuits/{circuit}/protections/{protection}",
+            ICN_MANAGERS,
+        ),
+        (
+            "POST",
+            "/api/v1/election-authorities/{id}/icn-circuits/{circuit}/allowlist",
+            ICN_MANAGERS,
+        ),
+        (
+            "DELETE",
+            "/api/v1/election-authorities/{id}/icn-circuits/{circuit}/allowlist/{entry}",
+            ICN_MANAGERS,
+        ),
+        ("GET", "/api/v1/icn/settings", NOT_PARTNER),
+        ("PUT", "/api/v1/icn/settings", MANAGERS),
+        ("GET", "/api/v1/icn/allowlist", ALLOWLIST_READERS),
     ]
 }
 
@@ -168,6 +201,31 @@ const GRANT_READERS_AND_OFFICIAL: &[&str] =
 /// Adams's navigator verifies (a)(3); the Program Manager verifies (a) (Part 213.50(b)). Each
 /// role sends the kind it would give ([`body_for`]), so a refusal is about the role.
 const ATTESTERS: &[&str] = &["program_manager", "navigator"];
+
+/// The Board, the Program Manager and Adams's navigator manage Adams's ICN circuits.
+const ICN_MANAGERS: &[&str] = &["board_admin", "program_manager", "navigator"];
+/// The combined allowlist of every authority: the Board, the Program Manager, auditors.
+const ALLOWLIST_READERS: &[&str] = &["board_admin", "program_manager", "auditor"];
+
+/// A circuit of `ea`, recorded by the system, for rows that act on one.
+async fn new_circuit(t: &TestApp, ea: uuid::Uuid, n: usize) -> uuid::Uuid {
+    let system = system_actor();
+    let cap = system.manage_icn_of(ea).unwrap();
+    let input = cybernav_app::icn::CircuitInput {
+        reference: format!("MATRIX-C{n}"),
+        status: "planned".into(),
+        ..Default::default()
+    };
+    t.app
+        .create_circuit(&cap, &input, &RequestMeta::default())
+        .await
+        .unwrap()
+}
+
+/// A private network no other row uses.
+fn matrix_network(n: usize, salt: usize) -> String {
+    format!("10.{}.{}.0/24", 100 + salt * 20 + n / 256, n % 256)
+}
 
 /// The Board, the Program Manager and Adams's navigator record Adams's facts.
 const FACT_RECORDERS: &[&str] = &["board_admin", "program_manager", "navigator"];
@@ -219,6 +277,19 @@ fn body_for(
             r#"{{"name":"Matrix cycle {n}","grant_program":"HAVA","funds":"1000.00","deadline":"2099-03-15","time_zone":"America/Chicago"}}"#
         ),
         ("PUT", "/api/v1/election-authorities/{id}/facts/{fact}") => r#"{"holds":true}"#.into(),
+        ("POST", "/api/v1/election-authorities/{id}/icn-circuits") => {
+            format!(r#"{{"reference":"MATRIX-{n}","status":"planned"}}"#)
+        }
+        ("PATCH", "/api/v1/election-authorities/{id}/icn-circuits/{circuit}") => {
+            format!(r#"{{"reference":"MATRIX-P{n}","status":"ordered"}}"#)
+        }
+        ("PUT", "/api/v1/election-authorities/{id}/icn-circuits/{circuit}/protections/{protection}") => {
+            r#"{"in_place":true,"since":"2026-01-05"}"#.into()
+        }
+        ("POST", "/api/v1/election-authorities/{id}/icn-circuits/{circuit}/allowlist") => {
+            format!(r#"{{"network":"{}"}}"#, matrix_network(n, 0))
+        }
+        ("PUT", "/api/v1/icn/settings") => r#"{"private_addressing_only":false}"#.into(),
         ("POST", "/api/v1/election-authorities/{id}/certifications") if MANAGERS.contains(&role) => format!(
             r#"{{"cycle":"{cycle}","signer_name":"Pat Clerk","received_at":"2026-01-05T15:00:00Z"}}"#
         ),
@@ -377,6 +448,27 @@ async fn every_api_operation_as_every_role() {
                 .replace("{fact}", "icn.connected")
                 .replace("{election_authority_id}", &adams.to_string())
                 .replace("{claim_id}", &claim);
+            if url.contains("{circuit}") {
+                let circuit = new_circuit(&t, adams, n).await;
+                url = url
+                    .replace("{circuit}", &circuit.to_string())
+                    .replace("{protection}", "firewall");
+                if url.contains("{entry}") {
+                    let system = system_actor();
+                    let added = t
+                        .app
+                        .add_allowlist_entry(
+                            &system.manage_icn_of(adams).unwrap(),
+                            circuit,
+                            &matrix_network(n, 1),
+                            None,
+                            &RequestMeta::default(),
+                        )
+                        .await
+                        .unwrap();
+                    url = url.replace("{entry}", &added.entry.id.to_string());
+                }
+            }
             if path.ends_with("/participation")
                 || (*method == "POST" && path.ends_with("/attestations"))
             {
@@ -526,6 +618,9 @@ fn page_table() -> Vec<PageRow> {
         row("POST", "/election-authorities/new", "", MANAGERS),
         row("GET", "/election-authorities/{id}", "adams", NOT_PARTNER),
         row("GET", "/election-authorities/{id}", "chicago", &["board_admin", "program_manager", "auditor"])
+            .not_found(SCOPED),
+        row("GET", "/election-authorities/{id}/icn", "adams", NOT_PARTNER),
+        row("GET", "/election-authorities/{id}/icn", "chicago", &["board_admin", "program_manager", "auditor"])
             .not_found(SCOPED),
         row("GET", "/election-authorities/{id}/edit", "adams", MANAGERS),
         row("POST", "/election-authorities/{id}/edit", "adams", MANAGERS),
@@ -878,6 +973,9 @@ async fn prepare(r: &mut Runner<'_>, row: &PageRow) -> Prepared {
         )
         .to("/election-authorities/*?notice=authority_created"),
         ("GET", "/election-authorities/{id}", case) => Prepared::get(ea_href(case)),
+        ("GET", "/election-authorities/{id}/icn", case) => {
+            Prepared::get(format!("{}/icn", ea_href(case)))
+        }
         ("GET", "/election-authorities/{id}/edit", case) => {
             Prepared::get(format!("{}/edit", ea_href(case)))
         }

@@ -76,6 +76,11 @@ enum Command {
         #[command(subcommand)]
         command: RequirementSetCommand,
     },
+    /// The ICN allowlist (Part 213.20).
+    Allowlist {
+        #[command(subcommand)]
+        command: AllowlistCommand,
+    },
     /// Check the audit log.
     Audit {
         #[command(subcommand)]
@@ -162,6 +167,27 @@ enum AttestationCommand {
 }
 
 #[derive(Subcommand)]
+enum AllowlistCommand {
+    /// Print every election authority's allowlisted networks to stdout, for firewall and
+    /// scanner configuration.
+    Export {
+        /// `text`: one network per line with `# authority — circuit` comment lines; `json`:
+        /// {"allowlist":[{"network","election_authority","circuit","public"}],"generated_at"}.
+        #[arg(long, value_enum, default_value = "text")]
+        format: AllowlistFormat,
+    },
+}
+
+/// How `allowlist export` prints.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum AllowlistFormat {
+    /// One network per line.
+    Text,
+    /// A JSON document.
+    Json,
+}
+
+#[derive(Subcommand)]
 enum AuditCommand {
     /// Verify the hash chain; exits non-zero naming the first broken record.
     Verify,
@@ -229,6 +255,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::RequirementSet {
             command: RequirementSetCommand::List,
         } => requirement_set_list(cli.data_dir).await?,
+        Command::Allowlist {
+            command: AllowlistCommand::Export { format },
+        } => allowlist_export(cli.data_dir, format).await?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -498,6 +527,25 @@ async fn export(data_dir: PathBuf, what: RegistryFile, out: Option<PathBuf>) -> 
             std::io::stdout().write_all(&bytes)?;
         }
     }
+    Ok(())
+}
+
+async fn allowlist_export(data_dir: PathBuf, format: AllowlistFormat) -> Result<()> {
+    let app = open(data_dir).await?;
+    let system = cybernav_core::authz::system_actor();
+    let reader = system
+        .read_allowlist()
+        .context("system reads the allowlist")?;
+    let list = app
+        .allowlist(&reader)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let text = match format {
+        AllowlistFormat::Text => list.to_text(),
+        AllowlistFormat::Json => format!("{}\n", serde_json::to_string_pretty(&list)?),
+    };
+    use std::io::Write;
+    std::io::stdout().write_all(text.as_bytes())?;
     Ok(())
 }
 

@@ -453,3 +453,106 @@ async fn attestation_verify_accepts_the_signed_file_and_refuses_any_change() {
         text(&wrong.stderr)
     );
 }
+
+#[tokio::test]
+async fn allowlist_export_for_firewalls_and_scanners() {
+    let dir = tempfile::tempdir().unwrap();
+    let authorities = dir.path().join("authorities.csv");
+    std::fs::write(
+        &authorities,
+        "name,kind,county,fips_code,population,zone,navigators\n\
+         Adams County Clerk,county_clerk,Adams,17001,65737,West,\n\
+         Brown County Clerk,county_clerk,Brown,17009,6244,West,\n",
+    )
+    .unwrap();
+    let r = cybernav(
+        dir.path(),
+        &["import", "authorities", authorities.to_str().unwrap()],
+    );
+    assert!(r.status.success(), "{}", text(&r.stderr));
+
+    // An empty allowlist is a comment line and nothing else.
+    let r = cybernav(dir.path(), &["allowlist", "export", "--format", "text"]);
+    assert!(r.status.success(), "{}", text(&r.stderr));
+    assert!(
+        text(&r.stdout)
+            .lines()
+            .all(|l| l.starts_with("# ICN allowlist")),
+        "{}",
+        text(&r.stdout)
+    );
+
+    let app = App::open(Config::new(dir.path().to_path_buf()))
+        .await
+        .unwrap();
+    let system = cybernav_core::authz::system_actor();
+    let meta = cybernav_app::RequestMeta::default();
+    let reader = system.read_registry().unwrap();
+    let (listed, _) = app
+        .list_election_authorities(&reader, &Default::default())
+        .await
+        .unwrap();
+    for (name, reference, networks) in [
+        ("Brown County Clerk", "ICN-BROWN-01", &["10.9.0.0/16"][..]),
+        (
+            "Adams County Clerk",
+            "ICN-ADAMS-01",
+            &["192.168.10.0/24", "10.1.0.0/24", "2001:db8:1::/48"][..],
+        ),
+    ] {
+        let ea = listed.iter().find(|a| a.authority.name == name).unwrap();
+        let cap = system.manage_icn_of(ea.authority.id).unwrap();
+        let circuit = app
+            .create_circuit(
+                &cap,
+                &cybernav_app::icn::CircuitInput {
+                    reference: reference.into(),
+                    status: "connected".into(),
+                    ..Default::default()
+                },
+                &meta,
+            )
+            .await
+            .unwrap();
+        for n in networks {
+            app.add_allowlist_entry(&cap, circuit, n, None, &meta)
+                .await
+                .unwrap();
+        }
+    }
+    app.store.close().await;
+
+    let r = cybernav(dir.path(), &["allowlist", "export", "--format", "text"]);
+    assert!(r.status.success(), "{}", text(&r.stderr));
+    let out = text(&r.stdout);
+    let lines: Vec<&str> = out.lines().skip(1).collect();
+    assert_eq!(
+        lines,
+        [
+            "# Adams County Clerk — ICN-ADAMS-01",
+            "10.1.0.0/24",
+            "192.168.10.0/24",
+            "2001:db8:1::/48",
+            "# Brown County Clerk — ICN-BROWN-01",
+            "10.9.0.0/16",
+        ],
+        "{out}"
+    );
+
+    let r = cybernav(dir.path(), &["allowlist", "export", "--format", "json"]);
+    assert!(r.status.success(), "{}", text(&r.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&r.stdout).unwrap();
+    let list = doc["allowlist"].as_array().unwrap();
+    assert_eq!(list.len(), 4);
+    assert_eq!(
+        list[2],
+        serde_json::json!({
+            "network": "2001:db8:1::/48",
+            "election_authority": "Adams County Clerk",
+            "circuit": "ICN-ADAMS-01",
+            "public": true,
+        })
+    );
+    assert_eq!(list[0]["public"], false);
+    assert!(doc["generated_at"].as_str().unwrap().ends_with('Z'));
+}

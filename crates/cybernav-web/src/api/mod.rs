@@ -16,6 +16,7 @@ pub mod authorities;
 pub mod contacts;
 pub mod extract;
 pub mod grants;
+pub mod icn;
 pub mod me;
 pub mod pagination;
 pub mod participation;
@@ -75,6 +76,7 @@ impl Modify for BearerScheme {
         (name = "audit", description = "The hash-chained audit log."),
         (name = "participation", description = "Grant cycles, certifications of participation, eligibility and written verification (Part 213.50)."),
         (name = "grants", description = "A cycle's money: the Navigator Program share, expenditures, awards, reimbursement claims and the ledger (Part 213.10(a), (c))."),
+        (name = "icn", description = "ICN circuits, their protections and allowlists, and private addressing only (Part 213.20)."),
     )
 )]
 struct ApiDoc;
@@ -138,6 +140,13 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(attestations::get_attestation_file))
         .routes(routes!(attestations::get_attestation_letter))
         .routes(routes!(attestations::get_attestation_key))
+        .routes(routes!(icn::list_icn_circuits, icn::create_icn_circuit))
+        .routes(routes!(icn::update_icn_circuit))
+        .routes(routes!(icn::put_icn_protection))
+        .routes(routes!(icn::create_allowlist_entry))
+        .routes(routes!(icn::delete_allowlist_entry))
+        .routes(routes!(icn::get_icn_settings, icn::put_icn_settings))
+        .routes(routes!(icn::get_allowlist))
 }
 
 /// The OpenAPI document.

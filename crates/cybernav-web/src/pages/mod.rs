@@ -6,6 +6,7 @@ pub mod authorities;
 pub mod dashboard;
 pub mod fields;
 pub mod grants;
+pub mod icn;
 pub mod links;
 pub mod participation;
 pub mod partners;
@@ -31,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .merge(dashboard::routes())
         .merge(authorities::routes())
         .merge(participation::routes())
+        .merge(icn::routes())
         .merge(partners::routes())
         .merge(people::routes())
         .merge(account::routes())
