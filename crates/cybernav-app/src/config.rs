@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use cybernav_core::attestation::PlatformKey;
 use cybernav_core::role::Role;
 
 /// Every setting cybernav reads.
@@ -42,6 +43,9 @@ pub struct Config {
     pub reminder_days: Vec<i32>,
     /// The largest evidence file accepted, in bytes.
     pub evidence_max_bytes: usize,
+    /// The key attestations are signed with, when the operator supplies one
+    /// (`CYBERNAV_SIGNING_KEY_FILE`); otherwise the key kept in the database is used.
+    pub signing_key: Option<PlatformKey>,
 }
 
 impl std::fmt::Debug for Config {
@@ -57,6 +61,8 @@ impl std::fmt::Debug for Config {
             .field("mfa_required_roles", &self.mfa_required_roles)
             .field("smtp_url", &self.smtp_url.as_ref().map(|_| "<redacted>"))
             .field("mail_from", &self.mail_from)
+            // PlatformKey's Debug shows the public fingerprint only.
+            .field("signing_key", &self.signing_key)
             .finish_non_exhaustive()
     }
 }
@@ -82,6 +88,7 @@ impl Config {
             secure_cookies: false,
             reminder_days: vec![30, 14, 7, 1],
             evidence_max_bytes: 10 * 1024 * 1024,
+            signing_key: None,
         }
     }
 
@@ -136,6 +143,14 @@ impl Config {
         }
         if let Some(v) = var("CYBERNAV_EVIDENCE_MAX_BYTES") {
             self.evidence_max_bytes = num("CYBERNAV_EVIDENCE_MAX_BYTES", v)?;
+        }
+        if let Some(v) = var("CYBERNAV_SIGNING_KEY_FILE") {
+            let text = std::fs::read_to_string(v.trim())
+                .map_err(|e| format!("CYBERNAV_SIGNING_KEY_FILE: cannot read {v}: {e}"))?;
+            self.signing_key = Some(
+                PlatformKey::from_base64(&text)
+                    .map_err(|e| format!("CYBERNAV_SIGNING_KEY_FILE: {v}: {e}"))?,
+            );
         }
         Ok(self)
     }

@@ -6,12 +6,15 @@
 //! called without the permission check.
 
 pub mod accounts;
+pub mod attestation;
 pub mod audit;
 pub mod cache;
 pub mod checklist;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod grants;
+pub mod icn;
 pub mod mail;
 pub mod participation;
 pub mod people;

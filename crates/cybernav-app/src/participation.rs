@@ -560,31 +560,57 @@ impl App {
             return Err(AppError::NotFound);
         }
         let mut tx = self.store.read().await?;
-        let listing = tx.get_election_authority(ea).await?;
-        let c = GrantCycle {
-            row: tx.get_grant_cycle(cycle).await?,
-        };
-        let set = cycle_set(&mut tx, &c.row).await?;
-        let certification = tx.get_certification(cycle, ea).await?;
-        let checked = tx.list_checked(ea, &set.id).await?;
-        let facts = facts_of(
-            &tx.list_facts(Some(ea)).await?,
-            certification.as_ref(),
-            &checked,
-        );
-        let deadline = c.deadline()?;
-        let now = now();
-        let eligibility = evaluate(&set, &facts, deadline.date, deadline.today(now));
+        let s = standing(&mut tx, ea, cycle).await?;
         Ok(Participation {
             election_authority_id: ea,
-            election_authority_name: listing.authority.name,
-            days_left: deadline.days_left(now),
-            cycle: c,
-            set,
-            certification,
-            eligibility,
+            election_authority_name: s.authority_name,
+            days_left: s.days_left,
+            cycle: s.cycle,
+            set: s.set,
+            certification: s.certification,
+            eligibility: s.eligibility,
         })
     }
+}
+
+/// An authority's standing in a cycle with the facts behind it, read inside a transaction
+/// (participation and attestation read it the same way).
+pub(crate) struct Standing {
+    pub authority_name: String,
+    pub cycle: GrantCycle,
+    pub set: RequirementSet,
+    pub certification: Option<CertificationRow>,
+    pub facts: Facts,
+    pub eligibility: Eligibility,
+    pub days_left: i64,
+}
+
+/// Loads an authority's standing in a cycle (no permission check: callers make it).
+pub(crate) async fn standing(tx: &mut Tx, ea: Uuid, cycle: Uuid) -> AppResult<Standing> {
+    let listing = tx.get_election_authority(ea).await?;
+    let c = GrantCycle {
+        row: tx.get_grant_cycle(cycle).await?,
+    };
+    let set = cycle_set(tx, &c.row).await?;
+    let certification = tx.get_certification(cycle, ea).await?;
+    let checked = tx.list_checked(ea, &set.id).await?;
+    let facts = facts_of(
+        &tx.list_facts(Some(ea)).await?,
+        certification.as_ref(),
+        &checked,
+    );
+    let deadline = c.deadline()?;
+    let now = now();
+    let eligibility = evaluate(&set, &facts, deadline.date, deadline.today(now));
+    Ok(Standing {
+        authority_name: listing.authority.name,
+        days_left: deadline.days_left(now),
+        cycle: c,
+        set,
+        certification,
+        facts,
+        eligibility,
+    })
 }
 
 /// The requirement set a cycle uses, parsed.

@@ -111,6 +111,81 @@ capability!(
     GrantManager
 );
 
+capability!(
+    /// May read every figure of grant money: allocations, expenditures, awards, claims and the
+    /// ledger.
+    GrantReader
+);
+
+/// May submit reimbursement claims against the award of one election authority (its own
+/// official).
+#[derive(Debug, Clone, Copy)]
+pub struct Claimant<'a> {
+    actor: &'a Actor,
+    ea: Uuid,
+}
+
+impl<'a> Claimant<'a> {
+    /// The actor who holds this capability.
+    pub fn actor(&self) -> &'a Actor {
+        self.actor
+    }
+
+    /// The election authority it is for.
+    pub fn election_authority(&self) -> Uuid {
+        self.ea
+    }
+}
+
+capability!(
+    /// May turn the Board's ICN settings (private addressing only, 213.20(a)(2)) on and off.
+    IcnSettingsManager
+);
+capability!(
+    /// May read every authority's ICN circuits and the combined allowlist (for firewalls and
+    /// scanners).
+    AllowlistReader
+);
+
+/// May create and change the ICN circuits of one election authority, their allowlist entries
+/// and protections (Part 213.20).
+#[derive(Debug, Clone, Copy)]
+pub struct IcnManager<'a> {
+    actor: &'a Actor,
+    ea: Uuid,
+}
+
+impl<'a> IcnManager<'a> {
+    /// The actor who holds this capability.
+    pub fn actor(&self) -> &'a Actor {
+        self.actor
+    }
+
+    /// The election authority it is for.
+    pub fn election_authority(&self) -> Uuid {
+        self.ea
+    }
+}
+
+/// May read the ICN circuits of one election authority.
+#[derive(Debug, Clone, Copy)]
+pub struct IcnReader<'a> {
+    actor: &'a Actor,
+    ea: Uuid,
+}
+
+impl<'a> IcnReader<'a> {
+    /// The actor who holds this capability.
+    pub fn actor(&self) -> &'a Actor {
+        self.actor
+    }
+
+    /// The election authority it is for.
+    pub fn election_authority(&self) -> Uuid {
+        self.ea
+    }
+}
+
 /// May record the participation facts (ICN, ISAC, data sharing, training, assessment) of one
 /// election authority.
 #[derive(Debug, Clone, Copy)]
@@ -160,6 +235,46 @@ pub struct Certifier<'a> {
 }
 
 impl<'a> Certifier<'a> {
+    /// The actor who holds this capability.
+    pub fn actor(&self) -> &'a Actor {
+        self.actor
+    }
+
+    /// The election authority it is for.
+    pub fn election_authority(&self) -> Uuid {
+        self.ea
+    }
+}
+
+/// May sign a navigator's written verification of 213.50(a)(3) for one election authority
+/// assigned to them (213.50(b)(2)).
+#[derive(Debug, Clone, Copy)]
+pub struct NavigatorAttester<'a> {
+    actor: &'a Actor,
+    ea: Uuid,
+}
+
+impl<'a> NavigatorAttester<'a> {
+    /// The actor who holds this capability.
+    pub fn actor(&self) -> &'a Actor {
+        self.actor
+    }
+
+    /// The election authority it is for.
+    pub fn election_authority(&self) -> Uuid {
+        self.ea
+    }
+}
+
+/// May sign the Program Manager's written verification of 213.50(a) for one election authority
+/// (213.50(b)(1)).
+#[derive(Debug, Clone, Copy)]
+pub struct ProgramManagerAttester<'a> {
+    actor: &'a Actor,
+    ea: Uuid,
+}
+
+impl<'a> ProgramManagerAttester<'a> {
     /// The actor who holds this capability.
     pub fn actor(&self) -> &'a Actor {
         self.actor
@@ -291,10 +406,102 @@ impl Actor {
         .then_some(RegistryReader { actor: self })
     }
 
+    /// The Board, the Program Manager and the navigators assigned to `ea` manage its ICN
+    /// circuits and allowlist entries.
+    pub fn manage_icn_of(&self, ea: Uuid) -> Result<IcnManager<'_>, Refusal> {
+        let allowed = match self.role {
+            Role::BoardAdmin | Role::ProgramManager => true,
+            Role::Navigator => self.assigned_authorities.contains(&ea),
+            _ => false,
+        };
+        if allowed {
+            Ok(IcnManager { actor: self, ea })
+        } else {
+            Err(self.refusal_for(ea))
+        }
+    }
+
+    /// Everyone who may read `ea` in the registry reads its ICN circuits: the Board, the
+    /// Program Manager and auditors all of them, navigators their assigned ones, county users
+    /// their own. Partners none.
+    pub fn read_icn_of(&self, ea: Uuid) -> Result<IcnReader<'_>, Refusal> {
+        if self.read_registry().is_some() && self.ea_scope().contains(ea) {
+            Ok(IcnReader { actor: self, ea })
+        } else {
+            Err(self.refusal_for(ea))
+        }
+    }
+
+    /// Board administrators and the Program Manager set the Board's ICN settings.
+    pub fn manage_icn_settings(&self) -> Option<IcnSettingsManager<'_>> {
+        matches!(self.role, Role::BoardAdmin | Role::ProgramManager)
+            .then_some(IcnSettingsManager { actor: self })
+    }
+
+    /// The Board, the Program Manager and auditors read the combined allowlist of every
+    /// authority.
+    pub fn read_allowlist(&self) -> Option<AllowlistReader<'_>> {
+        matches!(
+            self.role,
+            Role::BoardAdmin | Role::ProgramManager | Role::Auditor
+        )
+        .then_some(AllowlistReader { actor: self })
+    }
+
     /// Only the authority's own election official submits its Certification of Participation.
     pub fn certify_for(&self, ea: Uuid) -> Result<Certifier<'_>, Refusal> {
         if self.role == Role::EaOfficial && self.election_authority_id == Some(ea) {
             Ok(Certifier { actor: self, ea })
+        } else {
+            Err(self.refusal_for(ea))
+        }
+    }
+
+    /// Board administrators, the Program Manager and auditors read grant money. Navigators,
+    /// partners and county IT staff see no money pages: money is the Board's and the county
+    /// official's business, and the navigators' work does not need it.
+    pub fn read_grants(&self) -> Option<GrantReader<'_>> {
+        matches!(
+            self.role,
+            Role::BoardAdmin | Role::ProgramManager | Role::Auditor
+        )
+        .then_some(GrantReader { actor: self })
+    }
+
+    /// A county official claims reimbursement against its own authority's award; its awards and
+    /// claims are all the money it sees.
+    pub fn claim_for(&self, ea: Uuid) -> Result<Claimant<'_>, Refusal> {
+        if self.role == Role::EaOfficial && self.election_authority_id == Some(ea) {
+            Ok(Claimant { actor: self, ea })
+        } else {
+            Err(self.refusal_for(ea))
+        }
+    }
+
+    /// Only a navigator assigned to `ea` verifies its 213.50(a)(3) requirements in writing:
+    /// the rule gives that duty to the navigator who reviewed it, not to the Board.
+    pub fn attest_as_navigator(&self, ea: Uuid) -> Result<NavigatorAttester<'_>, Refusal> {
+        if self.role == Role::Navigator && self.assigned_authorities.contains(&ea) {
+            Ok(NavigatorAttester { actor: self, ea })
+        } else {
+            Err(self.refusal_for(ea))
+        }
+    }
+
+    /// The official's own claimant capability, for listing its awards and claims.
+    pub fn own_claimant(&self) -> Option<Claimant<'_>> {
+        self.election_authority_id
+            .and_then(|ea| self.claim_for(ea).ok())
+    }
+
+    /// Only the Program Manager verifies 213.50(a) to the Board in writing (a Board
+    /// administrator receives the verification; they do not give it).
+    pub fn attest_as_program_manager(
+        &self,
+        ea: Uuid,
+    ) -> Result<ProgramManagerAttester<'_>, Refusal> {
+        if self.role == Role::ProgramManager {
+            Ok(ProgramManagerAttester { actor: self, ea })
         } else {
             Err(self.refusal_for(ea))
         }
@@ -488,6 +695,71 @@ mod tests {
     }
 
     #[test]
+    fn money_is_for_the_board_auditors_and_the_county_official() {
+        let ea = Uuid::new_v4();
+        for role in Role::ALL {
+            let mut a = actor(role);
+            a.election_authority_id = Some(ea);
+            assert_eq!(
+                a.read_grants().is_some(),
+                matches!(
+                    role,
+                    Role::BoardAdmin | Role::ProgramManager | Role::Auditor
+                ),
+                "{role}"
+            );
+            assert_eq!(
+                a.own_claimant().is_some(),
+                role == Role::EaOfficial,
+                "{role}"
+            );
+        }
+        let mut clerk = actor(Role::EaOfficial);
+        clerk.election_authority_id = Some(ea);
+        assert_eq!(
+            clerk.claim_for(Uuid::new_v4()).err(),
+            Some(Refusal::NotFound)
+        );
+        assert!(actor(Role::Auditor).manage_grants().is_none());
+    }
+
+    #[test]
+    fn icn_rights_follow_the_rule() {
+        let ea = Uuid::new_v4();
+        let other = Uuid::new_v4();
+        let mut nav = actor(Role::Navigator);
+        nav.assigned_authorities = vec![ea];
+        assert_eq!(
+            nav.manage_icn_of(ea).map(|m| m.election_authority()),
+            Ok(ea)
+        );
+        assert_eq!(nav.manage_icn_of(other).err(), Some(Refusal::NotFound));
+        assert!(nav.manage_icn_settings().is_none());
+        assert!(nav.read_allowlist().is_none());
+        let mut clerk = actor(Role::EaOfficial);
+        clerk.election_authority_id = Some(ea);
+        assert!(clerk.read_icn_of(ea).is_ok());
+        assert_eq!(clerk.read_icn_of(other).err(), Some(Refusal::NotFound));
+        assert_eq!(clerk.manage_icn_of(ea).err(), Some(Refusal::Forbidden));
+        let mut it = actor(Role::EaIt);
+        it.election_authority_id = Some(ea);
+        assert!(it.read_icn_of(ea).is_ok());
+        assert!(actor(Role::Auditor).read_icn_of(other).is_ok());
+        assert!(actor(Role::Auditor).read_allowlist().is_some());
+        assert_eq!(
+            actor(Role::Auditor).manage_icn_of(ea).err(),
+            Some(Refusal::Forbidden)
+        );
+        assert_eq!(
+            actor(Role::Partner).read_icn_of(ea).err(),
+            Some(Refusal::Forbidden)
+        );
+        assert!(actor(Role::Partner).read_allowlist().is_none());
+        assert!(actor(Role::ProgramManager).manage_icn_of(other).is_ok());
+        assert!(actor(Role::ProgramManager).manage_icn_settings().is_some());
+    }
+
+    #[test]
     fn granting_roles() {
         let pm = actor(Role::ProgramManager);
         let m = pm.manage_people().unwrap();
@@ -505,6 +777,37 @@ mod tests {
             board.manage_people().unwrap().grantable_roles(),
             Role::ALL.to_vec()
         );
+    }
+
+    #[test]
+    fn attestations_follow_213_50_b() {
+        let ea = Uuid::new_v4();
+        let other = Uuid::new_v4();
+        let mut nav = actor(Role::Navigator);
+        nav.assigned_authorities = vec![ea];
+        assert!(nav.attest_as_navigator(ea).is_ok());
+        assert_eq!(
+            nav.attest_as_navigator(other).err(),
+            Some(Refusal::NotFound)
+        );
+        assert_eq!(
+            nav.attest_as_program_manager(ea).err(),
+            Some(Refusal::Forbidden)
+        );
+        let pm = actor(Role::ProgramManager);
+        assert!(pm.attest_as_program_manager(other).is_ok());
+        assert_eq!(pm.attest_as_navigator(ea).err(), Some(Refusal::Forbidden));
+        for role in [
+            Role::BoardAdmin,
+            Role::Auditor,
+            Role::EaOfficial,
+            Role::Partner,
+        ] {
+            let mut a = actor(role);
+            a.election_authority_id = Some(ea);
+            assert!(a.attest_as_navigator(ea).is_err(), "{role}");
+            assert!(a.attest_as_program_manager(ea).is_err(), "{role}");
+        }
     }
 
     #[test]

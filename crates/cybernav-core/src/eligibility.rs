@@ -50,7 +50,7 @@ pub struct Facts {
 
 impl Facts {
     /// The value of `fact` for `requirement` (checked items are per requirement).
-    fn value(&self, fact: FactKey, requirement: &str) -> FactValue {
+    pub fn value(&self, fact: FactKey, requirement: &str) -> FactValue {
         match fact {
             FactKey::Checked => self.checked.get(requirement).copied(),
             other => self.facts.get(&other).copied(),

@@ -5,6 +5,7 @@
 //! chain is hashed). It performs no I/O and has no async code: it must not depend on tokio,
 //! sqlx or axum, so every rule here is tested with plain unit tests.
 
+pub mod attestation;
 pub mod audit;
 pub mod authz;
 pub mod contact;
@@ -13,7 +14,10 @@ pub mod election_authority;
 pub mod eligibility;
 pub mod email;
 pub mod evidence;
+pub mod grants;
+pub mod icn;
 pub mod illinois;
+pub mod network;
 pub mod partner;
 pub mod requirements;
 pub mod role;

@@ -19,9 +19,12 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Connection, PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 
+pub mod attestation;
 pub mod audit;
 pub mod binds;
 pub mod checklist;
+pub mod grants;
+pub mod icn;
 pub mod outbox;
 pub mod participation;
 pub mod registry;

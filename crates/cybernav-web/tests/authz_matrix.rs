@@ -99,7 +99,132 @@ fn api_table() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
             "/api/v1/election-authorities/{id}/certifications",
             CERTIFIERS,
         ),
+        ("PUT", "/api/v1/grant-cycles/{id}/allocation", MANAGERS),
+        ("PUT", "/api/v1/grant-cycles/{id}/funds", MANAGERS),
+        ("GET", "/api/v1/grant-cycles/{id}/ledger", GRANT_READERS),
+        (
+            "GET",
+            "/api/v1/grant-cycles/{id}/ledger/eac-categories",
+            GRANT_READERS,
+        ),
+        (
+            "GET",
+            "/api/v1/grant-cycles/{id}/ledger/eac-categories.csv",
+            GRANT_READERS,
+        ),
+        (
+            "GET",
+            "/api/v1/grant-cycles/{id}/expenditures",
+            GRANT_READERS,
+        ),
+        ("POST", "/api/v1/grant-cycles/{id}/expenditures", MANAGERS),
+        (
+            "GET",
+            "/api/v1/grant-cycles/{id}/awards",
+            GRANT_READERS_AND_OFFICIAL,
+        ),
+        (
+            "PUT",
+            "/api/v1/grant-cycles/{id}/awards/{election_authority_id}",
+            MANAGERS,
+        ),
+        ("GET", "/api/v1/grant-cycles/{id}/award-proposal", MANAGERS),
+        (
+            "GET",
+            "/api/v1/grant-cycles/{id}/claims",
+            GRANT_READERS_AND_OFFICIAL,
+        ),
+        ("POST", "/api/v1/grant-cycles/{id}/claims", CERTIFIERS),
+        (
+            "POST",
+            "/api/v1/grant-cycles/{id}/claims/{claim_id}/decision",
+            MANAGERS,
+        ),
+        (
+            "GET",
+            "/api/v1/election-authorities/{id}/attestations",
+            NOT_PARTNER,
+        ),
+        (
+            "POST",
+            "/api/v1/election-authorities/{id}/attestations",
+            ATTESTERS,
+        ),
+        ("GET", "/api/v1/attestations/{id}", NOT_PARTNER),
+        ("GET", "/api/v1/attestations/{id}/letter.pdf", NOT_PARTNER),
+        ("GET", "/api/v1/attestation-key", ALL),
+        (
+            "GET",
+            "/api/v1/election-authorities/{id}/icn-circuits",
+            NOT_PARTNER,
+        ),
+        (
+            "POST",
+            "/api/v1/election-authorities/{id}/icn-circuits",
+            ICN_MANAGERS,
+        ),
+        (
+            "PATCH",
+            "/api/v1/election-authorities/{id}/icn-circuits/{circuit}",
+            ICN_MANAGERS,
+        ),
+        (
+            "PUT",
+            "/api/v1/election-authorities/{id}/icn-circuits/{circuit}/protections/{protection}",
+            ICN_MANAGERS,
+        ),
+        (
+            "POST",
+            "/api/v1/election-authorities/{id}/icn-circuits/{circuit}/allowlist",
+            ICN_MANAGERS,
+        ),
+        (
+            "DELETE",
+            "/api/v1/election-authorities/{id}/icn-circuits/{circuit}/allowlist/{entry}",
+            ICN_MANAGERS,
+        ),
+        ("GET", "/api/v1/icn/settings", NOT_PARTNER),
+        ("PUT", "/api/v1/icn/settings", MANAGERS),
+        ("GET", "/api/v1/icn/allowlist", ALLOWLIST_READERS),
     ]
+}
+
+/// Grant money is read by the Board, the Program Manager and auditors; navigators, county IT
+/// staff and partners see none.
+const GRANT_READERS: &[&str] = &["board_admin", "program_manager", "auditor"];
+/// Awards and claims lists: grant readers, and a county official (its own only). Claims are
+/// submitted by the same people who certify: the official for its own award, the Board and
+/// Program Manager for one received on paper.
+const GRANT_READERS_AND_OFFICIAL: &[&str] =
+    &["board_admin", "program_manager", "auditor", "ea_official"];
+
+/// Adams's navigator verifies (a)(3); the Program Manager verifies (a) (Part 213.50(b)). Each
+/// role sends the kind it would give ([`body_for`]), so a refusal is about the role.
+const ATTESTERS: &[&str] = &["program_manager", "navigator"];
+
+/// The Board, the Program Manager and Adams's navigator manage Adams's ICN circuits.
+const ICN_MANAGERS: &[&str] = &["board_admin", "program_manager", "navigator"];
+/// The combined allowlist of every authority: the Board, the Program Manager, auditors.
+const ALLOWLIST_READERS: &[&str] = &["board_admin", "program_manager", "auditor"];
+
+/// A circuit of `ea`, recorded by the system, for rows that act on one.
+async fn new_circuit(t: &TestApp, ea: uuid::Uuid, n: usize) -> uuid::Uuid {
+    let system = system_actor();
+    let cap = system.manage_icn_of(ea).unwrap();
+    let input = cybernav_app::icn::CircuitInput {
+        reference: format!("MATRIX-C{n}"),
+        status: "planned".into(),
+        ..Default::default()
+    };
+    t.app
+        .create_circuit(&cap, &input, &RequestMeta::default())
+        .await
+        .unwrap()
+}
+
+/// A private network no other row uses.
+fn matrix_network(n: usize, salt: usize) -> String {
+    format!("10.{}.{}.0/24", 100 + salt * 20 + n / 256, n % 256)
 }
 
 /// The Board, the Program Manager and Adams's navigator record Adams's facts.
@@ -152,11 +277,40 @@ fn body_for(
             r#"{{"name":"Matrix cycle {n}","grant_program":"HAVA","funds":"1000.00","deadline":"2099-03-15","time_zone":"America/Chicago"}}"#
         ),
         ("PUT", "/api/v1/election-authorities/{id}/facts/{fact}") => r#"{"holds":true}"#.into(),
+        ("POST", "/api/v1/election-authorities/{id}/icn-circuits") => {
+            format!(r#"{{"reference":"MATRIX-{n}","status":"planned"}}"#)
+        }
+        ("PATCH", "/api/v1/election-authorities/{id}/icn-circuits/{circuit}") => {
+            format!(r#"{{"reference":"MATRIX-P{n}","status":"ordered"}}"#)
+        }
+        ("PUT", "/api/v1/election-authorities/{id}/icn-circuits/{circuit}/protections/{protection}") => {
+            r#"{"in_place":true,"since":"2026-01-05"}"#.into()
+        }
+        ("POST", "/api/v1/election-authorities/{id}/icn-circuits/{circuit}/allowlist") => {
+            format!(r#"{{"network":"{}"}}"#, matrix_network(n, 0))
+        }
+        ("PUT", "/api/v1/icn/settings") => r#"{"private_addressing_only":false}"#.into(),
         ("POST", "/api/v1/election-authorities/{id}/certifications") if MANAGERS.contains(&role) => format!(
             r#"{{"cycle":"{cycle}","signer_name":"Pat Clerk","received_at":"2026-01-05T15:00:00Z"}}"#
         ),
         ("POST", "/api/v1/election-authorities/{id}/certifications") => {
             format!(r#"{{"cycle":"{cycle}","signer_name":"Pat Clerk"}}"#)
+        }
+        ("PUT", "/api/v1/grant-cycles/{id}/allocation") => r#"{"navigator_share":"600.00"}"#.into(),
+        ("PUT", "/api/v1/grant-cycles/{id}/funds") => r#"{"funds":"1000.00"}"#.into(),
+        ("POST", "/api/v1/grant-cycles/{id}/expenditures") => {
+            r#"{"spent_on":"2026-01-05","category":"travel","federal":"0.01","description":"Matrix"}"#.into()
+        }
+        ("PUT", "/api/v1/grant-cycles/{id}/awards/{election_authority_id}") => r#"{"amount":"10.00"}"#.into(),
+        ("POST", "/api/v1/grant-cycles/{id}/claims") => format!(
+            r#"{{"election_authority":"{adams}","spent_on":"2026-01-05","eac_category":"cyber_security","federal":"0.01","description":"Matrix"}}"#
+        ),
+        ("POST", "/api/v1/grant-cycles/{id}/claims/{claim_id}/decision") => r#"{"status":"approved"}"#.into(),
+        ("POST", "/api/v1/election-authorities/{id}/attestations") if role == "navigator" => {
+            r#"{"kind":"navigator_a3"}"#.into()
+        }
+        ("POST", "/api/v1/election-authorities/{id}/attestations") => {
+            r#"{"kind":"program_manager_a"}"#.into()
         }
         _ => String::new(),
     }
@@ -202,6 +356,55 @@ async fn every_api_operation_as_every_role() {
         )
         .await
         .unwrap();
+    // The cycle's money: a split, and an award to Adams (which participates and is eligible),
+    // so every grant operation has something to act on.
+    let grants = system.manage_grants().unwrap();
+    let meta = RequestMeta::default();
+    t.app
+        .set_navigator_share(&grants, cycle, "600.00", &meta)
+        .await
+        .unwrap();
+    common::meet_every_requirement(&t, adams).await;
+    common::certify(&t, adams, cycle).await;
+    t.app
+        .make_award(&grants, cycle, adams, "10.00", &meta)
+        .await
+        .unwrap();
+    // Adams meets every requirement, so an attestation is refused only for the role, and one
+    // exists to read.
+    let board = t.actor("board_admin").await;
+    let recorder = board.record_facts_of(adams).unwrap();
+    for fact in [
+        "icn.connected",
+        "isac.registered",
+        "data_sharing.established",
+        "training.designee_trained",
+        "assessment.allowed",
+        "assessment.risk_assessment_done",
+        "assessment.cis_analysis_done",
+    ] {
+        let input = cybernav_app::participation::FactInput {
+            holds: true,
+            on: Some(time::OffsetDateTime::now_utc().date()),
+            note: None,
+        };
+        t.app
+            .record_fact(&recorder, fact, &input, &RequestMeta::default())
+            .await
+            .unwrap();
+    }
+    let pm = t.actor("program_manager").await;
+    let attestation = t
+        .app
+        .attest_program_manager(
+            &pm.attest_as_program_manager(adams).unwrap(),
+            cycle,
+            &RequestMeta::default(),
+        )
+        .await
+        .unwrap()
+        .row
+        .id;
     let mut failures = Vec::new();
     let mut n = 0;
     for role in ROLES {
@@ -219,10 +422,56 @@ async fn every_api_operation_as_every_role() {
                         .0
                         .to_string()
                 }
+                p if p.starts_with("/api/v1/grant-cycles/{id}") => cycle.to_string(),
+                p if p.starts_with("/api/v1/attestations/") => attestation.to_string(),
                 _ => adams.to_string(),
             };
-            let mut url = path.replace("{id}", &id).replace("{fact}", "icn.connected");
-            if path.ends_with("/participation") {
+            let claim = if path.contains("{claim_id}") {
+                let input = cybernav_app::grants::ClaimInput {
+                    spent_on: "2026-01-05".into(),
+                    eac_category: "cyber_security".into(),
+                    federal: "0.01".into(),
+                    description: "Matrix".into(),
+                    ..Default::default()
+                };
+                t.app
+                    .record_claim(&grants, cycle, adams, &input, &meta)
+                    .await
+                    .unwrap()
+                    .id
+                    .to_string()
+            } else {
+                String::new()
+            };
+            let mut url = path
+                .replace("{id}", &id)
+                .replace("{fact}", "icn.connected")
+                .replace("{election_authority_id}", &adams.to_string())
+                .replace("{claim_id}", &claim);
+            if url.contains("{circuit}") {
+                let circuit = new_circuit(&t, adams, n).await;
+                url = url
+                    .replace("{circuit}", &circuit.to_string())
+                    .replace("{protection}", "firewall");
+                if url.contains("{entry}") {
+                    let system = system_actor();
+                    let added = t
+                        .app
+                        .add_allowlist_entry(
+                            &system.manage_icn_of(adams).unwrap(),
+                            circuit,
+                            &matrix_network(n, 1),
+                            None,
+                            &RequestMeta::default(),
+                        )
+                        .await
+                        .unwrap();
+                    url = url.replace("{entry}", &added.entry.id.to_string());
+                }
+            }
+            if path.ends_with("/participation")
+                || (*method == "POST" && path.ends_with("/attestations"))
+            {
                 url.push_str(&format!("?cycle={cycle}"));
             }
             let body = body_for(method, path, n, &t, role, cycle);
@@ -370,6 +619,9 @@ fn page_table() -> Vec<PageRow> {
         row("GET", "/election-authorities/{id}", "adams", NOT_PARTNER),
         row("GET", "/election-authorities/{id}", "chicago", &["board_admin", "program_manager", "auditor"])
             .not_found(SCOPED),
+        row("GET", "/election-authorities/{id}/icn", "adams", NOT_PARTNER),
+        row("GET", "/election-authorities/{id}/icn", "chicago", &["board_admin", "program_manager", "auditor"])
+            .not_found(SCOPED),
         row("GET", "/election-authorities/{id}/edit", "adams", MANAGERS),
         row("POST", "/election-authorities/{id}/edit", "adams", MANAGERS),
         row("POST", "/election-authorities/{id}/navigators", "adams", MANAGERS),
@@ -436,6 +688,8 @@ fn page_table() -> Vec<PageRow> {
         // The audit log.
         row("GET", "/audit", "", AUDIT_READERS),
         row("POST", "/audit/verify", "", AUDIT_READERS),
+        // Grant money: the Board, the Program Manager and auditors.
+        row("GET", "/grant-cycles/{id}/ledger", "", GRANT_READERS),
         // My account: everyone, for their own account only.
         row("GET", "/account", "", ALL),
         row("POST", "/account/tokens", "", ALL),
@@ -719,6 +973,9 @@ async fn prepare(r: &mut Runner<'_>, row: &PageRow) -> Prepared {
         )
         .to("/election-authorities/*?notice=authority_created"),
         ("GET", "/election-authorities/{id}", case) => Prepared::get(ea_href(case)),
+        ("GET", "/election-authorities/{id}/icn", case) => {
+            Prepared::get(format!("{}/icn", ea_href(case)))
+        }
         ("GET", "/election-authorities/{id}/edit", case) => {
             Prepared::get(format!("{}/edit", ea_href(case)))
         }
@@ -858,6 +1115,10 @@ async fn prepare(r: &mut Runner<'_>, row: &PageRow) -> Prepared {
             .to(format!("/people/{id}?notice=role_changed"))
         }
         ("GET", "/audit", _) => Prepared::get(row.route),
+        ("GET", "/grant-cycles/{id}/ledger", _) => {
+            let cycle = common::grant_cycle(t, &format!("Matrix ledger {n}"), "1000.00").await;
+            Prepared::get(format!("/grant-cycles/{cycle}/ledger"))
+        }
         ("POST", "/audit/verify", _) => Prepared::post(row.route, &[]).read_only(),
         ("GET", "/account" | "/account/password" | "/account/mfa/setup", _) => {
             Prepared::get(row.route)

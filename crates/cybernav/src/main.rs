@@ -76,10 +76,20 @@ enum Command {
         #[command(subcommand)]
         command: RequirementSetCommand,
     },
+    /// The ICN allowlist (Part 213.20).
+    Allowlist {
+        #[command(subcommand)]
+        command: AllowlistCommand,
+    },
     /// Check the audit log.
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// Check signed attestations (written verification under Part 213.50(b)).
+    Attestation {
+        #[command(subcommand)]
+        command: AttestationCommand,
     },
     /// Write a consistent copy of the embedded database.
     Backup {
@@ -143,6 +153,41 @@ enum RequirementSetCommand {
 }
 
 #[derive(Subcommand)]
+enum AttestationCommand {
+    /// Verify a signed attestation file. Needs no database. Exits 0 and says who signed what
+    /// and when; exits 2 naming what does not match when anything in the file changed.
+    Verify {
+        /// The signed file (downloaded from /api/v1/attestations/{id}).
+        file: PathBuf,
+        /// The Board's published public key (base64, from /api/v1/attestation-key): without
+        /// it, the file is only checked against the key it carries itself.
+        #[arg(long)]
+        public_key: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AllowlistCommand {
+    /// Print every election authority's allowlisted networks to stdout, for firewall and
+    /// scanner configuration.
+    Export {
+        /// `text`: one network per line with `# authority — circuit` comment lines; `json`:
+        /// {"allowlist":[{"network","election_authority","circuit","public"}],"generated_at"}.
+        #[arg(long, value_enum, default_value = "text")]
+        format: AllowlistFormat,
+    },
+}
+
+/// How `allowlist export` prints.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum AllowlistFormat {
+    /// One network per line.
+    Text,
+    /// A JSON document.
+    Json,
+}
+
+#[derive(Subcommand)]
 enum AuditCommand {
     /// Verify the hash chain; exits non-zero naming the first broken record.
     Verify,
@@ -199,6 +244,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             command: AuditCommand::Verify,
         } => return audit_verify(cli.data_dir).await,
         Command::Backup { out } => backup(cli.data_dir, out).await?,
+        Command::Attestation {
+            command: AttestationCommand::Verify { file, public_key },
+        } => return attestation_verify(&file, public_key.as_deref()),
         Command::Import { what, file } => return import(cli.data_dir, what, &file).await,
         Command::Export { what, out } => export(cli.data_dir, what, out).await?,
         Command::RequirementSet {
@@ -207,6 +255,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::RequirementSet {
             command: RequirementSetCommand::List,
         } => requirement_set_list(cli.data_dir).await?,
+        Command::Allowlist {
+            command: AllowlistCommand::Export { format },
+        } => allowlist_export(cli.data_dir, format).await?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -479,6 +530,25 @@ async fn export(data_dir: PathBuf, what: RegistryFile, out: Option<PathBuf>) -> 
     Ok(())
 }
 
+async fn allowlist_export(data_dir: PathBuf, format: AllowlistFormat) -> Result<()> {
+    let app = open(data_dir).await?;
+    let system = cybernav_core::authz::system_actor();
+    let reader = system
+        .read_allowlist()
+        .context("system reads the allowlist")?;
+    let list = app
+        .allowlist(&reader)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let text = match format {
+        AllowlistFormat::Text => list.to_text(),
+        AllowlistFormat::Json => format!("{}\n", serde_json::to_string_pretty(&list)?),
+    };
+    use std::io::Write;
+    std::io::stdout().write_all(text.as_bytes())?;
+    Ok(())
+}
+
 async fn audit_verify(data_dir: PathBuf) -> Result<ExitCode> {
     let app = open(data_dir).await?;
     let bar = ProgressBar::new(0);
@@ -523,4 +593,50 @@ async fn backup(data_dir: PathBuf, out: Option<PathBuf>) -> Result<()> {
     app.store.backup_to(&out).await?;
     println!("backup written to {}", out.display());
     Ok(())
+}
+
+/// `cybernav attestation verify FILE [--public-key KEY]`.
+fn attestation_verify(file: &std::path::Path, public_key: Option<&str>) -> Result<ExitCode> {
+    use cybernav_core::attestation::{parse_public_key, verify};
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let expected = match public_key.map(parse_public_key).transpose() {
+        Ok(k) => k,
+        Err(e) => {
+            eprintln!("--public-key: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    match verify(&bytes, expected.as_ref()) {
+        Ok(signed) => {
+            let d = &signed.document;
+            println!("VALID: {}", file.display());
+            println!(
+                "{} ({}, {}) verified {} for {} in the grant cycle {}, to {}.",
+                d.signer.name,
+                d.signer.role,
+                d.signer.email,
+                d.clause,
+                d.election_authority.name,
+                d.grant_cycle.name,
+                d.addressee
+            );
+            println!(
+                "Signed at {} with key {}.",
+                d.signed_at, signed.key_fingerprint
+            );
+            for r in &d.requirements {
+                println!("  {} {}: {}", r.clause, r.title, r.status);
+            }
+            if expected.is_none() {
+                println!(
+                    "Note: the key was not compared with the Board's published key; pass --public-key to be sure who signed."
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("NOT VALID: {}: {e}", file.display());
+            Ok(ExitCode::from(2))
+        }
+    }
 }

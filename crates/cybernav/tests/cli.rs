@@ -310,3 +310,249 @@ fn a_state_loads_its_own_requirement_set_and_a_bad_one_is_refused_by_line() {
         text(&list.stdout)
     );
 }
+
+#[tokio::test]
+async fn attestation_verify_accepts_the_signed_file_and_refuses_any_change() {
+    use cybernav_app::RequestMeta;
+    use cybernav_app::participation::{FactInput, GrantCycleInput};
+    use cybernav_app::store::users::NewUser;
+    use cybernav_core::authz::system_actor;
+    use cybernav_core::election_authority::ElectionAuthorityInput;
+
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::open(Config::new(dir.path().to_path_buf()))
+        .await
+        .unwrap();
+    let meta = RequestMeta::default();
+    let system = system_actor();
+    let ea = app
+        .create_election_authority(
+            &system.manage_registry().unwrap(),
+            &ElectionAuthorityInput {
+                name: "Adams County Clerk".into(),
+                kind: "county_clerk".into(),
+                county: "Adams".into(),
+                fips_code: "17001".into(),
+                population: Some("65000".into()),
+                zone: None,
+            },
+            &meta,
+        )
+        .await
+        .unwrap();
+    let cycle = app
+        .create_grant_cycle(
+            &system.manage_grants().unwrap(),
+            &GrantCycleInput {
+                name: "2027 HAVA Election Security".into(),
+                grant_program: "HAVA".into(),
+                funds: "1000.00".into(),
+                deadline: "2099-03-15".into(),
+                time_zone: "America/Chicago".into(),
+                ..Default::default()
+            },
+            &meta,
+        )
+        .await
+        .unwrap();
+    let pm_id = uuid::Uuid::new_v4();
+    let mut tx = app.store.begin().await.unwrap();
+    tx.insert_user(
+        &NewUser {
+            id: pm_id,
+            email: "pm@elections.il.example",
+            name: "Pat Manager",
+            role: "program_manager",
+            election_authority_id: None,
+            partner_org_id: None,
+            status: "active",
+            password_hash: None,
+        },
+        cybernav_app::store::now(),
+    )
+    .await
+    .unwrap();
+    let user = tx.get_user(pm_id).await.unwrap();
+    let pm = cybernav_app::accounts::actor_for(&mut tx, &user)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let recorder = pm.record_facts_of(ea).unwrap();
+    let today = time::OffsetDateTime::now_utc().date();
+    for fact in [
+        "icn.connected",
+        "isac.registered",
+        "data_sharing.established",
+        "training.designee_trained",
+        "assessment.allowed",
+        "assessment.risk_assessment_done",
+        "assessment.cis_analysis_done",
+    ] {
+        let input = FactInput {
+            holds: true,
+            on: Some(today),
+            note: None,
+        };
+        app.record_fact(&recorder, fact, &input, &meta)
+            .await
+            .unwrap();
+    }
+    let signed = app
+        .attest_program_manager(&pm.attest_as_program_manager(ea).unwrap(), cycle, &meta)
+        .await
+        .unwrap();
+    let key = app.attestation_public_key().await.unwrap().public_key;
+    app.store.close().await;
+
+    let file = dir.path().join("attestation.json");
+    std::fs::write(&file, &signed.row.file).unwrap();
+    let path = file.to_str().unwrap();
+    let ok = cybernav(
+        dir.path(),
+        &["attestation", "verify", path, "--public-key", &key],
+    );
+    assert!(ok.status.success(), "{}", text(&ok.stderr));
+    let out = text(&ok.stdout);
+    assert!(out.starts_with("VALID"), "{out}");
+    assert!(
+        out.contains("Pat Manager") && out.contains("Adams County Clerk"),
+        "{out}"
+    );
+    assert!(out.contains("213.50(a)") && out.contains(&signed.file.document.signed_at));
+
+    // One character of a fact changed.
+    let tampered =
+        signed
+            .row
+            .file
+            .replacen("data_sharing.established", "data_sharing.establishes", 1);
+    assert_ne!(tampered, signed.row.file);
+    std::fs::write(&file, &tampered).unwrap();
+    let bad = cybernav(
+        dir.path(),
+        &["attestation", "verify", path, "--public-key", &key],
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        text(&bad.stderr).contains("the signature does not match the content"),
+        "{}",
+        text(&bad.stderr)
+    );
+
+    // The untouched file, checked against another key.
+    std::fs::write(&file, &signed.row.file).unwrap();
+    let other = cybernav_core::attestation::PlatformKey::generate().public_base64();
+    let wrong = cybernav(
+        dir.path(),
+        &["attestation", "verify", path, "--public-key", &other],
+    );
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(
+        text(&wrong.stderr).contains("not with the expected key"),
+        "{}",
+        text(&wrong.stderr)
+    );
+}
+
+#[tokio::test]
+async fn allowlist_export_for_firewalls_and_scanners() {
+    let dir = tempfile::tempdir().unwrap();
+    let authorities = dir.path().join("authorities.csv");
+    std::fs::write(
+        &authorities,
+        "name,kind,county,fips_code,population,zone,navigators\n\
+         Adams County Clerk,county_clerk,Adams,17001,65737,West,\n\
+         Brown County Clerk,county_clerk,Brown,17009,6244,West,\n",
+    )
+    .unwrap();
+    let r = cybernav(
+        dir.path(),
+        &["import", "authorities", authorities.to_str().unwrap()],
+    );
+    assert!(r.status.success(), "{}", text(&r.stderr));
+
+    // An empty allowlist is a comment line and nothing else.
+    let r = cybernav(dir.path(), &["allowlist", "export", "--format", "text"]);
+    assert!(r.status.success(), "{}", text(&r.stderr));
+    assert!(
+        text(&r.stdout)
+            .lines()
+            .all(|l| l.starts_with("# ICN allowlist")),
+        "{}",
+        text(&r.stdout)
+    );
+
+    let app = App::open(Config::new(dir.path().to_path_buf()))
+        .await
+        .unwrap();
+    let system = cybernav_core::authz::system_actor();
+    let meta = cybernav_app::RequestMeta::default();
+    let reader = system.read_registry().unwrap();
+    let (listed, _) = app
+        .list_election_authorities(&reader, &Default::default())
+        .await
+        .unwrap();
+    for (name, reference, networks) in [
+        ("Brown County Clerk", "ICN-BROWN-01", &["10.9.0.0/16"][..]),
+        (
+            "Adams County Clerk",
+            "ICN-ADAMS-01",
+            &["192.168.10.0/24", "10.1.0.0/24", "2001:db8:1::/48"][..],
+        ),
+    ] {
+        let ea = listed.iter().find(|a| a.authority.name == name).unwrap();
+        let cap = system.manage_icn_of(ea.authority.id).unwrap();
+        let circuit = app
+            .create_circuit(
+                &cap,
+                &cybernav_app::icn::CircuitInput {
+                    reference: reference.into(),
+                    status: "connected".into(),
+                    ..Default::default()
+                },
+                &meta,
+            )
+            .await
+            .unwrap();
+        for n in networks {
+            app.add_allowlist_entry(&cap, circuit, n, None, &meta)
+                .await
+                .unwrap();
+        }
+    }
+    app.store.close().await;
+
+    let r = cybernav(dir.path(), &["allowlist", "export", "--format", "text"]);
+    assert!(r.status.success(), "{}", text(&r.stderr));
+    let out = text(&r.stdout);
+    let lines: Vec<&str> = out.lines().skip(1).collect();
+    assert_eq!(
+        lines,
+        [
+            "# Adams County Clerk — ICN-ADAMS-01",
+            "10.1.0.0/24",
+            "192.168.10.0/24",
+            "2001:db8:1::/48",
+            "# Brown County Clerk — ICN-BROWN-01",
+            "10.9.0.0/16",
+        ],
+        "{out}"
+    );
+
+    let r = cybernav(dir.path(), &["allowlist", "export", "--format", "json"]);
+    assert!(r.status.success(), "{}", text(&r.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&r.stdout).unwrap();
+    let list = doc["allowlist"].as_array().unwrap();
+    assert_eq!(list.len(), 4);
+    assert_eq!(
+        list[2],
+        serde_json::json!({
+            "network": "2001:db8:1::/48",
+            "election_authority": "Adams County Clerk",
+            "circuit": "ICN-ADAMS-01",
+            "public": true,
+        })
+    );
+    assert_eq!(list[0]["public"], false);
+    assert!(doc["generated_at"].as_str().unwrap().ends_with('Z'));
+}

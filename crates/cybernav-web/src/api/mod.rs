@@ -10,10 +10,13 @@
 //! [`extract::ApiPath`]), take the capability from the caller, call the use case in
 //! `cybernav-app`, wrap its result in a response type.
 
+pub mod attestations;
 pub mod audit;
 pub mod authorities;
 pub mod contacts;
 pub mod extract;
+pub mod grants;
+pub mod icn;
 pub mod me;
 pub mod pagination;
 pub mod participation;
@@ -71,7 +74,9 @@ impl Modify for BearerScheme {
         (name = "people", description = "Accounts, roles and invitations."),
         (name = "account", description = "The caller's own account and API tokens."),
         (name = "audit", description = "The hash-chained audit log."),
-        (name = "participation", description = "Grant cycles, certifications of participation and eligibility (Part 213.50)."),
+        (name = "participation", description = "Grant cycles, certifications of participation, eligibility and written verification (Part 213.50)."),
+        (name = "grants", description = "A cycle's money: the Navigator Program share, expenditures, awards, reimbursement claims and the ledger (Part 213.10(a), (c))."),
+        (name = "icn", description = "ICN circuits, their protections and allowlists, and private addressing only (Part 213.20)."),
     )
 )]
 struct ApiDoc;
@@ -114,6 +119,34 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(participation::get_participation))
         .routes(routes!(participation::put_fact))
         .routes(routes!(participation::create_certification))
+        .routes(routes!(grants::put_allocation))
+        .routes(routes!(grants::put_funds))
+        .routes(routes!(grants::get_ledger))
+        .routes(routes!(grants::list_eac_categories))
+        .routes(routes!(grants::export_eac_categories))
+        .routes(routes!(
+            grants::list_expenditures,
+            grants::create_expenditure
+        ))
+        .routes(routes!(grants::list_awards))
+        .routes(routes!(grants::put_award))
+        .routes(routes!(grants::get_award_proposal))
+        .routes(routes!(grants::list_claims, grants::create_claim))
+        .routes(routes!(grants::decide_claim))
+        .routes(routes!(
+            attestations::list_attestations,
+            attestations::create_attestation
+        ))
+        .routes(routes!(attestations::get_attestation_file))
+        .routes(routes!(attestations::get_attestation_letter))
+        .routes(routes!(attestations::get_attestation_key))
+        .routes(routes!(icn::list_icn_circuits, icn::create_icn_circuit))
+        .routes(routes!(icn::update_icn_circuit))
+        .routes(routes!(icn::put_icn_protection))
+        .routes(routes!(icn::create_allowlist_entry))
+        .routes(routes!(icn::delete_allowlist_entry))
+        .routes(routes!(icn::get_icn_settings, icn::put_icn_settings))
+        .routes(routes!(icn::get_allowlist))
 }
 
 /// The OpenAPI document.

@@ -5,6 +5,8 @@ pub mod audit;
 pub mod authorities;
 pub mod dashboard;
 pub mod fields;
+pub mod grants;
+pub mod icn;
 pub mod links;
 pub mod participation;
 pub mod partners;
@@ -30,10 +32,12 @@ pub fn routes() -> Router<AppState> {
         .merge(dashboard::routes())
         .merge(authorities::routes())
         .merge(participation::routes())
+        .merge(icn::routes())
         .merge(partners::routes())
         .merge(people::routes())
         .merge(account::routes())
         .merge(audit::routes())
+        .merge(grants::routes())
         .merge(links::routes())
 }
 

@@ -415,3 +415,72 @@ pub fn between(body: &str, before: &str) -> String {
         .unwrap()
         .to_string()
 }
+
+/// Opens a grant cycle as the system, with `funds` in dollars and a deadline far ahead.
+pub async fn grant_cycle(t: &TestApp, name: &str, funds: &str) -> Uuid {
+    let system = system_actor();
+    t.app
+        .create_grant_cycle(
+            &system.manage_grants().unwrap(),
+            &cybernav_app::participation::GrantCycleInput {
+                name: name.into(),
+                grant_program: "HAVA Election Security Grant (EAC)".into(),
+                funds: funds.into(),
+                deadline: "2099-03-15".into(),
+                time_zone: "America/Chicago".into(),
+                ..Default::default()
+            },
+            &RequestMeta::default(),
+        )
+        .await
+        .unwrap()
+}
+
+/// Records every fact of the shipped Illinois set for `ea`, as the system.
+pub async fn meet_every_requirement(t: &TestApp, ea: Uuid) {
+    use cybernav_app::participation::FactInput;
+    // The Board's own account: facts and certifications name who recorded them.
+    let board = t.actor("board_admin").await;
+    let recorder = board.record_facts_of(ea).unwrap();
+    let today = time::OffsetDateTime::now_utc().date();
+    for (fact, on, note) in [
+        (
+            "icn.agreement_signed",
+            None,
+            Some("DoIT agreement 2026-114"),
+        ),
+        ("isac.waived", None, Some("EI-ISAC no longer funded")),
+        ("data_sharing.established", None, None),
+        ("training.designee_trained", Some(today), None),
+        ("assessment.allowed", None, None),
+        ("assessment.risk_assessment_done", Some(today), None),
+        ("assessment.cis_analysis_done", Some(today), None),
+    ] {
+        let input = FactInput {
+            holds: true,
+            on,
+            note: note.map(str::to_string),
+        };
+        t.app
+            .record_fact(&recorder, fact, &input, &RequestMeta::default())
+            .await
+            .unwrap();
+    }
+}
+
+/// Records a certification of participation for `ea` in `cycle`, received now (on time for
+/// cycles opened with [`grant_cycle`]).
+pub async fn certify(t: &TestApp, ea: Uuid, cycle: Uuid) {
+    let board = t.actor("board_admin").await;
+    t.app
+        .record_certification(
+            &board.manage_grants().unwrap(),
+            cycle,
+            ea,
+            "Pat Clerk",
+            cybernav_app::store::now(),
+            &RequestMeta::default(),
+        )
+        .await
+        .unwrap();
+}
