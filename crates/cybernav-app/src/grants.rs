@@ -162,11 +162,6 @@ impl Money {
     }
 }
 
-/// The account to store as the one who acted (none for the system itself).
-fn by(actor: &Actor) -> Option<Uuid> {
-    (!actor.user_id.is_nil()).then_some(actor.user_id)
-}
-
 fn refused(field: &str, r: GrantRefusal) -> AppError {
     AppError::invalid(field, r.to_string())
 }
@@ -266,7 +261,7 @@ impl App {
         let row = AllocationRow {
             cycle_id: cycle,
             navigator_share_cents: share,
-            updated_by: by(cap.actor()),
+            updated_by: cap.actor().account_id(),
             updated_at: now(),
         };
         tx.put_allocation(&row).await?;
@@ -352,7 +347,7 @@ impl App {
             federal_cents: federal,
             match_cents: matching,
             description,
-            recorded_by: by(cap.actor()),
+            recorded_by: cap.actor().account_id(),
             recorded_at: now(),
         };
         tx.insert_expenditure(&row).await?;
@@ -436,7 +431,7 @@ impl App {
             election_authority_id: ea,
             election_authority_name: name,
             amount_cents: amount,
-            awarded_by: by(cap.actor()),
+            awarded_by: cap.actor().account_id(),
             awarded_at: now(),
         };
         tx.put_award(&row).await?;
@@ -587,7 +582,7 @@ impl App {
             description,
             status: ClaimStatus::Submitted.as_str().to_string(),
             reason: None,
-            submitted_by: by(actor),
+            submitted_by: actor.account_id(),
             submitted_at: now(),
             decided_by: None,
             decided_at: None,
@@ -643,12 +638,18 @@ impl App {
             .check_transition(claim, to)
             .map_err(|r| refused("status", r))?;
         let at = now();
-        tx.decide_claim(claim, to.as_str(), reason.as_deref(), by(cap.actor()), at)
-            .await?;
+        tx.decide_claim(
+            claim,
+            to.as_str(),
+            reason.as_deref(),
+            cap.actor().account_id(),
+            at,
+        )
+        .await?;
         let mut row = before.clone();
         row.status = to.as_str().to_string();
         row.reason = reason;
-        row.decided_by = by(cap.actor());
+        row.decided_by = cap.actor().account_id();
         row.decided_at = Some(at);
         audit::Entry::new(
             &format!("grant.claim.{}", to.as_str()),

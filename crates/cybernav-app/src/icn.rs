@@ -270,7 +270,7 @@ async fn keep_facts_in_step(
             holds,
             on_date,
             note: Some(note),
-            updated_by: (!actor.user_id.is_nil()).then_some(actor.user_id),
+            updated_by: actor.account_id(),
             updated_at: at,
         };
         tx.put_fact(&row).await?;
@@ -563,7 +563,7 @@ impl App {
             since,
             kind,
             sensor_id,
-            updated_by: Some(cap.actor().user_id).filter(|u| !u.is_nil()),
+            updated_by: cap.actor().account_id(),
             updated_at: at,
         };
         tx.put_protection(&row).await?;
@@ -646,7 +646,7 @@ impl App {
             circuit_id: circuit,
             network: n.to_string(),
             description,
-            added_by: Some(cap.actor().user_id).filter(|u| !u.is_nil()),
+            added_by: cap.actor().account_id(),
             added_at: at,
         };
         tx.insert_allowlist_entry(&row).await?;
@@ -761,7 +761,7 @@ impl App {
             tx.put_setting(
                 PRIVATE_ADDRESSING_ONLY,
                 if on { "true" } else { "false" },
-                Some(cap.actor().user_id).filter(|u| !u.is_nil()),
+                cap.actor().account_id(),
                 at,
             )
             .await?;
