@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { checkA11y, launchBrowser, newContext, startServer } from './lib/harness.js';
+import { checkA11y, launchBrowser, signInAs, startServer } from './lib/harness.js';
 
 let server;
 let browser;
@@ -21,19 +21,9 @@ after(async () => {
   await server?.stop();
 });
 
-/** A signed-in page for the first demo login with `role`, collecting CSP reports. */
-async function signIn(role, viewport) {
-  const context = await newContext(browser, viewport ? { viewport } : {});
-  const page = await context.newPage();
-  page.cspErrors = [];
-  page.on('console', (msg) => {
-    if (/Content Security Policy/i.test(msg.text())) page.cspErrors.push(msg.text());
-  });
-  await page.goto(`${server.url}/login`);
-  await page.fill('#email', server.login(role).email);
-  await page.fill('#password', server.password);
-  await Promise.all([page.waitForURL(`${server.url}/`), page.click('main button[type=submit]')]);
-  return page;
+/** A signed-in page for the first demo login with `role`. */
+function signIn(role, viewport) {
+  return signInAs(browser, server, role, viewport);
 }
 
 /** Whether the page itself scrolls sideways (tables may scroll inside their container). */

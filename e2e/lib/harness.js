@@ -6,6 +6,7 @@
 //   newContext(browser)      a browser context with the default viewport
 //   totp(secret, timeMs)     RFC 6238 codes for two-factor sign-in
 //   checkA11y(page, label)   axe-core WCAG 2.1 A/AA check that throws on violations
+//   signInAs(browser, server, role, viewport)  a page signed in as a demo login
 //   parseEml(raw)            the minimal MIME parser behind the sink's messages()
 //
 // Every process started here is killed when the test process exits.
@@ -712,4 +713,22 @@ export async function checkA11y(page, label = page.url(), { exclude = [], disabl
     throw new Error(`${label}: ${results.violations.length} accessibility violation(s)\n${lines.join('\n')}`);
   }
   return results;
+}
+
+/**
+ * A page signed in as the first demo login with `role` on `server` (MFA off), in a new context
+ * of `browser`, collecting Content Security Policy reports in `page.cspErrors`.
+ */
+export async function signInAs(browser, server, role, viewport) {
+  const context = await newContext(browser, viewport ? { viewport } : {});
+  const page = await context.newPage();
+  page.cspErrors = [];
+  page.on('console', (msg) => {
+    if (/Content Security Policy/i.test(msg.text())) page.cspErrors.push(msg.text());
+  });
+  await page.goto(`${server.url}/login`);
+  await page.fill('#email', server.login(role).email);
+  await page.fill('#password', server.password);
+  await Promise.all([page.waitForURL(`${server.url}/`), page.click('main button[type=submit]')]);
+  return page;
 }
