@@ -155,6 +155,14 @@ fn api_table() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("GET", "/api/v1/attestation-key", ALL),
         (
             "GET",
+            "/api/v1/grant-cycles/{id}/statewide",
+            &["board_admin", "program_manager", "navigator", "auditor"],
+        ),
+        ("GET", "/api/v1/grant-cycles/{id}/report-card", ALL),
+        ("POST", "/api/v1/grant-cycles/{id}/report-card", MANAGERS),
+        ("POST", "/api/v1/requirement-sets", MANAGERS),
+        (
+            "GET",
             "/api/v1/election-authorities/{id}/icn-circuits",
             NOT_PARTNER,
         ),
@@ -277,6 +285,13 @@ fn body_for(
             r#"{{"name":"Matrix cycle {n}","grant_program":"HAVA","funds":"1000.00","deadline":"2099-03-15","time_zone":"America/Chicago"}}"#
         ),
         ("PUT", "/api/v1/election-authorities/{id}/facts/{fact}") => r#"{"holds":true}"#.into(),
+        ("POST", "/api/v1/requirement-sets") => serde_json::json!({
+            "file_name": "matrix.toml",
+            "source": format!(
+                "format = \"cybernav-requirements/1\"\nid = \"matrix\"\nversion = \"{n}\"\ntitle = \"Matrix set\"\njurisdiction = \"Test\"\n\n[[requirement]]\nid = \"one\"\nclause = \"Item 1\"\ntitle = \"One\"\ntext = \"One thing.\"\nowner = \"election_office\"\nall = [\"checked\"]\ndue = \"certification_deadline\"\n"
+            ),
+        })
+        .to_string(),
         ("POST", "/api/v1/election-authorities/{id}/icn-circuits") => {
             format!(r#"{{"reference":"MATRIX-{n}","status":"planned"}}"#)
         }

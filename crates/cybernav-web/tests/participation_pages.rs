@@ -468,3 +468,76 @@ async fn reminders_go_once_per_authority_and_threshold() {
         t.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn the_api_gives_the_statewide_standing_the_report_card_and_loads_sets() {
+    for db in databases() {
+        let t = TestApp::new(db).await;
+        let cycle = open_cycle(&t, "API cycle", "2099-03-15").await;
+        let pm = t.token("program_manager").await;
+        let nav = t.token("navigator").await;
+        let clerk = t.token("ea_official").await;
+
+        let s = t
+            .api_get(&pm, &format!("/api/v1/grant-cycles/{cycle}/statewide"))
+            .await;
+        assert_eq!(s.status, StatusCode::OK, "{}", s.body);
+        let s = s.json();
+        assert_eq!(s["statewide"]["counts"]["total"], 3);
+        assert_eq!(s["statewide"]["counts"]["in_progress"], 3);
+        assert_eq!(
+            s["statewide"]["election_authorities"][0]["name"],
+            "Adams County Clerk"
+        );
+        let mine = t
+            .api_get(&nav, &format!("/api/v1/grant-cycles/{cycle}/statewide"))
+            .await
+            .json();
+        assert_eq!(
+            mine["statewide"]["counts"]["total"], 1,
+            "a navigator sees their own"
+        );
+        assert_eq!(
+            t.api_get(&clerk, &format!("/api/v1/grant-cycles/{cycle}/statewide"))
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+
+        let card = format!("/api/v1/grant-cycles/{cycle}/report-card");
+        assert!(t.api_get(&clerk, &card).await.json()["report_card"].is_null());
+        let published = t.api_send("POST", &pm, &card, "").await;
+        assert_eq!(published.status, StatusCode::CREATED, "{}", published.body);
+        let seen = t.api_get(&clerk, &card).await.json();
+        assert_eq!(seen["report_card"]["counts"]["total"], 3);
+        assert_eq!(seen["report_card"]["cycle_name"], "API cycle");
+
+        // A state's own set: a bad one is refused with the file and line, a good one loads.
+        let bad = serde_json::json!({
+            "file_name": "ours.toml",
+            "source": "format = \"cybernav-requirements/1\"\nid = \"ours\"\nversion = \"1\"\ntitle = \"Ours\"\njurisdiction = \"Here\"\n\n[[requirement]]\nid = \"a\"\nclause = \"1\"\ntitle = \"A\"\ntext = \"A.\"\nowner = \"sheriff\"\nall = [\"checked\"]\ndue = \"certification_deadline\"\n",
+        });
+        let r = t
+            .api_send("POST", &pm, "/api/v1/requirement-sets", &bad.to_string())
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(r.body.contains("ours.toml, line 12"), "{}", r.body);
+        let good = bad["source"]
+            .as_str()
+            .unwrap()
+            .replace("sheriff", "county_it");
+        let body = serde_json::json!({"file_name": "ours.toml", "source": good}).to_string();
+        let r = t
+            .api_send("POST", &pm, "/api/v1/requirement-sets", &body)
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        assert_eq!(r.json()["requirement_set"]["requirements"], 1);
+        assert_eq!(
+            t.api_send("POST", &clerk, "/api/v1/requirement-sets", &body)
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        t.cleanup().await;
+    }
+}

@@ -22,6 +22,7 @@ pub mod pagination;
 pub mod participation;
 pub mod partners;
 pub mod people;
+pub mod statewide;
 pub mod tokens;
 pub mod zones;
 
@@ -119,6 +120,12 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(participation::get_participation))
         .routes(routes!(participation::put_fact))
         .routes(routes!(participation::create_certification))
+        .routes(routes!(statewide::get_statewide))
+        .routes(routes!(
+            statewide::get_report_card,
+            statewide::publish_report_card
+        ))
+        .routes(routes!(statewide::create_requirement_set))
         .routes(routes!(grants::put_allocation))
         .routes(routes!(grants::put_funds))
         .routes(routes!(grants::get_ledger))
