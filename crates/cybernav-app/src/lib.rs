@@ -49,6 +49,8 @@ pub struct App {
     pub config: Arc<Config>,
     /// Bearer tokens already checked, by token hash (see [`cache`]).
     tokens: Arc<cache::EpochCache<String, cache::CheckedToken>>,
+    /// What the statewide view of a cycle is computed from, by cycle (see [`cache`]).
+    cycle_inputs: Arc<cache::EpochCache<uuid::Uuid, Arc<statewide::CycleInputs>>>,
     /// Every election authority, by name (see [`cache`]).
     authorities: Arc<cache::EpochCache<(), Arc<Vec<store::rows::EaListing>>>>,
 }
@@ -66,6 +68,7 @@ impl App {
             config: Arc::new(config),
             tokens: Arc::new(cache::EpochCache::new(4096)),
             authorities: Arc::new(cache::EpochCache::new(1)),
+            cycle_inputs: Arc::new(cache::EpochCache::new(64)),
         })
     }
 }

@@ -4,12 +4,13 @@
 //! open items before the deadline.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use cybernav_core::authz::{GrantManager, RegistryReader};
 use cybernav_core::eligibility::{Eligibility, Status, evaluate, long_date};
 use cybernav_core::requirements::RequirementSet;
 use cybernav_store::checklist::ReportCardRow;
-use cybernav_store::participation::CertificationRow;
+use cybernav_store::participation::{CertificationRow, CheckedRow, FactRow};
 use cybernav_store::users::UserQuery;
 use cybernav_store::{Tx, now};
 use serde::{Deserialize, Serialize};
@@ -188,6 +189,16 @@ pub struct ReportCardEntry {
     pub of: usize,
 }
 
+/// What a cycle's statewide view is computed from.
+#[derive(Debug)]
+pub struct CycleInputs {
+    cycle: GrantCycle,
+    set: RequirementSet,
+    facts: Vec<FactRow>,
+    certs: Vec<CertificationRow>,
+    checked: Vec<CheckedRow>,
+}
+
 /// What a reminder run did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ReminderRun {
@@ -198,6 +209,30 @@ pub struct ReminderRun {
 }
 
 impl App {
+    /// The rows a cycle's statewide view is computed from: read in one transaction (four
+    /// queries), then served from memory while the store has not changed (see [`crate::cache`]),
+    /// so the dashboard's several cycles and a busy statewide page cost no queries.
+    async fn cycle_inputs(&self, cycle: Uuid) -> AppResult<Arc<CycleInputs>> {
+        let epoch = self.store.write_epoch();
+        if let Some(hit) = self.cycle_inputs.get(&cycle, epoch) {
+            return Ok(hit);
+        }
+        let mut tx = self.store.read().await?;
+        let c = GrantCycle {
+            row: tx.get_grant_cycle(cycle).await?,
+        };
+        let set = cycle_set(&mut tx, &c.row).await?;
+        let inputs = Arc::new(CycleInputs {
+            facts: tx.list_facts(None).await?,
+            certs: tx.list_certifications(cycle).await?,
+            checked: tx.list_checked_all(&set.id).await?,
+            cycle: c,
+            set,
+        });
+        self.cycle_inputs.put(cycle, epoch, inputs.clone());
+        Ok(inputs)
+    }
+
     /// Every authority's standing in a cycle, within what `reader` may see (the Board, the
     /// Program Manager and auditors: all; navigators: their own).
     pub async fn statewide(
@@ -207,27 +242,23 @@ impl App {
     ) -> AppResult<Statewide> {
         let scope = reader.actor().ea_scope();
         let all = self.all_authorities().await?;
-        let mut tx = self.store.read().await?;
-        let c = GrantCycle {
-            row: tx.get_grant_cycle(cycle).await?,
-        };
-        let set = cycle_set(&mut tx, &c.row).await?;
-        let (facts, certs, checked) = {
-            let facts = tx.list_facts(None).await?;
-            let certs = tx.list_certifications(cycle).await?;
-            let checked = tx.list_checked_all(&set.id).await?;
-            (facts, certs, checked)
-        };
-        drop(tx);
+        let inputs = self.cycle_inputs(cycle).await?;
+        let CycleInputs {
+            cycle: c,
+            set,
+            facts,
+            certs,
+            checked,
+        } = &*inputs;
         let deadline = c.deadline()?;
         let now = now();
         let today = deadline.today(now);
         let mut facts_by: HashMap<Uuid, Vec<_>> = HashMap::new();
-        for f in &facts {
+        for f in facts {
             facts_by.entry(f.election_authority_id).or_default().push(f);
         }
         let mut checked_by: HashMap<Uuid, Vec<_>> = HashMap::new();
-        for r in &checked {
+        for r in checked {
             checked_by
                 .entry(r.election_authority_id)
                 .or_default()
@@ -281,8 +312,8 @@ impl App {
         Ok(Statewide {
             days_left: deadline.days_left(now),
             today,
-            cycle: c,
-            set,
+            cycle: c.clone(),
+            set: set.clone(),
             rows,
             counts,
             zones: zones
