@@ -87,7 +87,8 @@ describe('participation', () => {
       const form = pm.locator('form[action$="/participation/facts"]').nth(i);
       // A waiver is for when there is no ISAC membership: this county has one.
       if ((await form.locator('input[name=fact]').inputValue()) === 'isac.waived') continue;
-      await form.locator('input[value=yes]').check();
+      // USWDS draws its own radio: a person clicks the label.
+      await form.locator('label', { hasText: /^Yes$/ }).click();
       await form.locator('input[name=on]').fill(today);
       const note = form.locator('select[name=note]');
       if (await note.count()) await note.selectOption('MS-ISAC (statewide membership)');
