@@ -278,7 +278,7 @@ impl App {
                 cert,
                 checked_by.get(&id).into_iter().flatten().copied(),
             );
-            let eligibility = evaluate(&set, &f, deadline.date, today);
+            let eligibility = evaluate(set, &f, deadline.date, today);
             for (i, r) in eligibility.requirements.iter().enumerate() {
                 if r.status != Status::Met {
                     unmet[i] += 1;
@@ -308,7 +308,7 @@ impl App {
             .filter(|(_, n)| *n > 0)
             .map(|(r, n)| (r.id.clone(), r.title.clone(), n))
             .collect();
-        unmet_by_requirement.sort_by(|a, b| b.2.cmp(&a.2));
+        unmet_by_requirement.sort_by_key(|r| std::cmp::Reverse(r.2));
         Ok(Statewide {
             days_left: deadline.days_left(now),
             today,
