@@ -312,6 +312,37 @@ impl App {
         Ok(StoredAttestation { row, file })
     }
 
+    /// One attestation with whether the facts changed since it was signed (for the letter
+    /// page), for anyone who may read its authority (others are told it does not exist).
+    pub async fn get_listed_attestation(
+        &self,
+        reader: &RegistryReader<'_>,
+        id: Uuid,
+    ) -> AppResult<ListedAttestation> {
+        let mut tx = self.store.read().await?;
+        let row = tx.get_attestation(id).await?;
+        if !reader
+            .actor()
+            .ea_scope()
+            .contains(row.election_authority_id)
+        {
+            return Err(AppError::NotFound);
+        }
+        let file = parse_file(&row)?;
+        let st = standing(&mut tx, row.election_authority_id, row.cycle_id).await?;
+        let digest = facts_digest(&attested_requirements(
+            file.document.kind,
+            &st.set,
+            &st.facts,
+            &st.eligibility,
+        ));
+        Ok(ListedAttestation {
+            stale: digest != row.facts_digest,
+            current_digest: digest,
+            attestation: StoredAttestation { row, file },
+        })
+    }
+
     /// The printable letter of an attestation (PDF), for anyone who may read its authority.
     pub async fn attestation_letter(
         &self,

@@ -6,9 +6,11 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+use cybernav_core::attestation::{AttestationKind, attested_requirements, facts_digest};
 use cybernav_core::authz::{GrantManager, RegistryReader};
 use cybernav_core::eligibility::{Eligibility, Status, evaluate, long_date};
 use cybernav_core::requirements::RequirementSet;
+use cybernav_store::attestation::AttestationRow;
 use cybernav_store::checklist::ReportCardRow;
 use cybernav_store::participation::{CertificationRow, CheckedRow, FactRow};
 use cybernav_store::users::UserQuery;
@@ -86,6 +88,21 @@ pub struct StatewideRow {
     pub unmet: usize,
     /// Requirement by requirement.
     pub eligibility: Eligibility,
+    /// The Program Manager's latest written verification of 213.50(a) to the Board for this
+    /// cycle (213.50(b)(1)), if one was signed.
+    pub program_manager_verification: Option<VerificationMark>,
+}
+
+/// Whether a written verification exists and still describes what is recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VerificationMark {
+    /// The attestation's id.
+    pub id: Uuid,
+    /// When it was signed.
+    #[serde(with = "time::serde::rfc3339")]
+    pub signed_at: OffsetDateTime,
+    /// The facts changed since signing: a new verification is needed.
+    pub stale: bool,
 }
 
 /// Counts of authorities by standing.
@@ -197,6 +214,7 @@ pub struct CycleInputs {
     facts: Vec<FactRow>,
     certs: Vec<CertificationRow>,
     checked: Vec<CheckedRow>,
+    verifications: Vec<AttestationRow>,
 }
 
 /// What a reminder run did.
@@ -226,6 +244,10 @@ impl App {
             facts: tx.list_facts(None).await?,
             certs: tx.list_certifications(cycle).await?,
             checked: tx.list_checked_all(&set.id).await?,
+            // One query for the whole cycle, not one per authority.
+            verifications: tx
+                .list_cycle_attestations(cycle, AttestationKind::ProgramManagerA.as_str())
+                .await?,
             cycle: c,
             set,
         });
@@ -249,6 +271,7 @@ impl App {
             facts,
             certs,
             checked,
+            verifications,
         } = &*inputs;
         let deadline = c.deadline()?;
         let now = now();
@@ -266,6 +289,11 @@ impl App {
         }
         let certs_by: HashMap<Uuid, &CertificationRow> =
             certs.iter().map(|c| (c.election_authority_id, c)).collect();
+        // Latest first within each authority: the first row seen is the one that counts.
+        let mut verification_by: HashMap<Uuid, &AttestationRow> = HashMap::new();
+        for v in verifications {
+            verification_by.entry(v.election_authority_id).or_insert(v);
+        }
         let mut rows = Vec::with_capacity(all.len());
         let mut counts = Counts::default();
         let mut zones: BTreeMap<String, Counts> = BTreeMap::new();
@@ -284,6 +312,19 @@ impl App {
                     unmet[i] += 1;
                 }
             }
+            let program_manager_verification = verification_by.get(&id).map(|v| {
+                let now_digest = facts_digest(&attested_requirements(
+                    AttestationKind::ProgramManagerA,
+                    &set,
+                    &f,
+                    &eligibility,
+                ));
+                VerificationMark {
+                    id: v.id,
+                    signed_at: v.signed_at,
+                    stale: now_digest != v.facts_digest,
+                }
+            });
             let standing = Standing::of(&eligibility);
             counts.add(standing, cert.is_some());
             zones
@@ -299,6 +340,7 @@ impl App {
                 standing,
                 unmet: eligibility.unmet(),
                 eligibility,
+                program_manager_verification,
             });
         }
         let mut unmet_by_requirement: Vec<(String, String, usize)> = set

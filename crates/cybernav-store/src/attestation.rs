@@ -129,4 +129,23 @@ impl Tx {
             sqlx::query_as(&sql).bind(ea).fetch_all(&mut *c).await?
         }))
     }
+
+    /// The attestations of `kind` in a grant cycle, for every authority at once (the
+    /// statewide view), latest first within each authority.
+    pub async fn list_cycle_attestations(
+        &mut self,
+        cycle: Uuid,
+        kind: &str,
+    ) -> StoreResult<Vec<AttestationRow>> {
+        let sql = format!(
+            "SELECT {ATTESTATION_COLUMNS} FROM attestations WHERE cycle_id = $1 AND kind = $2 ORDER BY election_authority_id, signed_at DESC, id"
+        );
+        Ok(with_conn!(self, |c| {
+            sqlx::query_as(&sql)
+                .bind(cycle)
+                .bind(kind)
+                .fetch_all(&mut *c)
+                .await?
+        }))
+    }
 }

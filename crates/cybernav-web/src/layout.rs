@@ -102,6 +102,10 @@ const NOTICES: &[(&str, &str)] = &[
     ),
     ("note_added", "Your note was added."),
     (
+        "attested",
+        "Your written verification was signed. Its letter and signed file are listed under Written verification.",
+    ),
+    (
         "evidence_added",
         "The file was added. Its SHA-256 fingerprint is recorded with it.",
     ),

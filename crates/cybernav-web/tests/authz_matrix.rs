@@ -681,6 +681,16 @@ fn page_table() -> Vec<PageRow> {
         row("POST", "/election-authorities/{id}/participation/evidence", "chicago", MANAGERS).not_found(SCOPED),
         row("GET", "/evidence/{id}", "adams", NOT_PARTNER),
         row("GET", "/evidence/{id}", "chicago", &["board_admin", "program_manager", "auditor"]).not_found(SCOPED),
+        // Written verification (213.50(b)): the navigator assigned and the Program Manager sign.
+        row("POST", "/election-authorities/{id}/participation/attest", "adams, navigator_a3", &["navigator"]),
+        row("POST", "/election-authorities/{id}/participation/attest", "adams, program_manager_a", PROGRAM_MANAGER),
+        row("POST", "/election-authorities/{id}/participation/attest", "chicago, navigator_a3", NOBODY).not_found(SCOPED),
+        row("GET", "/attestations/{id}", "adams", NOT_PARTNER),
+        row("GET", "/attestations/{id}", "chicago", &["board_admin", "program_manager", "auditor"]).not_found(SCOPED),
+        row("GET", "/attestations/{id}/file", "adams", NOT_PARTNER),
+        row("GET", "/attestations/{id}/file", "chicago", &["board_admin", "program_manager", "auditor"]).not_found(SCOPED),
+        row("GET", "/attestations/{id}/letter.pdf", "adams", NOT_PARTNER),
+        row("GET", "/attestations/{id}/letter.pdf", "chicago", &["board_admin", "program_manager", "auditor"]).not_found(SCOPED),
         // People: a Program Manager manages county roles, navigators and partners only.
         row("GET", "/people", "", PEOPLE_READERS),
         row("GET", "/people/invite", "", MANAGERS),
@@ -802,6 +812,8 @@ struct Runner<'a> {
     cycle: uuid::Uuid,
     /// An evidence file of Adams's and one of Chicago's.
     evidence: (uuid::Uuid, uuid::Uuid),
+    /// The Program Manager's verifications made so far, by case ("adams", "chicago").
+    attestations: std::collections::HashMap<String, uuid::Uuid>,
 }
 
 impl Runner<'_> {
@@ -1270,6 +1282,21 @@ async fn prepare(r: &mut Runner<'_>, row: &PageRow) -> Prepared {
             "/evidence/{}",
             if case == "chicago" { r.evidence.1 } else { r.evidence.0 }
         )),
+        ("POST", "/election-authorities/{id}/participation/attest", case) => {
+            // Every requirement met first, so an allowed role's signature goes through.
+            common::meet_every_requirement(t, ea(case)).await;
+            let cycle = r.cycle.to_string();
+            let kind = case.split(", ").nth(1).unwrap_or_default();
+            Prepared::post(
+                format!("{}/participation/attest", ea_href(case)),
+                &[("cycle", &cycle), ("kind", kind)],
+            )
+            .to(format!("{}/participation?cycle={cycle}&notice=attested#verification", ea_href(case)))
+        }
+        ("GET", "/attestations/{id}" | "/attestations/{id}/file" | "/attestations/{id}/letter.pdf", case) => {
+            let id = matrix_attestation(r, case).await;
+            Prepared::get(row.route.replace("{id}", &id.to_string()))
+        }
         other => panic!("no way to exercise {other:?}: add an arm to `prepare`"),
     }
 }
@@ -1359,6 +1386,7 @@ async fn run_pages_as(db: Db, role: &'static str) -> Vec<String> {
         n: 0,
         cycle: matrix_cycle(&t).await,
         evidence: (uuid::Uuid::nil(), uuid::Uuid::nil()),
+        attestations: std::collections::HashMap::new(),
     };
     r.evidence = (
         matrix_evidence(&t, r.cycle, "adams").await,
@@ -1453,6 +1481,30 @@ async fn matrix_cycle(t: &TestApp) -> uuid::Uuid {
         )
         .await
         .unwrap()
+}
+
+/// The Program Manager's verification of `case`'s checklist, signed once per runner.
+async fn matrix_attestation(r: &mut Runner<'_>, case: &str) -> uuid::Uuid {
+    if let Some(id) = r.attestations.get(case) {
+        return *id;
+    }
+    let t = r.t;
+    let ea = t.authorities[case];
+    common::meet_every_requirement(t, ea).await;
+    let pm = t.actor("program_manager").await;
+    let id = t
+        .app
+        .attest_program_manager(
+            &pm.attest_as_program_manager(ea).unwrap(),
+            r.cycle,
+            &RequestMeta::default(),
+        )
+        .await
+        .unwrap()
+        .row
+        .id;
+    r.attestations.insert(case.to_string(), id);
+    id
 }
 
 /// An evidence file on the ICN item of `case`'s checklist, filed by the system.

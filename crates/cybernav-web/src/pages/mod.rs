@@ -1,6 +1,7 @@
 //! HTML pages. Each module owns one area and its routes.
 
 pub mod account;
+pub mod attestations;
 pub mod audit;
 pub mod authorities;
 pub mod dashboard;
@@ -32,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .merge(dashboard::routes())
         .merge(authorities::routes())
         .merge(participation::routes())
+        .merge(attestations::routes())
         .merge(icn::routes())
         .merge(partners::routes())
         .merge(people::routes())

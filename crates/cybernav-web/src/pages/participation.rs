@@ -29,6 +29,7 @@ use crate::AppState;
 use crate::auth::{Meta, SignedIn};
 use crate::error::PageError;
 use crate::layout::{Layout, PageCtx, render};
+use crate::pages::attestations::AttestationView;
 use crate::pages::fields::{Field, with_errors};
 use crate::pages::when::When;
 use crate::pages::{FormError, form_errors, parse_id, see_other, unprocessable};
@@ -91,7 +92,8 @@ pub fn countdown(days_left: i64) -> String {
     }
 }
 
-fn checklist_href(ea: Uuid, cycle: Uuid) -> String {
+/// The checklist of `ea` in `cycle`.
+pub(crate) fn checklist_href(ea: Uuid, cycle: Uuid) -> String {
     format!("/election-authorities/{ea}/participation?cycle={cycle}")
 }
 
@@ -280,6 +282,9 @@ struct RowView {
     certification: String,
     standing: Standing,
     unmet: usize,
+    /// The Program Manager's verification to the Board: its letter, when signed, and whether
+    /// the facts changed since.
+    verification: Option<(String, When, bool)>,
 }
 
 #[derive(Template)]
@@ -347,6 +352,13 @@ async fn statewide_page(
             },
             standing: r.standing,
             unmet: r.unmet,
+            verification: r.program_manager_verification.as_ref().map(|v| {
+                (
+                    format!("/attestations/{}", v.id),
+                    When::of(v.signed_at),
+                    v.stale,
+                )
+            }),
         })
         .collect();
     let page = StatewidePage {
@@ -499,6 +511,12 @@ struct ChecklistPage {
     accept: String,
     max_size: String,
     note_max: usize,
+    /// This cycle's written verifications, latest first.
+    attestations: Vec<AttestationView>,
+    /// The navigator assigned may sign 213.50(a)(3) to the Program Manager.
+    can_attest_navigator: bool,
+    /// The Program Manager may sign 213.50(a) to the Board.
+    can_attest_program_manager: bool,
 }
 
 fn status_label(s: Status) -> &'static str {
@@ -665,12 +683,15 @@ fn checklist_view(
             .join(","),
         max_size: human_size(state.app.config.evidence_max_bytes),
         note_max: NOTE_MAX_CHARS,
+        attestations: Vec::new(),
+        can_attest_navigator: a.attest_as_navigator(ea).is_ok(),
+        can_attest_program_manager: a.attest_as_program_manager(ea).is_ok(),
         items,
     }
 }
 
 /// The checklist page, or the same page with `errors` (422).
-async fn show_checklist(
+pub(crate) async fn show_checklist(
     state: &AppState,
     ctx: &PageCtx,
     session: &SessionInfo,
@@ -688,8 +709,17 @@ async fn show_checklist(
     };
     let cl = state.app.checklist(&reader, ea, cycle).await?;
     let facts = state.app.recorded_facts(&reader, ea).await?;
+    let attestations = state
+        .app
+        .list_attestations(&reader, ea)
+        .await?
+        .iter()
+        .filter(|l| l.attestation.row.cycle_id == cycle)
+        .map(AttestationView::from)
+        .collect();
     let failed = !errors.is_empty();
-    let page = checklist_view(ctx, session, cl, &cycles, &facts, errors, state);
+    let mut page = checklist_view(ctx, session, cl, &cycles, &facts, errors, state);
+    page.attestations = attestations;
     let resp = render(&page);
     Ok(if failed { unprocessable(resp) } else { resp })
 }
