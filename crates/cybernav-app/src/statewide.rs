@@ -277,7 +277,7 @@ impl App {
             .filter(|(_, n)| *n > 0)
             .map(|(r, n)| (r.id.clone(), r.title.clone(), n))
             .collect();
-        unmet_by_requirement.sort_by(|a, b| b.2.cmp(&a.2));
+        unmet_by_requirement.sort_by_key(|r| std::cmp::Reverse(r.2));
         Ok(Statewide {
             days_left: deadline.days_left(now),
             today,

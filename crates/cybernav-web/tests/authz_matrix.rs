@@ -622,6 +622,14 @@ fn page_table() -> Vec<PageRow> {
         row("GET", "/election-authorities/{id}/icn", "adams", NOT_PARTNER),
         row("GET", "/election-authorities/{id}/icn", "chicago", &["board_admin", "program_manager", "auditor"])
             .not_found(SCOPED),
+        row("POST", "/election-authorities/{id}/icn/circuits", "adams", ICN_MANAGERS),
+        row("POST", "/election-authorities/{id}/icn/circuits", "chicago", MANAGERS).not_found(SCOPED),
+        row("POST", "/election-authorities/{id}/icn/circuits/{circuit}", "adams", ICN_MANAGERS),
+        row("POST", "/election-authorities/{id}/icn/circuits/{circuit}/protections", "adams", ICN_MANAGERS),
+        row("POST", "/election-authorities/{id}/icn/circuits/{circuit}/allowlist", "adams", ICN_MANAGERS),
+        row("POST", "/election-authorities/{id}/icn/circuits/{circuit}/allowlist/{entry}/remove", "adams", ICN_MANAGERS),
+        row("GET", "/icn", "", MANAGERS),
+        row("POST", "/icn", "", MANAGERS),
         row("GET", "/election-authorities/{id}/edit", "adams", MANAGERS),
         row("POST", "/election-authorities/{id}/edit", "adams", MANAGERS),
         row("POST", "/election-authorities/{id}/navigators", "adams", MANAGERS),
@@ -1173,6 +1181,78 @@ async fn prepare(r: &mut Runner<'_>, row: &PageRow) -> Prepared {
                 .clone()
                 .expect("recovery codes were made by an earlier row");
             Prepared::post(row.route, &[("code", &code)]).to("/")
+        }
+        ("POST", "/election-authorities/{id}/icn/circuits", case) => Prepared::post(
+            format!("{}/icn/circuits", ea_href(case)),
+            &[
+                ("reference", &format!("MATRIX-PAGE-{n}")),
+                ("status", "planned"),
+                ("agreement_signed_on", ""),
+                ("connected_on", ""),
+                ("notes", ""),
+            ],
+        )
+        .to(format!("{}/icn?notice=circuit_added", ea_href(case))),
+        ("POST", "/election-authorities/{id}/icn/circuits/{circuit}", case) => {
+            let circuit = new_circuit(t, ea(case), n).await;
+            Prepared::post(
+                format!("{}/icn/circuits/{circuit}", ea_href(case)),
+                &[
+                    ("reference", &format!("MATRIX-C{n}")),
+                    ("status", "ordered"),
+                    ("agreement_signed_on", "2026-01-05"),
+                    ("connected_on", ""),
+                    ("notes", "Ordered from DoIT"),
+                ],
+            )
+            .to(format!("{}/icn?notice=saved#circuit-{circuit}", ea_href(case)))
+        }
+        ("POST", "/election-authorities/{id}/icn/circuits/{circuit}/protections", case) => {
+            let circuit = new_circuit(t, ea(case), n).await;
+            Prepared::post(
+                format!("{}/icn/circuits/{circuit}/protections", ea_href(case)),
+                &[
+                    ("protection", "intrusion_detection"),
+                    ("in_place", "yes"),
+                    ("since", "2026-02-01"),
+                    ("kind", "Albert"),
+                    ("sensor_id", "ALB-7"),
+                ],
+            )
+            .to(format!("{}/icn?notice=saved#circuit-{circuit}", ea_href(case)))
+        }
+        ("POST", "/election-authorities/{id}/icn/circuits/{circuit}/allowlist", case) => {
+            let circuit = new_circuit(t, ea(case), n).await;
+            Prepared::post(
+                format!("{}/icn/circuits/{circuit}/allowlist", ea_href(case)),
+                &[("network", &matrix_network(n, 5)), ("description", "Clerk's office")],
+            )
+            .to(format!("{}/icn?notice=entry_added#circuit-{circuit}", ea_href(case)))
+        }
+        ("POST", "/election-authorities/{id}/icn/circuits/{circuit}/allowlist/{entry}/remove", case) => {
+            let circuit = new_circuit(t, ea(case), n).await;
+            let system = system_actor();
+            let added = t
+                .app
+                .add_allowlist_entry(
+                    &system.manage_icn_of(ea(case)).unwrap(),
+                    circuit,
+                    &matrix_network(n, 6),
+                    None,
+                    &RequestMeta::default(),
+                )
+                .await
+                .unwrap();
+            let entry = added.entry.id;
+            Prepared::post(
+                format!("{}/icn/circuits/{circuit}/allowlist/{entry}/remove", ea_href(case)),
+                &[],
+            )
+            .to(format!("{}/icn?notice=entry_removed#circuit-{circuit}", ea_href(case)))
+        }
+        ("GET", "/icn", _) => Prepared::get("/icn"),
+        ("POST", "/icn", _) => {
+            Prepared::post("/icn", &[("private_addressing_only", "on")]).to("/icn?notice=saved")
         }
         ("GET", "/participation", _) => Prepared::get(row.route),
         ("POST", "/participation", _) => Prepared::post(
