@@ -698,6 +698,8 @@ fn page_table() -> Vec<PageRow> {
         row("POST", "/audit/verify", "", AUDIT_READERS),
         // Grant money: the Board, the Program Manager and auditors.
         row("GET", "/grant-cycles/{id}/ledger", "", GRANT_READERS),
+        row("POST", "/grant-cycles/{id}/ledger/share", "", MANAGERS),
+        row("POST", "/grant-cycles/{id}/ledger/awards", "adams, not eligible", MANAGERS),
         // My account: everyone, for their own account only.
         row("GET", "/account", "", ALL),
         row("POST", "/account/tokens", "", ALL),
@@ -1126,6 +1128,27 @@ async fn prepare(r: &mut Runner<'_>, row: &PageRow) -> Prepared {
         ("GET", "/grant-cycles/{id}/ledger", _) => {
             let cycle = common::grant_cycle(t, &format!("Matrix ledger {n}"), "1000.00").await;
             Prepared::get(format!("/grant-cycles/{cycle}/ledger"))
+        }
+        ("POST", "/grant-cycles/{id}/ledger/share", _) => {
+            let cycle = common::grant_cycle(t, &format!("Matrix ledger {n}"), "1000.00").await;
+            Prepared::post(
+                format!("/grant-cycles/{cycle}/ledger/share"),
+                &[("navigator_share", "600.00")],
+            )
+            .to(format!("/grant-cycles/{cycle}/ledger?notice=share_set"))
+        }
+        ("POST", "/grant-cycles/{id}/ledger/awards", _) => {
+            // Adams has not certified for a new cycle: allowed roles are told why (422), refused
+            // roles get the refusal before the form is read.
+            let cycle = common::grant_cycle(t, &format!("Matrix ledger {n}"), "1000.00").await;
+            let adams = t.authorities["adams"].to_string();
+            let mut p = Prepared::post(
+                format!("/grant-cycles/{cycle}/ledger/awards"),
+                &[("election_authority", &adams), ("amount", "10.00")],
+            );
+            p.ok = StatusCode::UNPROCESSABLE_ENTITY;
+            p.writes = false;
+            p
         }
         ("POST", "/audit/verify", _) => Prepared::post(row.route, &[]).read_only(),
         ("GET", "/account" | "/account/password" | "/account/mfa/setup", _) => {

@@ -3,23 +3,61 @@
 //! Manager and auditors.
 
 use askama::Template;
+use axum::Form;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{get, post};
 use cybernav_app::AppError;
+use cybernav_app::accounts::SessionInfo;
+use cybernav_app::registry::EaListRequest;
 use cybernav_core::grants::{Cents, format_dollars};
+use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::auth::SignedIn;
+use crate::auth::{Meta, SignedIn};
 use crate::error::PageError;
 use crate::layout::{Layout, PageCtx, render};
+use crate::pages::{FormError, form_errors, see_other, unprocessable};
 
 /// Routes of this module.
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/grant-cycles/{id}/ledger", get(ledger_page))
+    Router::new()
+        .route("/grant-cycles/{id}/ledger", get(ledger_page))
+        .route("/grant-cycles/{id}/ledger/share", post(set_share))
+        .route("/grant-cycles/{id}/ledger/awards", post(make_award))
 }
+
+/// One authority in the award form's select.
+struct AuthorityOpt {
+    id: String,
+    name: String,
+}
+
+/// One line of the equal-split proposal, which the Board applies row by row.
+struct ProposalRow {
+    ea_id: String,
+    name: String,
+    amount: String,
+}
+
+/// What the ledger's forms sent, to show again after a refusal.
+#[derive(Debug, Clone, Default, Deserialize)]
+struct LedgerForm {
+    #[serde(default)]
+    navigator_share: String,
+    #[serde(default)]
+    election_authority: String,
+    #[serde(default)]
+    amount: String,
+}
+
+const LEDGER_LABELS: &[(&str, &str)] = &[
+    ("navigator_share", "Navigator Program share"),
+    ("election_authority", "Election authority"),
+    ("amount", "Amount"),
+];
 
 /// One figure of the ledger, in dollars.
 struct Line {
@@ -50,6 +88,21 @@ struct LedgerPage {
     grants: Vec<Line>,
     categories: Vec<CategoryRow>,
     sub_awards: Vec<Line>,
+    /// The Board and the Program Manager get the forms.
+    can_manage: bool,
+    authorities: Vec<AuthorityOpt>,
+    proposal: Vec<ProposalRow>,
+    form: LedgerForm,
+    errors: Vec<FormError>,
+}
+
+impl LedgerPage {
+    /// The error beside `field`, or "".
+    fn err(&self, field: &str) -> String {
+        crate::pages::error_for(&self.errors, field)
+            .unwrap_or_default()
+            .to_string()
+    }
 }
 
 /// `part` of `whole` as a whole percentage, 0 to 100 (rounded down, so 50% shows as half).
@@ -67,8 +120,119 @@ async fn ledger_page(
     SignedIn(session): SignedIn,
     Path(id): Path<Uuid>,
 ) -> Result<Response, PageError> {
+    ledger_view(
+        &state,
+        &ctx,
+        &session,
+        id,
+        LedgerForm::default(),
+        Vec::new(),
+    )
+    .await
+}
+
+/// `POST /grant-cycles/{id}/ledger/share`: sets the Navigator Program share; a share under
+/// half the funds is refused with the figures.
+async fn set_share(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Meta(meta): Meta,
+    SignedIn(session): SignedIn,
+    Path(id): Path<Uuid>,
+    Form(f): Form<LedgerForm>,
+) -> Result<Response, PageError> {
+    let cap = session.actor.manage_grants().ok_or(AppError::Forbidden)?;
+    match state
+        .app
+        .set_navigator_share(&cap, id, &f.navigator_share, &meta)
+        .await
+    {
+        Ok(()) => Ok(see_other(
+            &format!("/grant-cycles/{id}/ledger"),
+            "share_set",
+        )),
+        Err(e) => {
+            let errors = form_errors(e, LEDGER_LABELS)?;
+            ledger_view(&state, &ctx, &session, id, f, errors).await
+        }
+    }
+}
+
+/// `POST /grant-cycles/{id}/ledger/awards`: awards an amount to an authority; one that does
+/// not participate or is not eligible is refused with the reasons.
+async fn make_award(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Meta(meta): Meta,
+    SignedIn(session): SignedIn,
+    Path(id): Path<Uuid>,
+    Form(f): Form<LedgerForm>,
+) -> Result<Response, PageError> {
+    let cap = session.actor.manage_grants().ok_or(AppError::Forbidden)?;
+    let Ok(ea) = Uuid::parse_str(f.election_authority.trim()) else {
+        let errors = form_errors(
+            AppError::invalid("election_authority", "choose an election authority"),
+            LEDGER_LABELS,
+        )?;
+        return ledger_view(&state, &ctx, &session, id, f, errors).await;
+    };
+    match state.app.make_award(&cap, id, ea, &f.amount, &meta).await {
+        Ok(_) => Ok(see_other(
+            &format!("/grant-cycles/{id}/ledger"),
+            "award_made",
+        )),
+        Err(e) => {
+            let errors = form_errors(e, LEDGER_LABELS)?;
+            ledger_view(&state, &ctx, &session, id, f, errors).await
+        }
+    }
+}
+
+/// Draws the ledger, with the forms for those who manage grants, at 422 when `errors`.
+async fn ledger_view(
+    state: &AppState,
+    ctx: &PageCtx,
+    session: &SessionInfo,
+    id: Uuid,
+    form: LedgerForm,
+    errors: Vec<FormError>,
+) -> Result<Response, PageError> {
     let reader = session.actor.read_grants().ok_or(AppError::Forbidden)?;
     let view = state.app.ledger(&reader, id).await?;
+    let manager = session.actor.manage_grants();
+    let (authorities, proposal) = match (&manager, session.actor.read_registry()) {
+        (Some(cap), Some(registry)) => {
+            let req = EaListRequest {
+                per_page: Some(200),
+                ..Default::default()
+            };
+            let (rows, _) = state.app.list_election_authorities(&registry, &req).await?;
+            let authorities = rows
+                .into_iter()
+                .map(|r| AuthorityOpt {
+                    id: r.authority.id.to_string(),
+                    name: r.authority.name,
+                })
+                .collect();
+            let proposal = if view.ledger.allocated {
+                state
+                    .app
+                    .propose_equal_split(cap, id)
+                    .await?
+                    .into_iter()
+                    .map(|p| ProposalRow {
+                        ea_id: p.election_authority_id.to_string(),
+                        name: p.election_authority_name,
+                        amount: format_dollars(p.amount_cents),
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            (authorities, proposal)
+        }
+        _ => (Vec::new(), Vec::new()),
+    };
     let l = &view.ledger;
     let d = format_dollars;
     let line = |label, amount| Line {
@@ -76,7 +240,7 @@ async fn ledger_page(
         amount: d(amount),
     };
     let page = LedgerPage {
-        layout: ctx.layout(format!("Ledger: {}", view.cycle.name), Some(&session)),
+        layout: ctx.layout(format!("Ledger: {}", view.cycle.name), Some(session)),
         cycle_id: view.cycle.id,
         cycle_name: view.cycle.name.clone(),
         funds: d(l.funds),
@@ -120,6 +284,13 @@ async fn ledger_page(
                 amount: format!("{}: {}", a.election_authority_name, d(a.amount_cents)),
             })
             .collect(),
+        can_manage: manager.is_some(),
+        authorities,
+        proposal,
+        form,
+        errors,
     };
-    Ok(render(&page))
+    let failing = !page.errors.is_empty();
+    let r = render(&page);
+    Ok(if failing { unprocessable(r) } else { r })
 }

@@ -156,6 +156,8 @@ struct CyclesPage {
     own_authority: Option<Uuid>,
     sees_statewide: bool,
     can_manage: bool,
+    /// Links each cycle's ledger.
+    reads_grants: bool,
     fields: Vec<Field>,
 }
 
@@ -218,6 +220,7 @@ fn cycles_page_for(
         own_authority: a.election_authority_id,
         sees_statewide: a.read_statewide().is_some(),
         can_manage: a.manage_grants().is_some(),
+        reads_grants: a.read_grants().is_some(),
         fields: cycle_fields(&form, &errors),
         errors,
     }
@@ -292,6 +295,8 @@ struct StatewidePage {
     rows: Vec<RowView>,
     filter: Option<Standing>,
     can_publish: bool,
+    /// Links the cycle's ledger.
+    reads_grants: bool,
     published: Option<When>,
     requirements_total: usize,
 }
@@ -357,6 +362,7 @@ async fn statewide_page(
         rows,
         filter,
         can_publish: session.actor.manage_grants().is_some(),
+        reads_grants: session.actor.read_grants().is_some(),
         published: published.map(|p| When::of(p.published_at)),
         s,
     };
