@@ -699,6 +699,7 @@ fn page_table() -> Vec<PageRow> {
         // Grant money: the Board, the Program Manager and auditors.
         row("GET", "/grant-cycles/{id}/ledger", "", GRANT_READERS),
         row("POST", "/grant-cycles/{id}/ledger/share", "", MANAGERS),
+        row("POST", "/grant-cycles/{id}/ledger/expenditures", "share set", MANAGERS),
         row("POST", "/grant-cycles/{id}/ledger/awards", "adams, not eligible", MANAGERS),
         // My account: everyone, for their own account only.
         row("GET", "/account", "", ALL),
@@ -1136,6 +1137,31 @@ async fn prepare(r: &mut Runner<'_>, row: &PageRow) -> Prepared {
                 &[("navigator_share", "600.00")],
             )
             .to(format!("/grant-cycles/{cycle}/ledger?notice=share_set"))
+        }
+        ("POST", "/grant-cycles/{id}/ledger/expenditures", _) => {
+            let cycle = common::grant_cycle(t, &format!("Matrix ledger {n}"), "1000.00").await;
+            let system = system_actor();
+            t.app
+                .set_navigator_share(
+                    &system.manage_grants().unwrap(),
+                    cycle,
+                    "600.00",
+                    &RequestMeta::default(),
+                )
+                .await
+                .unwrap();
+            Prepared::post(
+                format!("/grant-cycles/{cycle}/ledger/expenditures"),
+                &[
+                    ("spent_on", "2026-01-05"),
+                    ("category", "travel"),
+                    ("eac_category", ""),
+                    ("federal", "10.00"),
+                    ("matching", ""),
+                    ("description", "Visit to Adams"),
+                ],
+            )
+            .to(format!("/grant-cycles/{cycle}/ledger?notice=expenditure_recorded"))
         }
         ("POST", "/grant-cycles/{id}/ledger/awards", _) => {
             // Adams has not certified for a new cycle: allowed roles are told why (422), refused

@@ -55,6 +55,31 @@ async fn ledger_forms_show_the_half_rule_and_ineligibility() {
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         assert_eq!(r.location(), format!("{ledger}?notice=share_set"));
 
+        // An expenditure beyond the share is refused beside its field; one within it is recorded.
+        let spend = |federal: &'static str| {
+            [
+                ("spent_on", "2026-01-05"),
+                ("category", "travel"),
+                ("eac_category", ""),
+                ("federal", federal),
+                ("matching", ""),
+                ("description", "Visits"),
+            ]
+        };
+        let r = pm
+            .post_form(&format!("{ledger}/expenditures"), &spend("50,000.01"))
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        error_beside(&r.body, "federal");
+        let r = pm
+            .post_form(&format!("{ledger}/expenditures"), &spend("1,000.00"))
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        assert_eq!(
+            r.location(),
+            format!("{ledger}?notice=expenditure_recorded")
+        );
+
         // Certified but not eligible: the award is refused with the reasons.
         let (adams, cook) = (t.authorities["adams"], t.authorities["cook"]);
         certify(&t, cook, cycle).await;

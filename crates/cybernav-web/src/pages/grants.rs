@@ -10,8 +10,9 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use cybernav_app::AppError;
 use cybernav_app::accounts::SessionInfo;
+use cybernav_app::grants::ExpenditureInput;
 use cybernav_app::registry::EaListRequest;
-use cybernav_core::grants::{Cents, format_dollars};
+use cybernav_core::grants::{Cents, EAC_CATEGORIES, format_dollars};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -27,6 +28,10 @@ pub fn routes() -> Router<AppState> {
         .route("/grant-cycles/{id}/ledger", get(ledger_page))
         .route("/grant-cycles/{id}/ledger/share", post(set_share))
         .route("/grant-cycles/{id}/ledger/awards", post(make_award))
+        .route(
+            "/grant-cycles/{id}/ledger/expenditures",
+            post(record_expenditure),
+        )
 }
 
 /// One authority in the award form's select.
@@ -51,12 +56,56 @@ struct LedgerForm {
     election_authority: String,
     #[serde(default)]
     amount: String,
+    #[serde(default)]
+    spent_on: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    eac_category: String,
+    #[serde(default)]
+    federal: String,
+    #[serde(default)]
+    matching: String,
+    #[serde(default)]
+    description: String,
 }
+
+/// A choice of a select.
+struct Opt {
+    value: &'static str,
+    label: &'static str,
+}
+
+/// The Navigator Program's spending categories.
+const SPENDING: &[Opt] = &[
+    Opt {
+        value: "payroll",
+        label: "Payroll",
+    },
+    Opt {
+        value: "travel",
+        label: "Travel",
+    },
+    Opt {
+        value: "equipment",
+        label: "Equipment",
+    },
+    Opt {
+        value: "other",
+        label: "Other",
+    },
+];
 
 const LEDGER_LABELS: &[(&str, &str)] = &[
     ("navigator_share", "Navigator Program share"),
     ("election_authority", "Election authority"),
     ("amount", "Amount"),
+    ("spent_on", "Spent on"),
+    ("category", "Category"),
+    ("eac_category", "EAC category"),
+    ("federal", "Federal amount"),
+    ("matching", "Match amount"),
+    ("description", "What it was"),
 ];
 
 /// One figure of the ledger, in dollars.
@@ -93,6 +142,8 @@ struct LedgerPage {
     authorities: Vec<AuthorityOpt>,
     proposal: Vec<ProposalRow>,
     form: LedgerForm,
+    spending: &'static [Opt],
+    eac: Vec<Opt>,
     errors: Vec<FormError>,
 }
 
@@ -150,6 +201,37 @@ async fn set_share(
         Ok(()) => Ok(see_other(
             &format!("/grant-cycles/{id}/ledger"),
             "share_set",
+        )),
+        Err(e) => {
+            let errors = form_errors(e, LEDGER_LABELS)?;
+            ledger_view(&state, &ctx, &session, id, f, errors).await
+        }
+    }
+}
+
+/// `POST /grant-cycles/{id}/ledger/expenditures`: records a Navigator Program expenditure,
+/// which must fit in what is left of the share.
+async fn record_expenditure(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Meta(meta): Meta,
+    SignedIn(session): SignedIn,
+    Path(id): Path<Uuid>,
+    Form(f): Form<LedgerForm>,
+) -> Result<Response, PageError> {
+    let cap = session.actor.manage_grants().ok_or(AppError::Forbidden)?;
+    let input = ExpenditureInput {
+        spent_on: f.spent_on.clone(),
+        category: f.category.clone(),
+        eac_category: f.eac_category.clone(),
+        federal: f.federal.clone(),
+        matching: f.matching.clone(),
+        description: f.description.clone(),
+    };
+    match state.app.record_expenditure(&cap, id, &input, &meta).await {
+        Ok(_) => Ok(see_other(
+            &format!("/grant-cycles/{id}/ledger"),
+            "expenditure_recorded",
         )),
         Err(e) => {
             let errors = form_errors(e, LEDGER_LABELS)?;
@@ -288,6 +370,14 @@ async fn ledger_view(
         authorities,
         proposal,
         form,
+        spending: SPENDING,
+        eac: EAC_CATEGORIES
+            .iter()
+            .map(|c| Opt {
+                value: c.id,
+                label: c.label,
+            })
+            .collect(),
         errors,
     };
     let failing = !page.errors.is_empty();
