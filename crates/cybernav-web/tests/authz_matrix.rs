@@ -700,6 +700,7 @@ fn page_table() -> Vec<PageRow> {
         row("GET", "/grant-cycles/{id}/ledger", "", GRANT_READERS),
         row("POST", "/grant-cycles/{id}/ledger/share", "", MANAGERS),
         row("POST", "/grant-cycles/{id}/ledger/expenditures", "share set", MANAGERS),
+        row("POST", "/grant-cycles/{id}/ledger/claims/{claim}/decision", "adams's claim", MANAGERS),
         row("POST", "/grant-cycles/{id}/ledger/awards", "adams, not eligible", MANAGERS),
         // My account: everyone, for their own account only.
         row("GET", "/account", "", ALL),
@@ -1162,6 +1163,30 @@ async fn prepare(r: &mut Runner<'_>, row: &PageRow) -> Prepared {
                 ],
             )
             .to(format!("/grant-cycles/{cycle}/ledger?notice=expenditure_recorded"))
+        }
+        ("POST", "/grant-cycles/{id}/ledger/claims/{claim}/decision", _) => {
+            let cycle = common::grant_cycle(t, &format!("Matrix ledger {n}"), "1000.00").await;
+            let adams = t.authorities["adams"];
+            let system = system_actor();
+            let grants = system.manage_grants().unwrap();
+            let meta = RequestMeta::default();
+            t.app.set_navigator_share(&grants, cycle, "600.00", &meta).await.unwrap();
+            common::meet_every_requirement(t, adams).await;
+            common::certify(t, adams, cycle).await;
+            t.app.make_award(&grants, cycle, adams, "100.00", &meta).await.unwrap();
+            let input = cybernav_app::grants::ClaimInput {
+                spent_on: "2026-01-05".into(),
+                eac_category: "cyber_security".into(),
+                federal: "10.00".into(),
+                description: "Matrix".into(),
+                ..Default::default()
+            };
+            let claim = t.app.record_claim(&grants, cycle, adams, &input, &meta).await.unwrap().id;
+            Prepared::post(
+                format!("/grant-cycles/{cycle}/ledger/claims/{claim}/decision"),
+                &[("status", "approved"), ("reason", "")],
+            )
+            .to(format!("/grant-cycles/{cycle}/ledger?notice=claim_decided#claims"))
         }
         ("POST", "/grant-cycles/{id}/ledger/awards", _) => {
             // Adams has not certified for a new cycle: allowed roles are told why (422), refused

@@ -128,6 +128,46 @@ async fn ledger_forms_show_the_half_rule_and_ineligibility() {
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         assert_eq!(r.location(), format!("{ledger}?notice=award_made"));
 
+        // A claim is decided from its form: a rejection without a reason is refused beside the
+        // reason field.
+        let system = cybernav_core::authz::system_actor();
+        let claim = t
+            .app
+            .record_claim(
+                &system.manage_grants().unwrap(),
+                cycle,
+                adams,
+                &cybernav_app::grants::ClaimInput {
+                    spent_on: "2026-01-05".into(),
+                    eac_category: "cyber_security".into(),
+                    federal: "1,000.00".into(),
+                    description: "Firewall".into(),
+                    ..Default::default()
+                },
+                &cybernav_app::RequestMeta::default(),
+            )
+            .await
+            .unwrap()
+            .id;
+        let decide = format!("{ledger}/claims/{claim}/decision");
+        let r = pm
+            .post_form(&decide, &[("status", "rejected"), ("reason", "")])
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(
+            r.body.contains(&format!("href=\"#claim{claim}-")),
+            "{}",
+            r.body
+        );
+        let r = pm
+            .post_form(&decide, &[("status", "approved"), ("reason", "")])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        assert_eq!(
+            r.location(),
+            format!("{ledger}?notice=claim_decided#claims")
+        );
+
         // An auditor reads the ledger without the forms; the cycles list links it.
         let mut auditor = t.signed_in("auditor").await;
         let r = auditor.get(&ledger).await;

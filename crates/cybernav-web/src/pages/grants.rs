@@ -32,6 +32,10 @@ pub fn routes() -> Router<AppState> {
             "/grant-cycles/{id}/ledger/expenditures",
             post(record_expenditure),
         )
+        .route(
+            "/grant-cycles/{id}/ledger/claims/{claim}/decision",
+            post(decide_claim),
+        )
 }
 
 /// One authority in the award form's select.
@@ -45,6 +49,28 @@ struct ProposalRow {
     ea_id: String,
     name: String,
     amount: String,
+}
+
+/// One claim as the Board decides it.
+struct ClaimView {
+    id: String,
+    authority: String,
+    spent_on: String,
+    federal: String,
+    description: String,
+    status: String,
+    reason: String,
+    /// Still open to a decision (submitted or approved).
+    open: bool,
+}
+
+/// The fields of a claim decision.
+#[derive(Debug, Deserialize)]
+struct DecisionForm {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    reason: String,
 }
 
 /// What the ledger's forms sent, to show again after a refusal.
@@ -143,6 +169,7 @@ struct LedgerPage {
     proposal: Vec<ProposalRow>,
     form: LedgerForm,
     spending: &'static [Opt],
+    claims: Vec<ClaimView>,
     eac: Vec<Opt>,
     errors: Vec<FormError>,
 }
@@ -240,6 +267,37 @@ async fn record_expenditure(
     }
 }
 
+/// `POST /grant-cycles/{id}/ledger/claims/{claim}/decision`: approves, pays or rejects a
+/// claim (a rejection needs its reason).
+async fn decide_claim(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Meta(meta): Meta,
+    SignedIn(session): SignedIn,
+    Path((id, claim)): Path<(Uuid, Uuid)>,
+    Form(f): Form<DecisionForm>,
+) -> Result<Response, PageError> {
+    let cap = session.actor.manage_grants().ok_or(AppError::Forbidden)?;
+    let reason = Some(f.reason.trim()).filter(|r| !r.is_empty());
+    match state
+        .app
+        .decide_claim(&cap, id, claim, &f.status, reason, &meta)
+        .await
+    {
+        Ok(_) => Ok(see_other(
+            &format!("/grant-cycles/{id}/ledger#claims"),
+            "claim_decided",
+        )),
+        Err(e) => {
+            let mut errors = form_errors(e, &[("status", "Decision"), ("reason", "Reason")])?;
+            for e in &mut errors {
+                e.field = format!("claim{claim}-{}", e.field);
+            }
+            ledger_view(&state, &ctx, &session, id, LedgerForm::default(), errors).await
+        }
+    }
+}
+
 /// `POST /grant-cycles/{id}/ledger/awards`: awards an amount to an authority; one that does
 /// not participate or is not eligible is refused with the reasons.
 async fn make_award(
@@ -315,6 +373,30 @@ async fn ledger_view(
         }
         _ => (Vec::new(), Vec::new()),
     };
+    let claims: Vec<ClaimView> = if manager.is_some() {
+        state
+            .app
+            .claims(&reader, id)
+            .await?
+            .into_iter()
+            .map(|c| ClaimView {
+                id: c.id.to_string(),
+                authority: authorities
+                    .iter()
+                    .find(|a| a.id == c.election_authority_id.to_string())
+                    .map(|a| a.name.clone())
+                    .unwrap_or_default(),
+                spent_on: c.spent_on.to_string(),
+                federal: format_dollars(c.federal_cents),
+                description: c.description,
+                open: c.status == "submitted" || c.status == "approved",
+                status: c.status,
+                reason: c.reason.unwrap_or_default(),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let l = &view.ledger;
     let d = format_dollars;
     let line = |label, amount| Line {
@@ -371,6 +453,7 @@ async fn ledger_view(
         proposal,
         form,
         spending: SPENDING,
+        claims,
         eac: EAC_CATEGORIES
             .iter()
             .map(|c| Opt {
