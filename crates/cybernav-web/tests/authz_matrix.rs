@@ -699,6 +699,8 @@ fn page_table() -> Vec<PageRow> {
         // Grant money: the Board, the Program Manager and auditors.
         row("GET", "/grant-cycles/{id}/ledger", "", GRANT_READERS),
         row("POST", "/grant-cycles/{id}/ledger/share", "", MANAGERS),
+        row("GET", "/grant-cycles/{id}/claims", "", &["ea_official"]),
+        row("POST", "/grant-cycles/{id}/claims", "adams's award", &["ea_official"]),
         row("POST", "/grant-cycles/{id}/ledger/expenditures", "share set", MANAGERS),
         row("POST", "/grant-cycles/{id}/ledger/claims/{claim}/decision", "adams's claim", MANAGERS),
         row("POST", "/grant-cycles/{id}/ledger/awards", "adams, not eligible", MANAGERS),
@@ -1163,6 +1165,32 @@ async fn prepare(r: &mut Runner<'_>, row: &PageRow) -> Prepared {
                 ],
             )
             .to(format!("/grant-cycles/{cycle}/ledger?notice=expenditure_recorded"))
+        }
+        ("GET", "/grant-cycles/{id}/claims", _) => {
+            let cycle = common::grant_cycle(t, &format!("Matrix ledger {n}"), "1000.00").await;
+            Prepared::get(format!("/grant-cycles/{cycle}/claims"))
+        }
+        ("POST", "/grant-cycles/{id}/claims", _) => {
+            let cycle = common::grant_cycle(t, &format!("Matrix ledger {n}"), "1000.00").await;
+            let adams = t.authorities["adams"];
+            let system = system_actor();
+            let grants = system.manage_grants().unwrap();
+            let meta = RequestMeta::default();
+            t.app.set_navigator_share(&grants, cycle, "600.00", &meta).await.unwrap();
+            common::meet_every_requirement(t, adams).await;
+            common::certify(t, adams, cycle).await;
+            t.app.make_award(&grants, cycle, adams, "100.00", &meta).await.unwrap();
+            Prepared::post(
+                format!("/grant-cycles/{cycle}/claims"),
+                &[
+                    ("spent_on", "2026-01-05"),
+                    ("eac_category", "cyber_security"),
+                    ("federal", "10.00"),
+                    ("matching", ""),
+                    ("description", "Firewall"),
+                ],
+            )
+            .to(format!("/grant-cycles/{cycle}/claims?notice=claim_submitted"))
         }
         ("POST", "/grant-cycles/{id}/ledger/claims/{claim}/decision", _) => {
             let cycle = common::grant_cycle(t, &format!("Matrix ledger {n}"), "1000.00").await;

@@ -10,7 +10,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use cybernav_app::AppError;
 use cybernav_app::accounts::SessionInfo;
-use cybernav_app::grants::ExpenditureInput;
+use cybernav_app::grants::{ClaimInput, ExpenditureInput};
 use cybernav_app::registry::EaListRequest;
 use cybernav_core::grants::{Cents, EAC_CATEGORIES, format_dollars};
 use serde::Deserialize;
@@ -35,6 +35,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/grant-cycles/{id}/ledger/claims/{claim}/decision",
             post(decide_claim),
+        )
+        .route(
+            "/grant-cycles/{id}/claims",
+            get(claims_page).post(submit_claim),
         )
 }
 
@@ -466,4 +470,138 @@ async fn ledger_view(
     let failing = !page.errors.is_empty();
     let r = render(&page);
     Ok(if failing { unprocessable(r) } else { r })
+}
+
+// ---------------------------------------------------------------------------------------------
+// The county official's claims
+
+#[derive(Template)]
+#[template(path = "grants/claims.html")]
+struct ClaimsPage {
+    layout: Layout,
+    cycle_id: Uuid,
+    awards: Vec<Line>,
+    claims: Vec<ClaimView>,
+    form: ClaimForm,
+    eac: Vec<Opt>,
+    errors: Vec<FormError>,
+}
+
+impl ClaimsPage {
+    /// The error beside `field`, or "".
+    fn err(&self, field: &str) -> String {
+        crate::pages::error_for(&self.errors, field)
+            .unwrap_or_default()
+            .to_string()
+    }
+}
+
+/// The fields of the claim form.
+#[derive(Debug, Clone, Default, Deserialize)]
+struct ClaimForm {
+    #[serde(default)]
+    spent_on: String,
+    #[serde(default)]
+    eac_category: String,
+    #[serde(default)]
+    federal: String,
+    #[serde(default)]
+    matching: String,
+    #[serde(default)]
+    description: String,
+}
+
+async fn claims_view(
+    state: &AppState,
+    ctx: &PageCtx,
+    session: &SessionInfo,
+    cycle: Uuid,
+    form: ClaimForm,
+    errors: Vec<FormError>,
+) -> Result<Response, PageError> {
+    let cap = session.actor.own_claimant().ok_or(AppError::Forbidden)?;
+    let awards = state.app.awards_of(&cap, cycle).await?;
+    let claims = state.app.claims_of(&cap, cycle).await?;
+    let failing = !errors.is_empty();
+    let r = render(&ClaimsPage {
+        layout: ctx.layout("Reimbursement claims", Some(session)),
+        cycle_id: cycle,
+        awards: awards
+            .iter()
+            .map(|a| Line {
+                label: "",
+                amount: format!(
+                    "{}: {}",
+                    a.election_authority_name,
+                    format_dollars(a.amount_cents)
+                ),
+            })
+            .collect(),
+        claims: claims
+            .into_iter()
+            .map(|c| ClaimView {
+                id: c.id.to_string(),
+                authority: String::new(),
+                spent_on: c.spent_on.to_string(),
+                federal: format_dollars(c.federal_cents),
+                description: c.description,
+                open: false,
+                status: c.status,
+                reason: c.reason.unwrap_or_default(),
+            })
+            .collect(),
+        form,
+        eac: EAC_CATEGORIES
+            .iter()
+            .map(|c| Opt {
+                value: c.id,
+                label: c.label,
+            })
+            .collect(),
+        errors,
+    });
+    Ok(if failing { unprocessable(r) } else { r })
+}
+
+/// `GET /grant-cycles/{id}/claims`: a county official's award and claims in a cycle.
+async fn claims_page(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    SignedIn(session): SignedIn,
+    Path(id): Path<Uuid>,
+) -> Result<Response, PageError> {
+    let form = ClaimForm {
+        eac_category: "cyber_security".into(),
+        ..Default::default()
+    };
+    claims_view(&state, &ctx, &session, id, form, Vec::new()).await
+}
+
+/// `POST /grant-cycles/{id}/claims`: the official claims reimbursement against its award.
+async fn submit_claim(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Meta(meta): Meta,
+    SignedIn(session): SignedIn,
+    Path(id): Path<Uuid>,
+    Form(f): Form<ClaimForm>,
+) -> Result<Response, PageError> {
+    let cap = session.actor.own_claimant().ok_or(AppError::Forbidden)?;
+    let input = ClaimInput {
+        spent_on: f.spent_on.clone(),
+        eac_category: f.eac_category.clone(),
+        federal: f.federal.clone(),
+        matching: f.matching.clone(),
+        description: f.description.clone(),
+    };
+    match state.app.submit_claim(&cap, id, &input, &meta).await {
+        Ok(_) => Ok(see_other(
+            &format!("/grant-cycles/{id}/claims"),
+            "claim_submitted",
+        )),
+        Err(e) => {
+            let errors = form_errors(e, LEDGER_LABELS)?;
+            claims_view(&state, &ctx, &session, id, f, errors).await
+        }
+    }
 }

@@ -158,6 +158,8 @@ struct CyclesPage {
     can_manage: bool,
     /// Links each cycle's ledger.
     reads_grants: bool,
+    /// Links the county official's claims in each cycle.
+    can_claim: bool,
     fields: Vec<Field>,
 }
 
@@ -221,6 +223,7 @@ fn cycles_page_for(
         sees_statewide: a.read_statewide().is_some(),
         can_manage: a.manage_grants().is_some(),
         reads_grants: a.read_grants().is_some(),
+        can_claim: a.own_claimant().is_some(),
         fields: cycle_fields(&form, &errors),
         errors,
     }
