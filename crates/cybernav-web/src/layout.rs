@@ -116,6 +116,21 @@ const NOTICES: &[(&str, &str)] = &[
         "partner_created",
         "The partner organisation was added to the directory.",
     ),
+    ("circuit_added", "The ICN circuit was recorded."),
+    ("entry_added", "The network was added to the allowlist."),
+    (
+        "entry_added_public",
+        "The network was added to the allowlist and flagged as public addressing: once every authority is on the ICN the Board requires private addressing only (213.20(a)(2)), so plan to replace it.",
+    ),
+    (
+        "entry_removed",
+        "The network was removed from the allowlist.",
+    ),
+    ("share_set", "The Navigator Program share was set."),
+    ("expenditure_recorded", "The expenditure was recorded."),
+    ("award_made", "The award was made."),
+    ("claim_submitted", "Your claim was submitted to the Board."),
+    ("claim_decided", "The decision on the claim was recorded."),
 ];
 
 /// Per-request facts the frame needs, taken from the request.

@@ -637,6 +637,14 @@ fn page_table() -> Vec<PageRow> {
         row("GET", "/election-authorities/{id}/icn", "adams", NOT_PARTNER),
         row("GET", "/election-authorities/{id}/icn", "chicago", &["board_admin", "program_manager", "auditor"])
             .not_found(SCOPED),
+        row("POST", "/election-authorities/{id}/icn/circuits", "adams", ICN_MANAGERS),
+        row("POST", "/election-authorities/{id}/icn/circuits", "chicago", MANAGERS).not_found(SCOPED),
+        row("POST", "/election-authorities/{id}/icn/circuits/{circuit}", "adams", ICN_MANAGERS),
+        row("POST", "/election-authorities/{id}/icn/circuits/{circuit}/protections", "adams", ICN_MANAGERS),
+        row("POST", "/election-authorities/{id}/icn/circuits/{circuit}/allowlist", "adams", ICN_MANAGERS),
+        row("POST", "/election-authorities/{id}/icn/circuits/{circuit}/allowlist/{entry}/remove", "adams", ICN_MANAGERS),
+        row("GET", "/icn", "", MANAGERS),
+        row("POST", "/icn", "", MANAGERS),
         row("GET", "/election-authorities/{id}/edit", "adams", MANAGERS),
         row("POST", "/election-authorities/{id}/edit", "adams", MANAGERS),
         row("POST", "/election-authorities/{id}/navigators", "adams", MANAGERS),
@@ -715,6 +723,12 @@ fn page_table() -> Vec<PageRow> {
         row("POST", "/audit/verify", "", AUDIT_READERS),
         // Grant money: the Board, the Program Manager and auditors.
         row("GET", "/grant-cycles/{id}/ledger", "", GRANT_READERS),
+        row("POST", "/grant-cycles/{id}/ledger/share", "", MANAGERS),
+        row("GET", "/grant-cycles/{id}/claims", "", &["ea_official"]),
+        row("POST", "/grant-cycles/{id}/claims", "adams's award", &["ea_official"]),
+        row("POST", "/grant-cycles/{id}/ledger/expenditures", "share set", MANAGERS),
+        row("POST", "/grant-cycles/{id}/ledger/claims/{claim}/decision", "adams's claim", MANAGERS),
+        row("POST", "/grant-cycles/{id}/ledger/awards", "adams, not eligible", MANAGERS),
         // My account: everyone, for their own account only.
         row("GET", "/account", "", ALL),
         row("POST", "/account/tokens", "", ALL),
@@ -1146,6 +1160,102 @@ async fn prepare(r: &mut Runner<'_>, row: &PageRow) -> Prepared {
             let cycle = common::grant_cycle(t, &format!("Matrix ledger {n}"), "1000.00").await;
             Prepared::get(format!("/grant-cycles/{cycle}/ledger"))
         }
+        ("POST", "/grant-cycles/{id}/ledger/share", _) => {
+            let cycle = common::grant_cycle(t, &format!("Matrix ledger {n}"), "1000.00").await;
+            Prepared::post(
+                format!("/grant-cycles/{cycle}/ledger/share"),
+                &[("navigator_share", "600.00")],
+            )
+            .to(format!("/grant-cycles/{cycle}/ledger?notice=share_set"))
+        }
+        ("POST", "/grant-cycles/{id}/ledger/expenditures", _) => {
+            let cycle = common::grant_cycle(t, &format!("Matrix ledger {n}"), "1000.00").await;
+            let system = system_actor();
+            t.app
+                .set_navigator_share(
+                    &system.manage_grants().unwrap(),
+                    cycle,
+                    "600.00",
+                    &RequestMeta::default(),
+                )
+                .await
+                .unwrap();
+            Prepared::post(
+                format!("/grant-cycles/{cycle}/ledger/expenditures"),
+                &[
+                    ("spent_on", "2026-01-05"),
+                    ("category", "travel"),
+                    ("eac_category", ""),
+                    ("federal", "10.00"),
+                    ("matching", ""),
+                    ("description", "Visit to Adams"),
+                ],
+            )
+            .to(format!("/grant-cycles/{cycle}/ledger?notice=expenditure_recorded"))
+        }
+        ("GET", "/grant-cycles/{id}/claims", _) => {
+            let cycle = common::grant_cycle(t, &format!("Matrix ledger {n}"), "1000.00").await;
+            Prepared::get(format!("/grant-cycles/{cycle}/claims"))
+        }
+        ("POST", "/grant-cycles/{id}/claims", _) => {
+            let cycle = common::grant_cycle(t, &format!("Matrix ledger {n}"), "1000.00").await;
+            let adams = t.authorities["adams"];
+            let system = system_actor();
+            let grants = system.manage_grants().unwrap();
+            let meta = RequestMeta::default();
+            t.app.set_navigator_share(&grants, cycle, "600.00", &meta).await.unwrap();
+            common::meet_every_requirement(t, adams).await;
+            common::certify(t, adams, cycle).await;
+            t.app.make_award(&grants, cycle, adams, "100.00", &meta).await.unwrap();
+            Prepared::post(
+                format!("/grant-cycles/{cycle}/claims"),
+                &[
+                    ("spent_on", "2026-01-05"),
+                    ("eac_category", "cyber_security"),
+                    ("federal", "10.00"),
+                    ("matching", ""),
+                    ("description", "Firewall"),
+                ],
+            )
+            .to(format!("/grant-cycles/{cycle}/claims?notice=claim_submitted"))
+        }
+        ("POST", "/grant-cycles/{id}/ledger/claims/{claim}/decision", _) => {
+            let cycle = common::grant_cycle(t, &format!("Matrix ledger {n}"), "1000.00").await;
+            let adams = t.authorities["adams"];
+            let system = system_actor();
+            let grants = system.manage_grants().unwrap();
+            let meta = RequestMeta::default();
+            t.app.set_navigator_share(&grants, cycle, "600.00", &meta).await.unwrap();
+            common::meet_every_requirement(t, adams).await;
+            common::certify(t, adams, cycle).await;
+            t.app.make_award(&grants, cycle, adams, "100.00", &meta).await.unwrap();
+            let input = cybernav_app::grants::ClaimInput {
+                spent_on: "2026-01-05".into(),
+                eac_category: "cyber_security".into(),
+                federal: "10.00".into(),
+                description: "Matrix".into(),
+                ..Default::default()
+            };
+            let claim = t.app.record_claim(&grants, cycle, adams, &input, &meta).await.unwrap().id;
+            Prepared::post(
+                format!("/grant-cycles/{cycle}/ledger/claims/{claim}/decision"),
+                &[("status", "approved"), ("reason", "")],
+            )
+            .to(format!("/grant-cycles/{cycle}/ledger?notice=claim_decided#claims"))
+        }
+        ("POST", "/grant-cycles/{id}/ledger/awards", _) => {
+            // Adams has not certified for a new cycle: allowed roles are told why (422), refused
+            // roles get the refusal before the form is read.
+            let cycle = common::grant_cycle(t, &format!("Matrix ledger {n}"), "1000.00").await;
+            let adams = t.authorities["adams"].to_string();
+            let mut p = Prepared::post(
+                format!("/grant-cycles/{cycle}/ledger/awards"),
+                &[("election_authority", &adams), ("amount", "10.00")],
+            );
+            p.ok = StatusCode::UNPROCESSABLE_ENTITY;
+            p.writes = false;
+            p
+        }
         ("POST", "/audit/verify", _) => Prepared::post(row.route, &[]).read_only(),
         ("GET", "/account" | "/account/password" | "/account/mfa/setup", _) => {
             Prepared::get(row.route)
@@ -1200,6 +1310,78 @@ async fn prepare(r: &mut Runner<'_>, row: &PageRow) -> Prepared {
                 .clone()
                 .expect("recovery codes were made by an earlier row");
             Prepared::post(row.route, &[("code", &code)]).to("/")
+        }
+        ("POST", "/election-authorities/{id}/icn/circuits", case) => Prepared::post(
+            format!("{}/icn/circuits", ea_href(case)),
+            &[
+                ("reference", &format!("MATRIX-PAGE-{n}")),
+                ("status", "planned"),
+                ("agreement_signed_on", ""),
+                ("connected_on", ""),
+                ("notes", ""),
+            ],
+        )
+        .to(format!("{}/icn?notice=circuit_added", ea_href(case))),
+        ("POST", "/election-authorities/{id}/icn/circuits/{circuit}", case) => {
+            let circuit = new_circuit(t, ea(case), n).await;
+            Prepared::post(
+                format!("{}/icn/circuits/{circuit}", ea_href(case)),
+                &[
+                    ("reference", &format!("MATRIX-C{n}")),
+                    ("status", "ordered"),
+                    ("agreement_signed_on", "2026-01-05"),
+                    ("connected_on", ""),
+                    ("notes", "Ordered from DoIT"),
+                ],
+            )
+            .to(format!("{}/icn?notice=saved#circuit-{circuit}", ea_href(case)))
+        }
+        ("POST", "/election-authorities/{id}/icn/circuits/{circuit}/protections", case) => {
+            let circuit = new_circuit(t, ea(case), n).await;
+            Prepared::post(
+                format!("{}/icn/circuits/{circuit}/protections", ea_href(case)),
+                &[
+                    ("protection", "intrusion_detection"),
+                    ("in_place", "yes"),
+                    ("since", "2026-02-01"),
+                    ("kind", "Albert"),
+                    ("sensor_id", "ALB-7"),
+                ],
+            )
+            .to(format!("{}/icn?notice=saved#circuit-{circuit}", ea_href(case)))
+        }
+        ("POST", "/election-authorities/{id}/icn/circuits/{circuit}/allowlist", case) => {
+            let circuit = new_circuit(t, ea(case), n).await;
+            Prepared::post(
+                format!("{}/icn/circuits/{circuit}/allowlist", ea_href(case)),
+                &[("network", &matrix_network(n, 5)), ("description", "Clerk's office")],
+            )
+            .to(format!("{}/icn?notice=entry_added#circuit-{circuit}", ea_href(case)))
+        }
+        ("POST", "/election-authorities/{id}/icn/circuits/{circuit}/allowlist/{entry}/remove", case) => {
+            let circuit = new_circuit(t, ea(case), n).await;
+            let system = system_actor();
+            let added = t
+                .app
+                .add_allowlist_entry(
+                    &system.manage_icn_of(ea(case)).unwrap(),
+                    circuit,
+                    &matrix_network(n, 6),
+                    None,
+                    &RequestMeta::default(),
+                )
+                .await
+                .unwrap();
+            let entry = added.entry.id;
+            Prepared::post(
+                format!("{}/icn/circuits/{circuit}/allowlist/{entry}/remove", ea_href(case)),
+                &[],
+            )
+            .to(format!("{}/icn?notice=entry_removed#circuit-{circuit}", ea_href(case)))
+        }
+        ("GET", "/icn", _) => Prepared::get("/icn"),
+        ("POST", "/icn", _) => {
+            Prepared::post("/icn", &[("private_addressing_only", "on")]).to("/icn?notice=saved")
         }
         ("GET", "/participation", _) => Prepared::get(row.route),
         ("POST", "/participation", _) => Prepared::post(

@@ -158,6 +158,10 @@ struct CyclesPage {
     own_authority: Option<Uuid>,
     sees_statewide: bool,
     can_manage: bool,
+    /// Links each cycle's ledger.
+    reads_grants: bool,
+    /// Links the county official's claims in each cycle.
+    can_claim: bool,
     fields: Vec<Field>,
 }
 
@@ -220,6 +224,8 @@ fn cycles_page_for(
         own_authority: a.election_authority_id,
         sees_statewide: a.read_statewide().is_some(),
         can_manage: a.manage_grants().is_some(),
+        reads_grants: a.read_grants().is_some(),
+        can_claim: a.own_claimant().is_some(),
         fields: cycle_fields(&form, &errors),
         errors,
     }
@@ -297,6 +303,8 @@ struct StatewidePage {
     rows: Vec<RowView>,
     filter: Option<Standing>,
     can_publish: bool,
+    /// Links the cycle's ledger.
+    reads_grants: bool,
     published: Option<When>,
     requirements_total: usize,
 }
@@ -369,6 +377,7 @@ async fn statewide_page(
         rows,
         filter,
         can_publish: session.actor.manage_grants().is_some(),
+        reads_grants: session.actor.read_grants().is_some(),
         published: published.map(|p| When::of(p.published_at)),
         s,
     };
