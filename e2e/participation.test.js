@@ -113,6 +113,27 @@ describe('participation', () => {
     assert.match(await clerk.textContent('main'), /Published by the Board/);
     await checkA11y(clerk, 'published report card');
 
+    // The Board's other pages of the cycle and the authority pass axe too: the ledger with its
+    // forms, the authority's ICN circuits, the Board's ICN settings, and a written verification.
+    const eaUrl = checklistUrl.split('/participation')[0];
+    const cycleId = cycleUrl.split('/').pop();
+    for (const [url, label] of [
+      [`${server.url}/grant-cycles/${cycleId}/ledger`, 'grant ledger'],
+      [`${eaUrl}/icn`, 'ICN circuits'],
+      [`${server.url}/icn`, 'ICN settings'],
+    ]) {
+      const r = await pm.goto(url);
+      assert.equal(r.status(), 200, url);
+      await checkA11y(pm, label);
+    }
+    await pm.goto(checklistUrl);
+    await submit(pm, 'form[action$="/participation/attest"] button[type=submit]');
+    assert.match(await pm.textContent('main'), /Program Manager.s verification of 213\.50\(a\) to the Board/);
+    await checkA11y(pm, 'checklist with a written verification');
+    await submit(pm, 'a[href^="/attestations/"]:not([href$=".pdf"]):not([href$="/file"])');
+    assert.match(await pm.textContent('main'), /cybernav attestation verify/);
+    await checkA11y(pm, 'attestation letter');
+
     for (const p of [pm, clerk, phone]) assert.deepEqual(p.cspErrors, []);
   });
 });
