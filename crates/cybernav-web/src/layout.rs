@@ -93,6 +93,10 @@ const NOTICES: &[(&str, &str)] = &[
     ),
     ("assigned", "Navigator assignments saved."),
     (
+        "cycle_created",
+        "The grant cycle is open. Every election authority now sees its checklist for it; nothing statewide is published until you publish the report card.",
+    ),
+    (
         "published",
         "The report card was published. Everyone signed in can now see it; the audit log records who published it and when.",
     ),

@@ -1396,7 +1396,7 @@ async fn prepare(r: &mut Runner<'_>, row: &PageRow) -> Prepared {
                 ("set_version", ""),
             ],
         )
-        .to("/participation/*?notice=created"),
+        .to("/participation/*?notice=cycle_created"),
         ("GET", "/participation/{cycle}", _) => Prepared::get(format!("/participation/{}", r.cycle)),
         ("POST", "/participation/{cycle}/publish", _) => {
             let cycle = r.cycle;

@@ -259,7 +259,7 @@ async fn create_cycle(
 ) -> Result<Response, PageError> {
     let cap = session.actor.manage_grants().ok_or_else(forbidden)?;
     match state.app.create_grant_cycle(&cap, &input, &meta).await {
-        Ok(id) => Ok(see_other(&format!("/participation/{id}"), "created")),
+        Ok(id) => Ok(see_other(&format!("/participation/{id}"), "cycle_created")),
         Err(e) => {
             let errors = form_errors(e, CYCLE_LABELS)?;
             let cycles = cycles_view(&state, &session.actor).await?;
