@@ -315,7 +315,7 @@ impl App {
             let program_manager_verification = verification_by.get(&id).map(|v| {
                 let now_digest = facts_digest(&attested_requirements(
                     AttestationKind::ProgramManagerA,
-                    &set,
+                    set,
                     &f,
                     &eligibility,
                 ));
