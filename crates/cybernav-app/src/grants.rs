@@ -453,6 +453,18 @@ impl App {
         Ok(tx.list_awards(cycle, None).await?)
     }
 
+    /// The awards `actor` may see: every award for a grant reader, its own authority's for a
+    /// county official, none (forbidden) for everyone else.
+    pub async fn visible_awards(&self, actor: &Actor, cycle: Uuid) -> AppResult<Vec<AwardRow>> {
+        if let Some(reader) = actor.read_grants() {
+            self.awards(&reader, cycle).await
+        } else if let Some(claimant) = actor.own_claimant() {
+            self.awards_of(&claimant, cycle).await
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
     /// The award of the claimant's own authority, if any.
     pub async fn awards_of(&self, cap: &Claimant<'_>, cycle: Uuid) -> AppResult<Vec<AwardRow>> {
         let mut tx = self.store.read().await?;
@@ -670,6 +682,17 @@ impl App {
         let mut tx = self.store.read().await?;
         tx.get_grant_cycle(cycle).await?;
         Ok(tx.list_claims(cycle, None).await?)
+    }
+
+    /// The claims `actor` may see, by the same rule as [`App::visible_awards`].
+    pub async fn visible_claims(&self, actor: &Actor, cycle: Uuid) -> AppResult<Vec<ClaimRow>> {
+        if let Some(reader) = actor.read_grants() {
+            self.claims(&reader, cycle).await
+        } else if let Some(claimant) = actor.own_claimant() {
+            self.claims_of(&claimant, cycle).await
+        } else {
+            Err(AppError::Forbidden)
+        }
     }
 
     /// The claims of the claimant's own authority.

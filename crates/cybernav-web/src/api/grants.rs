@@ -670,13 +670,7 @@ pub async fn list_awards(
     State(state): State<AppState>,
     ApiPath(CycleId { id }): ApiPath<CycleId>,
 ) -> Result<Json<AwardList>, ApiError> {
-    let rows = if let Some(reader) = caller.0.read_grants() {
-        state.app.awards(&reader, id).await?
-    } else if let Some(claimant) = caller.0.own_claimant() {
-        state.app.awards_of(&claimant, id).await?
-    } else {
-        return Err(ApiError::forbidden());
-    };
+    let rows = state.app.visible_awards(&caller.0, id).await?;
     let items: Vec<AwardItem> = rows.into_iter().map(Into::into).collect();
     Ok(Json(AwardList {
         meta: PageMeta::whole(items.len()),
@@ -922,13 +916,7 @@ pub async fn list_claims(
     State(state): State<AppState>,
     ApiPath(CycleId { id }): ApiPath<CycleId>,
 ) -> Result<Json<ClaimList>, ApiError> {
-    let rows = if let Some(reader) = caller.0.read_grants() {
-        state.app.claims(&reader, id).await?
-    } else if let Some(claimant) = caller.0.own_claimant() {
-        state.app.claims_of(&claimant, id).await?
-    } else {
-        return Err(ApiError::forbidden());
-    };
+    let rows = state.app.visible_claims(&caller.0, id).await?;
     let items: Vec<ClaimItem> = rows.into_iter().map(Into::into).collect();
     Ok(Json(ClaimList {
         meta: PageMeta::whole(items.len()),
