@@ -80,6 +80,30 @@ macro_rules! capability {
     };
 }
 
+/// A capability bound to one election authority: what the actor may do there, and where.
+macro_rules! ea_capability {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy)]
+        pub struct $name<'a> {
+            actor: &'a Actor,
+            ea: Uuid,
+        }
+
+        impl<'a> $name<'a> {
+            /// The actor who holds this capability.
+            pub fn actor(&self) -> &'a Actor {
+                self.actor
+            }
+
+            /// The election authority it is for.
+            pub fn election_authority(&self) -> Uuid {
+                self.ea
+            }
+        }
+    };
+}
+
 capability!(
     /// May create and edit election authorities, zones, navigator assignments and partners,
     /// and import the registry.
@@ -117,25 +141,11 @@ capability!(
     GrantReader
 );
 
-/// May submit reimbursement claims against the award of one election authority (its own
-/// official).
-#[derive(Debug, Clone, Copy)]
-pub struct Claimant<'a> {
-    actor: &'a Actor,
-    ea: Uuid,
-}
-
-impl<'a> Claimant<'a> {
-    /// The actor who holds this capability.
-    pub fn actor(&self) -> &'a Actor {
-        self.actor
-    }
-
-    /// The election authority it is for.
-    pub fn election_authority(&self) -> Uuid {
-        self.ea
-    }
-}
+ea_capability!(
+    /// May submit reimbursement claims against the award of one election authority (its own
+    /// official).
+    Claimant
+);
 
 capability!(
     /// May turn the Board's ICN settings (private addressing only, 213.20(a)(2)) on and off.
@@ -147,144 +157,52 @@ capability!(
     AllowlistReader
 );
 
-/// May create and change the ICN circuits of one election authority, their allowlist entries
-/// and protections (Part 213.20).
-#[derive(Debug, Clone, Copy)]
-pub struct IcnManager<'a> {
-    actor: &'a Actor,
-    ea: Uuid,
-}
+ea_capability!(
+    /// May create and change the ICN circuits of one election authority, their allowlist entries
+    /// and protections (Part 213.20).
+    IcnManager
+);
 
-impl<'a> IcnManager<'a> {
-    /// The actor who holds this capability.
-    pub fn actor(&self) -> &'a Actor {
-        self.actor
-    }
+ea_capability!(
+    /// May read the ICN circuits of one election authority.
+    IcnReader
+);
 
-    /// The election authority it is for.
-    pub fn election_authority(&self) -> Uuid {
-        self.ea
-    }
-}
+ea_capability!(
+    /// May record the participation facts (ICN, ISAC, data sharing, training, assessment) of one
+    /// election authority.
+    FactRecorder
+);
 
-/// May read the ICN circuits of one election authority.
-#[derive(Debug, Clone, Copy)]
-pub struct IcnReader<'a> {
-    actor: &'a Actor,
-    ea: Uuid,
-}
+ea_capability!(
+    /// May add notes and evidence to one election authority's checklist: the Board, the Program
+    /// Manager, its navigators, and its own official and IT person (the county answers first).
+    ChecklistWriter
+);
 
-impl<'a> IcnReader<'a> {
-    /// The actor who holds this capability.
-    pub fn actor(&self) -> &'a Actor {
-        self.actor
-    }
+ea_capability!(
+    /// May submit the Certification of Participation of one election authority (its own
+    /// official).
+    Certifier
+);
 
-    /// The election authority it is for.
-    pub fn election_authority(&self) -> Uuid {
-        self.ea
-    }
-}
+ea_capability!(
+    /// May sign a navigator's written verification of 213.50(a)(3) for one election authority
+    /// assigned to them (213.50(b)(2)).
+    NavigatorAttester
+);
 
-/// May record the participation facts (ICN, ISAC, data sharing, training, assessment) of one
-/// election authority.
-#[derive(Debug, Clone, Copy)]
-pub struct FactRecorder<'a> {
-    actor: &'a Actor,
-    ea: Uuid,
-}
+ea_capability!(
+    /// May sign the Program Manager's written verification of 213.50(a) for one election authority
+    /// (213.50(b)(1)).
+    ProgramManagerAttester
+);
 
-impl<'a> FactRecorder<'a> {
-    /// The actor who holds this capability.
-    pub fn actor(&self) -> &'a Actor {
-        self.actor
-    }
-
-    /// The election authority it is for.
-    pub fn election_authority(&self) -> Uuid {
-        self.ea
-    }
-}
-
-/// May add notes and evidence to one election authority's checklist: the Board, the Program
-/// Manager, its navigators, and its own official and IT person (the county answers first).
-#[derive(Debug, Clone, Copy)]
-pub struct ChecklistWriter<'a> {
-    actor: &'a Actor,
-    ea: Uuid,
-}
-
-impl<'a> ChecklistWriter<'a> {
-    /// The actor who holds this capability.
-    pub fn actor(&self) -> &'a Actor {
-        self.actor
-    }
-
-    /// The election authority it is for.
-    pub fn election_authority(&self) -> Uuid {
-        self.ea
-    }
-}
-
-/// May submit the Certification of Participation of one election authority (its own
-/// official).
-#[derive(Debug, Clone, Copy)]
-pub struct Certifier<'a> {
-    actor: &'a Actor,
-    ea: Uuid,
-}
-
-impl<'a> Certifier<'a> {
-    /// The actor who holds this capability.
-    pub fn actor(&self) -> &'a Actor {
-        self.actor
-    }
-
-    /// The election authority it is for.
-    pub fn election_authority(&self) -> Uuid {
-        self.ea
-    }
-}
-
-/// May sign a navigator's written verification of 213.50(a)(3) for one election authority
-/// assigned to them (213.50(b)(2)).
-#[derive(Debug, Clone, Copy)]
-pub struct NavigatorAttester<'a> {
-    actor: &'a Actor,
-    ea: Uuid,
-}
-
-impl<'a> NavigatorAttester<'a> {
-    /// The actor who holds this capability.
-    pub fn actor(&self) -> &'a Actor {
-        self.actor
-    }
-
-    /// The election authority it is for.
-    pub fn election_authority(&self) -> Uuid {
-        self.ea
-    }
-}
-
-/// May sign the Program Manager's written verification of 213.50(a) for one election authority
-/// (213.50(b)(1)).
-#[derive(Debug, Clone, Copy)]
-pub struct ProgramManagerAttester<'a> {
-    actor: &'a Actor,
-    ea: Uuid,
-}
-
-impl<'a> ProgramManagerAttester<'a> {
-    /// The actor who holds this capability.
-    pub fn actor(&self) -> &'a Actor {
-        self.actor
-    }
-
-    /// The election authority it is for.
-    pub fn election_authority(&self) -> Uuid {
-        self.ea
-    }
-}
+// Capabilities of later parts of the program live in their own files; each adds its own
+// `impl Actor` block with the checks.
+mod assessments;
+mod field_ops;
+mod findings;
 
 impl Actor {
     /// The election authorities this actor may read. Partners see none.

@@ -1,0 +1,4 @@
+//! Capabilities for assessments (Part 213.40).
+
+#[allow(unused_imports)]
+use super::*;

@@ -1,0 +1,4 @@
+//! Capabilities for findings (Part 213.40).
+
+#[allow(unused_imports)]
+use super::*;
