@@ -56,11 +56,8 @@ enum Command {
     /// is checked whole first: with any bad row nothing is stored, and every error is listed
     /// by line and column.
     Import {
-        /// Which file: election authorities or their contacts.
-        #[arg(value_enum)]
-        what: RegistryFile,
-        /// The CSV file.
-        file: PathBuf,
+        #[command(subcommand)]
+        command: ImportCommand,
     },
     /// Write the registry as CSV (to stdout, or to --out), in the format `import` reads.
     Export {
@@ -128,6 +125,22 @@ enum TokenCommand {
         /// A name for the token.
         #[arg(long, default_value = "command line")]
         name: String,
+    },
+}
+
+/// What `import` reads. Every importer checks the whole file first and stores nothing when
+/// any part of it is wrong.
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Election authorities CSV: name, kind, county, fips_code, population, zone, navigators.
+    Authorities {
+        /// The CSV file.
+        file: PathBuf,
+    },
+    /// Contacts CSV: authority, role, name, organisation, phone, email, last_verified_on.
+    Contacts {
+        /// The CSV file.
+        file: PathBuf,
     },
 }
 
@@ -247,7 +260,14 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Attestation {
             command: AttestationCommand::Verify { file, public_key },
         } => return attestation_verify(&file, public_key.as_deref()),
-        Command::Import { what, file } => return import(cli.data_dir, what, &file).await,
+        Command::Import { command } => match command {
+            ImportCommand::Authorities { file } => {
+                return import(cli.data_dir, RegistryFile::Authorities, &file).await;
+            }
+            ImportCommand::Contacts { file } => {
+                return import(cli.data_dir, RegistryFile::Contacts, &file).await;
+            }
+        },
         Command::Export { what, out } => export(cli.data_dir, what, out).await?,
         Command::RequirementSet {
             command: RequirementSetCommand::Load { file },
