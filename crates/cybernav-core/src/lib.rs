@@ -8,6 +8,7 @@
 pub mod attestation;
 pub mod audit;
 pub mod authz;
+pub mod catalog;
 pub mod contact;
 pub mod deadline;
 pub mod election_authority;
