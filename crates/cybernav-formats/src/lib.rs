@@ -7,5 +7,6 @@
 //! the database (an authority's name in a contacts file, a zone's name) is the caller's job.
 
 pub mod attestation_letter;
+pub mod catalog;
 pub mod registry_csv;
 pub mod requirement_set;
