@@ -7,18 +7,9 @@
 mod common;
 
 use axum::http::{StatusCode, header};
-use common::{Reply, TestApp, databases};
+use common::{Reply, TestApp, databases, ok};
 use cybernav_core::attestation::{parse_public_key, verify};
 use serde_json::{Value, json};
-
-fn ok(r: &Reply, status: StatusCode) -> Value {
-    assert_eq!(r.status, status, "{}", r.body);
-    if r.body.is_empty() {
-        Value::Null
-    } else {
-        r.json()
-    }
-}
 
 async fn new_cycle(t: &TestApp, token: &str) -> String {
     let body = json!({

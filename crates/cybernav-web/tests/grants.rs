@@ -7,30 +7,9 @@ mod common;
 
 use axum::http::{StatusCode, header};
 use common::{
-    Reply, TestApp, audit_total, certify, databases, grant_cycle, meet_every_requirement,
+    TestApp, audit_total, certify, databases, grant_cycle, meet_every_requirement, ok, refusal,
 };
 use serde_json::{Value, json};
-
-fn ok(r: &Reply, status: StatusCode) -> Value {
-    assert_eq!(r.status, status, "{}", r.body);
-    r.json()
-}
-
-/// The fields and details of a 422 answer.
-fn refusal(r: &Reply) -> (Vec<String>, String) {
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    let errors = r.json()["errors"].as_array().unwrap().clone();
-    let fields = errors
-        .iter()
-        .map(|e| e["field"].as_str().unwrap_or("").to_string())
-        .collect();
-    let details = errors
-        .iter()
-        .map(|e| e["detail"].as_str().unwrap().to_string())
-        .collect::<Vec<_>>()
-        .join(" | ");
-    (fields, details)
-}
 
 #[tokio::test]
 async fn the_navigator_program_keeps_at_least_half() {

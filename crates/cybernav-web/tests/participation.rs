@@ -5,27 +5,8 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{Reply, TestApp, audit_total, databases};
+use common::{TestApp, audit_total, databases, ok, refusal};
 use serde_json::{Value, json};
-
-fn ok(r: &Reply, status: StatusCode) -> Value {
-    assert_eq!(r.status, status, "{}", r.body);
-    if r.body.is_empty() {
-        Value::Null
-    } else {
-        r.json()
-    }
-}
-
-fn fields(r: &Reply) -> Vec<String> {
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    r.json()["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap_or("").to_string())
-        .collect()
-}
 
 async fn new_cycle(t: &TestApp, token: &str, name: &str, deadline: &str) -> String {
     let body = json!({
@@ -93,11 +74,11 @@ async fn a_county_becomes_eligible_step_by_step() {
         let r = t
             .api_send("PUT", &nav, &fact("isac.waived"), r#"{"holds":true}"#)
             .await;
-        assert_eq!(fields(&r), ["note"], "a waiver needs its reason");
+        assert_eq!(refusal(&r).0, ["note"], "a waiver needs its reason");
         let r = t
             .api_send("PUT", &nav, &fact("isac.joined"), r#"{"holds":true}"#)
             .await;
-        assert_eq!(fields(&r), ["fact"]);
+        assert_eq!(refusal(&r).0, ["fact"]);
         assert!(
             r.body.contains("isac.registered"),
             "the error lists the facts"
@@ -110,7 +91,7 @@ async fn a_county_becomes_eligible_step_by_step() {
                 r#"{"holds":true,"on":"2999-01-01"}"#,
             )
             .await;
-        assert_eq!(fields(&r), ["on"]);
+        assert_eq!(refusal(&r).0, ["on"]);
         let today = time::OffsetDateTime::now_utc().date().to_string();
         for (f, body) in [
             (
@@ -166,10 +147,11 @@ async fn a_county_becomes_eligible_step_by_step() {
         let sneaky =
             json!({"cycle": cycle, "signer_name": "Pat", "received_at": "2020-01-01T00:00:00Z"});
         assert_eq!(
-            fields(
+            refusal(
                 &t.api_send("POST", &clerk, &certify, &sneaky.to_string())
                     .await
-            ),
+            )
+            .0,
             ["received_at"],
             "a county cannot backdate its certification"
         );
@@ -233,7 +215,7 @@ async fn deadlines_are_exact_on_the_boards_clock() {
         let certify = format!("/api/v1/election-authorities/{adams}/certifications");
         let body = json!({"cycle": cycle, "signer_name": "Pat Clerk"}).to_string();
         let r = t.api_send("POST", &clerk, &certify, &body).await;
-        assert_eq!(fields(&r), ["cycle"]);
+        assert_eq!(refusal(&r).0, ["cycle"]);
         assert!(
             r.body.contains("15 March 2019") && r.body.contains("Program Manager"),
             "{}",
@@ -277,7 +259,7 @@ async fn deadlines_are_exact_on_the_boards_clock() {
 
         let future = paper("2999-01-01T00:00:00Z");
         assert_eq!(
-            fields(&t.api_send("POST", &board, &certify, &future).await),
+            refusal(&t.api_send("POST", &board, &certify, &future).await).0,
             ["received_at"]
         );
         let r = t
@@ -288,7 +270,7 @@ async fn deadlines_are_exact_on_the_boards_clock() {
                 &json!({"cycle": cycle, "signer_name": "P"}).to_string(),
             )
             .await;
-        assert_eq!(fields(&r), ["received_at"]);
+        assert_eq!(refusal(&r).0, ["received_at"]);
         t.cleanup().await;
     }
 }
@@ -311,7 +293,7 @@ async fn bad_cycles_are_refused_whole_with_every_field() {
         let r = t
             .api_send("POST", &board, "/api/v1/grant-cycles", &body)
             .await;
-        let mut f = fields(&r);
+        let mut f = refusal(&r).0;
         f.sort();
         assert_eq!(f, ["deadline", "funds", "name", "set_id", "time_zone"]);
         assert!(
@@ -328,10 +310,11 @@ async fn bad_cycles_are_refused_whole_with_every_field() {
         new_cycle(&t, &board, "2027 HAVA", "2027-03-15").await;
         let again = json!({"name": "2027 HAVA", "grant_program": "HAVA", "funds": "1", "deadline": "2027-03-15", "time_zone": "America/Chicago"});
         assert_eq!(
-            fields(
+            refusal(
                 &t.api_send("POST", &board, "/api/v1/grant-cycles", &again.to_string())
                     .await
-            ),
+            )
+            .0,
             ["name"]
         );
         let unknown = json!({"name": "x", "grant_program": "HAVA", "funds": "1", "deadline": "2027-03-15", "time_zone": "America/Chicago", "colour": "red"});

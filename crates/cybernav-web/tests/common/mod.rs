@@ -304,6 +304,35 @@ impl Reply {
     }
 }
 
+/// Asserts the status of a reply and returns its JSON body (`Null` when the body is empty or
+/// not JSON, as for a CSV or a 204).
+pub fn ok(r: &Reply, status: StatusCode) -> serde_json::Value {
+    assert_eq!(r.status, status, "{}", r.body);
+    let body = r.body.trim_start();
+    if body.starts_with('{') || body.starts_with('[') {
+        r.json()
+    } else {
+        serde_json::Value::Null
+    }
+}
+
+/// Asserts a 422 and returns the fields it names and its details joined with ` | `.
+pub fn refusal(r: &Reply) -> (Vec<String>, String) {
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let json = r.json();
+    let errors = json["errors"].as_array().expect("a 422 lists its errors");
+    let fields = errors
+        .iter()
+        .map(|e| e["field"].as_str().unwrap_or("").to_string())
+        .collect();
+    let details = errors
+        .iter()
+        .map(|e| e["detail"].as_str().unwrap_or("").to_string())
+        .collect::<Vec<_>>()
+        .join(" | ");
+    (fields, details)
+}
+
 async fn send(router: &Router, req: Request<Body>) -> Reply {
     let resp = router.clone().oneshot(req).await.unwrap();
     let status = resp.status();
