@@ -414,6 +414,28 @@ impl App {
         Ok(row)
     }
 
+    /// Records a paper certification from the date and time stamped on it, read on the Board's
+    /// clock (the cycle's time zone): what the Board's mail room writes, not UTC.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn record_certification_stamped(
+        &self,
+        cap: &GrantManager<'_>,
+        cycle: Uuid,
+        ea: Uuid,
+        signer_name: &str,
+        received_on: Date,
+        received_time: time::Time,
+        meta: &RequestMeta,
+    ) -> AppResult<CertificationRow> {
+        let row = self.store.read().await?.get_grant_cycle(cycle).await?;
+        let zone = GrantCycle { row }.deadline()?.time_zone;
+        let received_at = zone
+            .instant_at(received_on, received_time)
+            .map_err(|e| AppError::invalid("received_time", e))?;
+        self.record_certification(cap, cycle, ea, signer_name, received_at, meta)
+            .await
+    }
+
     /// Records one fact for the authority the recorder is for.
     pub async fn record_fact(
         &self,

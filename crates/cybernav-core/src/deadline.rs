@@ -50,6 +50,39 @@ impl BoardTimeZone {
     }
 }
 
+impl BoardTimeZone {
+    /// The instant a clock in this zone reads `date` at `time` (for a paper certification the
+    /// Board date-stamped on arrival). A time that does not exist on that day (the hour skipped
+    /// when daylight saving starts) is refused; an ambiguous one (the hour repeated when it
+    /// ends) is taken as the earlier.
+    pub fn instant_at(&self, date: Date, time: time::Time) -> Result<OffsetDateTime, String> {
+        let zone = TimeZone::get(&self.0).unwrap_or(TimeZone::UTC);
+        let civil = jiff::civil::DateTime::new(
+            i16::try_from(date.year())
+                .map_err(|_| format!("the year {} is out of range", date.year()))?,
+            u8::from(date.month()) as i8,
+            date.day() as i8,
+            time.hour() as i8,
+            time.minute() as i8,
+            time.second() as i8,
+            0,
+        )
+        .map_err(|e| e.to_string())?;
+        let ambiguous = zone.to_ambiguous_zoned(civil);
+        if matches!(ambiguous.offset(), jiff::tz::AmbiguousOffset::Gap { .. }) {
+            return Err(format!(
+                "{date} {:02}:{:02} did not happen in {} (the clocks moved forward); check the time",
+                time.hour(),
+                time.minute(),
+                self.0
+            ));
+        }
+        let zoned = ambiguous.earlier().map_err(|e| e.to_string())?;
+        OffsetDateTime::from_unix_timestamp(zoned.timestamp().as_second())
+            .map_err(|e| e.to_string())
+    }
+}
+
 impl TryFrom<String> for BoardTimeZone {
     type Error = String;
     fn try_from(s: String) -> Result<Self, String> {
@@ -95,6 +128,34 @@ mod tests {
     use time::macros::{date, datetime};
 
     use super::*;
+
+    #[test]
+    fn a_local_clock_reading_becomes_one_instant_daylight_saving_included() {
+        let chicago = BoardTimeZone::parse("America/Chicago").unwrap();
+        assert_eq!(
+            chicago
+                .instant_at(date!(2019 - 03 - 15), time::macros::time!(16:30))
+                .unwrap(),
+            datetime!(2019-03-15 21:30 UTC)
+        );
+        assert_eq!(
+            chicago
+                .instant_at(date!(2019 - 01 - 15), time::macros::time!(23:59))
+                .unwrap(),
+            datetime!(2019-01-16 05:59 UTC)
+        );
+        let gap = chicago
+            .instant_at(date!(2019 - 03 - 10), time::macros::time!(02:30))
+            .unwrap_err();
+        assert!(gap.contains("did not happen"), "{gap}");
+        assert_eq!(
+            chicago
+                .instant_at(date!(2019 - 11 - 03), time::macros::time!(01:30))
+                .unwrap(),
+            datetime!(2019-11-03 06:30 UTC),
+            "the repeated hour is taken as the earlier (still daylight time)"
+        );
+    }
 
     fn illinois_2019() -> Deadline {
         Deadline {

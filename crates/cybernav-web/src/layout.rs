@@ -104,6 +104,10 @@ const NOTICES: &[(&str, &str)] = &[
         "certified",
         "Your Certification of Participation was received. The time it arrived is shown below.",
     ),
+    (
+        "paper_certified",
+        "The paper certification was recorded with the time the Board received it, and marked on time or late on the Board's clock.",
+    ),
     ("note_added", "Your note was added."),
     (
         "attested",

@@ -683,6 +683,8 @@ fn page_table() -> Vec<PageRow> {
         row("POST", "/election-authorities/{id}/participation/check", "adams, an item with facts", FACT_RECORDERS),
         row("POST", "/election-authorities/{id}/participation/certify", "adams", &["ea_official"]),
         row("POST", "/election-authorities/{id}/participation/certify", "chicago", NOBODY).not_found(SCOPED),
+        row("POST", "/election-authorities/{id}/participation/paper-certification", "adams", MANAGERS),
+        row("POST", "/election-authorities/{id}/participation/paper-certification", "chicago", MANAGERS),
         row("POST", "/election-authorities/{id}/participation/notes", "adams", CHECKLIST_WRITERS),
         row("POST", "/election-authorities/{id}/participation/notes", "chicago", MANAGERS).not_found(SCOPED),
         row("POST", "/election-authorities/{id}/participation/evidence", "adams", CHECKLIST_WRITERS),
@@ -1437,6 +1439,19 @@ async fn prepare(r: &mut Runner<'_>, row: &PageRow) -> Prepared {
                 &[("cycle", &cycle), ("signer_name", "Matrix Official")],
             )
             .to(format!("{}/participation?cycle={cycle}&notice=certified", ea_href(case)))
+        }
+        ("POST", "/election-authorities/{id}/participation/paper-certification", case) => {
+            let cycle = r.cycle.to_string();
+            Prepared::post(
+                format!("{}/participation/paper-certification", ea_href(case)),
+                &[
+                    ("cycle", &cycle),
+                    ("signer_name", "Matrix Official"),
+                    ("received_on", "2026-01-05"),
+                    ("received_time", "09:15"),
+                ],
+            )
+            .to(format!("{}/participation?cycle={cycle}&notice=paper_certified", ea_href(case)))
         }
         ("POST", "/election-authorities/{id}/participation/notes", case) => {
             let cycle = r.cycle.to_string();

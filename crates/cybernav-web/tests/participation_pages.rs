@@ -350,6 +350,79 @@ async fn the_county_sees_and_answers_its_checklist_before_the_board_publishes() 
     }
 }
 
+/// Posts the paper-certification form as the Board fills it in.
+async fn paper(c: &mut Client, ea: Uuid, cycle: &str, on: &str, at: &str) -> Reply {
+    c.post_form(
+        &format!("/election-authorities/{ea}/participation/paper-certification"),
+        &[
+            ("cycle", cycle),
+            ("signer_name", "Chris Clerk"),
+            ("received_on", on),
+            ("received_time", at),
+        ],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn the_board_records_a_paper_certification_on_its_own_clock() {
+    for db in databases() {
+        let t = TestApp::new(db).await;
+        let adams = t.authorities["adams"];
+        let cycle = open_cycle(&t, "2019 Navigator Program", "2019-03-15").await;
+        let cycle_s = cycle.to_string();
+        let checklist = format!("/election-authorities/{adams}/participation?cycle={cycle}");
+        let mut pm = t.signed_in("program_manager").await;
+        let page = pm.get(&checklist).await;
+        assert!(
+            page.body
+                .contains("Record a certification received on paper")
+        );
+
+        // A time the clocks skipped, and a date written the wrong way: refused, nothing stored.
+        let before = audit_total(&t).await;
+        let r = paper(&mut pm, adams, &cycle_s, "2019-03-10", "02:30").await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(
+            r.body.contains("did not happen in America/Chicago"),
+            "{}",
+            r.body
+        );
+        let r = paper(&mut pm, adams, &cycle_s, "15/03/2019", "9am").await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            r.body.contains("YYYY-MM-DD") && r.body.contains("HH:MM"),
+            "{}",
+            r.body
+        );
+        assert_eq!(audit_total(&t).await, before);
+
+        // The county's official cannot record one for the Board.
+        let mut clerk = t.signed_in("ea_official").await;
+        let r = paper(&mut clerk, adams, &cycle_s, "2019-03-15", "16:30").await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        assert!(
+            !clerk
+                .get(&checklist)
+                .await
+                .body
+                .contains("received on paper")
+        );
+
+        // 11 pm on the deadline day in Chicago is already the 16th in UTC: still on time.
+        let r = paper(&mut pm, adams, &cycle_s, "2019-03-15", "23:00").await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let page = pm.get(&checklist).await;
+        assert!(
+            page.body.contains("from Chris Clerk, on time"),
+            "{}",
+            page.body
+        );
+        assert!(audit_total(&t).await > before, "the certification is audited");
+        t.cleanup().await;
+    }
+}
+
 #[tokio::test]
 async fn a_grant_cycle_form_reports_every_problem_and_stores_nothing() {
     for db in databases() {

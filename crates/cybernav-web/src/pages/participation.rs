@@ -62,6 +62,10 @@ pub fn routes() -> Router<AppState> {
             post(certify),
         )
         .route(
+            "/election-authorities/{id}/participation/paper-certification",
+            post(record_paper_certification),
+        )
+        .route(
             "/election-authorities/{id}/participation/notes",
             post(add_note),
         )
@@ -515,6 +519,8 @@ struct ChecklistPage {
     items: Vec<ItemView>,
     certification: Option<String>,
     can_certify: bool,
+    /// The Board or Program Manager may record a certification that came on paper.
+    can_record_paper: bool,
     can_record: bool,
     can_write: bool,
     accept: String,
@@ -683,6 +689,7 @@ fn checklist_view(
             )
         }),
         can_certify: a.certify_for(ea).is_ok() && p.days_left >= 0,
+        can_record_paper: a.manage_grants().is_some(),
         can_record,
         can_write: a.write_checklist_of(ea).is_ok(),
         accept: accepted_extensions()
@@ -880,6 +887,69 @@ async fn certify(
             show_checklist(&state, &ctx, &session, ea, Some(cycle), errors).await
         }
     }
+}
+
+/// The fields of the paper-certification form: the stamp the Board put on it when it arrived.
+#[derive(Debug, Deserialize)]
+struct PaperCertificationForm {
+    cycle: String,
+    signer_name: String,
+    received_on: String,
+    received_time: String,
+}
+
+async fn record_paper_certification(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Meta(meta): Meta,
+    SignedIn(session): SignedIn,
+    Path(id): Path<String>,
+    Form(f): Form<PaperCertificationForm>,
+) -> Result<Response, PageError> {
+    let ea = parse_id(&id)?;
+    let cycle = parse_cycle(&f.cycle)?;
+    let cap = session.actor.manage_grants().ok_or_else(forbidden)?;
+    let labels = [
+        ("signer_name", "Name of the official who signed"),
+        ("received_on", "Date received"),
+        ("received_time", "Time received"),
+        ("cycle", "Grant cycle"),
+    ];
+    let mut errors = Vec::new();
+    let on = Date::parse(
+        f.received_on.trim(),
+        &time::format_description::well_known::Iso8601::DATE,
+    )
+    .map_err(|_| "give the date as YYYY-MM-DD, as the date field does");
+    let at = time::Time::parse(
+        f.received_time.trim(),
+        time::macros::format_description!("[hour]:[minute]"),
+    )
+    .map_err(|_| "give the time as HH:MM on a 24-hour clock, such as 16:30");
+    for (field, r) in [("received_on", on.err()), ("received_time", at.err())] {
+        if let Some(message) = r {
+            errors.push(FormError {
+                field: field.into(),
+                label: labels
+                    .iter()
+                    .find(|(k, _)| *k == field)
+                    .map_or(field, |(_, l)| l)
+                    .into(),
+                message: message.into(),
+            });
+        }
+    }
+    if let (Ok(on), Ok(at)) = (on, at) {
+        match state
+            .app
+            .record_certification_stamped(&cap, cycle, ea, &f.signer_name, on, at, &meta)
+            .await
+        {
+            Ok(_) => return Ok(see_other(&checklist_href(ea, cycle), "paper_certified")),
+            Err(e) => errors = form_errors(e, &labels)?,
+        }
+    }
+    show_checklist(&state, &ctx, &session, ea, Some(cycle), errors).await
 }
 
 /// The fields of the note form.
