@@ -131,7 +131,11 @@ pub fn assessment_results(input: &AssessmentResultsInput) -> Value {
     );
     let mut parties = vec![party];
     let mut assessor_uuids = Vec::new();
+    let mut seen_people = std::collections::BTreeSet::new();
     for name in &input.assessors {
+        if !seen_people.insert(name.as_str()) {
+            continue;
+        }
         let id = uuid_v5(&format!("person:{name}"));
         assessor_uuids.push(Value::String(id.clone()));
         parties.push(json!({"uuid": id, "type": "person", "name": or_dash(name)}));
@@ -174,7 +178,11 @@ pub fn assessment_results(input: &AssessmentResultsInput) -> Value {
         let control_id = oscal_control_id(&input.catalog_id, &item.id);
         let obs_uuid = u(&format!("observation:{}", item.id));
         let mut evidence = Vec::new();
+        let mut seen_files = std::collections::BTreeSet::new();
         for e in &item.evidence {
+            if !seen_files.insert(e.sha256.as_str()) {
+                continue;
+            }
             let res = u(&format!("evidence:{}:{}", item.id, e.sha256));
             let mut rlink = json!({
                 "href": format!("evidence/sha256/{}", e.sha256),
@@ -250,14 +258,15 @@ pub fn assessment_results(input: &AssessmentResultsInput) -> Value {
             .into_iter()
             .flatten()
             .collect();
-        risks.push(json!({
+        let mut risk = json!({
             "uuid": uuid_v5(&format!("finding:{}", f.id)),
             "title": or_dash(&f.title),
             "description": or_dash(&f.description),
             "statement": format!("Severity {}.", or_dash(&f.severity)),
-            "props": risk_props,
             "status": "open",
-        }));
+        });
+        set_list(&mut risk, "props", risk_props);
+        risks.push(risk);
     }
 
     let include: Value = if input.items.is_empty() {

@@ -199,8 +199,14 @@ pub fn poam(input: &PoamInput) -> Value {
         {
             o.insert(
                 "threat-ids".into(),
-                json!([{"system": "https://www.cve.org", "id": cve.trim()}]),
+                json!([{
+                    "system": "https://www.cve.org",
+                    "id": format!("https://www.cve.org/CVERecord?id={}", cve.trim()),
+                }]),
             );
+            if let Some(props) = o.get_mut("props").and_then(Value::as_array_mut) {
+                props.extend(prop("cve", cve));
+            }
         }
         if let Some(d) = f.target_date
             && let Some(o) = risk.as_object_mut()
@@ -237,7 +243,7 @@ pub fn poam(input: &PoamInput) -> Value {
                 props.extend(prop("accepted-until", &a.until.to_string()));
             }
         }
-        set_text(&mut risk, "remarks", &remarks);
+        // OSCAL risks have no remarks; the POA&M item carries them.
         risks.push(risk);
 
         let mut item = json!({
