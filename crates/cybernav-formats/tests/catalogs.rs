@@ -191,8 +191,23 @@ fn duplicate_ids_and_broken_structure_are_refused_with_every_problem_named() {
     controls[5]["controls"][0]["props"][3]["value"] = "IG4".into();
     controls[6]["controls"][0]["props"][2]["value"] = "protection".into();
     controls[7]["controls"][2] = "not a control".into();
-    let e = read_value(&v).unwrap_err();
+    let text = serde_json::to_string_pretty(&v).unwrap();
+    let e = read_catalog("edited.json", text.as_bytes()).unwrap_err();
     assert_eq!(e.file, "edited.json");
+    // Each problem names the line its value is on in the file as given.
+    let title_line = text
+        .lines()
+        .position(|l| l.contains("\"title\": \"\""))
+        .unwrap()
+        + 1;
+    assert!(
+        has(
+            &e,
+            &format!("line {title_line}, catalog.controls[4].title: is missing or empty")
+        ),
+        "{e:?}"
+    );
+    assert!(e.problems.iter().all(|p| p.line.is_some()), "{e:?}");
     assert!(
         has(&e, "catalog.controls[4].title: is missing or empty"),
         "{e:?}"
@@ -220,7 +235,17 @@ fn duplicate_ids_and_broken_structure_are_refused_with_every_problem_named() {
     let mut v = synthetic_value();
     v["catalog"]["controls"][2]["controls"][1]["id"] = "cisc-3.1".into();
     v["catalog"]["controls"][3]["id"] = "cisc-3".into();
-    let e = read_value(&v).unwrap_err();
+    let text = serde_json::to_string_pretty(&v).unwrap();
+    let e = read_catalog("edited.json", text.as_bytes()).unwrap_err();
+    let second_line = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.contains("\"id\": \"cisc-3.1\""))
+        .nth(1)
+        .unwrap()
+        .0
+        + 1;
+    assert!(has(&e, &format!("line {second_line}, item 3.1 (")), "{e:?}");
     assert!(
         has(
             &e,

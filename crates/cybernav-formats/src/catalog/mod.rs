@@ -12,6 +12,7 @@
 
 mod csat;
 mod ids;
+mod json_lines;
 mod mapping;
 mod oscal;
 

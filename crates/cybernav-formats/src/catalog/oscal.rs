@@ -23,7 +23,7 @@ use serde_json::{Map, Value};
 use super::ids::{
     asset_type, catalog_item_id, implementation_group, is_blank, security_function_named, slug,
 };
-use super::{FileProblem, check_problems};
+use super::{FileProblem, check_problems, json_lines};
 
 /// The licence a CIS catalog is held under when its file does not say.
 pub(crate) const CIS_LICENCE: &str = "CIS Controls: CC BY-NC-ND 4.0 with CIS terms; the state's licensed copy, imported at run time and never redistributed";
@@ -148,10 +148,24 @@ pub(crate) fn read(text: &str) -> Result<Catalog, Vec<FileProblem>> {
         }));
     }
     if problems.is_empty() {
-        Ok(catalog)
-    } else {
-        Err(problems)
+        return Ok(catalog);
     }
+    let lines = json_lines::lines_by_path(text);
+    for p in &mut problems {
+        if p.line.is_some() {
+            continue;
+        }
+        // `item 3.1 (catalog.controls[2].controls[0] and catalog.controls[2].controls[1])`
+        // names the line of the last place's id; a plain path names its own line.
+        p.line = match (p.at.rfind(" ("), p.at.rfind(')')) {
+            (Some(open), Some(close)) if open + 2 <= close => {
+                let place = p.at[open + 2..close].rsplit(" and ").next().unwrap_or("");
+                json_lines::line_of(&lines, &format!("{place}.id"))
+            }
+            _ => json_lines::line_of(&lines, &p.at),
+        };
+    }
+    Err(problems)
 }
 
 /// Props of an object as a map from normalised name to value (the first of each name).
