@@ -16,6 +16,8 @@ mod json_lines;
 mod mapping;
 mod oscal;
 
+use std::sync::OnceLock;
+
 use cybernav_core::catalog::{Catalog, Mapping};
 
 pub use ids::{catalog_item_id, security_function_named};
@@ -135,25 +137,34 @@ pub const NIST_CSF_JSON: &str = include_str!("../../catalogs/nist-csf-2.0.json")
 pub const CPG_TO_CSF_TOML: &str = include_str!("../../catalogs/cpg-to-csf.toml");
 
 /// The catalogs that ship with the product (public domain): CISA CPG 2.0 and NIST CSF 2.0.
+/// Parsed once per process; the files are compiled in and the tests prove they are accepted.
 pub fn shipped_catalogs() -> Vec<Catalog> {
-    [
-        ("cisa-cpg.json", CISA_CPG_JSON),
-        ("nist-csf-2.0.json", NIST_CSF_JSON),
-    ]
-    .into_iter()
-    .map(|(name, text)| {
-        #[allow(clippy::panic)]
-        read_catalog(name, text.as_bytes())
-            .unwrap_or_else(|e| panic!("shipped catalog {name} is refused: {e:?}"))
-    })
-    .collect()
+    static SHIPPED: OnceLock<Vec<Catalog>> = OnceLock::new();
+    SHIPPED
+        .get_or_init(|| {
+            [
+                ("cisa-cpg.json", CISA_CPG_JSON),
+                ("nist-csf-2.0.json", NIST_CSF_JSON),
+            ]
+            .into_iter()
+            .map(|(name, text)| {
+                read_catalog(name, text.as_bytes())
+                    .unwrap_or_else(|e| panic!("shipped catalog {name} is refused: {e:?}"))
+            })
+            .collect()
+        })
+        .clone()
 }
 
 /// The mappings that ship with the product (CPG goals to CSF subcategories).
 pub fn shipped_mappings() -> Vec<Mapping> {
-    #[allow(clippy::panic)]
-    read_mappings("cpg-to-csf.toml", CPG_TO_CSF_TOML.as_bytes())
-        .unwrap_or_else(|e| panic!("shipped mappings are refused: {e:?}"))
+    static SHIPPED: OnceLock<Vec<Mapping>> = OnceLock::new();
+    SHIPPED
+        .get_or_init(|| {
+            read_mappings("cpg-to-csf.toml", CPG_TO_CSF_TOML.as_bytes())
+                .unwrap_or_else(|e| panic!("shipped mappings are refused: {e:?}"))
+        })
+        .clone()
 }
 
 /// Turns problems from [`Catalog::check`] into file problems, adding where each item or group
