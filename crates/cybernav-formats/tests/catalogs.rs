@@ -270,6 +270,8 @@ fn json_syntax_errors_name_the_line() {
     assert_eq!(e.problems[0].line, Some(4));
     assert!(e.problems[0].message.starts_with("not valid JSON"));
 
+    let e = read_catalog("list.json", b"[1, 2]").unwrap_err();
+    assert!(has(&e, "not an OSCAL catalog"), "{e:?}");
     let e = read_catalog("profile.json", b"{\"profile\": {}}").unwrap_err();
     assert!(has(&e, "not an OSCAL catalog"), "{e:?}");
     let e = read_catalog("empty.json", b"  \n").unwrap_err();

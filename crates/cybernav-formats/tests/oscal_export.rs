@@ -181,6 +181,12 @@ fn assessment_results_and_poam_are_valid_oscal_and_a_broken_document_is_not() {
         write(dir.path(), "poam.json", &pm),
         write(dir.path(), "poam-empty.json", &pm_empty),
     ];
+    // `CYBERNAV_OSCAL_SAMPLES=DIR` keeps a copy of the sample documents to read.
+    if let Ok(keep) = std::env::var("CYBERNAV_OSCAL_SAMPLES") {
+        for f in &files {
+            std::fs::copy(f, Path::new(&keep).join(f.file_name().unwrap())).unwrap();
+        }
+    }
     let refs: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
     let (ok, out) = validate(&refs);
     assert!(ok, "{out}");

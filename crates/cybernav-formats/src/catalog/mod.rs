@@ -1,7 +1,7 @@
 //! Catalog files: OSCAL catalog JSON (the layout CIS and NIST publish; the shipped CPG and
 //! CSF 2.0 use it too) and CIS CSAT CSV exports, plus mapping files between catalogs.
 //!
-//! - [`read_catalog`] tells the two kinds apart by content (a JSON object starts with `{`;
+//! - [`read_catalog`] tells the two kinds apart by content (JSON starts with `{` or `[`;
 //!   anything else is read as CSV), reads the whole file, lists every problem it finds with
 //!   its JSON path or CSV line and column, and returns a catalog only when it has also passed
 //!   [`Catalog::check`]. See `docs/CATALOGS.md` for the accepted layouts and how OSCAL ids
@@ -111,7 +111,7 @@ pub fn read_catalog(file_name: &str, bytes: &[u8]) -> Result<Catalog, CatalogFil
     let first = text.trim_start().chars().next();
     let result = match first {
         None => Err(vec![FileProblem::at("file", "the file is empty")]),
-        Some('{') => oscal::read(text),
+        Some('{' | '[') => oscal::read(text),
         Some(_) => csat::read(file_name, text),
     };
     result.map_err(|problems| refuse(file_name, problems))
