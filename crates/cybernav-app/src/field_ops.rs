@@ -741,8 +741,8 @@ impl App {
     }
 
     /// Applies the suggested assignment the Program Manager or the Board was shown (quoted by
-    /// its fingerprint): each move goes through the registry's own use case (audited there),
-    /// and one record says the suggestion was applied. Refused as a conflict when the
+    /// its fingerprint): each move goes through the registry's own assignment rule (audited as
+    /// any assignment), and one record says the suggestion was applied, all in one transaction. Refused as a conflict when the
     /// assignments or needs changed since.
     pub async fn apply_assignment(
         &self,
@@ -757,13 +757,13 @@ impl App {
             ));
         }
         let moves: Vec<_> = plan.plan.moves().cloned().collect();
-        for m in &moves {
-            self.assign_navigators(cap, m.authority, &m.to, meta)
-                .await?;
-        }
         let (now_cv, suggested_cv) = plan.plan.worst();
         let at = now();
-        let tx = self.store.begin().await?;
+        // Every move and the record of the whole in one transaction: all or nothing.
+        let mut tx = self.store.begin().await?;
+        for m in &moves {
+            crate::registry::set_navigators_in(&mut tx, cap, m.authority, &m.to, meta, at).await?;
+        }
         audit::Entry::new("workload.apply_suggestion", "navigator_assignments", "all")
             .changes(json!({
                 "moves": moves.iter().map(|m| json!({

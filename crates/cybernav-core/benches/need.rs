@@ -11,7 +11,10 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use cybernav_core::need::{NeedInput, NeedWeights, OpenFindings, Placement, need_score, suggest};
 use uuid::Uuid;
 
-fn state() -> (Vec<NeedInput>, Vec<(Option<Uuid>, Vec<Uuid>)>) {
+/// Each authority's zone and navigator pair.
+type Teams = Vec<(Option<Uuid>, Vec<Uuid>)>;
+
+fn state() -> (Vec<NeedInput>, Teams) {
     let zones: Vec<Uuid> = (0..6u128).map(|z| Uuid::from_u128(1000 + z)).collect();
     let inputs = (0..108u128)
         .map(|i| NeedInput {
