@@ -599,3 +599,93 @@ async fn the_suggested_assignment_evens_out_need_within_a_zone() {
         t.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn the_visit_form_explains_what_is_wrong_and_records_a_visit() {
+    for db in databases() {
+        let t = TestApp::new(db).await;
+        let adams = t.authorities["adams"];
+        let nav_id = t.people["navigator"].id.to_string();
+        let mut c = t.signed_in("navigator").await;
+        let form = c
+            .get(&format!("/election-authorities/{adams}/visits/new"))
+            .await;
+        assert_eq!(form.status, StatusCode::OK);
+        assert!(
+            form.body
+                .contains("<label class=\"usa-label\" for=\"visited_on\">")
+        );
+        assert!(
+            form.body.contains(&format!("value=\"{nav_id}\" checked")),
+            "the navigator is ticked"
+        );
+
+        let before = audit_total(&t).await;
+        let bad = c
+            .post_form(
+                &format!("/election-authorities/{adams}/visits/new"),
+                &[
+                    ("visited_on", "2026-01-05"),
+                    ("purpose", "assessment"),
+                    ("navigator", &nav_id),
+                    ("findings", "not-an-id"),
+                ],
+            )
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(bad.body.contains("Findings raised"));
+        assert!(bad.body.contains("not-an-id is not a finding id"));
+        assert_eq!(audit_total(&t).await, before, "nothing stored");
+
+        let good = c
+            .post_form(
+                &format!("/election-authorities/{adams}/visits/new"),
+                &[
+                    ("visited_on", "2026-01-05"),
+                    ("purpose", "documentation_review"),
+                    ("navigator", &nav_id),
+                    ("attendees", "Pat Clerk"),
+                ],
+            )
+            .await;
+        assert_eq!(good.status, StatusCode::SEE_OTHER, "{}", good.body);
+        let list = c
+            .get(&format!("/election-authorities/{adams}/visits"))
+            .await;
+        assert!(list.body.contains("Documentation review"));
+        assert!(list.body.contains("<th scope=\"row\">"));
+
+        // The authority's page links to its documents and visits.
+        let page = c.get(&format!("/election-authorities/{adams}")).await;
+        assert!(
+            page.body
+                .contains(&format!("/election-authorities/{adams}/documents"))
+        );
+        assert!(
+            page.body
+                .contains(&format!("/election-authorities/{adams}/visits"))
+        );
+        assert!(page.body.contains("href=\"/my-work\""), "in the navigation");
+
+        // The Program Manager applies the suggestion from the page (nothing to move here).
+        let mut pm = t.signed_in("program_manager").await;
+        let page = pm.get("/workload").await;
+        let fingerprint = page
+            .body
+            .split("name=\"fingerprint\" value=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap()
+            .to_string();
+        let applied = pm
+            .post_form("/workload/apply", &[("fingerprint", &fingerprint)])
+            .await;
+        assert_eq!(applied.status, StatusCode::SEE_OTHER, "{}", applied.body);
+        assert_eq!(applied.location(), "/workload?notice=assignment_applied");
+        let stale = pm
+            .post_form("/workload/apply", &[("fingerprint", "0000000000000000")])
+            .await;
+        assert_eq!(stale.status, StatusCode::CONFLICT);
+        t.cleanup().await;
+    }
+}
