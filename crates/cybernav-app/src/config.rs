@@ -43,6 +43,8 @@ pub struct Config {
     pub reminder_days: Vec<i32>,
     /// The largest evidence file accepted, in bytes.
     pub evidence_max_bytes: usize,
+    /// Months after which a document on file is due for another review (213.40(a)(2)).
+    pub document_review_months: u32,
     /// The key attestations are signed with, when the operator supplies one
     /// (`CYBERNAV_SIGNING_KEY_FILE`); otherwise the key kept in the database is used.
     pub signing_key: Option<PlatformKey>,
@@ -88,6 +90,7 @@ impl Config {
             secure_cookies: false,
             reminder_days: vec![30, 14, 7, 1],
             evidence_max_bytes: 10 * 1024 * 1024,
+            document_review_months: cybernav_core::field_ops::DEFAULT_REVIEW_MONTHS,
             signing_key: None,
         }
     }
@@ -143,6 +146,9 @@ impl Config {
         }
         if let Some(v) = var("CYBERNAV_EVIDENCE_MAX_BYTES") {
             self.evidence_max_bytes = num("CYBERNAV_EVIDENCE_MAX_BYTES", v)?;
+        }
+        if let Some(v) = var("CYBERNAV_DOCUMENT_REVIEW_MONTHS") {
+            self.document_review_months = num("CYBERNAV_DOCUMENT_REVIEW_MONTHS", v)?;
         }
         if let Some(v) = var("CYBERNAV_SIGNING_KEY_FILE") {
             let text = std::fs::read_to_string(v.trim())

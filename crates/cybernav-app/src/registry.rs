@@ -143,6 +143,54 @@ pub(crate) async fn zone_id_for(
     Ok(Some(zone.id))
 }
 
+/// Replaces the navigators assigned to an authority inside `tx`, with its audit record: the
+/// registry's one way to change an assignment (also used when a suggested assignment is applied,
+/// so that every move lands in one transaction). Every id must be a navigator.
+pub(crate) async fn set_navigators_in(
+    tx: &mut Tx,
+    cap: &RegistryManager<'_>,
+    ea: Uuid,
+    navigators: &[Uuid],
+    meta: &RequestMeta,
+    now: OffsetDateTime,
+) -> AppResult<()> {
+    tx.get_election_authority(ea).await?;
+    for n in navigators {
+        let u = tx
+            .get_user(*n)
+            .await
+            .map_err(|_| AppError::invalid("navigators", format!("no account {n}")))?;
+        if u.role != Role::Navigator.as_str() {
+            return Err(AppError::invalid(
+                "navigators",
+                format!("{} is not a navigator", u.name),
+            ));
+        }
+    }
+    let before: Vec<Uuid> = tx
+        .navigators_of(ea)
+        .await?
+        .into_iter()
+        .map(|n| n.0)
+        .collect();
+    let mut after = navigators.to_vec();
+    after.sort();
+    after.dedup();
+    tx.set_navigators(ea, &after).await?;
+    let changes = cybernav_core::audit::diff(
+        &json!({"navigators": before}),
+        &json!({"navigators": after}),
+    );
+    audit::Entry::new(
+        "election_authority.assign_navigators",
+        "election_authority",
+        ea,
+    )
+    .changes(changes)
+    .record(tx, cap.actor(), meta, now)
+    .await
+}
+
 impl App {
     /// A page of election authorities the reader may see, and how many match in all.
     pub async fn list_election_authorities(
@@ -307,41 +355,8 @@ impl App {
     ) -> AppResult<()> {
         let now = now();
         let mut tx = self.store.begin().await?;
-        tx.get_election_authority(ea).await?;
-        for n in navigators {
-            let u = tx
-                .get_user(*n)
-                .await
-                .map_err(|_| AppError::invalid("navigators", format!("no account {n}")))?;
-            if u.role != Role::Navigator.as_str() {
-                return Err(AppError::invalid(
-                    "navigators",
-                    format!("{} is not a navigator", u.name),
-                ));
-            }
-        }
-        let before: Vec<Uuid> = tx
-            .navigators_of(ea)
-            .await?
-            .into_iter()
-            .map(|n| n.0)
-            .collect();
-        let mut after = navigators.to_vec();
-        after.sort();
-        after.dedup();
-        tx.set_navigators(ea, &after).await?;
-        let changes = cybernav_core::audit::diff(
-            &json!({"navigators": before}),
-            &json!({"navigators": after}),
-        );
-        audit::Entry::new(
-            "election_authority.assign_navigators",
-            "election_authority",
-            ea,
-        )
-        .changes(changes)
-        .commit(tx, cap.actor(), meta, now)
-        .await?;
+        set_navigators_in(&mut tx, cap, ea, navigators, meta, now).await?;
+        tx.commit().await?;
         Ok(())
     }
 

@@ -139,6 +139,19 @@ const NOTICES: &[(&str, &str)] = &[
     ("award_made", "The award was made."),
     ("claim_submitted", "Your claim was submitted to the Board."),
     ("claim_decided", "The decision on the claim was recorded."),
+    ("document_added", "The document was added to the file."),
+    (
+        "document_file_added",
+        "The file was attached. Its SHA-256 fingerprint is recorded with it.",
+    ),
+    ("review_recorded", "The review was recorded."),
+    ("visit_recorded", "The visit was recorded."),
+    ("follow_up_added", "The follow-up was added."),
+    ("follow_up_saved", "The follow-up was updated."),
+    (
+        "assignment_applied",
+        "The suggested assignment was applied. Each change of navigators is in the audit log.",
+    ),
 ];
 
 /// Per-request facts the frame needs, taken from the request.
@@ -199,6 +212,12 @@ impl PageCtx {
                 push("/election-authorities", "Election authorities");
             }
             push("/participation", "Participation");
+            if a.role == cybernav_core::role::Role::Navigator {
+                push("/my-work", "My work");
+            }
+            if a.read_workload().is_some() {
+                push("/workload", "Workload & balance");
+            }
             push("/partners", "Who to contact");
             if a.read_people().is_some() {
                 push("/people", "People");

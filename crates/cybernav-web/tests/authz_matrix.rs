@@ -194,7 +194,111 @@ fn api_table() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("GET", "/api/v1/icn/settings", NOT_PARTNER),
         ("PUT", "/api/v1/icn/settings", MANAGERS),
         ("GET", "/api/v1/icn/allowlist", ALLOWLIST_READERS),
+        (
+            "GET",
+            "/api/v1/election-authorities/{id}/documents",
+            NOT_PARTNER,
+        ),
+        (
+            "POST",
+            "/api/v1/election-authorities/{id}/documents",
+            FIELD_RECORDERS,
+        ),
+        (
+            "POST",
+            "/api/v1/election-authorities/{id}/documents/{document}/reviews",
+            FIELD_RECORDERS,
+        ),
+        (
+            "GET",
+            "/api/v1/election-authorities/{id}/visits",
+            NOT_PARTNER,
+        ),
+        (
+            "POST",
+            "/api/v1/election-authorities/{id}/visits",
+            FIELD_RECORDERS,
+        ),
+        (
+            "POST",
+            "/api/v1/election-authorities/{id}/visits/{visit}/follow-ups",
+            FIELD_RECORDERS,
+        ),
+        (
+            "PUT",
+            "/api/v1/election-authorities/{id}/visits/{visit}/follow-ups/{follow_up}",
+            FIELD_RECORDERS,
+        ),
+        ("GET", "/api/v1/workload", WORKLOAD_VIEWERS),
+        ("GET", "/api/v1/need-scores", WORKLOAD_READERS),
+        ("GET", "/api/v1/assignment-suggestion", WORKLOAD_READERS),
+        ("POST", "/api/v1/assignment-suggestion/apply", MANAGERS),
     ]
+}
+
+/// The Board, the Program Manager and Adams's navigator record Adams's documents, reviews,
+/// visits and follow-ups.
+const FIELD_RECORDERS: &[&str] = &["board_admin", "program_manager", "navigator"];
+/// Every navigator's workload and the balance across pairs: the Board, the Program Manager,
+/// auditors.
+const WORKLOAD_READERS: &[&str] = &["board_admin", "program_manager", "auditor"];
+/// The workload API: the readers above, and a navigator for their own.
+const WORKLOAD_VIEWERS: &[&str] = &["board_admin", "program_manager", "auditor", "navigator"];
+
+/// A document of `ea`, recorded by the system.
+async fn new_document(t: &TestApp, ea: uuid::Uuid, n: usize) -> uuid::Uuid {
+    let system = system_actor();
+    let input = cybernav_app::field_ops::DocumentInput {
+        kind: "network_diagram".into(),
+        title: format!("Matrix diagram {n}"),
+        ..Default::default()
+    };
+    t.app
+        .add_document(
+            &system.record_field_of(ea).unwrap(),
+            &input,
+            &RequestMeta::default(),
+        )
+        .await
+        .unwrap()
+}
+
+/// A visit of `ea` by its navigator, recorded by the system, with one follow-up.
+async fn new_visit(t: &TestApp, ea: uuid::Uuid, navigator: uuid::Uuid) -> (uuid::Uuid, uuid::Uuid) {
+    let system = system_actor();
+    let cap = system.record_field_of(ea).unwrap();
+    let input = cybernav_app::field_ops::VisitInput {
+        visited_on: "2026-01-05".into(),
+        purpose: "assessment".into(),
+        navigators: vec![navigator],
+        ..Default::default()
+    };
+    let meta = RequestMeta::default();
+    let visit = t.app.record_visit(&cap, &input, &meta).await.unwrap();
+    let follow_up = t
+        .app
+        .add_follow_up(
+            &cap,
+            visit,
+            &cybernav_app::field_ops::FollowUpInput {
+                description: "Patch the e-mail server".into(),
+                due_on: "2026-02-05".into(),
+            },
+            &meta,
+        )
+        .await
+        .unwrap();
+    (visit, follow_up)
+}
+
+/// The fingerprint of the suggestion as it stands, for rows that apply it.
+async fn current_fingerprint(t: &TestApp) -> String {
+    let system = system_actor();
+    t.app
+        .assignment_plan(&system.read_workload().unwrap())
+        .await
+        .unwrap()
+        .fingerprint
 }
 
 /// Grant money is read by the Board, the Program Manager and auditors; navigators, county IT
@@ -305,6 +409,21 @@ fn body_for(
             format!(r#"{{"network":"{}"}}"#, matrix_network(n, 0))
         }
         ("PUT", "/api/v1/icn/settings") => r#"{"private_addressing_only":false}"#.into(),
+        ("POST", "/api/v1/election-authorities/{id}/documents") => {
+            format!(r#"{{"kind":"incident_response_plan","title":"Matrix plan {n}","version":"2","document_date":"2025-06-01"}}"#)
+        }
+        ("POST", "/api/v1/election-authorities/{id}/documents/{document}/reviews") => {
+            r#"{"outcome":"needs_changes","problems":"The diagram omits the e-poll book VLAN","reviewed_on":"2026-01-05"}"#.into()
+        }
+        ("POST", "/api/v1/election-authorities/{id}/visits") => format!(
+            r#"{{"visited_on":"2026-01-05","purpose":"documentation_review","navigators":["{nav}"],"attendees":"Pat Clerk (county clerk)"}}"#
+        ),
+        ("POST", "/api/v1/election-authorities/{id}/visits/{visit}/follow-ups") => {
+            r#"{"description":"Send the updated diagram","due_on":"2026-03-01"}"#.into()
+        }
+        ("PUT", "/api/v1/election-authorities/{id}/visits/{visit}/follow-ups/{follow_up}") => {
+            r#"{"done":true}"#.into()
+        }
         ("POST", "/api/v1/election-authorities/{id}/certifications") if MANAGERS.contains(&role) => format!(
             r#"{{"cycle":"{cycle}","signer_name":"Pat Clerk","received_at":"2026-01-05T15:00:00Z"}}"#
         ),
@@ -489,7 +608,20 @@ async fn every_api_operation_as_every_role() {
             {
                 url.push_str(&format!("?cycle={cycle}"));
             }
-            let body = body_for(method, path, n, &t, role, cycle);
+            if url.contains("{document}") {
+                url = url.replace("{document}", &new_document(&t, adams, n).await.to_string());
+            }
+            if url.contains("{visit}") {
+                let (visit, follow_up) = new_visit(&t, adams, t.people["navigator"].id).await;
+                url = url
+                    .replace("{visit}", &visit.to_string())
+                    .replace("{follow_up}", &follow_up.to_string());
+            }
+            let body = if path.ends_with("/assignment-suggestion/apply") {
+                format!(r#"{{"fingerprint":"{}"}}"#, current_fingerprint(&t).await)
+            } else {
+                body_for(method, path, n, &t, role, cycle)
+            };
             let reply = if *method == "GET" {
                 t.api_get(&token, &url).await
             } else {
@@ -645,6 +777,28 @@ fn page_table() -> Vec<PageRow> {
         row("POST", "/election-authorities/{id}/icn/circuits/{circuit}/allowlist/{entry}/remove", "adams", ICN_MANAGERS),
         row("GET", "/icn", "", MANAGERS),
         row("POST", "/icn", "", MANAGERS),
+        // Field operations (213.40): documents, visits, my work, the balance.
+        row("GET", "/election-authorities/{id}/documents", "adams", NOT_PARTNER),
+        row("GET", "/election-authorities/{id}/documents", "chicago", &["board_admin", "program_manager", "auditor"])
+            .not_found(SCOPED),
+        row("POST", "/election-authorities/{id}/documents", "adams", FIELD_RECORDERS),
+        row("POST", "/election-authorities/{id}/documents", "chicago", MANAGERS).not_found(SCOPED),
+        row("POST", "/election-authorities/{id}/documents/{document}/file", "adams", FIELD_RECORDERS),
+        row("POST", "/election-authorities/{id}/documents/{document}/reviews", "adams", FIELD_RECORDERS),
+        row("GET", "/election-authorities/{id}/visits", "adams", NOT_PARTNER),
+        row("GET", "/election-authorities/{id}/visits", "chicago", &["board_admin", "program_manager", "auditor"])
+            .not_found(SCOPED),
+        row("GET", "/election-authorities/{id}/visits/new", "adams", FIELD_RECORDERS),
+        row("GET", "/election-authorities/{id}/visits/new", "chicago", MANAGERS).not_found(SCOPED),
+        row("POST", "/election-authorities/{id}/visits/new", "adams", FIELD_RECORDERS),
+        row("GET", "/election-authorities/{id}/visits/{visit}", "adams", NOT_PARTNER),
+        row("GET", "/election-authorities/{id}/visits/{visit}", "chicago", &["board_admin", "program_manager", "auditor"])
+            .not_found(SCOPED),
+        row("POST", "/election-authorities/{id}/visits/{visit}/follow-ups", "adams", FIELD_RECORDERS),
+        row("POST", "/election-authorities/{id}/visits/{visit}/follow-ups/{follow_up}/done", "adams", FIELD_RECORDERS),
+        row("GET", "/my-work", "", &["navigator"]),
+        row("GET", "/workload", "", WORKLOAD_READERS),
+        row("POST", "/workload/apply", "", MANAGERS),
         row("GET", "/election-authorities/{id}/edit", "adams", MANAGERS),
         row("POST", "/election-authorities/{id}/edit", "adams", MANAGERS),
         row("POST", "/election-authorities/{id}/navigators", "adams", MANAGERS),
@@ -1474,6 +1628,68 @@ async fn prepare(r: &mut Runner<'_>, row: &PageRow) -> Prepared {
                 content: "%PDF-1.4 matrix evidence".into(),
             };
             p
+        }
+        ("GET", "/election-authorities/{id}/documents" | "/election-authorities/{id}/visits" | "/election-authorities/{id}/visits/new", case) => {
+            Prepared::get(row.route.replace("/election-authorities/{id}", &ea_href(case)))
+        }
+        ("POST", "/election-authorities/{id}/documents", case) => Prepared::post(
+            format!("{}/documents", ea_href(case)),
+            &[("kind", "system_inventory"), ("title", &format!("Matrix inventory {n}")), ("version", "1.0")],
+        )
+        .to(format!("{}/documents?notice=document_added#document-*", ea_href(case))),
+        ("POST", "/election-authorities/{id}/documents/{document}/file", case) => {
+            let doc = new_document(t, ea(case), n).await;
+            let mut p = Prepared::post(format!("{}/documents/{doc}/file", ea_href(case)), &[])
+                .to(format!("{}/documents?notice=document_file_added#document-{doc}", ea_href(case)));
+            p.send = Send::File {
+                field: "file".into(),
+                file_name: "diagram.pdf".into(),
+                content: "%PDF-1.4 matrix diagram".into(),
+            };
+            p
+        }
+        ("POST", "/election-authorities/{id}/documents/{document}/reviews", case) => {
+            let doc = new_document(t, ea(case), n).await;
+            Prepared::post(
+                format!("{}/documents/{doc}/reviews", ea_href(case)),
+                &[("outcome", "accurate"), ("reviewed_on", "2026-01-05")],
+            )
+            .to(format!("{}/documents?notice=review_recorded#document-{doc}", ea_href(case)))
+        }
+        ("POST", "/election-authorities/{id}/visits/new", case) => {
+            let nav = t.people["navigator"].id.to_string();
+            Prepared::post(
+                format!("{}/visits/new", ea_href(case)),
+                &[("visited_on", "2026-01-05"), ("purpose", "training"), ("navigator", &nav), ("attendees", "Pat Clerk")],
+            )
+            .to(format!("{}/visits/*?notice=visit_recorded", ea_href(case)))
+        }
+        ("GET", "/election-authorities/{id}/visits/{visit}", case) => {
+            let navigator = if case == "chicago" { "navigator_other" } else { "navigator" };
+            let (visit, _) = new_visit(t, ea(case), t.people[navigator].id).await;
+            Prepared::get(format!("{}/visits/{visit}", ea_href(case)))
+        }
+        ("POST", "/election-authorities/{id}/visits/{visit}/follow-ups", case) => {
+            let (visit, _) = new_visit(t, ea(case), t.people["navigator"].id).await;
+            Prepared::post(
+                format!("{}/visits/{visit}/follow-ups", ea_href(case)),
+                &[("description", "Turn on MFA for e-mail"), ("due_on", "2026-04-01")],
+            )
+            .to(format!("{}/visits/{visit}?notice=follow_up_added#follow-ups", ea_href(case)))
+        }
+        ("POST", "/election-authorities/{id}/visits/{visit}/follow-ups/{follow_up}/done", case) => {
+            let (visit, follow_up) = new_visit(t, ea(case), t.people["navigator"].id).await;
+            Prepared::post(
+                format!("{}/visits/{visit}/follow-ups/{follow_up}/done", ea_href(case)),
+                &[("done", "yes")],
+            )
+            .to(format!("{}/visits/{visit}?notice=follow_up_saved#follow-ups", ea_href(case)))
+        }
+        ("GET", "/my-work" | "/workload", _) => Prepared::get(row.route),
+        ("POST", "/workload/apply", _) => {
+            let fingerprint = current_fingerprint(t).await;
+            Prepared::post("/workload/apply", &[("fingerprint", &fingerprint)])
+                .to("/workload?notice=assignment_applied")
         }
         ("GET", "/evidence/{id}", case) => Prepared::get(format!(
             "/evidence/{}",

@@ -202,6 +202,7 @@ ea_capability!(
 // `impl Actor` block with the checks.
 mod assessments;
 mod field_ops;
+pub use field_ops::*;
 mod findings;
 
 impl Actor {

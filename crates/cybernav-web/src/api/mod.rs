@@ -15,6 +15,7 @@ pub mod audit;
 pub mod authorities;
 pub mod contacts;
 pub mod extract;
+pub mod field_ops;
 pub mod grants;
 pub mod icn;
 pub mod me;
@@ -78,6 +79,7 @@ impl Modify for BearerScheme {
         (name = "participation", description = "Grant cycles, certifications of participation, eligibility and written verification (Part 213.50)."),
         (name = "grants", description = "A cycle's money: the Navigator Program share, expenditures, awards, reimbursement claims and the ledger (Part 213.10(a), (c))."),
         (name = "icn", description = "ICN circuits, their protections and allowlists, and private addressing only (Part 213.20)."),
+        (name = "field operations", description = "Documents on file and their reviews (213.40(a)(2)), field visits and follow-ups, navigators' workload, need scores and the balanced assignment of authorities to navigator pairs (Part 213.40)."),
     )
 )]
 struct ApiDoc;
@@ -154,6 +156,18 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(icn::delete_allowlist_entry))
         .routes(routes!(icn::get_icn_settings, icn::put_icn_settings))
         .routes(routes!(icn::get_allowlist))
+        .routes(routes!(
+            field_ops::list_documents,
+            field_ops::create_document
+        ))
+        .routes(routes!(field_ops::create_review))
+        .routes(routes!(field_ops::list_visits, field_ops::create_visit))
+        .routes(routes!(field_ops::create_follow_up))
+        .routes(routes!(field_ops::put_follow_up))
+        .routes(routes!(field_ops::get_workload))
+        .routes(routes!(field_ops::list_need_scores))
+        .routes(routes!(field_ops::get_assignment_suggestion))
+        .routes(routes!(field_ops::apply_assignment_suggestion))
 }
 
 /// The OpenAPI document.

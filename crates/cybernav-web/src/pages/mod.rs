@@ -5,6 +5,7 @@ pub mod attestations;
 pub mod audit;
 pub mod authorities;
 pub mod dashboard;
+pub mod field_ops;
 pub mod fields;
 pub mod grants;
 pub mod icn;
@@ -35,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .merge(participation::routes())
         .merge(attestations::routes())
         .merge(icn::routes())
+        .merge(field_ops::routes())
         .merge(partners::routes())
         .merge(people::routes())
         .merge(account::routes())
