@@ -15,6 +15,7 @@ pub mod election_authority;
 pub mod eligibility;
 pub mod email;
 pub mod evidence;
+pub mod finding;
 pub mod grants;
 pub mod icn;
 pub mod illinois;

@@ -203,6 +203,7 @@ ea_capability!(
 mod assessments;
 mod field_ops;
 mod findings;
+pub use findings::*;
 
 impl Actor {
     /// The election authorities this actor may read. Partners see none.
