@@ -8,5 +8,7 @@
 
 pub mod attestation_letter;
 pub mod catalog;
+pub mod cyhy;
+pub mod kev;
 pub mod registry_csv;
 pub mod requirement_set;
