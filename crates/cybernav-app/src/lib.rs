@@ -13,6 +13,7 @@ pub mod checklist;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod findings;
 pub mod grants;
 pub mod icn;
 pub mod mail;

@@ -23,6 +23,7 @@ pub mod attestation;
 pub mod audit;
 pub mod binds;
 pub mod checklist;
+pub mod findings;
 pub mod grants;
 pub mod icn;
 pub mod outbox;
