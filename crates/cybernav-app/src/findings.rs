@@ -117,6 +117,7 @@ pub struct FindingView {
     #[serde(flatten)]
     pub row: FindingRow,
     /// The earlier of the target date and KEV's due date.
+    #[serde(serialize_with = "cybernav_store::findings::day::option::serialize")]
     pub due_date: Option<Date>,
     /// Open and past its due date.
     pub overdue: bool,

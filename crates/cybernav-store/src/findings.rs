@@ -7,6 +7,31 @@ use uuid::Uuid;
 
 use crate::{StoreError, StoreResult, Tx, with_conn};
 
+/// Serialises dates as `YYYY-MM-DD` for the API and exports.
+pub mod day {
+    use serde::Serializer;
+    use time::Date;
+
+    /// A date.
+    pub fn serialize<S: Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(d)
+    }
+
+    /// An optional date.
+    pub mod option {
+        use serde::Serializer;
+        use time::Date;
+
+        /// An optional date.
+        pub fn serialize<S: Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
+            match d {
+                Some(d) => s.collect_str(d),
+                None => s.serialize_none(),
+            }
+        }
+    }
+}
+
 /// A finding as stored.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Serialize)]
 pub struct FindingRow {
@@ -39,32 +64,40 @@ pub struct FindingRow {
     /// `cybernav_core::finding::Status`.
     pub status: String,
     /// When it was identified.
+    #[serde(serialize_with = "day::serialize")]
     pub identified_on: Date,
     /// Due by the remediation window.
+    #[serde(serialize_with = "day::option::serialize")]
     pub target_date: Option<Date>,
     /// On CISA's KEV list.
     pub kev: bool,
     /// KEV's due date.
+    #[serde(serialize_with = "day::option::serialize")]
     pub kev_due_date: Option<Date>,
     /// Known to be used in ransomware campaigns.
     pub ransomware: bool,
     /// Who accepted the risk.
     pub risk_approver: Option<String>,
     /// Until when.
+    #[serde(serialize_with = "day::option::serialize")]
     pub risk_expires_on: Option<Date>,
     /// The assessment it was raised from (another part of the program; not a foreign key).
     pub assessment_id: Option<Uuid>,
     /// The catalog item of that assessment.
     pub catalog_item_id: Option<String>,
     /// For scan findings: when the scanner last saw it.
+    #[serde(serialize_with = "day::option::serialize")]
     pub latest_detection: Option<Date>,
     /// When it was mitigated, verified or accepted.
+    #[serde(serialize_with = "day::option::serialize")]
     pub closed_on: Option<Date>,
     /// Who recorded it.
     pub created_by: Option<Uuid>,
     /// Created.
+    #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
     /// Last changed.
+    #[serde(with = "time::serde::rfc3339")]
     pub updated_at: OffsetDateTime,
 }
 
@@ -76,6 +109,7 @@ pub struct HistoryRow {
     /// The finding.
     pub finding_id: Uuid,
     /// When.
+    #[serde(with = "time::serde::rfc3339")]
     pub at: OffsetDateTime,
     /// Who (account).
     pub actor_id: Option<Uuid>,
@@ -103,12 +137,14 @@ pub struct KevRow {
     /// Name.
     pub vulnerability_name: String,
     /// Added.
+    #[serde(serialize_with = "day::serialize")]
     pub date_added: Date,
     /// Description.
     pub short_description: String,
     /// Required action.
     pub required_action: String,
     /// Due.
+    #[serde(serialize_with = "day::serialize")]
     pub due_date: Date,
     /// Ransomware.
     pub known_ransomware: bool,
@@ -138,6 +174,7 @@ pub struct ScanImportRow {
     /// Who (e-mail or `system`).
     pub imported_by_label: String,
     /// When.
+    #[serde(with = "time::serde::rfc3339")]
     pub imported_at: OffsetDateTime,
     /// Rows read.
     pub rows_read: i32,

@@ -194,7 +194,74 @@ fn api_table() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("GET", "/api/v1/icn/settings", NOT_PARTNER),
         ("PUT", "/api/v1/icn/settings", MANAGERS),
         ("GET", "/api/v1/icn/allowlist", ALLOWLIST_READERS),
+        (
+            "GET",
+            "/api/v1/election-authorities/{id}/findings",
+            NOT_PARTNER,
+        ),
+        (
+            "POST",
+            "/api/v1/election-authorities/{id}/findings",
+            FINDING_MANAGERS,
+        ),
+        (
+            "GET",
+            "/api/v1/election-authorities/{id}/findings.csv",
+            NOT_PARTNER,
+        ),
+        (
+            "POST",
+            "/api/v1/election-authorities/{id}/cyhy-imports",
+            FINDING_MANAGERS,
+        ),
+        ("GET", "/api/v1/findings/{id}", NOT_PARTNER),
+        ("PATCH", "/api/v1/findings/{id}", FINDING_MANAGERS),
+        ("POST", "/api/v1/findings/{id}/transitions", FINDING_WORKERS),
+        ("POST", "/api/v1/findings/{id}/comments", FINDING_WORKERS),
+        ("POST", "/api/v1/findings/{id}/evidence", FINDING_WORKERS),
+        ("PUT", "/api/v1/kev-catalog", MANAGERS),
+        (
+            "GET",
+            "/api/v1/findings-overview",
+            FINDINGS_OVERVIEW_READERS,
+        ),
     ]
+}
+
+/// The Board, the Program Manager and Adams's navigator manage Adams's findings.
+const FINDING_MANAGERS: &[&str] = &["board_admin", "program_manager", "navigator"];
+/// Managers, and Adams's own official and IT person, comment, file evidence and move a finding
+/// to in progress or mitigated.
+const FINDING_WORKERS: &[&str] = &[
+    "board_admin",
+    "program_manager",
+    "navigator",
+    "ea_official",
+    "ea_it",
+];
+/// The statewide findings overview.
+const FINDINGS_OVERVIEW_READERS: &[&str] =
+    &["board_admin", "program_manager", "navigator", "auditor"];
+
+/// A finding of `ea`, recorded by the system, for rows that act on one.
+async fn new_finding(t: &TestApp, ea: uuid::Uuid) -> uuid::Uuid {
+    let system = system_actor();
+    let input = cybernav_app::findings::FindingInput {
+        source: "penetration_test".into(),
+        severity: "high".into(),
+        title: "Matrix finding".into(),
+        description: "Found in the matrix.".into(),
+        owner: "county_it".into(),
+        ..Default::default()
+    };
+    t.app
+        .create_finding(
+            &system.manage_findings_of(ea).unwrap(),
+            &input,
+            &RequestMeta::default(),
+        )
+        .await
+        .unwrap()
 }
 
 /// Grant money is read by the Board, the Program Manager and auditors; navigators, county IT
@@ -305,6 +372,20 @@ fn body_for(
             format!(r#"{{"network":"{}"}}"#, matrix_network(n, 0))
         }
         ("PUT", "/api/v1/icn/settings") => r#"{"private_addressing_only":false}"#.into(),
+        ("POST", "/api/v1/election-authorities/{id}/findings") | ("PATCH", "/api/v1/findings/{id}") => {
+            format!(r#"{{"source":"self_report","severity":"low","title":"Matrix {n}","description":"Matrix.","owner":"vendor"}}"#)
+        }
+        ("POST", "/api/v1/findings/{id}/transitions") => r#"{"to":"in_progress"}"#.into(),
+        ("POST", "/api/v1/findings/{id}/comments") => r#"{"body":"Matrix comment"}"#.into(),
+        ("POST", "/api/v1/findings/{id}/evidence") => {
+            r#"{"file_name":"fix.txt","content_base64":"Zml4ZWQ="}"#.into()
+        }
+        ("POST", "/api/v1/election-authorities/{id}/cyhy-imports") => serde_json::json!({"files": [{
+            "name": "potentially-risky-services.csv",
+            "content": format!("owner,ip,port,protocol,service,initial_detection,latest_detection,age_days\nM,203.0.113.{},23,tcp,telnet,2026-01-05,2026-02-16,42\n", n % 250 + 1),
+        }]})
+        .to_string(),
+        ("PUT", "/api/v1/kev-catalog") => r#"{"title":"KEV","catalogVersion":"m","dateReleased":"2026-01-01","count":0,"vulnerabilities":[]}"#.into(),
         ("POST", "/api/v1/election-authorities/{id}/certifications") if MANAGERS.contains(&role) => format!(
             r#"{{"cycle":"{cycle}","signer_name":"Pat Clerk","received_at":"2026-01-05T15:00:00Z"}}"#
         ),
@@ -439,6 +520,7 @@ async fn every_api_operation_as_every_role() {
                 }
                 p if p.starts_with("/api/v1/grant-cycles/{id}") => cycle.to_string(),
                 p if p.starts_with("/api/v1/attestations/") => attestation.to_string(),
+                p if p.starts_with("/api/v1/findings/") => new_finding(&t, adams).await.to_string(),
                 _ => adams.to_string(),
             };
             let claim = if path.contains("{claim_id}") {
