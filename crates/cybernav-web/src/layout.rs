@@ -195,6 +195,9 @@ impl PageCtx {
                 push("/election-authorities", "Election authorities");
             }
             push("/participation", "Participation");
+            if a.read_findings_overview().is_some() {
+                push("/findings", "Findings");
+            }
             push("/partners", "Who to contact");
             if a.read_people().is_some() {
                 push("/people", "People");

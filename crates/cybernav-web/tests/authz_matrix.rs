@@ -725,6 +725,17 @@ fn page_table() -> Vec<PageRow> {
         row("POST", "/election-authorities/{id}/icn/circuits/{circuit}/protections", "adams", ICN_MANAGERS),
         row("POST", "/election-authorities/{id}/icn/circuits/{circuit}/allowlist", "adams", ICN_MANAGERS),
         row("POST", "/election-authorities/{id}/icn/circuits/{circuit}/allowlist/{entry}/remove", "adams", ICN_MANAGERS),
+        row("GET", "/election-authorities/{id}/findings", "adams", NOT_PARTNER),
+        row("GET", "/election-authorities/{id}/findings", "chicago", &["board_admin", "program_manager", "auditor"])
+            .not_found(SCOPED),
+        row("POST", "/election-authorities/{id}/findings", "adams", FINDING_MANAGERS),
+        row("POST", "/election-authorities/{id}/findings/cyhy", "adams", FINDING_MANAGERS),
+        row("GET", "/findings", "", FINDINGS_OVERVIEW_READERS),
+        row("POST", "/findings/kev", "", MANAGERS),
+        row("GET", "/findings/{id}", "adams", NOT_PARTNER),
+        row("GET", "/findings/{id}", "chicago", &["board_admin", "program_manager", "auditor"]).not_found(SCOPED),
+        row("POST", "/findings/{id}/transition", "adams", FINDING_WORKERS),
+        row("POST", "/findings/{id}/comment", "adams", FINDING_WORKERS),
         row("GET", "/icn", "", MANAGERS),
         row("POST", "/icn", "", MANAGERS),
         row("GET", "/election-authorities/{id}/edit", "adams", MANAGERS),
@@ -1337,6 +1348,56 @@ async fn prepare(r: &mut Runner<'_>, row: &PageRow) -> Prepared {
             p.ok = StatusCode::UNPROCESSABLE_ENTITY;
             p.writes = false;
             p
+        }
+        ("GET", "/election-authorities/{id}/findings", case) => {
+            Prepared::get(format!("{}/findings", ea_href(case)))
+        }
+        ("POST", "/election-authorities/{id}/findings", case) => Prepared::post(
+            format!("{}/findings", ea_href(case)),
+            &[
+                ("source", "self_report"),
+                ("severity", "high"),
+                ("title", &format!("Matrix finding {n}")),
+                ("description", "Found in the matrix."),
+                ("owner", "county_it"),
+                ("recommendation_template", "patching"),
+            ],
+        )
+        .to("/findings/*?notice=saved"),
+        ("POST", "/election-authorities/{id}/findings/cyhy", case) => {
+            let mut p = Prepared::post(format!("{}/findings/cyhy", ea_href(case)), &[]);
+            p.send = Send::File {
+                field: "file".into(),
+                file_name: "potentially-risky-services.csv".into(),
+                content: format!(
+                    "owner,ip,port,protocol,service,initial_detection,latest_detection,age_days\nM,203.0.113.{},23,tcp,telnet,2026-01-05,2026-02-16,42\n",
+                    n % 250 + 1
+                ),
+            };
+            p
+        }
+        ("GET", "/findings", _) => Prepared::get("/findings"),
+        ("POST", "/findings/kev", _) => {
+            let mut p = Prepared::post("/findings/kev", &[]);
+            p.send = Send::File {
+                field: "file".into(),
+                file_name: "known_exploited_vulnerabilities.json".into(),
+                content: r#"{"title":"KEV","catalogVersion":"m","dateReleased":"2026-01-01","count":0,"vulnerabilities":[]}"#.into(),
+            };
+            p
+        }
+        ("GET", "/findings/{id}", case) => {
+            Prepared::get(format!("/findings/{}", new_finding(t, ea(case)).await))
+        }
+        ("POST", "/findings/{id}/transition", case) => {
+            let id = new_finding(t, ea(case)).await;
+            Prepared::post(format!("/findings/{id}/transition"), &[("to", "in_progress"), ("note", "Started")])
+                .to(format!("/findings/{id}?notice=saved"))
+        }
+        ("POST", "/findings/{id}/comment", case) => {
+            let id = new_finding(t, ea(case)).await;
+            Prepared::post(format!("/findings/{id}/comment"), &[("body", "Matrix comment")])
+                .to(format!("/findings/{id}?notice=saved"))
         }
         ("POST", "/audit/verify", _) => Prepared::post(row.route, &[]).read_only(),
         ("GET", "/account" | "/account/password" | "/account/mfa/setup", _) => {

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod authorities;
 pub mod dashboard;
 pub mod fields;
+pub mod findings;
 pub mod grants;
 pub mod icn;
 pub mod links;
@@ -35,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .merge(participation::routes())
         .merge(attestations::routes())
         .merge(icn::routes())
+        .merge(findings::routes())
         .merge(partners::routes())
         .merge(people::routes())
         .merge(account::routes())
