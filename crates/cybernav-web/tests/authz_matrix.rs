@@ -736,6 +736,10 @@ fn page_table() -> Vec<PageRow> {
         row("GET", "/findings/{id}", "chicago", &["board_admin", "program_manager", "auditor"]).not_found(SCOPED),
         row("POST", "/findings/{id}/transition", "adams", FINDING_WORKERS),
         row("POST", "/findings/{id}/comment", "adams", FINDING_WORKERS),
+        row("POST", "/findings/{id}/evidence", "adams", FINDING_WORKERS),
+        row("GET", "/election-authorities/{id}/findings.csv", "adams", NOT_PARTNER),
+        row("GET", "/election-authorities/{id}/findings.csv", "chicago", &["board_admin", "program_manager", "auditor"])
+            .not_found(SCOPED),
         row("GET", "/icn", "", MANAGERS),
         row("POST", "/icn", "", MANAGERS),
         row("GET", "/election-authorities/{id}/edit", "adams", MANAGERS),
@@ -1393,6 +1397,20 @@ async fn prepare(r: &mut Runner<'_>, row: &PageRow) -> Prepared {
             let id = new_finding(t, ea(case)).await;
             Prepared::post(format!("/findings/{id}/transition"), &[("to", "in_progress"), ("note", "Started")])
                 .to(format!("/findings/{id}?notice=saved"))
+        }
+        ("POST", "/findings/{id}/evidence", case) => {
+            let id = new_finding(t, ea(case)).await;
+            let mut p = Prepared::post(format!("/findings/{id}/evidence"), &[])
+                .to(format!("/findings/{id}?notice=saved"));
+            p.send = Send::File {
+                field: "file".into(),
+                file_name: "patched.txt".into(),
+                content: "Patched on the 5th.".into(),
+            };
+            p
+        }
+        ("GET", "/election-authorities/{id}/findings.csv", case) => {
+            Prepared::get(format!("{}/findings.csv", ea_href(case)))
         }
         ("POST", "/findings/{id}/comment", case) => {
             let id = new_finding(t, ea(case)).await;

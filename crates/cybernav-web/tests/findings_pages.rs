@@ -165,6 +165,22 @@ async fn scan_upload_list_finding_page_and_overview() {
         );
         assert!(r.body.contains("Each clerk gets an account"));
 
+        // Evidence of the fix from the page, and the CSV export of the list.
+        let r = upload(
+            &t,
+            &mut clerk,
+            &format!("/findings/{id}/evidence"),
+            &[("accounts.txt", "Each clerk has an account now.".into())],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let r = clerk.get(&format!("/findings/{id}")).await;
+        assert!(r.body.contains("accounts.txt"), "{}", r.body);
+        let r = clerk.get(&format!("{list}.csv?show=open")).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(r.body.starts_with("id,title,severity,status"), "{}", r.body);
+        assert!(r.body.contains("Shared e-mail password"), "{}", r.body);
+
         // Risk acceptance without a name is refused beside the field.
         let r = nav
             .post_form(

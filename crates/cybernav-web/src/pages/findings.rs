@@ -47,6 +47,11 @@ pub fn routes() -> Router<AppState> {
         .route("/findings/{id}", get(finding_page))
         .route("/findings/{id}/transition", post(transition))
         .route("/findings/{id}/comment", post(comment))
+        .route(
+            "/findings/{id}/evidence",
+            post(upload_evidence).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+        .route("/election-authorities/{id}/findings.csv", get(export_csv))
 }
 
 /// One finding as a row of the list.
@@ -712,4 +717,64 @@ async fn upload_kev(
             show_overview(&state, &ctx, &session, None, errors).await
         }
     }
+}
+
+/// `POST /findings/{id}/evidence?csrf=…` (multipart: `file`): files evidence of the fix.
+async fn upload_evidence(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Meta(meta): Meta,
+    SignedIn(session): SignedIn,
+    Path(id): Path<String>,
+    mut multipart: Multipart,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id)?;
+    let ea = state.app.finding_authority(id).await?;
+    session.actor.read_findings_of(ea)?;
+    let cap = session.actor.work_on_findings_of(ea)?;
+    let result = match files_of(&mut multipart).await {
+        Ok(files) => {
+            let (name, bytes) = files.into_iter().next().unwrap_or_default();
+            state
+                .app
+                .upload_finding_evidence(&cap, id, &name, &bytes, &meta)
+                .await
+                .map(|_| ())
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Ok(see_other(&format!("/findings/{id}"), "saved")),
+        Err(e) => {
+            let errors = form_errors(e, &[("file", "Evidence file")])?;
+            show_finding(&state, &ctx, &session, id, errors).await
+        }
+    }
+}
+
+/// `GET /election-authorities/{id}/findings.csv`: the list as CSV, with the list's filters.
+async fn export_csv(
+    State(state): State<AppState>,
+    SignedIn(session): SignedIn,
+    Path(id): Path<String>,
+    Query(filter): Query<FilterForm>,
+) -> Result<Response, PageError> {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let id = id.trim_end_matches(".csv");
+    let ea = parse_id(id)?;
+    let reader = session.actor.read_findings_of(ea)?;
+    let csv = state.app.findings_csv(&reader, &filter.filter()).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"findings.csv\"",
+            ),
+            (header::CACHE_CONTROL, "private, no-store"),
+        ],
+        csv,
+    )
+        .into_response())
 }
