@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use cybernav_core::attestation::PlatformKey;
+use cybernav_core::finding::RemediationWindows;
 use cybernav_core::role::Role;
 
 /// Every setting cybernav reads.
@@ -48,6 +49,14 @@ pub struct Config {
     /// The key attestations are signed with, when the operator supplies one
     /// (`CYBERNAV_SIGNING_KEY_FILE`); otherwise the key kept in the database is used.
     pub signing_key: Option<PlatformKey>,
+    /// Days allowed to fix a finding of each severity (`CYBERNAV_REMEDIATION_WINDOWS`, e.g.
+    /// `critical=15,high=30,medium=90,low=180`).
+    pub remediation_windows: RemediationWindows,
+    /// Where the CISA KEV catalog is downloaded from on a schedule (`CYBERNAV_KEV_URL`);
+    /// `None` turns the download off (the catalog can still be imported from a file).
+    pub kev_url: Option<String>,
+    /// Hours between KEV downloads (`CYBERNAV_KEV_INTERVAL_HOURS`, default 24).
+    pub kev_interval_hours: u64,
 }
 
 impl std::fmt::Debug for Config {
@@ -92,6 +101,9 @@ impl Config {
             evidence_max_bytes: 10 * 1024 * 1024,
             document_review_months: cybernav_core::field_ops::DEFAULT_REVIEW_MONTHS,
             signing_key: None,
+            remediation_windows: RemediationWindows::default(),
+            kev_url: None,
+            kev_interval_hours: 24,
         }
     }
 
@@ -149,6 +161,25 @@ impl Config {
         }
         if let Some(v) = var("CYBERNAV_DOCUMENT_REVIEW_MONTHS") {
             self.document_review_months = num("CYBERNAV_DOCUMENT_REVIEW_MONTHS", v)?;
+        }
+        if let Some(v) = var("CYBERNAV_REMEDIATION_WINDOWS") {
+            self.remediation_windows = RemediationWindows::parse(&v)
+                .map_err(|e| format!("CYBERNAV_REMEDIATION_WINDOWS: {e}"))?;
+        }
+        if let Some(v) = var("CYBERNAV_KEV_URL") {
+            let v = v.trim().to_string();
+            if !(v.starts_with("http://") || v.starts_with("https://")) {
+                return Err(format!(
+                    "CYBERNAV_KEV_URL: '{v}' must start with https:// or http://"
+                ));
+            }
+            self.kev_url = Some(v);
+        }
+        if let Some(v) = var("CYBERNAV_KEV_INTERVAL_HOURS") {
+            self.kev_interval_hours = num("CYBERNAV_KEV_INTERVAL_HOURS", v)?;
+            if self.kev_interval_hours == 0 {
+                return Err("CYBERNAV_KEV_INTERVAL_HOURS: must be at least 1".into());
+            }
         }
         if let Some(v) = var("CYBERNAV_SIGNING_KEY_FILE") {
             let text = std::fs::read_to_string(v.trim())

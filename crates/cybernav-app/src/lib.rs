@@ -14,6 +14,7 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod field_ops;
+pub mod findings;
 pub mod grants;
 pub mod icn;
 pub mod mail;

@@ -16,6 +16,7 @@ pub mod eligibility;
 pub mod email;
 pub mod evidence;
 pub mod field_ops;
+pub mod finding;
 pub mod grants;
 pub mod icn;
 pub mod illinois;

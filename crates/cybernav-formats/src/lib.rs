@@ -9,6 +9,8 @@
 
 pub mod attestation_letter;
 pub mod catalog;
+pub mod cyhy;
+pub mod kev;
 pub mod oscal;
 pub mod registry_csv;
 pub mod requirement_set;

@@ -24,6 +24,7 @@ pub mod audit;
 pub mod binds;
 pub mod checklist;
 pub mod field_ops;
+pub mod findings;
 pub mod grants;
 pub mod icn;
 pub mod outbox;

@@ -218,6 +218,9 @@ impl PageCtx {
             if a.read_workload().is_some() {
                 push("/workload", "Workload & balance");
             }
+            if a.read_findings_overview().is_some() {
+                push("/findings", "Findings");
+            }
             push("/partners", "Who to contact");
             if a.read_people().is_some() {
                 push("/people", "People");

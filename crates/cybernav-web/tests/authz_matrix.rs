@@ -233,7 +233,74 @@ fn api_table() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("GET", "/api/v1/need-scores", WORKLOAD_READERS),
         ("GET", "/api/v1/assignment-suggestion", WORKLOAD_READERS),
         ("POST", "/api/v1/assignment-suggestion/apply", MANAGERS),
+        (
+            "GET",
+            "/api/v1/election-authorities/{id}/findings",
+            NOT_PARTNER,
+        ),
+        (
+            "POST",
+            "/api/v1/election-authorities/{id}/findings",
+            FINDING_MANAGERS,
+        ),
+        (
+            "GET",
+            "/api/v1/election-authorities/{id}/findings.csv",
+            NOT_PARTNER,
+        ),
+        (
+            "POST",
+            "/api/v1/election-authorities/{id}/cyhy-imports",
+            FINDING_MANAGERS,
+        ),
+        ("GET", "/api/v1/findings/{id}", NOT_PARTNER),
+        ("PATCH", "/api/v1/findings/{id}", FINDING_MANAGERS),
+        ("POST", "/api/v1/findings/{id}/transitions", FINDING_WORKERS),
+        ("POST", "/api/v1/findings/{id}/comments", FINDING_WORKERS),
+        ("POST", "/api/v1/findings/{id}/evidence", FINDING_WORKERS),
+        ("PUT", "/api/v1/kev-catalog", MANAGERS),
+        (
+            "GET",
+            "/api/v1/findings-overview",
+            FINDINGS_OVERVIEW_READERS,
+        ),
     ]
+}
+
+/// The Board, the Program Manager and Adams's navigator manage Adams's findings.
+const FINDING_MANAGERS: &[&str] = &["board_admin", "program_manager", "navigator"];
+/// Managers, and Adams's own official and IT person, comment, file evidence and move a finding
+/// to in progress or mitigated.
+const FINDING_WORKERS: &[&str] = &[
+    "board_admin",
+    "program_manager",
+    "navigator",
+    "ea_official",
+    "ea_it",
+];
+/// The statewide findings overview.
+const FINDINGS_OVERVIEW_READERS: &[&str] =
+    &["board_admin", "program_manager", "navigator", "auditor"];
+
+/// A finding of `ea`, recorded by the system, for rows that act on one.
+async fn new_finding(t: &TestApp, ea: uuid::Uuid) -> uuid::Uuid {
+    let system = system_actor();
+    let input = cybernav_app::findings::FindingInput {
+        source: "penetration_test".into(),
+        severity: "high".into(),
+        title: "Matrix finding".into(),
+        description: "Found in the matrix.".into(),
+        owner: "county_it".into(),
+        ..Default::default()
+    };
+    t.app
+        .create_finding(
+            &system.manage_findings_of(ea).unwrap(),
+            &input,
+            &RequestMeta::default(),
+        )
+        .await
+        .unwrap()
 }
 
 /// The Board, the Program Manager and Adams's navigator record Adams's documents, reviews,
@@ -409,6 +476,20 @@ fn body_for(
             format!(r#"{{"network":"{}"}}"#, matrix_network(n, 0))
         }
         ("PUT", "/api/v1/icn/settings") => r#"{"private_addressing_only":false}"#.into(),
+        ("POST", "/api/v1/election-authorities/{id}/findings") | ("PATCH", "/api/v1/findings/{id}") => {
+            format!(r#"{{"source":"self_report","severity":"low","title":"Matrix {n}","description":"Matrix.","owner":"vendor"}}"#)
+        }
+        ("POST", "/api/v1/findings/{id}/transitions") => r#"{"to":"in_progress"}"#.into(),
+        ("POST", "/api/v1/findings/{id}/comments") => r#"{"body":"Matrix comment"}"#.into(),
+        ("POST", "/api/v1/findings/{id}/evidence") => {
+            r#"{"file_name":"fix.txt","content_base64":"Zml4ZWQ="}"#.into()
+        }
+        ("POST", "/api/v1/election-authorities/{id}/cyhy-imports") => serde_json::json!({"files": [{
+            "name": "potentially-risky-services.csv",
+            "content": format!("owner,ip,port,protocol,service,initial_detection,latest_detection,age_days\nM,203.0.113.{},23,tcp,telnet,2026-01-05,2026-02-16,42\n", n % 250 + 1),
+        }]})
+        .to_string(),
+        ("PUT", "/api/v1/kev-catalog") => r#"{"title":"KEV","catalogVersion":"m","dateReleased":"2026-01-01","count":0,"vulnerabilities":[]}"#.into(),
         ("POST", "/api/v1/election-authorities/{id}/documents") => {
             format!(r#"{{"kind":"incident_response_plan","title":"Matrix plan {n}","version":"2","document_date":"2025-06-01"}}"#)
         }
@@ -558,6 +639,7 @@ async fn every_api_operation_as_every_role() {
                 }
                 p if p.starts_with("/api/v1/grant-cycles/{id}") => cycle.to_string(),
                 p if p.starts_with("/api/v1/attestations/") => attestation.to_string(),
+                p if p.starts_with("/api/v1/findings/") => new_finding(&t, adams).await.to_string(),
                 _ => adams.to_string(),
             };
             let claim = if path.contains("{claim_id}") {
@@ -775,6 +857,21 @@ fn page_table() -> Vec<PageRow> {
         row("POST", "/election-authorities/{id}/icn/circuits/{circuit}/protections", "adams", ICN_MANAGERS),
         row("POST", "/election-authorities/{id}/icn/circuits/{circuit}/allowlist", "adams", ICN_MANAGERS),
         row("POST", "/election-authorities/{id}/icn/circuits/{circuit}/allowlist/{entry}/remove", "adams", ICN_MANAGERS),
+        row("GET", "/election-authorities/{id}/findings", "adams", NOT_PARTNER),
+        row("GET", "/election-authorities/{id}/findings", "chicago", &["board_admin", "program_manager", "auditor"])
+            .not_found(SCOPED),
+        row("POST", "/election-authorities/{id}/findings", "adams", FINDING_MANAGERS),
+        row("POST", "/election-authorities/{id}/findings/cyhy", "adams", FINDING_MANAGERS),
+        row("GET", "/findings", "", FINDINGS_OVERVIEW_READERS),
+        row("POST", "/findings/kev", "", MANAGERS),
+        row("GET", "/findings/{id}", "adams", NOT_PARTNER),
+        row("GET", "/findings/{id}", "chicago", &["board_admin", "program_manager", "auditor"]).not_found(SCOPED),
+        row("POST", "/findings/{id}/transition", "adams", FINDING_WORKERS),
+        row("POST", "/findings/{id}/comment", "adams", FINDING_WORKERS),
+        row("POST", "/findings/{id}/evidence", "adams", FINDING_WORKERS),
+        row("GET", "/election-authorities/{id}/findings.csv", "adams", NOT_PARTNER),
+        row("GET", "/election-authorities/{id}/findings.csv", "chicago", &["board_admin", "program_manager", "auditor"])
+            .not_found(SCOPED),
         row("GET", "/icn", "", MANAGERS),
         row("POST", "/icn", "", MANAGERS),
         // Field operations (213.40): documents, visits, my work, the balance.
@@ -1411,6 +1508,70 @@ async fn prepare(r: &mut Runner<'_>, row: &PageRow) -> Prepared {
             p.ok = StatusCode::UNPROCESSABLE_ENTITY;
             p.writes = false;
             p
+        }
+        ("GET", "/election-authorities/{id}/findings", case) => {
+            Prepared::get(format!("{}/findings", ea_href(case)))
+        }
+        ("POST", "/election-authorities/{id}/findings", case) => Prepared::post(
+            format!("{}/findings", ea_href(case)),
+            &[
+                ("source", "self_report"),
+                ("severity", "high"),
+                ("title", &format!("Matrix finding {n}")),
+                ("description", "Found in the matrix."),
+                ("owner", "county_it"),
+                ("recommendation_template", "patching"),
+            ],
+        )
+        .to("/findings/*?notice=saved"),
+        ("POST", "/election-authorities/{id}/findings/cyhy", case) => {
+            let mut p = Prepared::post(format!("{}/findings/cyhy", ea_href(case)), &[]);
+            p.send = Send::File {
+                field: "file".into(),
+                file_name: "potentially-risky-services.csv".into(),
+                content: format!(
+                    "owner,ip,port,protocol,service,initial_detection,latest_detection,age_days\nM,203.0.113.{},23,tcp,telnet,2026-01-05,2026-02-16,42\n",
+                    n % 250 + 1
+                ),
+            };
+            p
+        }
+        ("GET", "/findings", _) => Prepared::get("/findings"),
+        ("POST", "/findings/kev", _) => {
+            let mut p = Prepared::post("/findings/kev", &[]);
+            p.send = Send::File {
+                field: "file".into(),
+                file_name: "known_exploited_vulnerabilities.json".into(),
+                content: r#"{"title":"KEV","catalogVersion":"m","dateReleased":"2026-01-01","count":0,"vulnerabilities":[]}"#.into(),
+            };
+            p
+        }
+        ("GET", "/findings/{id}", case) => {
+            Prepared::get(format!("/findings/{}", new_finding(t, ea(case)).await))
+        }
+        ("POST", "/findings/{id}/transition", case) => {
+            let id = new_finding(t, ea(case)).await;
+            Prepared::post(format!("/findings/{id}/transition"), &[("to", "in_progress"), ("note", "Started")])
+                .to(format!("/findings/{id}?notice=saved"))
+        }
+        ("POST", "/findings/{id}/evidence", case) => {
+            let id = new_finding(t, ea(case)).await;
+            let mut p = Prepared::post(format!("/findings/{id}/evidence"), &[])
+                .to(format!("/findings/{id}?notice=saved"));
+            p.send = Send::File {
+                field: "file".into(),
+                file_name: "patched.txt".into(),
+                content: "Patched on the 5th.".into(),
+            };
+            p
+        }
+        ("GET", "/election-authorities/{id}/findings.csv", case) => {
+            Prepared::get(format!("{}/findings.csv", ea_href(case)))
+        }
+        ("POST", "/findings/{id}/comment", case) => {
+            let id = new_finding(t, ea(case)).await;
+            Prepared::post(format!("/findings/{id}/comment"), &[("body", "Matrix comment")])
+                .to(format!("/findings/{id}?notice=saved"))
         }
         ("POST", "/audit/verify", _) => Prepared::post(row.route, &[]).read_only(),
         ("GET", "/account" | "/account/password" | "/account/mfa/setup", _) => {

@@ -418,7 +418,10 @@ async fn the_board_records_a_paper_certification_on_its_own_clock() {
             "{}",
             page.body
         );
-        assert!(audit_total(&t).await > before, "the certification is audited");
+        assert!(
+            audit_total(&t).await > before,
+            "the certification is audited"
+        );
         t.cleanup().await;
     }
 }

@@ -142,6 +142,24 @@ enum ImportCommand {
         /// The CSV file.
         file: PathBuf,
     },
+    /// CISA Cyber Hygiene CSVs of one election authority (findings.csv,
+    /// mitigated-vulnerabilities.csv, potentially-risky-services.csv; the kind is told by the
+    /// name or the header). Rows are matched to the findings on file; all files are stored in
+    /// one transaction or not at all. See docs/CYHY-KEV.md.
+    Cyhy {
+        /// The election authority: its id or its exact name.
+        #[arg(long)]
+        election_authority: String,
+        /// The CSV files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// CISA Known Exploited Vulnerabilities catalog (JSON): replaces the catalog on file and
+    /// flags every finding whose CVE it lists.
+    Kev {
+        /// The JSON file.
+        file: PathBuf,
+    },
 }
 
 /// The two registry files.
@@ -267,6 +285,11 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             ImportCommand::Contacts { file } => {
                 return import(cli.data_dir, RegistryFile::Contacts, &file).await;
             }
+            ImportCommand::Cyhy {
+                election_authority,
+                files,
+            } => return import_cyhy(cli.data_dir, &election_authority, &files).await,
+            ImportCommand::Kev { file } => return import_kev(cli.data_dir, &file).await,
         },
         Command::Export { what, out } => export(cli.data_dir, what, out).await?,
         Command::RequirementSet {
@@ -317,6 +340,14 @@ async fn serve(data_dir: PathBuf, demo: bool, bind: SocketAddr) -> Result<()> {
         None => {
             tracing::warn!("CYBERNAV_SMTP_URL is not set: e-mail waits in the outbox until it is")
         }
+    }
+    if let Some(url) = app.config.kev_url.clone() {
+        tokio::spawn(cybernav_app::findings::run_kev_download(
+            app.clone(),
+            url,
+            Duration::from_secs(app.config.kev_interval_hours * 3600),
+            stop_rx.clone(),
+        ));
     }
     tokio::spawn(cybernav_app::statewide::run_reminders(
         app.clone(),
@@ -472,6 +503,100 @@ async fn import(data_dir: PathBuf, what: RegistryFile, file: &std::path::Path) -
             );
             Ok(ExitCode::FAILURE)
         }
+        Err(e) => Err(anyhow::anyhow!("{e}")),
+    }
+}
+
+/// Prints a refused import's problems (each names file, line and column) and says nothing
+/// was stored.
+fn print_refusal(what: &str, errors: &cybernav_core::FieldErrors) -> ExitCode {
+    for e in &errors.0 {
+        eprintln!("{}: {}", e.field, e.message);
+    }
+    eprintln!(
+        "{what}: {} problem(s); nothing was imported. Fix the file and run the command again.",
+        errors.0.len()
+    );
+    ExitCode::FAILURE
+}
+
+async fn import_cyhy(data_dir: PathBuf, authority: &str, files: &[PathBuf]) -> Result<ExitCode> {
+    let mut loaded = Vec::new();
+    for f in files {
+        let bytes = std::fs::read(f).with_context(|| format!("cannot read {}", f.display()))?;
+        loaded.push((f.display().to_string(), bytes));
+    }
+    let app = open(data_dir).await?;
+    let ea = {
+        let mut tx = app.store.read().await?;
+        let all = tx
+            .all_election_authorities(&cybernav_core::authz::EaScope::All)
+            .await?;
+        let wanted = authority.trim();
+        let found = all.iter().find(|e| {
+            e.authority.id.to_string() == wanted || e.authority.name.eq_ignore_ascii_case(wanted)
+        });
+        match found {
+            Some(e) => e.authority.id,
+            None => {
+                eprintln!(
+                    "no election authority has the id or name '{wanted}'; see `cybernav export authorities`"
+                );
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+    };
+    let system = cybernav_core::authz::system_actor();
+    let cap = system
+        .manage_findings_of(ea)
+        .map_err(|_| anyhow::anyhow!("system manages findings"))?;
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("importing {bar:30} {pos}/{len} rows")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let progress = |done: u64, total: u64| {
+        bar.set_length(total);
+        bar.set_position(done);
+    };
+    let result = app
+        .import_cyhy(&cap, &loaded, &command_line(), &progress)
+        .await;
+    bar.finish_and_clear();
+    match result {
+        Ok(counts) => {
+            for c in counts {
+                println!(
+                    "{} ({}): {} rows; {} created, {} updated, {} closed, {} unchanged",
+                    c.file, c.kind, c.rows, c.created, c.updated, c.closed, c.unchanged
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(cybernav_app::AppError::Invalid(errors)) => {
+            Ok(print_refusal("Cyber Hygiene import", &errors))
+        }
+        Err(e) => Err(anyhow::anyhow!("{e}")),
+    }
+}
+
+async fn import_kev(data_dir: PathBuf, file: &std::path::Path) -> Result<ExitCode> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let app = open(data_dir).await?;
+    let system = cybernav_core::authz::system_actor();
+    let cap = system
+        .manage_kev()
+        .context("system keeps the KEV catalog")?;
+    let name = file.display().to_string();
+    match app.import_kev(&cap, &name, &bytes, &command_line()).await {
+        Ok(k) => {
+            println!(
+                "{name}: KEV catalog {} stored ({} vulnerabilities); {} finding(s) flagged",
+                k.catalog_version, k.entries, k.flagged
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(cybernav_app::AppError::Invalid(errors)) => Ok(print_refusal(&name, &errors)),
         Err(e) => Err(anyhow::anyhow!("{e}")),
     }
 }

@@ -556,3 +556,190 @@ async fn allowlist_export_for_firewalls_and_scanners() {
     assert_eq!(list[0]["public"], false);
     assert!(doc["generated_at"].as_str().unwrap().ends_with('Z'));
 }
+
+const FIXTURES: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../cybernav-formats/tests/fixtures"
+);
+
+#[tokio::test]
+async fn cyhy_and_kev_imports_match_flag_and_refuse_bad_files_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let authorities = dir.path().join("authorities.csv");
+    std::fs::write(
+        &authorities,
+        "name,kind,county,fips_code,population,zone,navigators\n\
+         Adams County Clerk,county_clerk,Adams,17001,65737,West,\n",
+    )
+    .unwrap();
+    let r = cybernav(
+        dir.path(),
+        &["import", "authorities", authorities.to_str().unwrap()],
+    );
+    assert!(r.status.success(), "{}", text(&r.stderr));
+    let findings = format!("{FIXTURES}/cyhy/findings.csv");
+    let mitigated = format!("{FIXTURES}/cyhy/mitigated-vulnerabilities.csv");
+    let risky = format!("{FIXTURES}/cyhy/potentially-risky-services.csv");
+    let kev = format!("{FIXTURES}/kev/known_exploited_vulnerabilities.json");
+
+    // KEV first: new findings are flagged as they are created.
+    let r = cybernav(dir.path(), &["import", "kev", &kev]);
+    assert!(r.status.success(), "{}", text(&r.stderr));
+    assert!(
+        text(&r.stdout)
+            .contains("KEV catalog 2026.02.16 stored (3 vulnerabilities); 0 finding(s) flagged"),
+        "{}",
+        text(&r.stdout)
+    );
+
+    let r = cybernav(
+        dir.path(),
+        &[
+            "import",
+            "cyhy",
+            "--election-authority",
+            "adams county clerk",
+            &findings,
+            &risky,
+        ],
+    );
+    assert!(r.status.success(), "{}", text(&r.stderr));
+    let out = text(&r.stdout);
+    assert!(
+        out.contains("(findings): 4 rows; 4 created, 0 updated, 0 closed, 0 unchanged"),
+        "{out}"
+    );
+    assert!(out.contains("(risky_services): 2 rows; 2 created"), "{out}");
+
+    // A re-import of the same scan creates nothing; the mitigated file closes BlueKeep.
+    let r = cybernav(
+        dir.path(),
+        &[
+            "import",
+            "cyhy",
+            "--election-authority",
+            "Adams County Clerk",
+            &findings,
+            &mitigated,
+        ],
+    );
+    assert!(r.status.success(), "{}", text(&r.stderr));
+    let out = text(&r.stdout);
+    assert!(
+        out.contains("(findings): 4 rows; 0 created, 0 updated, 0 closed, 4 unchanged"),
+        "{out}"
+    );
+    assert!(
+        out.contains("(mitigated): 1 rows; 0 created, 0 updated, 1 closed, 0 unchanged"),
+        "{out}"
+    );
+
+    // A bad file among good ones: every problem by file, line and column; nothing stored.
+    let bad = dir.path().join("findings.csv");
+    let text_bad = std::fs::read_to_string(&findings)
+        .unwrap()
+        .replace("198.51.100.21", "198.51.100.999");
+    std::fs::write(&bad, text_bad).unwrap();
+    let r = cybernav(
+        dir.path(),
+        &[
+            "import",
+            "cyhy",
+            "--election-authority",
+            "Adams County Clerk",
+            &risky,
+            bad.to_str().unwrap(),
+        ],
+    );
+    assert!(!r.status.success());
+    let err = text(&r.stderr);
+    assert!(
+        err.contains("findings.csv: line 5, column ip: '198.51.100.999' is not an IP address"),
+        "{err}"
+    );
+    assert!(err.contains("nothing was imported"), "{err}");
+    let r = cybernav(
+        dir.path(),
+        &[
+            "import",
+            "cyhy",
+            "--election-authority",
+            "Nowhere",
+            &findings,
+        ],
+    );
+    assert!(!r.status.success());
+    assert!(
+        text(&r.stderr).contains("no election authority"),
+        "{}",
+        text(&r.stderr)
+    );
+
+    let bad_kev = dir.path().join("kev.json");
+    std::fs::write(
+        &bad_kev,
+        std::fs::read_to_string(&kev)
+            .unwrap()
+            .replace("\"2022-05-03\"", "\"soon\""),
+    )
+    .unwrap();
+    let r = cybernav(dir.path(), &["import", "kev", bad_kev.to_str().unwrap()]);
+    assert!(!r.status.success());
+    let err = text(&r.stderr);
+    assert!(
+        err.contains("vulnerabilities[1] (CVE-2019-0708), field dueDate"),
+        "{err}"
+    );
+
+    let app = App::open(Config::new(dir.path().to_path_buf()))
+        .await
+        .unwrap();
+    let system = cybernav_core::authz::system_actor();
+    let mut tx = app.store.read().await.unwrap();
+    let all = tx.list_findings(None).await.unwrap();
+    assert_eq!(all.len(), 6, "the refused run stored nothing");
+    let log4j = all
+        .iter()
+        .find(|f| f.cve.as_deref() == Some("CVE-2021-44228"))
+        .unwrap();
+    assert!(log4j.kev && log4j.ransomware);
+    assert_eq!(
+        log4j.kev_due_date.map(|d| d.to_string()).as_deref(),
+        Some("2021-12-24")
+    );
+    assert_eq!(
+        log4j.target_date.map(|d| d.to_string()).as_deref(),
+        Some("2026-01-20"),
+        "critical: 15 days"
+    );
+    let bluekeep = all
+        .iter()
+        .find(|f| f.cve.as_deref() == Some("CVE-2019-0708"))
+        .unwrap();
+    assert_eq!(bluekeep.status, "mitigated");
+    assert_eq!(
+        bluekeep.closed_on.map(|d| d.to_string()).as_deref(),
+        Some("2026-02-20")
+    );
+    let runs = tx.list_scan_imports(None).await.unwrap();
+    assert_eq!(runs.len(), 5, "one KEV and four CyHy files");
+    assert!(runs.iter().all(|r| r.sha256.len() == 64));
+    drop(tx);
+    let reader = system
+        .read_findings_of(log4j.election_authority_id)
+        .unwrap();
+    let overdue = app
+        .findings(
+            &reader,
+            &cybernav_app::findings::FindingFilter {
+                overdue: Some(true),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(
+        overdue.iter().any(|f| f.row.id == log4j.id),
+        "past its KEV and window dates"
+    );
+}

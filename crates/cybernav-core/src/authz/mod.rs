@@ -204,6 +204,7 @@ mod assessments;
 mod field_ops;
 pub use field_ops::*;
 mod findings;
+pub use findings::*;
 
 impl Actor {
     /// The election authorities this actor may read. Partners see none.

@@ -16,6 +16,7 @@ pub mod authorities;
 pub mod contacts;
 pub mod extract;
 pub mod field_ops;
+pub mod findings;
 pub mod grants;
 pub mod icn;
 pub mod me;
@@ -78,6 +79,7 @@ impl Modify for BearerScheme {
         (name = "audit", description = "The hash-chained audit log."),
         (name = "participation", description = "Grant cycles, certifications of participation, eligibility and written verification (Part 213.50)."),
         (name = "grants", description = "A cycle's money: the Navigator Program share, expenditures, awards, reimbursement claims and the ledger (Part 213.10(a), (c))."),
+        (name = "findings", description = "Findings, their lifecycle and evidence, CISA Cyber Hygiene imports and the KEV catalog (Part 213.40)."),
         (name = "icn", description = "ICN circuits, their protections and allowlists, and private addressing only (Part 213.20)."),
         (name = "field operations", description = "Documents on file and their reviews (213.40(a)(2)), field visits and follow-ups, navigators' workload, need scores and the balanced assignment of authorities to navigator pairs (Part 213.40)."),
     )
@@ -154,6 +156,15 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(icn::put_icn_protection))
         .routes(routes!(icn::create_allowlist_entry))
         .routes(routes!(icn::delete_allowlist_entry))
+        .routes(routes!(findings::list_findings, findings::create_finding))
+        .routes(routes!(findings::export_findings))
+        .routes(routes!(findings::get_finding, findings::update_finding))
+        .routes(routes!(findings::transition_finding))
+        .routes(routes!(findings::comment_finding))
+        .routes(routes!(findings::add_finding_evidence))
+        .routes(routes!(findings::import_cyhy))
+        .routes(routes!(findings::put_kev_catalog))
+        .routes(routes!(findings::get_findings_overview))
         .routes(routes!(icn::get_icn_settings, icn::put_icn_settings))
         .routes(routes!(icn::get_allowlist))
         .routes(routes!(

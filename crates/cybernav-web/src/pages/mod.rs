@@ -7,6 +7,7 @@ pub mod authorities;
 pub mod dashboard;
 pub mod field_ops;
 pub mod fields;
+pub mod findings;
 pub mod grants;
 pub mod icn;
 pub mod links;
@@ -37,6 +38,7 @@ pub fn routes() -> Router<AppState> {
         .merge(attestations::routes())
         .merge(icn::routes())
         .merge(field_ops::routes())
+        .merge(findings::routes())
         .merge(partners::routes())
         .merge(people::routes())
         .merge(account::routes())
