@@ -212,14 +212,7 @@ impl App {
                 let name = s.next_name();
                 let email = format!("{}@{STATE_DOMAIN}", slug(&name).replace('-', "."));
                 let id = s.person(&email, &name, Role::Navigator, None, None).await?;
-                if logins.iter().filter(|l| l.role == Role::Navigator).count() < 1 {
-                    logins.push(DemoLogin {
-                        role: Role::Navigator,
-                        email: email.clone(),
-                        authority: None,
-                    });
-                }
-                pair.push(id);
+                pair.push((id, email));
             }
             navigators_by_zone.push((zone, pair));
         }
@@ -245,7 +238,17 @@ impl App {
                 .record(s.tx, &system, &meta, now)
                 .await?;
             if let Some((_, pair)) = navigators_by_zone.iter().find(|(z, _)| *z == a.zone) {
-                s.tx.set_navigators(ea, pair).await?;
+                let ids: Vec<Uuid> = pair.iter().map(|(id, _)| *id).collect();
+                s.tx.set_navigators(ea, &ids).await?;
+                // The demo navigator login serves the demo county, so a visitor who signs in as
+                // both sees the same authority from either side.
+                if i == 0 {
+                    logins.push(DemoLogin {
+                        role: Role::Navigator,
+                        email: pair[0].1.clone(),
+                        authority: None,
+                    });
+                }
             }
 
             let domain = format!(
