@@ -204,6 +204,8 @@ mod assessments;
 mod field_ops;
 mod findings;
 
+pub use assessments::*;
+
 impl Actor {
     /// The election authorities this actor may read. Partners see none.
     pub fn ea_scope(&self) -> EaScope {
