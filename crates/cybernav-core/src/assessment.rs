@@ -132,6 +132,17 @@ impl Transition {
     }
 }
 
+/// SHA-256 of a catalog's source (the file as given, or the catalog's JSON), lower-case hex.
+pub fn source_sha256(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// The evidence subject an assessment item's files are filed under.
+pub fn evidence_subject(assessment: uuid::Uuid, item: &str) -> String {
+    format!("assessment:{assessment}:{item}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
