@@ -520,6 +520,25 @@ pub fn answers_csv(view: &AssessmentView) -> String {
     out
 }
 
+/// Reads a catalog file (OSCAL catalog JSON or CSAT CSV) with `cybernav-formats`; a refused
+/// file gives every problem as a field error naming file, line and place.
+pub fn read_catalog_file(file_name: &str, bytes: &[u8]) -> AppResult<Catalog> {
+    cybernav_formats::catalog::read_catalog(file_name, bytes).map_err(|e| {
+        let mut errors = FieldErrors::new();
+        for p in &e.problems {
+            let field = match p.line {
+                Some(line) => format!("{}, line {line}, {}", e.file, p.at),
+                None => format!("{}, {}", e.file, p.at),
+            };
+            errors.add(field, p.message.clone());
+        }
+        if errors.is_empty() {
+            errors.add(e.file.clone(), "the file was refused");
+        }
+        AppError::Invalid(errors)
+    })
+}
+
 impl App {
     /// Loads a catalog. The same `(id, version)` loads once: loading the same content again
     /// changes nothing; a different content under the same id and version is refused (give it
