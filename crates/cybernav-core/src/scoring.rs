@@ -584,11 +584,11 @@ pub fn compare_with_peers(own: f64, others: &[f64]) -> Option<PeerComparison> {
     })
 }
 
-/// A synthetic CIS-shaped catalog for tests and benchmarks: 18 groups, `items` items spread
-/// over them, IG 1–3 and the six functions in turn. Written for the tests; no CIS text.
+/// A synthetic CIS-shaped catalog for tests and benchmarks: 18 groups (fewer for fewer items),
+/// `items` items spread over them, IG 1–3 and the six functions in turn. Written for the tests; no CIS text.
 pub fn synthetic_catalog(items: usize) -> Catalog {
     use crate::catalog::{Group, Item};
-    let groups = 18usize;
+    let groups = items.clamp(1, 18);
     let mut out: Vec<Group> = (1..=groups)
         .map(|g| Group {
             id: g.to_string(),

@@ -11,7 +11,7 @@ CREATE TABLE catalogs (
     origin text NOT NULL,
     source_sha256 text NOT NULL,
     body text NOT NULL,
-    item_count integer NOT NULL,
+    item_count bigint NOT NULL,
     loaded_by uuid REFERENCES users(id),
     loaded_at timestamptz NOT NULL,
     PRIMARY KEY (id, version)
