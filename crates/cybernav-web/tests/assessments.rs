@@ -278,7 +278,8 @@ async fn an_assessment_from_catalog_to_validated_scores() {
         assert!(fields.contains(&"item 4.1, control_implemented"), "{e:?}");
         assert!(fields.contains(&"item 99.9"), "{e:?}");
         assert!(
-            e.iter().any(|(_, m)| m.ends_with("5 is outside the scale 0 to 4")),
+            e.iter()
+                .any(|(_, m)| m.ends_with("5 is outside the scale 0 to 4")),
             "{e:?}"
         );
         let v = ok(&t.api_get(&nav, &url).await, StatusCode::OK);
