@@ -241,7 +241,7 @@ async fn new_assessment(t: &TestApp, cycle: uuid::Uuid, n: usize, complete: bool
     use cybernav_app::assessments::{AnswerInput, AnswersInput, AssessmentInput, Origin};
     let system = system_actor();
     let meta = RequestMeta::default();
-    let catalog = matrix_catalog(&format!("matrix-a{n}"));
+    let catalog = matrix_catalog(&format!("matrix-a{n}-{}", uuid::Uuid::new_v4().simple()));
     t.app
         .load_catalog(
             &system.manage_catalogs().unwrap(),
@@ -786,6 +786,15 @@ fn page_table() -> Vec<PageRow> {
         row("GET", "/election-authorities/{id}", "chicago", &["board_admin", "program_manager", "auditor"])
             .not_found(SCOPED),
         row("GET", "/election-authorities/{id}/icn", "adams", NOT_PARTNER),
+        row("GET", "/catalogs", "", NOT_PARTNER),
+        row("GET", "/election-authorities/{id}/assessments", "adams", NOT_PARTNER),
+        row("GET", "/election-authorities/{id}/assessments", "chicago", &["board_admin", "program_manager", "auditor"])
+            .not_found(SCOPED),
+        row("GET", "/assessments/{id}", "adams", NOT_PARTNER).not_found(&["partner"]),
+        row("POST", "/assessments/{id}/answers", "adams", ANSWERERS)
+            .not_found(&["ea_official", "ea_it", "partner"]),
+        row("POST", "/assessments/{id}/transitions", "adams", ANSWERERS)
+            .not_found(&["ea_official", "ea_it", "partner"]),
         row("GET", "/election-authorities/{id}/icn", "chicago", &["board_admin", "program_manager", "auditor"])
             .not_found(SCOPED),
         row("POST", "/election-authorities/{id}/icn/circuits", "adams", ICN_MANAGERS),
@@ -1167,6 +1176,27 @@ async fn prepare(r: &mut Runner<'_>, row: &PageRow) -> Prepared {
         ("GET", "/election-authorities/{id}", case) => Prepared::get(ea_href(case)),
         ("GET", "/election-authorities/{id}/icn", case) => {
             Prepared::get(format!("{}/icn", ea_href(case)))
+        }
+        ("GET", "/catalogs", _) => Prepared::get("/catalogs"),
+        ("GET", "/election-authorities/{id}/assessments", case) => {
+            Prepared::get(format!("{}/assessments", ea_href(case)))
+        }
+        ("GET", "/assessments/{id}", _) => {
+            let id = new_assessment(t, r.cycle, n, true).await;
+            Prepared::get(format!("/assessments/{id}"))
+        }
+        ("POST", "/assessments/{id}/answers", _) => {
+            let id = new_assessment(t, r.cycle, n, false).await;
+            Prepared::post(
+                format!("/assessments/{id}/answers"),
+                &[("group", "1"), ("item", "1.1"), ("score|1.1", "4")],
+            )
+            .to(format!("/assessments/{id}?notice=saved#group-1"))
+        }
+        ("POST", "/assessments/{id}/transitions", _) => {
+            let id = new_assessment(t, r.cycle, n, false).await;
+            Prepared::post(format!("/assessments/{id}/transitions"), &[("action", "start")])
+                .to(format!("/assessments/{id}?notice=saved"))
         }
         ("GET", "/election-authorities/{id}/edit", case) => {
             Prepared::get(format!("{}/edit", ea_href(case)))
