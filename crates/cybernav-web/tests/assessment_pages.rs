@@ -138,3 +138,52 @@ async fn a_navigator_answers_by_control_and_the_program_manager_validates() {
     assert!(cats.body.contains("Synthetic CIS-shaped catalog"));
     t.cleanup().await;
 }
+
+#[tokio::test]
+async fn the_checklist_shows_where_the_assessment_stands() {
+    let t = TestApp::new(Db::Sqlite).await;
+    let system = system_actor();
+    let meta = RequestMeta::default();
+    t.app
+        .load_catalog(
+            &system.manage_catalogs().unwrap(),
+            &synthetic_catalog(6),
+            Origin::Imported,
+            None,
+            &meta,
+        )
+        .await
+        .unwrap();
+    let cycle = common::grant_cycle(&t, "2027 HAVA", "1000").await;
+    let adams = t.authorities["adams"];
+    t.app
+        .create_assessment(
+            &system.manage_assessments().unwrap(),
+            &AssessmentInput {
+                election_authority_id: adams,
+                cycle_id: cycle,
+                catalog_id: "synthetic-cis".into(),
+                catalog_version: "1.0".into(),
+                scope: "ig1".into(),
+                method: "csat-4d-v1".into(),
+                navigators: vec![],
+            },
+            &meta,
+        )
+        .await
+        .unwrap();
+    let mut nav = t.signed_in("navigator").await;
+    let page = nav
+        .get(&format!(
+            "/election-authorities/{adams}/participation?cycle={cycle}"
+        ))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body
+            .contains("synthetic-cis: <strong>Assigned</strong>"),
+        "{}",
+        page.body
+    );
+    t.cleanup().await;
+}
