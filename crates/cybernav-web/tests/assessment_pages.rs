@@ -187,3 +187,67 @@ async fn the_checklist_shows_where_the_assessment_stands() {
     );
     t.cleanup().await;
 }
+
+#[tokio::test]
+async fn evidence_for_an_item_is_checked_fingerprinted_and_shown() {
+    let t = TestApp::new(Db::Sqlite).await;
+    let system = system_actor();
+    let meta = RequestMeta::default();
+    t.app
+        .load_catalog(
+            &system.manage_catalogs().unwrap(),
+            &synthetic_catalog(6),
+            Origin::Imported,
+            None,
+            &meta,
+        )
+        .await
+        .unwrap();
+    let cycle = common::grant_cycle(&t, "2027 HAVA", "1000").await;
+    let adams = t.authorities["adams"];
+    let id = t
+        .app
+        .create_assessment(
+            &system.manage_assessments().unwrap(),
+            &AssessmentInput {
+                election_authority_id: adams,
+                cycle_id: cycle,
+                catalog_id: "synthetic-cis".into(),
+                catalog_version: "1.0".into(),
+                scope: "ig1".into(),
+                method: "csat-4d-v1".into(),
+                navigators: vec![t.people["navigator"].id],
+            },
+            &meta,
+        )
+        .await
+        .unwrap();
+    let nav = t.actor("navigator").await;
+    let cap = nav.answer_assessments_of(adams).unwrap();
+    let refused = t
+        .app
+        .upload_assessment_evidence(&cap, id, "1.1", "tool.exe", b"MZ\x90\x00", &meta)
+        .await
+        .unwrap_err();
+    assert!(
+        refused.to_string().contains("file")
+            || matches!(refused, cybernav_app::AppError::Invalid(_))
+    );
+    let wrong_item = t
+        .app
+        .upload_assessment_evidence(&cap, id, "99.9", "policy.pdf", b"%PDF-1.4 x", &meta)
+        .await;
+    assert!(wrong_item.is_err());
+    let e = t
+        .app
+        .upload_assessment_evidence(&cap, id, "1.1", "policy.pdf", b"%PDF-1.4 x", &meta)
+        .await
+        .unwrap();
+    assert_eq!(e.sha256.len(), 64);
+    let v = t.app.assessment(&nav, id).await.unwrap();
+    assert_eq!(v.evidence["1.1"].len(), 1);
+    let mut c = t.signed_in("navigator").await;
+    let page = c.get(&format!("/assessments/{id}")).await;
+    assert!(page.body.contains(&format!("/evidence/{}", e.id)));
+    t.cleanup().await;
+}

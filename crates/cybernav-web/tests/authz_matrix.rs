@@ -795,6 +795,8 @@ fn page_table() -> Vec<PageRow> {
             .not_found(&["ea_official", "ea_it", "partner"]),
         row("POST", "/assessments/{id}/transitions", "adams", ANSWERERS)
             .not_found(&["ea_official", "ea_it", "partner"]),
+        row("POST", "/assessments/{id}/evidence", "adams", ANSWERERS)
+            .not_found(&["ea_official", "ea_it", "partner"]),
         row("GET", "/election-authorities/{id}/icn", "chicago", &["board_admin", "program_manager", "auditor"])
             .not_found(SCOPED),
         row("POST", "/election-authorities/{id}/icn/circuits", "adams", ICN_MANAGERS),
@@ -1192,6 +1194,17 @@ async fn prepare(r: &mut Runner<'_>, row: &PageRow) -> Prepared {
                 &[("group", "1"), ("item", "1.1"), ("score|1.1", "4")],
             )
             .to(format!("/assessments/{id}?notice=saved#group-1"))
+        }
+        ("POST", "/assessments/{id}/evidence", _) => {
+            let id = new_assessment(t, r.cycle, n, false).await;
+            let mut p = Prepared::post(format!("/assessments/{id}/evidence?item=1.1"), &[])
+                .to(format!("/assessments/{id}?notice=evidence_added#group-1"));
+            p.send = Send::File {
+                field: "file".into(),
+                file_name: "policy.pdf".into(),
+                content: "%PDF-1.4 matrix evidence".into(),
+            };
+            p
         }
         ("POST", "/assessments/{id}/transitions", _) => {
             let id = new_assessment(t, r.cycle, n, false).await;

@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, RawQuery, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -36,6 +36,88 @@ pub fn routes() -> Router<AppState> {
         .route("/assessments/{id}", get(show_assessment))
         .route("/assessments/{id}/answers", post(save_group))
         .route("/assessments/{id}/transitions", post(take_step))
+        .route(
+            "/assessments/{id}/evidence",
+            post(upload_evidence).layer(DefaultBodyLimit::max(
+                crate::pages::participation::EVIDENCE_BODY_LIMIT,
+            )),
+        )
+}
+
+/// `POST /assessments/{id}/evidence?csrf=…&item=…` (multipart: `file`): files evidence for one
+/// item, through the checklist's evidence mechanism (size and type limits, SHA-256).
+async fn upload_evidence(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Meta(meta): Meta,
+    SignedIn(session): SignedIn,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+    mut multipart: Multipart,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id)?;
+    let v = state.app.assessment(&session.actor, id).await?;
+    let cap = session
+        .actor
+        .answer_assessments_of(v.row.election_authority_id)?;
+    let pairs: Vec<(String, String)> = query
+        .as_deref()
+        .and_then(|q| serde_urlencoded::from_str(q).ok())
+        .unwrap_or_default();
+    let item = pairs
+        .iter()
+        .find(|(k, _)| k == "item")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    let mut file: Option<(String, Vec<u8>)> = None;
+    let mut problem = None;
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) if field.name() == Some("file") => {
+                let name = field.file_name().unwrap_or_default().to_string();
+                match field.bytes().await {
+                    Ok(b) => file = Some((name, b.to_vec())),
+                    Err(e) => {
+                        problem = Some(crate::pages::participation::upload_failed(&e));
+                        break;
+                    }
+                }
+            }
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(e) => {
+                problem = Some(crate::pages::participation::upload_failed(&e));
+                break;
+            }
+        }
+    }
+    let result = match (problem, file) {
+        (Some(p), _) => Err(AppError::invalid("file", p)),
+        (None, None) => Err(AppError::invalid("file", "choose a file to upload")),
+        (None, Some((name, bytes))) => state
+            .app
+            .upload_assessment_evidence(&cap, id, &item, &name, &bytes, &meta)
+            .await
+            .map(|_| ()),
+    };
+    let group = v
+        .catalog
+        .item(&item)
+        .map(|(g, _)| g.id.clone())
+        .unwrap_or_default();
+    match result {
+        Ok(()) => Ok(see_other(
+            &format!("/assessments/{id}#group-{group}"),
+            "evidence_added",
+        )),
+        Err(e) => {
+            let errors = form_errors(e, &[("file", "Evidence file"), ("item", "Item")])?;
+            let v = state.app.assessment(&session.actor, id).await?;
+            Ok(unprocessable(render(&assessment_page(
+                &ctx, &session, v, errors,
+            ))))
+        }
+    }
 }
 
 fn esc(s: &str) -> String {
@@ -240,7 +322,7 @@ struct ItemRow {
     na: bool,
     justification: String,
     comment: String,
-    evidence: Vec<String>,
+    evidence: Vec<(String, String)>,
 }
 
 /// One group (control) of the form.
@@ -399,7 +481,12 @@ fn assessment_page(
                             .get(&i.id)
                             .map(|f| {
                                 f.iter()
-                                    .map(|e| format!("{} (SHA-256 {})", e.file_name, e.sha256))
+                                    .map(|e| {
+                                        (
+                                            e.id.to_string(),
+                                            format!("{} (SHA-256 {})", e.file_name, e.sha256),
+                                        )
+                                    })
                                     .collect()
                             })
                             .unwrap_or_default(),

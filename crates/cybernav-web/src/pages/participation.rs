@@ -929,7 +929,7 @@ async fn add_note(
     }
 }
 
-fn upload_failed(e: &MultipartError) -> String {
+pub(crate) fn upload_failed(e: &MultipartError) -> String {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
         "The file is too large to upload; scan at a lower resolution or split the document".into()
     } else {
