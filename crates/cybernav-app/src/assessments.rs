@@ -776,6 +776,7 @@ impl App {
             completed_at: None,
             validated_by: None,
             validated_at: None,
+            overall_percent: None,
         };
         tx.insert_assessment(&row).await.map_err(|e| match e {
             StoreError::Conflict(_) => AppError::invalid(
@@ -1156,6 +1157,10 @@ impl App {
             Transition::Validate => {
                 new.validated_by = actor.account_id();
                 new.validated_at = Some(at);
+                let answers = answers_of(&mut tx, id).await?;
+                new.overall_percent = scoring::score(&catalog, p.scope, p.method, &answers)
+                    .overall
+                    .percent;
             }
             _ => {}
         }
@@ -1321,38 +1326,20 @@ impl App {
         })
     }
 
-    /// The latest validated overall score per authority (by cycle deadline, then validation).
+    /// The latest validated overall score per authority (by cycle deadline, then validation),
+    /// as kept at validation (a validated assessment no longer changes).
     async fn latest_validated_scores(
         &self,
         catalog_id: &str,
     ) -> AppResult<HashMap<Uuid, (Uuid, String, Option<f64>)>> {
         let mut tx = self.store.read().await?;
-        let validated = tx.list_validated(catalog_id).await?;
-        let mut answers: HashMap<Uuid, BTreeMap<String, Answer>> = HashMap::new();
-        for r in tx.list_answers_of_validated(catalog_id).await? {
-            let a = parse_answer(&r)?;
-            answers
-                .entry(r.assessment_id)
-                .or_default()
-                .insert(r.item_id, a);
-        }
-        let mut catalogs: HashMap<String, Catalog> = HashMap::new();
         let mut latest: HashMap<Uuid, (Uuid, String, Option<f64>)> = HashMap::new();
-        let empty = BTreeMap::new();
         // Ordered oldest first, so a later one replaces an earlier one.
-        for v in validated {
-            let row = tx.get_assessment(v.id).await?;
-            let p = parsed(&row)?;
-            if !catalogs.contains_key(&row.catalog_version) {
-                let c = load_catalog_of(&mut tx, &row).await?;
-                catalogs.insert(row.catalog_version.clone(), c);
-            }
-            let c = &catalogs[&row.catalog_version];
-            let overall =
-                scoring::score(c, p.scope, p.method, answers.get(&v.id).unwrap_or(&empty))
-                    .overall
-                    .percent;
-            latest.insert(v.election_authority_id, (v.id, v.cycle_name, overall));
+        for v in tx.list_validated(catalog_id).await? {
+            latest.insert(
+                v.election_authority_id,
+                (v.id, v.cycle_name, v.overall_percent),
+            );
         }
         Ok(latest)
     }
@@ -1371,17 +1358,11 @@ impl App {
             if v.election_authority_id != ea {
                 continue;
             }
-            let row = tx.get_assessment(v.id).await?;
-            let p = parsed(&row)?;
-            let c = load_catalog_of(&mut tx, &row).await?;
-            let answers = answers_of(&mut tx, v.id).await?;
             out.push(TrendPoint {
                 cycle_id: v.cycle_id,
                 cycle_name: v.cycle_name,
                 assessment_id: v.id,
-                overall: scoring::score(&c, p.scope, p.method, &answers)
-                    .overall
-                    .percent,
+                overall: v.overall_percent,
             });
         }
         Ok(out)

@@ -52,7 +52,7 @@ pub struct MappingRow {
 }
 
 /// An assessment as stored.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Serialize)]
 pub struct AssessmentRow {
     /// Id.
     pub id: Uuid,
@@ -84,6 +84,8 @@ pub struct AssessmentRow {
     pub validated_by: Option<Uuid>,
     /// When.
     pub validated_at: Option<OffsetDateTime>,
+    /// Overall score, set when validated (a validated assessment no longer changes).
+    pub overall_percent: Option<f64>,
 }
 
 /// One item's answer as stored.
@@ -144,7 +146,7 @@ pub struct EventRow {
 }
 
 /// A validated assessment's identity, for the statewide roll-up and trends.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct ValidatedRow {
     /// The assessment.
     pub id: Uuid,
@@ -158,10 +160,12 @@ pub struct ValidatedRow {
     pub cycle_name: String,
     /// When validated.
     pub validated_at: Option<OffsetDateTime>,
+    /// Overall score kept at validation.
+    pub overall_percent: Option<f64>,
 }
 
 const CATALOG_COLUMNS: &str = "id, version, title, publisher, licence, origin, source_sha256, body, item_count, loaded_by, loaded_at";
-const ASSESSMENT_COLUMNS: &str = "id, election_authority_id, cycle_id, catalog_id, catalog_version, scope, method, state, created_by, created_at, updated_at, completed_by, completed_at, validated_by, validated_at";
+const ASSESSMENT_COLUMNS: &str = "id, election_authority_id, cycle_id, catalog_id, catalog_version, scope, method, state, created_by, created_at, updated_at, completed_by, completed_at, validated_by, validated_at, overall_percent";
 
 impl Tx {
     /// Stores a catalog; `(id, version)` must be new.
@@ -237,8 +241,8 @@ impl Tx {
     pub async fn insert_assessment(&mut self, row: &AssessmentRow) -> StoreResult<()> {
         with_conn!(self, |c| {
             sqlx::query(
-                "INSERT INTO assessments (id, election_authority_id, cycle_id, catalog_id, catalog_version, scope, method, state, created_by, created_at, updated_at, completed_by, completed_at, validated_by, validated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+                "INSERT INTO assessments (id, election_authority_id, cycle_id, catalog_id, catalog_version, scope, method, state, created_by, created_at, updated_at, completed_by, completed_at, validated_by, validated_at, overall_percent) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
             )
             .bind(row.id)
             .bind(row.election_authority_id)
@@ -255,6 +259,7 @@ impl Tx {
             .bind(row.completed_at)
             .bind(row.validated_by)
             .bind(row.validated_at)
+            .bind(row.overall_percent)
             .execute(&mut *c)
             .await
             .map_err(StoreError::classify)?;
@@ -266,7 +271,7 @@ impl Tx {
     pub async fn update_assessment(&mut self, row: &AssessmentRow) -> StoreResult<()> {
         let done = with_conn!(self, |c| {
             sqlx::query(
-                "UPDATE assessments SET scope = $2, state = $3, updated_at = $4, completed_by = $5, completed_at = $6, validated_by = $7, validated_at = $8 WHERE id = $1",
+                "UPDATE assessments SET scope = $2, state = $3, updated_at = $4, completed_by = $5, completed_at = $6, validated_by = $7, validated_at = $8, overall_percent = $9 WHERE id = $1",
             )
             .bind(row.id)
             .bind(&row.scope)
@@ -276,6 +281,7 @@ impl Tx {
             .bind(row.completed_at)
             .bind(row.validated_by)
             .bind(row.validated_at)
+            .bind(row.overall_percent)
             .execute(&mut *c)
             .await?
             .rows_affected()
@@ -348,23 +354,6 @@ impl Tx {
                 "SELECT assessment_id, item_id, answer, comment, updated_by, updated_at FROM assessment_answers WHERE assessment_id = $1 ORDER BY item_id",
             )
             .bind(id)
-            .fetch_all(&mut *c)
-            .await?
-        }))
-    }
-
-    /// Every answer of several assessments (the statewide roll-up).
-    pub async fn list_answers_of_validated(
-        &mut self,
-        catalog: &str,
-    ) -> StoreResult<Vec<AnswerRow>> {
-        Ok(with_conn!(self, |c| {
-            sqlx::query_as(
-                "SELECT a.assessment_id, a.item_id, a.answer, a.comment, a.updated_by, a.updated_at \
-                 FROM assessment_answers a JOIN assessments s ON s.id = a.assessment_id \
-                 WHERE s.state = 'validated' AND s.catalog_id = $1",
-            )
-            .bind(catalog)
             .fetch_all(&mut *c)
             .await?
         }))
@@ -496,7 +485,7 @@ impl Tx {
     pub async fn list_validated(&mut self, catalog: &str) -> StoreResult<Vec<ValidatedRow>> {
         Ok(with_conn!(self, |c| {
             sqlx::query_as(
-                "SELECT s.id, s.election_authority_id, s.cycle_id, g.deadline, g.name AS cycle_name, s.validated_at \
+                "SELECT s.id, s.election_authority_id, s.cycle_id, g.deadline, g.name AS cycle_name, s.validated_at, s.overall_percent \
                  FROM assessments s JOIN grant_cycles g ON g.id = s.cycle_id \
                  WHERE s.state = 'validated' AND s.catalog_id = $1 ORDER BY g.deadline, s.validated_at",
             )

@@ -1,5 +1,7 @@
 -- Navigator risk assessments (Part 213.40): catalogs as data, mappings between them, assessments
 -- per authority per cycle with their answers, the history of every answer and of the workflow.
+-- A validated assessment is final, so its overall score (by its stored method) is kept in
+-- overall_percent for the statewide roll-up; every score can still be recomputed from the answers.
 -- Evidence for an assessment item is an evidence_files row (0006) whose subject is
 -- 'assessment:<assessment id>:<item id>'.
 CREATE TABLE catalogs (
@@ -43,6 +45,7 @@ CREATE TABLE assessments (
     completed_at timestamptz,
     validated_by uuid REFERENCES users(id),
     validated_at timestamptz,
+    overall_percent double precision,
     FOREIGN KEY (catalog_id, catalog_version) REFERENCES catalogs(id, version),
     UNIQUE (election_authority_id, cycle_id, catalog_id)
 );
