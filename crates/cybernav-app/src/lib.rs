@@ -6,6 +6,7 @@
 //! called without the permission check.
 
 pub mod accounts;
+pub mod assessments;
 pub mod attestation;
 pub mod audit;
 pub mod cache;

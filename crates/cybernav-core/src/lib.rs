@@ -5,6 +5,7 @@
 //! chain is hashed). It performs no I/O and has no async code: it must not depend on tokio,
 //! sqlx or axum, so every rule here is tested with plain unit tests.
 
+pub mod assessment;
 pub mod attestation;
 pub mod audit;
 pub mod authz;
@@ -25,6 +26,7 @@ pub mod network;
 pub mod partner;
 pub mod requirements;
 pub mod role;
+pub mod scoring;
 pub mod secret;
 pub mod totp;
 pub mod validation;

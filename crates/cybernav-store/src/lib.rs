@@ -19,6 +19,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Connection, PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 
+pub mod assessments;
 pub mod attestation;
 pub mod audit;
 pub mod binds;

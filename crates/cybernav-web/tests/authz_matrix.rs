@@ -264,7 +264,114 @@ fn api_table() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
             "/api/v1/findings-overview",
             FINDINGS_OVERVIEW_READERS,
         ),
+        ("GET", "/api/v1/catalogs", NOT_PARTNER),
+        ("POST", "/api/v1/catalogs", MANAGERS),
+        (
+            "GET",
+            "/api/v1/catalogs/{id}/versions/{version}",
+            NOT_PARTNER,
+        ),
+        (
+            "GET",
+            "/api/v1/catalogs/{id}/statewide-scores",
+            &["board_admin", "program_manager", "auditor"],
+        ),
+        ("POST", "/api/v1/assessments", MANAGERS),
+        ("GET", "/api/v1/assessments/{id}", NOT_PARTNER),
+        ("PUT", "/api/v1/assessments/{id}/answers", ANSWERERS),
+        ("POST", "/api/v1/assessments/{id}/transitions", ANSWERERS),
+        ("GET", "/api/v1/assessments/{id}/answers.csv", NOT_PARTNER),
+        (
+            "GET",
+            "/api/v1/election-authorities/{id}/assessments",
+            NOT_PARTNER,
+        ),
+        (
+            "GET",
+            "/api/v1/election-authorities/{id}/scores",
+            NOT_PARTNER,
+        ),
     ]
+}
+
+/// The Board, the Program Manager and Adams's navigator (assigned to the assessment) answer
+/// Adams's assessments; county users do not see a draft, auditors read only.
+const ANSWERERS: &[&str] = &["board_admin", "program_manager", "navigator"];
+
+/// A synthetic catalog named `id`.
+fn matrix_catalog(id: &str) -> cybernav_core::catalog::Catalog {
+    let mut c = cybernav_core::scoring::synthetic_catalog(3);
+    c.id = id.into();
+    c
+}
+
+/// An assessment of Adams against a catalog of its own, assigned to Adams's navigator; when
+/// `complete`, answered and marked complete (so county users may read it).
+async fn new_assessment(t: &TestApp, cycle: uuid::Uuid, n: usize, complete: bool) -> uuid::Uuid {
+    use cybernav_app::assessments::{AnswerInput, AnswersInput, AssessmentInput, Origin};
+    let system = system_actor();
+    let meta = RequestMeta::default();
+    let catalog = matrix_catalog(&format!("matrix-a{n}-{}", uuid::Uuid::new_v4().simple()));
+    t.app
+        .load_catalog(
+            &system.manage_catalogs().unwrap(),
+            &catalog,
+            Origin::Imported,
+            None,
+            &meta,
+        )
+        .await
+        .unwrap();
+    let adams = t.authorities["adams"];
+    let id = t
+        .app
+        .create_assessment(
+            &system.manage_assessments().unwrap(),
+            &AssessmentInput {
+                election_authority_id: adams,
+                cycle_id: cycle,
+                catalog_id: catalog.id.clone(),
+                catalog_version: catalog.version.clone(),
+                scope: "ig3".into(),
+                method: "simple-5-v1".into(),
+                navigators: vec![t.people["navigator"].id],
+            },
+            &meta,
+        )
+        .await
+        .unwrap();
+    if complete {
+        let answers = AnswersInput {
+            answers: catalog
+                .items()
+                .map(|(_, i)| AnswerInput {
+                    item: i.id.clone(),
+                    score: Some(4),
+                    ..Default::default()
+                })
+                .collect(),
+        };
+        t.app
+            .save_answers(
+                &system.answer_assessments_of(adams).unwrap(),
+                id,
+                &answers,
+                &meta,
+            )
+            .await
+            .unwrap();
+        t.app
+            .transition_assessment(
+                &system,
+                id,
+                cybernav_core::assessment::Transition::Complete,
+                None,
+                &meta,
+            )
+            .await
+            .unwrap();
+    }
+    id
 }
 
 /// The Board, the Program Manager and Adams's navigator manage Adams's findings.
@@ -527,6 +634,18 @@ fn body_for(
         ("POST", "/api/v1/election-authorities/{id}/attestations") => {
             r#"{"kind":"program_manager_a"}"#.into()
         }
+        ("POST", "/api/v1/catalogs") => {
+            serde_json::json!({"catalog": matrix_catalog(&format!("matrix-c{n}"))}).to_string()
+        }
+        ("POST", "/api/v1/assessments") => serde_json::json!({
+            "election_authority": adams, "cycle": cycle, "catalog": format!("matrix-p{n}"),
+            "catalog_version": "1.0", "scope": "ig1", "method": "csat-4d-v1", "navigators": [nav],
+        })
+        .to_string(),
+        ("PUT", "/api/v1/assessments/{id}/answers") => {
+            r#"{"answers":[{"item":"1.1","score":3}]}"#.into()
+        }
+        ("POST", "/api/v1/assessments/{id}/transitions") => r#"{"action":"start"}"#.into(),
         _ => String::new(),
     }
 }
@@ -620,6 +739,16 @@ async fn every_api_operation_as_every_role() {
         .unwrap()
         .row
         .id;
+    t.app
+        .load_catalog(
+            &system.manage_catalogs().unwrap(),
+            &matrix_catalog("matrix-base"),
+            cybernav_app::assessments::Origin::Imported,
+            None,
+            &meta,
+        )
+        .await
+        .unwrap();
     let mut failures = Vec::new();
     let mut n = 0;
     for role in ROLES {
@@ -639,6 +768,12 @@ async fn every_api_operation_as_every_role() {
                 }
                 p if p.starts_with("/api/v1/grant-cycles/{id}") => cycle.to_string(),
                 p if p.starts_with("/api/v1/attestations/") => attestation.to_string(),
+                p if p.starts_with("/api/v1/catalogs/") => "matrix-base".to_string(),
+                p if p.starts_with("/api/v1/assessments/{id}") => {
+                    new_assessment(&t, cycle, n, *method == "GET")
+                        .await
+                        .to_string()
+                }
                 p if p.starts_with("/api/v1/findings/") => new_finding(&t, adams).await.to_string(),
                 _ => adams.to_string(),
             };
@@ -689,6 +824,22 @@ async fn every_api_operation_as_every_role() {
                 || (*method == "POST" && path.ends_with("/attestations"))
             {
                 url.push_str(&format!("?cycle={cycle}"));
+                url = url.replace("{version}", "1.0");
+                if path.ends_with("/scores") {
+                    url.push_str("?catalog=matrix-base");
+                }
+                if *method == "POST" && *path == "/api/v1/assessments" {
+                    t.app
+                        .load_catalog(
+                            &system.manage_catalogs().unwrap(),
+                            &matrix_catalog(&format!("matrix-p{n}")),
+                            cybernav_app::assessments::Origin::Imported,
+                            None,
+                            &meta,
+                        )
+                        .await
+                        .unwrap();
+                }
             }
             if url.contains("{document}") {
                 url = url.replace("{document}", &new_document(&t, adams, n).await.to_string());
@@ -849,6 +1000,17 @@ fn page_table() -> Vec<PageRow> {
         row("GET", "/election-authorities/{id}", "chicago", &["board_admin", "program_manager", "auditor"])
             .not_found(SCOPED),
         row("GET", "/election-authorities/{id}/icn", "adams", NOT_PARTNER),
+        row("GET", "/catalogs", "", NOT_PARTNER),
+        row("GET", "/election-authorities/{id}/assessments", "adams", NOT_PARTNER),
+        row("GET", "/election-authorities/{id}/assessments", "chicago", &["board_admin", "program_manager", "auditor"])
+            .not_found(SCOPED),
+        row("GET", "/assessments/{id}", "adams", NOT_PARTNER).not_found(&["partner"]),
+        row("POST", "/assessments/{id}/answers", "adams", ANSWERERS)
+            .not_found(&["ea_official", "ea_it", "partner"]),
+        row("POST", "/assessments/{id}/transitions", "adams", ANSWERERS)
+            .not_found(&["ea_official", "ea_it", "partner"]),
+        row("POST", "/assessments/{id}/evidence", "adams", ANSWERERS)
+            .not_found(&["ea_official", "ea_it", "partner"]),
         row("GET", "/election-authorities/{id}/icn", "chicago", &["board_admin", "program_manager", "auditor"])
             .not_found(SCOPED),
         row("POST", "/election-authorities/{id}/icn/circuits", "adams", ICN_MANAGERS),
@@ -1269,6 +1431,38 @@ async fn prepare(r: &mut Runner<'_>, row: &PageRow) -> Prepared {
         ("GET", "/election-authorities/{id}", case) => Prepared::get(ea_href(case)),
         ("GET", "/election-authorities/{id}/icn", case) => {
             Prepared::get(format!("{}/icn", ea_href(case)))
+        }
+        ("GET", "/catalogs", _) => Prepared::get("/catalogs"),
+        ("GET", "/election-authorities/{id}/assessments", case) => {
+            Prepared::get(format!("{}/assessments", ea_href(case)))
+        }
+        ("GET", "/assessments/{id}", _) => {
+            let id = new_assessment(t, r.cycle, n, true).await;
+            Prepared::get(format!("/assessments/{id}"))
+        }
+        ("POST", "/assessments/{id}/answers", _) => {
+            let id = new_assessment(t, r.cycle, n, false).await;
+            Prepared::post(
+                format!("/assessments/{id}/answers"),
+                &[("group", "1"), ("item", "1.1"), ("score|1.1", "4")],
+            )
+            .to(format!("/assessments/{id}?notice=saved#group-1"))
+        }
+        ("POST", "/assessments/{id}/evidence", _) => {
+            let id = new_assessment(t, r.cycle, n, false).await;
+            let mut p = Prepared::post(format!("/assessments/{id}/evidence?item=1.1"), &[])
+                .to(format!("/assessments/{id}?notice=evidence_added#group-1"));
+            p.send = Send::File {
+                field: "file".into(),
+                file_name: "policy.pdf".into(),
+                content: "%PDF-1.4 matrix evidence".into(),
+            };
+            p
+        }
+        ("POST", "/assessments/{id}/transitions", _) => {
+            let id = new_assessment(t, r.cycle, n, false).await;
+            Prepared::post(format!("/assessments/{id}/transitions"), &[("action", "start")])
+                .to(format!("/assessments/{id}?notice=saved"))
         }
         ("GET", "/election-authorities/{id}/edit", case) => {
             Prepared::get(format!("{}/edit", ea_href(case)))

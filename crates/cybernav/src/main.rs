@@ -73,6 +73,11 @@ enum Command {
         #[command(subcommand)]
         command: RequirementSetCommand,
     },
+    /// Catalogs of controls that assessments use (Part 213.40).
+    Catalog {
+        #[command(subcommand)]
+        command: CatalogCommand,
+    },
     /// The ICN allowlist (Part 213.20).
     Allowlist {
         #[command(subcommand)]
@@ -160,6 +165,19 @@ enum ImportCommand {
         /// The JSON file.
         file: PathBuf,
     },
+    /// A catalog of controls: OSCAL catalog JSON or a CIS CSAT CSV export (see
+    /// docs/ASSESSMENTS.md). Every problem is listed with file, line and field; nothing is
+    /// loaded unless the whole file is right.
+    Catalog {
+        /// The catalog file.
+        file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum CatalogCommand {
+    /// List the catalogs loaded: id, version, title, origin, items.
+    List,
 }
 
 /// The two registry files.
@@ -290,7 +308,11 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 files,
             } => return import_cyhy(cli.data_dir, &election_authority, &files).await,
             ImportCommand::Kev { file } => return import_kev(cli.data_dir, &file).await,
+            ImportCommand::Catalog { file } => return catalog_import(cli.data_dir, &file).await,
         },
+        Command::Catalog {
+            command: CatalogCommand::List,
+        } => catalog_list(cli.data_dir).await?,
         Command::Export { what, out } => export(cli.data_dir, what, out).await?,
         Command::RequirementSet {
             command: RequirementSetCommand::Load { file },
@@ -307,6 +329,13 @@ async fn run(cli: Cli) -> Result<ExitCode> {
 
 async fn serve(data_dir: PathBuf, demo: bool, bind: SocketAddr) -> Result<()> {
     let app = open(data_dir).await?;
+    let shipped = app
+        .load_shipped_catalogs()
+        .await
+        .context("loading the catalogs that ship with cybernav")?;
+    if shipped > 0 {
+        tracing::info!(catalogs = shipped, "loaded the shipped catalogs");
+    }
     if demo && app.is_empty().await? {
         let summary = app.seed_demo().await.context("loading the demo")?;
         println!(
@@ -634,6 +663,82 @@ async fn requirement_set_load(data_dir: PathBuf, file: &std::path::Path) -> Resu
         }
         Err(e) => Err(anyhow::anyhow!("{e}")),
     }
+}
+
+async fn catalog_import(data_dir: PathBuf, file: &std::path::Path) -> Result<ExitCode> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let name = file.display().to_string();
+    let catalog = match cybernav_app::assessments::read_catalog_file(&name, &bytes) {
+        Ok(c) => c,
+        Err(cybernav_app::AppError::Invalid(errors)) => {
+            for e in &errors.0 {
+                eprintln!("{}: {}", e.field, e.message);
+            }
+            eprintln!(
+                "{name}: {} problem(s); nothing was loaded. Fix the file and run the command again.",
+                errors.0.len()
+            );
+            return Ok(ExitCode::FAILURE);
+        }
+        Err(e) => return Err(anyhow::anyhow!("{e}")),
+    };
+    let app = open(data_dir).await?;
+    let system = cybernav_core::authz::system_actor();
+    let cap = system
+        .manage_catalogs()
+        .context("system manages catalogs")?;
+    match app
+        .load_catalog(
+            &cap,
+            &catalog,
+            cybernav_app::assessments::Origin::Imported,
+            Some(&bytes),
+            &command_line(),
+        )
+        .await
+    {
+        Ok(outcome) => {
+            let done = match outcome {
+                cybernav_app::assessments::LoadOutcome::Loaded => "Loaded",
+                cybernav_app::assessments::LoadOutcome::AlreadyLoaded => {
+                    "Already loaded (same content), nothing changed:"
+                }
+            };
+            println!(
+                "{done} {} version {}: {} ({} items).",
+                catalog.id,
+                catalog.version,
+                catalog.title,
+                catalog.len()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(cybernav_app::AppError::Invalid(errors)) => {
+            for e in &errors.0 {
+                eprintln!("{name}, {}: {}", e.field, e.message);
+            }
+            eprintln!("{name}: {} problem(s); nothing was loaded.", errors.0.len());
+            Ok(ExitCode::FAILURE)
+        }
+        Err(cybernav_app::AppError::Conflict(msg)) => {
+            eprintln!("{name}: {msg}; nothing was loaded.");
+            Ok(ExitCode::FAILURE)
+        }
+        Err(e) => Err(anyhow::anyhow!("{e}")),
+    }
+}
+
+async fn catalog_list(data_dir: PathBuf) -> Result<()> {
+    let app = open(data_dir).await?;
+    let system = cybernav_core::authz::system_actor();
+    let reader = system.read_catalogs().context("system reads catalogs")?;
+    for c in app.catalogs(&reader).await? {
+        println!(
+            "{} {}\t{}\t{}\t{} items",
+            c.id, c.version, c.title, c.origin, c.item_count
+        );
+    }
+    Ok(())
 }
 
 async fn requirement_set_list(data_dir: PathBuf) -> Result<()> {

@@ -743,3 +743,23 @@ async fn cyhy_and_kev_imports_match_flag_and_refuse_bad_files_whole() {
         "past its KEV and window dates"
     );
 }
+
+#[test]
+fn a_refused_catalog_file_names_its_problems_exits_non_zero_and_loads_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("broken-catalog.json");
+    std::fs::write(&bad, "{ not a catalog").unwrap();
+    let r = cybernav(dir.path(), &["import", "catalog", bad.to_str().unwrap()]);
+    assert!(!r.status.success());
+    let err = text(&r.stderr);
+    assert!(err.contains("broken-catalog.json"), "{err}");
+    assert!(err.contains("nothing was loaded"), "{err}");
+    let list = cybernav(dir.path(), &["catalog", "list"]);
+    assert!(list.status.success(), "{}", text(&list.stderr));
+    assert_eq!(
+        text(&list.stdout).lines().count(),
+        0,
+        "{}",
+        text(&list.stdout)
+    );
+}

@@ -206,6 +206,8 @@ pub use field_ops::*;
 mod findings;
 pub use findings::*;
 
+pub use assessments::*;
+
 impl Actor {
     /// The election authorities this actor may read. Partners see none.
     pub fn ea_scope(&self) -> EaScope {

@@ -10,6 +10,7 @@
 //! [`extract::ApiPath`]), take the capability from the caller, call the use case in
 //! `cybernav-app`, wrap its result in a response type.
 
+pub mod assessments;
 pub mod attestations;
 pub mod audit;
 pub mod authorities;
@@ -78,6 +79,7 @@ impl Modify for BearerScheme {
         (name = "account", description = "The caller's own account and API tokens."),
         (name = "audit", description = "The hash-chained audit log."),
         (name = "participation", description = "Grant cycles, certifications of participation, eligibility and written verification (Part 213.50)."),
+        (name = "assessments", description = "Catalogs, navigator risk assessments, their scores, trends and peer comparison (Part 213.40)."),
         (name = "grants", description = "A cycle's money: the Navigator Program share, expenditures, awards, reimbursement claims and the ledger (Part 213.10(a), (c))."),
         (name = "findings", description = "Findings, their lifecycle and evidence, CISA Cyber Hygiene imports and the KEV catalog (Part 213.40)."),
         (name = "icn", description = "ICN circuits, their protections and allowlists, and private addressing only (Part 213.20)."),
@@ -154,6 +156,19 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(icn::list_icn_circuits, icn::create_icn_circuit))
         .routes(routes!(icn::update_icn_circuit))
         .routes(routes!(icn::put_icn_protection))
+        .routes(routes!(
+            assessments::list_catalogs,
+            assessments::create_catalog
+        ))
+        .routes(routes!(assessments::get_catalog))
+        .routes(routes!(assessments::get_statewide_scores))
+        .routes(routes!(assessments::create_assessment))
+        .routes(routes!(assessments::get_assessment))
+        .routes(routes!(assessments::put_answers))
+        .routes(routes!(assessments::create_transition))
+        .routes(routes!(assessments::export_answers))
+        .routes(routes!(assessments::list_assessments))
+        .routes(routes!(assessments::get_scores))
         .routes(routes!(icn::create_allowlist_entry))
         .routes(routes!(icn::delete_allowlist_entry))
         .routes(routes!(findings::list_findings, findings::create_finding))

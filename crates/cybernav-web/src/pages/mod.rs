@@ -1,6 +1,7 @@
 //! HTML pages. Each module owns one area and its routes.
 
 pub mod account;
+pub mod assessments;
 pub mod attestations;
 pub mod audit;
 pub mod authorities;
@@ -35,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .merge(dashboard::routes())
         .merge(authorities::routes())
         .merge(participation::routes())
+        .merge(assessments::routes())
         .merge(attestations::routes())
         .merge(icn::routes())
         .merge(field_ops::routes())

@@ -532,6 +532,8 @@ struct ChecklistPage {
     can_attest_navigator: bool,
     /// The Program Manager may sign 213.50(a) to the Board.
     can_attest_program_manager: bool,
+    /// This cycle's assessments (213.40) and where each stands: 213.50(a)(3) follows them.
+    assessments: Vec<(String, String)>,
 }
 
 fn status_label(s: Status) -> &'static str {
@@ -702,6 +704,7 @@ fn checklist_view(
         attestations: Vec::new(),
         can_attest_navigator: a.attest_as_navigator(ea).is_ok(),
         can_attest_program_manager: a.attest_as_program_manager(ea).is_ok(),
+        assessments: Vec::new(),
         items,
     }
 }
@@ -736,6 +739,15 @@ pub(crate) async fn show_checklist(
     let failed = !errors.is_empty();
     let mut page = checklist_view(ctx, session, cl, &cycles, &facts, errors, state);
     page.attestations = attestations;
+    if session.actor.read_assessments_of(ea).is_ok() {
+        page.assessments = state
+            .app
+            .assessment_states(ea, cycle)
+            .await?
+            .into_iter()
+            .map(|(row, st)| (row.catalog_id, st.label().to_string()))
+            .collect();
+    }
     let resp = render(&page);
     Ok(if failed { unprocessable(resp) } else { resp })
 }
@@ -987,7 +999,7 @@ async fn add_note(
     }
 }
 
-fn upload_failed(e: &MultipartError) -> String {
+pub(crate) fn upload_failed(e: &MultipartError) -> String {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
         "The file is too large to upload; scan at a lower resolution or split the document".into()
     } else {
