@@ -824,22 +824,22 @@ async fn every_api_operation_as_every_role() {
                 || (*method == "POST" && path.ends_with("/attestations"))
             {
                 url.push_str(&format!("?cycle={cycle}"));
-                url = url.replace("{version}", "1.0");
-                if path.ends_with("/scores") {
-                    url.push_str("?catalog=matrix-base");
-                }
-                if *method == "POST" && *path == "/api/v1/assessments" {
-                    t.app
-                        .load_catalog(
-                            &system.manage_catalogs().unwrap(),
-                            &matrix_catalog(&format!("matrix-p{n}")),
-                            cybernav_app::assessments::Origin::Imported,
-                            None,
-                            &meta,
-                        )
-                        .await
-                        .unwrap();
-                }
+            }
+            url = url.replace("{version}", "1.0");
+            if path.ends_with("/scores") {
+                url.push_str("?catalog=matrix-base");
+            }
+            if *method == "POST" && *path == "/api/v1/assessments" {
+                t.app
+                    .load_catalog(
+                        &system.manage_catalogs().unwrap(),
+                        &matrix_catalog(&format!("matrix-p{n}")),
+                        cybernav_app::assessments::Origin::Imported,
+                        None,
+                        &meta,
+                    )
+                    .await
+                    .unwrap();
             }
             if url.contains("{document}") {
                 url = url.replace("{document}", &new_document(&t, adams, n).await.to_string());
