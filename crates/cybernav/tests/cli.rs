@@ -763,3 +763,55 @@ fn a_refused_catalog_file_names_its_problems_exits_non_zero_and_loads_nothing() 
         text(&list.stdout)
     );
 }
+
+/// The synthetic CIS-shaped catalog the formats tests use (written for the tests, no CIS text).
+fn synthetic_catalog(kind: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../cybernav-formats/tests/fixtures/catalogs")
+        .join(format!("synthetic-cis.{kind}"))
+}
+
+#[test]
+fn a_state_imports_its_licensed_catalog_once_as_oscal_or_csat_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = synthetic_catalog("json");
+    let r = cybernav(dir.path(), &["import", "catalog", json.to_str().unwrap()]);
+    assert!(r.status.success(), "{}", text(&r.stderr));
+    let out = text(&r.stdout);
+    assert!(
+        out.starts_with("Loaded ") && out.contains("(153 items)"),
+        "{out}"
+    );
+
+    // The same file again changes nothing, and says so.
+    let again = cybernav(dir.path(), &["import", "catalog", json.to_str().unwrap()]);
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    assert!(
+        text(&again.stdout).starts_with("Already loaded"),
+        "{}",
+        text(&again.stdout)
+    );
+
+    let list = cybernav(dir.path(), &["catalog", "list"]);
+    assert!(list.status.success(), "{}", text(&list.stderr));
+    let listed = text(&list.stdout);
+    assert_eq!(listed.lines().count(), 1, "{listed}");
+    assert!(listed.contains("153"), "{listed}");
+
+    // A CSAT export whose safeguard a spreadsheet turned from 1.10 into 1.1 is refused by line.
+    let csv = std::fs::read_to_string(synthetic_catalog("csv")).unwrap();
+    let broken = dir.path().join("csat-export.csv");
+    let mut lines: Vec<String> = csv.lines().map(str::to_string).collect();
+    let second = lines[2].clone();
+    lines[2] = second.replacen(",1.2,", ",2.2,", 1);
+    assert_ne!(
+        lines[2], second,
+        "the fixture's third line is safeguard 1.2"
+    );
+    std::fs::write(&broken, lines.join("\n")).unwrap();
+    let r = cybernav(dir.path(), &["import", "catalog", broken.to_str().unwrap()]);
+    assert!(!r.status.success());
+    let err = text(&r.stderr);
+    assert!(err.contains("line 3"), "{err}");
+    assert!(err.contains("nothing was loaded"), "{err}");
+}
