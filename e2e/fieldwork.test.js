@@ -119,4 +119,68 @@ describe('field work', () => {
 
     for (const p of [nav, phone, pm]) assert.deepEqual(p.cspErrors, []);
   });
+  test('the Program Manager starts an assessment, the navigator answers it, and it is validated', async () => {
+    const pm = await signIn('program_manager');
+    // A cycle to assess in.
+    await pm.goto(`${server.url}/participation`);
+    await pm.fill('#name', 'E2E assessment cycle');
+    await pm.fill('#grant_program', 'HAVA Election Security Grant (EAC)');
+    await pm.fill('#funds', '1,000,000.00');
+    await pm.fill('#deadline', '2099-03-15');
+    await submit(pm, 'section[aria-labelledby=new-cycle-heading] button[type=submit]');
+
+    const nav = await signIn('navigator');
+    const ea = await countyUrl(nav);
+    await pm.goto(`${server.url}/catalogs`);
+    assert.match(await pm.textContent('main'), /Cybersecurity Framework/);
+    await checkA11y(pm, 'catalogs');
+
+    // The CPG has no Implementation Groups: asking for IG1 comes back with what to choose.
+    await pm.goto(`${ea}/assessments`);
+    await checkA11y(pm, 'assessments of an authority, none yet');
+    const cpg = await pm.locator('#catalog_id option', { hasText: /Performance Goals/ }).getAttribute('value');
+    await pm.selectOption('#catalog_id', cpg);
+    await pm.selectOption('#scope', 'ig1');
+    await pm.selectOption('#method', 'simple-5-v1');
+    await submit(pm, 'section[aria-labelledby=start-heading] button[type=submit]');
+    assert.match(await pm.textContent('#form-errors'), /choose all/);
+    await checkA11y(pm, 'start form with errors');
+    await pm.selectOption('#catalog_id', cpg);
+    await pm.selectOption('#scope', 'all');
+    await pm.selectOption('#method', 'simple-5-v1');
+    await submit(pm, 'section[aria-labelledby=start-heading] button[type=submit]');
+    assert.match(pm.url(), /\/assessments\/[0-9a-f-]{36}/);
+    const assessmentUrl = pm.url().split('?')[0];
+
+    // The navigator answers every control, a control at a time, then sends it for review.
+    await nav.goto(assessmentUrl);
+    await checkA11y(nav, 'assessment form');
+    const groups = await nav.locator('form[action$="/answers"]').count();
+    assert.ok(groups >= 5, `controls: ${groups}`);
+    for (let g = 0; g < groups; g += 1) {
+      const form = nav.locator('form[action$="/answers"]').nth(g);
+      const selects = form.locator('select');
+      const n = await selects.count();
+      for (let i = 0; i < n; i += 1) await selects.nth(i).selectOption({ index: 3 + ((g + i) % 3) });
+      await Promise.all([nav.waitForLoadState('load'), form.locator('button[type=submit]').click()]);
+    }
+    await submit(nav, 'form[action$="/transitions"] button[type=submit]');
+    assert.match(await nav.textContent('main'), /Complete|complete/);
+
+    // The Program Manager validates; the score now counts and the authority's page charts it.
+    await pm.goto(assessmentUrl);
+    await submit(pm, 'section[aria-labelledby=review] form:first-of-type button[type=submit]');
+    assert.match(await pm.textContent('main'), /Validated|validated/);
+    await checkA11y(pm, 'validated assessment with score charts');
+    await pm.goto(`${ea}/assessments`);
+    assert.ok(await pm.locator('svg').count() >= 1, 'the trend is drawn');
+    await checkA11y(pm, 'assessments with a trend');
+
+    // The county reads its validated assessment on a phone.
+    const phone = await signIn('ea_official', { width: 375, height: 800 });
+    await phone.goto(assessmentUrl);
+    assert.equal(await phone.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1), false);
+    await checkA11y(phone, 'assessment as the county sees it at 375 px');
+    for (const p of [nav, pm, phone]) assert.deepEqual(p.cspErrors, []);
+  });
 });

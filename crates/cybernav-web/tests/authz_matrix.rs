@@ -1004,6 +1004,8 @@ fn page_table() -> Vec<PageRow> {
         row("GET", "/election-authorities/{id}/assessments", "adams", NOT_PARTNER),
         row("GET", "/election-authorities/{id}/assessments", "chicago", &["board_admin", "program_manager", "auditor"])
             .not_found(SCOPED),
+        row("POST", "/election-authorities/{id}/assessments", "adams", MANAGERS),
+        row("POST", "/election-authorities/{id}/assessments", "chicago", MANAGERS),
         row("GET", "/assessments/{id}", "adams", NOT_PARTNER).not_found(&["partner"]),
         row("POST", "/assessments/{id}/answers", "adams", ANSWERERS)
             .not_found(&["ea_official", "ea_it", "partner"]),
@@ -1435,6 +1437,27 @@ async fn prepare(r: &mut Runner<'_>, row: &PageRow) -> Prepared {
         ("GET", "/catalogs", _) => Prepared::get("/catalogs"),
         ("GET", "/election-authorities/{id}/assessments", case) => {
             Prepared::get(format!("{}/assessments", ea_href(case)))
+        }
+        ("POST", "/election-authorities/{id}/assessments", case) => {
+            let system = system_actor();
+            let catalog = matrix_catalog(&format!("matrix-s{n}-{}", uuid::Uuid::new_v4().simple()));
+            t.app
+                .load_catalog(
+                    &system.manage_catalogs().unwrap(),
+                    &catalog,
+                    cybernav_app::assessments::Origin::Imported,
+                    None,
+                    &RequestMeta::default(),
+                )
+                .await
+                .unwrap();
+            let cycle = r.cycle.to_string();
+            let chosen = format!("{}|{}", catalog.id, catalog.version);
+            Prepared::post(
+                format!("{}/assessments", ea_href(case)),
+                &[("cycle", &cycle), ("catalog", &chosen), ("scope", "ig1"), ("method", "csat-4d-v1")],
+            )
+            .to("/assessments/*?notice=saved")
         }
         ("GET", "/assessments/{id}", _) => {
             let id = new_assessment(t, r.cycle, n, true).await;

@@ -31,7 +31,7 @@ pub fn routes() -> Router<AppState> {
         .route("/catalogs", get(catalogs_page))
         .route(
             "/election-authorities/{id}/assessments",
-            get(authority_assessments),
+            get(authority_assessments).post(start_assessment),
         )
         .route("/assessments/{id}", get(show_assessment))
         .route("/assessments/{id}/answers", post(save_group))
@@ -679,6 +679,70 @@ struct ListPage {
     peers: String,
     peer_chart: String,
     peer_rows: Vec<(String, String)>,
+    /// For the Board and the Program Manager: the form to start an assessment.
+    start: Option<StartChoices>,
+    errors: Vec<FormError>,
+}
+
+/// What the start form offers: the cycles and catalogs there are, as `(value, label)`.
+struct StartChoices {
+    cycles: Vec<(String, String)>,
+    catalogs: Vec<(String, String)>,
+    navigators: String,
+}
+
+/// The fields of the start form. `catalog` is `id|version`.
+#[derive(Debug, Deserialize)]
+struct StartForm {
+    cycle: String,
+    catalog: String,
+    scope: String,
+    method: String,
+}
+
+const START_LABELS: &[(&str, &str)] = &[
+    ("cycle_id", "Grant cycle"),
+    ("catalog_id", "Catalog"),
+    ("scope", "Scope"),
+    ("method", "Scoring method"),
+    ("navigators", "Navigators"),
+];
+
+/// `POST /election-authorities/{id}/assessments`: the Board or the Program Manager starts an
+/// assessment, assigned to the authority's own navigators.
+async fn start_assessment(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Meta(meta): Meta,
+    SignedIn(session): SignedIn,
+    Path(id): Path<String>,
+    Form(f): Form<StartForm>,
+) -> Result<Response, PageError> {
+    let ea = parse_id(&id)?;
+    let cap = session
+        .actor
+        .manage_assessments()
+        .ok_or(AppError::Forbidden)?;
+    let registry = session.actor.read_registry().ok_or(AppError::Forbidden)?;
+    let detail = state.app.election_authority(&registry, ea).await?;
+    let (catalog_id, catalog_version) = f.catalog.split_once('|').unwrap_or((&f.catalog, ""));
+    let input = cybernav_app::assessments::AssessmentInput {
+        election_authority_id: ea,
+        cycle_id: uuid::Uuid::parse_str(f.cycle.trim()).unwrap_or_default(),
+        catalog_id: catalog_id.into(),
+        catalog_version: catalog_version.into(),
+        scope: f.scope.clone(),
+        method: f.method.clone(),
+        navigators: detail.listing.navigators.iter().map(|n| n.id).collect(),
+    };
+    match state.app.create_assessment(&cap, &input, &meta).await {
+        Ok(new) => Ok(see_other(&format!("/assessments/{new}"), "saved")),
+        Err(e) => {
+            let errors = form_errors(e, START_LABELS)?;
+            let page = list_view(&state, &ctx, &session, ea, None, errors).await?;
+            Ok(unprocessable(page))
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -696,6 +760,18 @@ async fn authority_assessments(
     Query(q): Query<ListQuery>,
 ) -> Result<Response, PageError> {
     let ea = parse_id(&id)?;
+    list_view(&state, &ctx, &session, ea, q.catalog, Vec::new()).await
+}
+
+/// The list page, with `errors` from the start form when it came back.
+async fn list_view(
+    state: &AppState,
+    ctx: &PageCtx,
+    session: &SessionInfo,
+    ea: uuid::Uuid,
+    chosen: Option<String>,
+    errors: Vec<FormError>,
+) -> Result<Response, PageError> {
     let reader = session.actor.read_assessments_of(ea)?;
     let list = state.app.assessments_of(&reader).await?;
     let registry = session.actor.read_registry().ok_or(AppError::Forbidden)?;
@@ -712,8 +788,7 @@ async fn authority_assessments(
             catalogs.push((s.row.catalog_id.clone(), s.catalog_title.clone()));
         }
     }
-    let catalog = q
-        .catalog
+    let catalog = chosen
         .filter(|c| catalogs.iter().any(|(k, _)| k == c))
         .or_else(|| catalogs.first().map(|(c, _)| c.clone()))
         .unwrap_or_default();
@@ -762,8 +837,47 @@ async fn authority_assessments(
             }
         }
     }
+    let start = match (
+        session.actor.manage_assessments(),
+        session.actor.read_catalogs(),
+    ) {
+        (Some(_), Some(catalogs_reader)) => {
+            let detail = state.app.election_authority(&registry, ea).await?;
+            Some(StartChoices {
+                cycles: state
+                    .app
+                    .grant_cycles()
+                    .await?
+                    .into_iter()
+                    .map(|c| (c.row.id.to_string(), c.row.name.clone()))
+                    .collect(),
+                catalogs: state
+                    .app
+                    .catalogs(&catalogs_reader)
+                    .await?
+                    .into_iter()
+                    .map(|c| {
+                        (
+                            format!("{}|{}", c.id, c.version),
+                            format!("{} (version {})", c.title, c.version),
+                        )
+                    })
+                    .collect(),
+                navigators: detail
+                    .listing
+                    .navigators
+                    .iter()
+                    .map(|n| n.name.clone())
+                    .collect::<Vec<_>>()
+                    .join(" and "),
+            })
+        }
+        _ => None,
+    };
     let page = ListPage {
-        layout: ctx.layout(format!("Assessments — {name}"), Some(&session)),
+        layout: ctx.layout(format!("Assessments — {name}"), Some(session)),
+        start,
+        errors,
         ea_id: ea.to_string(),
         ea_name: name,
         rows: list
