@@ -649,22 +649,53 @@ impl App {
 
     /// What the need scores are computed from, for every authority in the registry.
     ///
-    /// The overall assessment score and the open findings come from tables that live on other
-    /// branches of issue 4: this is the one place that reads them, and it is wired to the
-    /// assessment and finding tables at merge. Until then every authority counts as not
-    /// assessed (`score: None`) with no open findings; size comes from the registry's
-    /// population.
+    /// The score is the overall percentage of the authority's latest validated assessment (by
+    /// cycle deadline, any catalog; `None` when never assessed); open findings are those not
+    /// verified fixed or risk-accepted, counted by severity (informational ones do not add
+    /// need); size is the registry's population.
     pub async fn need_inputs(&self) -> AppResult<Vec<(EaListing, NeedInput)>> {
         let all = self.all_authorities().await?;
+        let (validated, findings) = {
+            let mut tx = self.store.read().await?;
+            (
+                tx.list_all_validated().await?,
+                tx.list_findings(None).await?,
+            )
+        };
+        let mut latest: std::collections::HashMap<Uuid, f64> = std::collections::HashMap::new();
+        for v in validated {
+            if let Some(p) = v.overall_percent {
+                latest.insert(v.election_authority_id, p);
+            }
+        }
+        let mut open: std::collections::HashMap<Uuid, OpenFindings> =
+            std::collections::HashMap::new();
+        for f in findings {
+            let is_open = cybernav_core::finding::Status::parse(&f.status)
+                .map(|s| s.is_open())
+                .unwrap_or(true);
+            if !is_open {
+                continue;
+            }
+            let counts = open.entry(f.election_authority_id).or_default();
+            match f.severity.as_str() {
+                "critical" => counts.critical += 1,
+                "high" => counts.high += 1,
+                "medium" => counts.medium += 1,
+                "low" => counts.low += 1,
+                _ => {}
+            }
+        }
         Ok(all
             .iter()
             .map(|l| {
+                let id = l.authority.id;
                 (
                     l.clone(),
                     NeedInput {
-                        authority: l.authority.id,
-                        score: None,
-                        findings: OpenFindings::default(),
+                        authority: id,
+                        score: latest.get(&id).copied(),
+                        findings: open.get(&id).cloned().unwrap_or_default(),
                         population: l.authority.population,
                     },
                 )

@@ -483,11 +483,21 @@ impl Tx {
 
     /// Every validated assessment of a catalog, with its cycle.
     pub async fn list_validated(&mut self, catalog: &str) -> StoreResult<Vec<ValidatedRow>> {
+        self.validated_where(Some(catalog)).await
+    }
+
+    /// Every validated assessment against any catalog, oldest cycle first (the latest per
+    /// authority is the last of its rows): what the navigators' need scores read.
+    pub async fn list_all_validated(&mut self) -> StoreResult<Vec<ValidatedRow>> {
+        self.validated_where(None).await
+    }
+
+    async fn validated_where(&mut self, catalog: Option<&str>) -> StoreResult<Vec<ValidatedRow>> {
         Ok(with_conn!(self, |c| {
             sqlx::query_as(
                 "SELECT s.id, s.election_authority_id, s.cycle_id, g.deadline, g.name AS cycle_name, s.validated_at, s.overall_percent \
                  FROM assessments s JOIN grant_cycles g ON g.id = s.cycle_id \
-                 WHERE s.state = 'validated' AND s.catalog_id = $1 ORDER BY g.deadline, s.validated_at",
+                 WHERE s.state = 'validated' AND ($1 IS NULL OR s.catalog_id = $1) ORDER BY g.deadline, s.validated_at",
             )
             .bind(catalog)
             .fetch_all(&mut *c)

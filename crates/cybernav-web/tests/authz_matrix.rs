@@ -283,6 +283,16 @@ fn api_table() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("GET", "/api/v1/assessments/{id}/answers.csv", NOT_PARTNER),
         (
             "GET",
+            "/api/v1/assessments/{id}/oscal/assessment-results",
+            NOT_PARTNER,
+        ),
+        (
+            "GET",
+            "/api/v1/election-authorities/{id}/oscal/poam",
+            NOT_PARTNER,
+        ),
+        (
+            "GET",
             "/api/v1/election-authorities/{id}/assessments",
             NOT_PARTNER,
         ),
@@ -371,6 +381,32 @@ async fn new_assessment(t: &TestApp, cycle: uuid::Uuid, n: usize, complete: bool
             .await
             .unwrap();
     }
+    id
+}
+
+/// A complete assessment of Adams, validated by the Program Manager (OSCAL results report
+/// validated answers only).
+async fn validated_assessment(t: &TestApp, cycle: uuid::Uuid, n: usize) -> uuid::Uuid {
+    let id = new_assessment(t, cycle, n, true).await;
+    let pm = &t.people["program_manager"];
+    let actor = cybernav_core::authz::Actor {
+        user_id: pm.id,
+        email: pm.email.clone(),
+        role: pm.role,
+        election_authority_id: None,
+        assigned_authorities: Vec::new(),
+        partner_org_id: None,
+    };
+    t.app
+        .transition_assessment(
+            &actor,
+            id,
+            cybernav_core::assessment::Transition::Validate,
+            None,
+            &RequestMeta::default(),
+        )
+        .await
+        .unwrap();
     id
 }
 
@@ -769,6 +805,9 @@ async fn every_api_operation_as_every_role() {
                 p if p.starts_with("/api/v1/grant-cycles/{id}") => cycle.to_string(),
                 p if p.starts_with("/api/v1/attestations/") => attestation.to_string(),
                 p if p.starts_with("/api/v1/catalogs/") => "matrix-base".to_string(),
+                p if p.ends_with("/oscal/assessment-results") => {
+                    validated_assessment(&t, cycle, n).await.to_string()
+                }
                 p if p.starts_with("/api/v1/assessments/{id}") => {
                     new_assessment(&t, cycle, n, *method == "GET")
                         .await

@@ -21,6 +21,7 @@ pub mod findings;
 pub mod grants;
 pub mod icn;
 pub mod me;
+pub mod oscal;
 pub mod pagination;
 pub mod participation;
 pub mod partners;
@@ -180,6 +181,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(findings::import_cyhy))
         .routes(routes!(findings::put_kev_catalog))
         .routes(routes!(findings::get_findings_overview))
+        .routes(routes!(oscal::get_assessment_results))
+        .routes(routes!(oscal::get_poam))
         .routes(routes!(icn::get_icn_settings, icn::put_icn_settings))
         .routes(routes!(icn::get_allowlist))
         .routes(routes!(
