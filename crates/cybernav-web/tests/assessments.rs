@@ -8,7 +8,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{Reply, TestApp, audit_total, databases};
+use common::{Reply, TestApp, audit_total, databases, ok};
 use cybernav_app::RequestMeta;
 use cybernav_app::assessments::{AnswerInput, AnswersInput, AssessmentInput, Origin};
 use cybernav_core::assessment::Transition;
@@ -16,15 +16,6 @@ use cybernav_core::authz::system_actor;
 use cybernav_core::scoring::synthetic_catalog;
 use serde_json::{Value, json};
 use uuid::Uuid;
-
-fn ok(r: &Reply, status: StatusCode) -> Value {
-    assert_eq!(r.status, status, "{}", r.body);
-    if r.body.is_empty() || !r.body.starts_with('{') {
-        Value::Null
-    } else {
-        r.json()
-    }
-}
 
 fn errors(r: &Reply) -> Vec<(String, String)> {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);

@@ -7,14 +7,9 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{Reply, TestApp, audit_total, databases};
+use common::{Reply, TestApp, audit_total, databases, ok};
 use serde_json::{Value, json};
 use time::{Duration, OffsetDateTime};
-
-fn ok(r: &Reply, status: StatusCode) -> Value {
-    assert_eq!(r.status, status, "{}", r.body);
-    r.json()
-}
 
 /// The fields a 422 names.
 fn refused_fields(r: &Reply) -> Vec<String> {

@@ -6,7 +6,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{Reply, TestApp, audit_total, databases};
+use common::{TestApp, audit_total, databases, ok};
 use serde_json::{Value, json};
 
 const FIXTURES: &str = concat!(
@@ -16,11 +16,6 @@ const FIXTURES: &str = concat!(
 
 fn fixture(path: &str) -> String {
     std::fs::read_to_string(format!("{FIXTURES}/{path}")).unwrap()
-}
-
-fn ok(r: &Reply, status: StatusCode) -> Value {
-    assert_eq!(r.status, status, "{}", r.body);
-    r.json()
 }
 
 fn titles(v: &Value) -> Vec<String> {
