@@ -179,8 +179,12 @@ impl Indicator {
             ));
         }
         let value = match kind {
-            IndicatorKind::Ipv4 => normalise_ipv4(v).map_err(|r| IndicatorError::new(v, label, r))?,
-            IndicatorKind::Ipv6 => normalise_ipv6(v).map_err(|r| IndicatorError::new(v, label, r))?,
+            IndicatorKind::Ipv4 => {
+                normalise_ipv4(v).map_err(|r| IndicatorError::new(v, label, r))?
+            }
+            IndicatorKind::Ipv6 => {
+                normalise_ipv6(v).map_err(|r| IndicatorError::new(v, label, r))?
+            }
             IndicatorKind::Domain => {
                 normalise_domain(v).map_err(|r| IndicatorError::new(v, label, r))?
             }
@@ -188,7 +192,10 @@ impl Indicator {
             IndicatorKind::Email => {
                 normalise_email(v).map_err(|r| IndicatorError::new(v, label, r))?
             }
-            IndicatorKind::Md5 | IndicatorKind::Sha1 | IndicatorKind::Sha256 | IndicatorKind::Sha512 => {
+            IndicatorKind::Md5
+            | IndicatorKind::Sha1
+            | IndicatorKind::Sha256
+            | IndicatorKind::Sha512 => {
                 let want = kind.hash_len().unwrap_or(0);
                 if v.len() != want {
                     return Err(IndicatorError::new(
@@ -218,12 +225,17 @@ impl Indicator {
             IndicatorKind::Url
         } else if v.contains('@') {
             IndicatorKind::Email
-        } else if v.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'/')
+        } else if v
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b'/')
             && v.contains('.')
             && v.bytes().next().is_some_and(|b| b.is_ascii_digit())
         {
             IndicatorKind::Ipv4
-        } else if v.contains(':') && v.bytes().all(|b| b.is_ascii_hexdigit() || b"/:.".contains(&b)) {
+        } else if v.contains(':')
+            && v.bytes()
+                .all(|b| b.is_ascii_hexdigit() || b"/:.".contains(&b))
+        {
             IndicatorKind::Ipv6
         } else if v.bytes().all(|b| b.is_ascii_hexdigit()) {
             match v.len() {
@@ -298,7 +310,11 @@ fn normalise_ipv4(v: &str) -> Result<String, String> {
     Ok(match len {
         None | Some(32) => ip.to_string(),
         Some(n) => {
-            let mask = if n == 0 { 0 } else { u32::MAX << (32 - u32::from(n)) };
+            let mask = if n == 0 {
+                0
+            } else {
+                u32::MAX << (32 - u32::from(n))
+            };
             format!("{}/{n}", Ipv4Addr::from(u32::from(ip) & mask))
         }
     })
@@ -312,7 +328,11 @@ fn normalise_ipv6(v: &str) -> Result<String, String> {
     Ok(match len {
         None | Some(128) => ip.to_string(),
         Some(n) => {
-            let mask = if n == 0 { 0 } else { u128::MAX << (128 - u32::from(n)) };
+            let mask = if n == 0 {
+                0
+            } else {
+                u128::MAX << (128 - u32::from(n))
+            };
             format!("{}/{n}", Ipv6Addr::from(u128::from(ip) & mask))
         }
     })
@@ -368,7 +388,10 @@ fn normalise_url(v: &str) -> Result<String, String> {
         .split_once("://")
         .ok_or_else(|| "has no scheme (http://, https://)".to_string())?;
     if scheme.is_empty()
-        || !scheme.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
+        || !scheme
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphabetic())
         || !scheme
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"+.-".contains(&b))
@@ -392,9 +415,7 @@ fn normalise_url(v: &str) -> Result<String, String> {
         }
     } else {
         match hostport.rsplit_once(':') {
-            Some((h, p)) if p.bytes().all(|b| b.is_ascii_digit()) => {
-                (h, &hostport[h.len()..])
-            }
+            Some((h, p)) if p.bytes().all(|b| b.is_ascii_digit()) => (h, &hostport[h.len()..]),
             _ => (hostport, ""),
         }
     };
@@ -417,9 +438,7 @@ fn normalise_url(v: &str) -> Result<String, String> {
 
 fn normalise_email(v: &str) -> Result<String, String> {
     let v = v.strip_prefix("mailto:").unwrap_or(v);
-    let (local, domain) = v
-        .rsplit_once('@')
-        .ok_or_else(|| "has no '@'".to_string())?;
+    let (local, domain) = v.rsplit_once('@').ok_or_else(|| "has no '@'".to_string())?;
     if local.is_empty() {
         return Err("has nothing before the '@'".to_string());
     }
@@ -455,12 +474,18 @@ mod tests {
         assert_eq!(v(IndicatorKind::Ipv4, "203.0.113.7/32"), "203.0.113.7");
         assert_eq!(v(IndicatorKind::Ipv6, "2001:DB8:0:0::1"), "2001:db8::1");
         assert_eq!(v(IndicatorKind::Ipv6, "2001:db8::1/32"), "2001:db8::/32");
-        assert_eq!(v(IndicatorKind::Domain, "Evil.Example.COM."), "evil.example.com");
+        assert_eq!(
+            v(IndicatorKind::Domain, "Evil.Example.COM."),
+            "evil.example.com"
+        );
         assert_eq!(
             v(IndicatorKind::Url, "HTTPS://Evil.Example.COM:8443/Path?Q=A"),
             "https://evil.example.com:8443/Path?Q=A"
         );
-        assert_eq!(v(IndicatorKind::Email, "Bad.Actor@Example.ORG"), "bad.actor@example.org");
+        assert_eq!(
+            v(IndicatorKind::Email, "Bad.Actor@Example.ORG"),
+            "bad.actor@example.org"
+        );
         assert_eq!(v(IndicatorKind::Md5, &"AB".repeat(16)), "ab".repeat(16));
     }
 

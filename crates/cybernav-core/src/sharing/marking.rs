@@ -82,7 +82,13 @@ pub const TLP2_EXTENSION_ID: &str = "extension-definition--60a3c5c5-0d10-413e-aa
 
 impl Tlp {
     /// Every level, least restrictive first.
-    pub const ALL: [Tlp; 5] = [Tlp::Clear, Tlp::Green, Tlp::Amber, Tlp::AmberStrict, Tlp::Red];
+    pub const ALL: [Tlp; 5] = [
+        Tlp::Clear,
+        Tlp::Green,
+        Tlp::Amber,
+        Tlp::AmberStrict,
+        Tlp::Red,
+    ];
 
     /// The label as TLP 2.0 writes it, for subjects, headers and footers (`TLP:AMBER+STRICT`).
     pub fn label(self) -> &'static str {
@@ -391,9 +397,7 @@ pub struct NeedToKnowApproval {
 impl NeedToKnowApproval {
     /// True when it holds at `at`.
     pub fn holds_at(&self, at: OffsetDateTime) -> bool {
-        self.approved_at <= at
-            && at < self.expires_at
-            && self.revoked_at.is_none_or(|r| at < r)
+        self.approved_at <= at && at < self.expires_at && self.revoked_at.is_none_or(|r| at < r)
     }
 }
 
@@ -463,12 +467,24 @@ impl DenyReason {
     /// The sentence shown to the reader.
     pub fn message(self) -> &'static str {
         match self {
-            DenyReason::NotNamedRecipient => "This item is TLP:RED and you are not one of the people it names.",
-            DenyReason::OutsideOrganisation => "This item is TLP:AMBER+STRICT and stays inside the organisation that holds it.",
-            DenyReason::NotAClient => "This item is TLP:AMBER and your organisation is not one it may be shared with.",
-            DenyReason::NotInCommunity => "This item is TLP:GREEN and is shared only within the Cyber Navigator Program community.",
-            DenyReason::NoNeedToKnow => "This item is marked For Official Use Only (or CUI) and you have no need-to-know approval. Ask the Program Manager to apply.",
-            DenyReason::NeedToKnowNotCurrent => "This item is marked For Official Use Only (or CUI) and your need-to-know approval has expired. Ask the Program Manager to renew it.",
+            DenyReason::NotNamedRecipient => {
+                "This item is TLP:RED and you are not one of the people it names."
+            }
+            DenyReason::OutsideOrganisation => {
+                "This item is TLP:AMBER+STRICT and stays inside the organisation that holds it."
+            }
+            DenyReason::NotAClient => {
+                "This item is TLP:AMBER and your organisation is not one it may be shared with."
+            }
+            DenyReason::NotInCommunity => {
+                "This item is TLP:GREEN and is shared only within the Cyber Navigator Program community."
+            }
+            DenyReason::NoNeedToKnow => {
+                "This item is marked For Official Use Only (or CUI) and you have no need-to-know approval. Ask the Program Manager to apply."
+            }
+            DenyReason::NeedToKnowNotCurrent => {
+                "This item is marked For Official Use Only (or CUI) and your need-to-know approval has expired. Ask the Program Manager to renew it."
+            }
         }
     }
 }
@@ -650,7 +666,10 @@ mod tests {
             Tlp::from_stix_id("marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9"),
             Some(Tlp::Clear)
         );
-        assert_eq!(Tlp::from_stix_id(Tlp::AmberStrict.stix_tlp1_id()), Some(Tlp::Red));
+        assert_eq!(
+            Tlp::from_stix_id(Tlp::AmberStrict.stix_tlp1_id()),
+            Some(Tlp::Red)
+        );
         assert_eq!(Tlp::from_stix_id("marking-definition--0000"), None);
     }
 
@@ -658,7 +677,10 @@ mod tests {
     fn order_is_by_restrictiveness_and_highest_picks_the_top() {
         assert!(Tlp::Clear < Tlp::Green && Tlp::Amber < Tlp::AmberStrict);
         assert!(Tlp::AmberStrict < Tlp::Red);
-        assert_eq!(Tlp::highest([Tlp::Green, Tlp::Amber, Tlp::Clear]), Tlp::Amber);
+        assert_eq!(
+            Tlp::highest([Tlp::Green, Tlp::Amber, Tlp::Clear]),
+            Tlp::Amber
+        );
         assert_eq!(Tlp::highest([]), Tlp::Clear);
         let a = Marking::tlp(Tlp::Green).with_caveat(Caveat::Fouo);
         let b = Marking::tlp(Tlp::Amber);
@@ -671,10 +693,7 @@ mod tests {
         assert_eq!(Caveat::parse("fouo"), Ok(Caveat::Fouo));
         assert_eq!(Caveat::parse("For Official Use Only"), Ok(Caveat::Fouo));
         assert_eq!(Caveat::parse("cui"), Ok(Caveat::Cui));
-        assert_eq!(
-            Caveat::parse(" les "),
-            Ok(Caveat::Other("LES".to_string()))
-        );
+        assert_eq!(Caveat::parse(" les "), Ok(Caveat::Other("LES".to_string())));
         assert!(Caveat::parse("  ").is_err());
     }
 
@@ -821,10 +840,11 @@ mod tests {
             .find(|(t, _)| *t == m.tlp)
             .is_some_and(|(_, facts)| facts.iter().any(|f| holds(*f)));
         let ntk_ok = m.caveats.is_empty()
-            || r
-                .need_to_know
-                .iter()
-                .any(|a| a.approved_at <= r.as_of && r.as_of < a.expires_at && a.revoked_at.is_none_or(|x| r.as_of < x));
+            || r.need_to_know.iter().any(|a| {
+                a.approved_at <= r.as_of
+                    && r.as_of < a.expires_at
+                    && a.revoked_at.is_none_or(|x| r.as_of < x)
+            });
         tlp_ok && ntk_ok
     }
 

@@ -11,6 +11,6 @@ pub mod marking;
 
 pub use indicator::{Indicator, IndicatorError, IndicatorKind};
 pub use marking::{
-    AccessSettings, Caveat, Caveats, Decision, DenyReason, ItemAccess, Marking, MarkedDocument,
+    AccessSettings, Caveat, Caveats, Decision, DenyReason, ItemAccess, MarkedDocument, Marking,
     NeedToKnowApproval, OrgKind, Organisation, Paragraph, Reader, Redacted, Tlp, may_see,
 };
