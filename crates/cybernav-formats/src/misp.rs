@@ -419,13 +419,11 @@ fn one(kind: IndicatorKind, value: &str) -> Result<Indicator, String> {
     Indicator::parse(kind, value).map_err(|e| e.to_string())
 }
 
-type Mapped = Vec<(Indicator, Option<String>)>;
+/// Indicators of one attribute, each with the other half of a composite value.
+pub type Mapped = Vec<(Indicator, Option<String>)>;
 
 /// The indicators of one attribute; `None` when the type is not one that makes indicators.
-pub fn map_attribute(
-    misp_type: &str,
-    value: &str,
-) -> Option<Result<Vec<(Indicator, Option<String>)>, String>> {
+pub fn map_attribute(misp_type: &str, value: &str) -> Option<Result<Mapped, String>> {
     let t = misp_type.trim().to_ascii_lowercase();
     let split = |v: &str| -> Result<(String, String), String> {
         v.split_once('|')

@@ -40,13 +40,10 @@ fn formal_determinations(v: &Value, depth: usize, out: &mut Caveats) {
                     };
                     for item in items {
                         if let Some(s) = item.as_str() {
-                            match Caveat::parse(s) {
-                                Ok(c @ (Caveat::Fouo | Caveat::Cui)) => {
-                                    out.insert(c);
-                                }
-                                // Other determinations (PUBREL, INFORMATION-DIRECTLY-RELATED-TO-
-                                // CYBERSECURITY-THREAT, AI) permit rather than restrict.
-                                _ => {}
+                            // Other determinations (PUBREL, INFORMATION-DIRECTLY-RELATED-TO-
+                            // CYBERSECURITY-THREAT, AI) permit rather than restrict.
+                            if let Ok(c @ (Caveat::Fouo | Caveat::Cui)) = Caveat::parse(s) {
+                                out.insert(c);
                             }
                         }
                     }
