@@ -532,7 +532,7 @@ fn read_object(
                 .pattern_type
                 .map(Cow::into_owned)
                 .unwrap_or_else(|| "stix".to_string());
-            let outcome = if pattern_type == "stix" {
+            let outcome = if pattern_type.eq_ignore_ascii_case("stix") {
                 parse_pattern(&pattern).map_err(|e| err(format!("field pattern: {e}")))?
             } else {
                 PatternOutcome::PatternOnly {
