@@ -28,6 +28,7 @@ pub mod requirements;
 pub mod role;
 pub mod scoring;
 pub mod secret;
+pub mod sharing;
 pub mod totp;
 pub mod validation;
 

@@ -1,0 +1,690 @@
+//! STIX 2.1 and 2.0 bundles, read one object at a time.
+//!
+//! [`read_bundle`] walks the bundle's `objects` array and hands each object to a callback as
+//! soon as it is read, so memory stays near the size of the file however many objects it
+//! holds (the input bytes are borrowed, never copied into a JSON tree). Each object comes out
+//! as a typed [`StixObject`] (indicator, marking definition, identity; every other SDO, SCO
+//! or SRO as its raw JSON text) or as a [`Rejected`] naming its index, line, id and reason. A
+//! refused object never stops the others; only a bundle that is not JSON, or not a bundle,
+//! is an error for the whole file. The caller (the intake use case) decides what to store and
+//! stores nothing if [`read_bundle`] returns an error.
+//!
+//! Patterns are read by [`pattern`]; marking definitions and references by [`markings`].
+
+pub mod markings;
+pub mod pattern;
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+use serde_json::Value;
+use serde_json::value::RawValue;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+pub use markings::{MarkingMeaning, MarkingTable, ResolvedMarking, interpret_marking};
+pub use pattern::{PatternError, PatternOutcome, parse_pattern};
+
+/// The STIX version an object was written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SpecVersion {
+    /// STIX 2.0 (`spec_version` on the bundle).
+    V2_0,
+    /// STIX 2.1 (`spec_version` on each object).
+    V2_1,
+}
+
+impl SpecVersion {
+    fn parse(s: &str) -> Result<SpecVersion, String> {
+        match s {
+            "2.0" => Ok(SpecVersion::V2_0),
+            "2.1" => Ok(SpecVersion::V2_1),
+            other => Err(format!(
+                "spec_version '{other}' is not one we read (2.0 or 2.1)"
+            )),
+        }
+    }
+
+    /// `2.0` or `2.1`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SpecVersion::V2_0 => "2.0",
+            SpecVersion::V2_1 => "2.1",
+        }
+    }
+}
+
+/// A STIX indicator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StixIndicator {
+    /// `indicator--<uuid>`.
+    pub id: String,
+    /// The version it was written in.
+    pub spec_version: SpecVersion,
+    /// When it was first created.
+    pub created: Option<OffsetDateTime>,
+    /// This version's time (an object is identified by id *and* modified).
+    pub modified: Option<OffsetDateTime>,
+    /// Name.
+    pub name: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// The pattern as written.
+    pub pattern: String,
+    /// `stix` unless the feed says otherwise (`snort`, `yara`, `sigma`).
+    pub pattern_type: String,
+    /// What the pattern became.
+    pub outcome: PatternOutcome,
+    /// From when it is valid (`created` when the feed left it out).
+    pub valid_from: Option<OffsetDateTime>,
+    /// Until when, if given.
+    pub valid_until: Option<OffsetDateTime>,
+    /// STIX 2.1 `indicator_types` (`malicious-activity`, `anomalous-activity`).
+    pub indicator_types: Vec<String>,
+    /// `labels` (in STIX 2.0 the indicator types; in 2.1 free tags).
+    pub labels: Vec<String>,
+    /// Object-level marking references.
+    pub object_marking_refs: Vec<String>,
+    /// Marking references of granular markings (counted for the whole object).
+    pub granular_marking_refs: Vec<String>,
+    /// The identity that created it.
+    pub created_by_ref: Option<String>,
+    /// Confidence 0-100, if given.
+    pub confidence: Option<u8>,
+    /// True when the producer withdrew it.
+    pub revoked: bool,
+}
+
+impl StixIndicator {
+    /// Every marking reference, object-level then granular.
+    pub fn marking_refs(&self) -> impl Iterator<Item = &str> {
+        self.object_marking_refs
+            .iter()
+            .chain(&self.granular_marking_refs)
+            .map(String::as_str)
+    }
+}
+
+/// A STIX marking definition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StixMarkingDefinition {
+    /// `marking-definition--<uuid>`.
+    pub id: String,
+    /// Its name, if given (`TLP:GREEN`).
+    pub name: Option<String>,
+    /// When it was created.
+    pub created: Option<OffsetDateTime>,
+    /// What it means.
+    pub meaning: MarkingMeaning,
+}
+
+/// A STIX identity (the producer of information: CISA, an ISAC, a vendor).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StixIdentity {
+    /// `identity--<uuid>`.
+    pub id: String,
+    /// The version it was written in.
+    pub spec_version: SpecVersion,
+    /// Its name.
+    pub name: Option<String>,
+    /// `organization`, `individual`, `group`, `system`, `class`.
+    pub identity_class: Option<String>,
+    /// Sectors (`government`).
+    pub sectors: Vec<String>,
+    /// This version's time.
+    pub modified: Option<OffsetDateTime>,
+}
+
+/// Any other object (report, note, sighting, relationship, SCOs, custom objects), kept whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OtherObject<'a> {
+    /// Its id.
+    pub id: String,
+    /// Its type (`report`, `relationship`, `x-acme-thing`).
+    pub object_type: String,
+    /// The version it was written in.
+    pub spec_version: SpecVersion,
+    /// This version's time, if it has one (SCOs do not).
+    pub modified: Option<OffsetDateTime>,
+    /// Its marking references.
+    pub object_marking_refs: Vec<String>,
+    /// The object as it was in the file (JSON text).
+    pub raw: &'a str,
+}
+
+/// One object of a bundle, read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StixObject<'a> {
+    /// An indicator.
+    Indicator(Box<StixIndicator>),
+    /// A marking definition.
+    MarkingDefinition(StixMarkingDefinition),
+    /// An identity.
+    Identity(StixIdentity),
+    /// Anything else, kept as JSON text.
+    Other(OtherObject<'a>),
+}
+
+/// An object that was refused, and why. The others are read all the same.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejected {
+    /// Its position in `objects`, from 0.
+    pub index: usize,
+    /// The line of the file where it starts, from 1.
+    pub line: usize,
+    /// Its id, if it had a readable one.
+    pub id: Option<String>,
+    /// What is wrong, naming the field.
+    pub reason: String,
+}
+
+impl fmt::Display for Rejected {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "object {} (line {}, id {}): {}",
+            self.index,
+            self.line,
+            self.id.as_deref().unwrap_or("unknown"),
+            self.reason
+        )
+    }
+}
+
+/// What a whole bundle was, once read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BundleSummary {
+    /// The bundle's id.
+    pub id: Option<String>,
+    /// The bundle's `spec_version` (STIX 2.0 bundles have one; 2.1 bundles do not).
+    pub spec_version: Option<SpecVersion>,
+    /// Objects read, refused ones included.
+    pub objects: usize,
+    /// Objects refused.
+    pub rejected: usize,
+}
+
+/// A file that cannot be read as a bundle at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}, column {column}: {message}")]
+pub struct BundleError {
+    /// Line, from 1 (0 when not known).
+    pub line: usize,
+    /// Column, from 1.
+    pub column: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// The largest bundle accepted (a bundle of one million indicators is about 500 MB).
+pub const MAX_BUNDLE_BYTES: usize = 2 << 30;
+
+/// Reads a bundle, calling `on_object` with each object (or its refusal) in file order.
+pub fn read_bundle<'a, F>(input: &'a [u8], mut on_object: F) -> Result<BundleSummary, BundleError>
+where
+    F: FnMut(Result<StixObject<'a>, Rejected>),
+{
+    if input.len() > MAX_BUNDLE_BYTES {
+        return Err(BundleError {
+            line: 0,
+            column: 0,
+            message: format!("the file is larger than {MAX_BUNDLE_BYTES} bytes"),
+        });
+    }
+    let mut de = serde_json::Deserializer::from_slice(input);
+    let mut state = State {
+        input,
+        on_object: &mut on_object,
+        summary: BundleSummary::default(),
+        line_at: (0, 1),
+    };
+    let json_err = |e: serde_json::Error| BundleError {
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string(),
+    };
+    let object_type = (&mut de)
+        .deserialize_map(BundleVisitor { state: &mut state })
+        .map_err(json_err)?;
+    de.end().map_err(json_err)?;
+    match object_type.as_deref() {
+        Some("bundle") => Ok(state.summary),
+        Some(other) => Err(BundleError {
+            line: 1,
+            column: 1,
+            message: format!("the file is a STIX '{other}', not a bundle"),
+        }),
+        None => Err(BundleError {
+            line: 1,
+            column: 1,
+            message: "the file has no \"type\": \"bundle\"; it is not a STIX bundle".to_string(),
+        }),
+    }
+}
+
+struct State<'a, 'f, F> {
+    input: &'a [u8],
+    on_object: &'f mut F,
+    summary: BundleSummary,
+    /// The last byte offset whose line is known, and that line: objects come in order, so
+    /// counting lines from there keeps the total work linear.
+    line_at: (usize, usize),
+}
+
+impl<'a, F> State<'a, '_, F>
+where
+    F: FnMut(Result<StixObject<'a>, Rejected>),
+{
+    fn line_of(&mut self, raw: &str) -> usize {
+        let offset = (raw.as_ptr() as usize)
+            .saturating_sub(self.input.as_ptr() as usize)
+            .min(self.input.len());
+        let (from, line) = self.line_at;
+        if offset < from {
+            return line;
+        }
+        let more = self.input[from..offset]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+        self.line_at = (offset, line + more);
+        line + more
+    }
+
+    fn object(&mut self, raw: &'a RawValue) {
+        let index = self.summary.objects;
+        self.summary.objects += 1;
+        let result =
+            read_object(raw.get(), self.summary.spec_version).map_err(|(id, reason)| Rejected {
+                index,
+                line: 0,
+                id,
+                reason,
+            });
+        let result = match result {
+            Ok(o) => Ok(o),
+            Err(mut r) => {
+                r.line = self.line_of(raw.get());
+                self.summary.rejected += 1;
+                Err(r)
+            }
+        };
+        (self.on_object)(result);
+    }
+}
+
+struct BundleVisitor<'s, 'a, 'f, F> {
+    state: &'s mut State<'a, 'f, F>,
+}
+
+impl<'de, F> Visitor<'de> for BundleVisitor<'_, 'de, '_, F>
+where
+    F: FnMut(Result<StixObject<'de>, Rejected>),
+{
+    type Value = Option<String>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a STIX bundle (a JSON object with \"type\": \"bundle\")")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut object_type = None;
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            match key.as_ref() {
+                "type" => object_type = Some(map.next_value::<String>()?),
+                "id" => self.state.summary.id = Some(map.next_value::<String>()?),
+                "spec_version" => {
+                    let v = map.next_value::<String>()?;
+                    self.state.summary.spec_version =
+                        Some(SpecVersion::parse(&v).map_err(serde::de::Error::custom)?);
+                }
+                "objects" => map.next_value_seed(ObjectsSeed {
+                    state: &mut *self.state,
+                })?,
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(object_type)
+    }
+}
+
+struct ObjectsSeed<'s, 'a, 'f, F> {
+    state: &'s mut State<'a, 'f, F>,
+}
+
+impl<'de, F> DeserializeSeed<'de> for ObjectsSeed<'_, 'de, '_, F>
+where
+    F: FnMut(Result<StixObject<'de>, Rejected>),
+{
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de, F> Visitor<'de> for ObjectsSeed<'_, 'de, '_, F>
+where
+    F: FnMut(Result<StixObject<'de>, Rejected>),
+{
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("\"objects\" as a list of STIX objects")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(raw) = seq.next_element::<&'de RawValue>()? {
+            self.state.object(raw);
+        }
+        Ok(())
+    }
+}
+
+/// The fields we read of any object; the rest is ignored (and kept in the raw text).
+#[derive(Deserialize)]
+struct Fields<'a> {
+    #[serde(rename = "type", borrow)]
+    object_type: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    spec_version: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    created: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    modified: Option<Cow<'a, str>>,
+    name: Option<String>,
+    description: Option<String>,
+    pattern: Option<String>,
+    #[serde(borrow)]
+    pattern_type: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    valid_from: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    valid_until: Option<Cow<'a, str>>,
+    #[serde(default)]
+    indicator_types: Vec<String>,
+    #[serde(default)]
+    labels: Vec<String>,
+    #[serde(default)]
+    object_marking_refs: Vec<String>,
+    #[serde(default)]
+    granular_markings: Vec<GranularMarking>,
+    created_by_ref: Option<String>,
+    confidence: Option<i64>,
+    revoked: Option<bool>,
+    definition_type: Option<String>,
+    definition: Option<Value>,
+    extensions: Option<Value>,
+    identity_class: Option<String>,
+    #[serde(default)]
+    sectors: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct GranularMarking {
+    marking_ref: Option<String>,
+}
+
+/// Just the id, to name an object whose other fields could not be read.
+#[derive(Deserialize)]
+struct IdOnly<'a> {
+    #[serde(borrow)]
+    id: Option<Cow<'a, str>>,
+}
+
+fn timestamp(field: &str, v: Option<&str>) -> Result<Option<OffsetDateTime>, String> {
+    match v {
+        None => Ok(None),
+        Some(s) => OffsetDateTime::parse(s, &Rfc3339)
+            .map(|t| Some(t.to_offset(time::UtcOffset::UTC)))
+            .map_err(|_| {
+                format!("field {field}: '{s}' is not an RFC 3339 timestamp (2024-05-01T12:00:00Z)")
+            }),
+    }
+}
+
+/// True for `<type>--<uuid>`.
+fn valid_id(id: &str, object_type: &str) -> bool {
+    let Some(rest) = id
+        .strip_prefix(object_type)
+        .and_then(|r| r.strip_prefix("--"))
+    else {
+        return false;
+    };
+    let b = rest.as_bytes();
+    b.len() == 36
+        && b.iter().enumerate().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => *c == b'-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
+type ObjectError = (Option<String>, String);
+
+fn read_object(
+    raw: &str,
+    bundle_version: Option<SpecVersion>,
+) -> Result<StixObject<'_>, ObjectError> {
+    let f: Fields<'_> = match serde_json::from_str(raw) {
+        Ok(f) => f,
+        Err(e) => {
+            let id = serde_json::from_str::<IdOnly<'_>>(raw)
+                .ok()
+                .and_then(|i| i.id.map(Cow::into_owned));
+            let what = if raw.trim_start().starts_with('{') {
+                // serde's message names the field and expected type; its line and column are
+                // within the object, so they are dropped in favour of the object's own line.
+                let m = e.to_string();
+                match m.rfind(" at line ") {
+                    Some(i) => m[..i].to_string(),
+                    None => m,
+                }
+            } else {
+                "not a JSON object".to_string()
+            };
+            return Err((id, what));
+        }
+    };
+    let id = f.id.as_deref().map(str::to_string);
+    let err = |reason: String| (id.clone(), reason);
+    let Some(object_type) = f.object_type.as_deref() else {
+        return Err(err("field type: missing".to_string()));
+    };
+    let Some(id_str) = f.id.as_deref() else {
+        return Err(err("field id: missing".to_string()));
+    };
+    if !valid_id(id_str, object_type) {
+        return Err(err(format!(
+            "field id: '{id_str}' is not '{object_type}--' followed by a UUID"
+        )));
+    }
+    let spec_version = match f.spec_version.as_deref() {
+        Some(v) => SpecVersion::parse(v).map_err(|m| err(format!("field spec_version: {m}")))?,
+        None => bundle_version.unwrap_or(SpecVersion::V2_0),
+    };
+    let created = timestamp("created", f.created.as_deref()).map_err(err)?;
+    let modified = timestamp("modified", f.modified.as_deref()).map_err(err)?;
+    if let (Some(c), Some(m)) = (created, modified)
+        && m < c
+    {
+        return Err(err("field modified: earlier than created".to_string()));
+    }
+    let id = id_str.to_string();
+    match object_type {
+        "indicator" => {
+            let Some(pattern) = f.pattern else {
+                return Err(err("field pattern: missing".to_string()));
+            };
+            let valid_from = timestamp("valid_from", f.valid_from.as_deref())
+                .map_err(err)?
+                .or(created);
+            if valid_from.is_none() {
+                return Err(err("field valid_from: missing".to_string()));
+            }
+            let valid_until = timestamp("valid_until", f.valid_until.as_deref()).map_err(err)?;
+            let pattern_type = f
+                .pattern_type
+                .map(Cow::into_owned)
+                .unwrap_or_else(|| "stix".to_string());
+            let outcome = if pattern_type.eq_ignore_ascii_case("stix") {
+                parse_pattern(&pattern).map_err(|e| err(format!("field pattern: {e}")))?
+            } else {
+                PatternOutcome::PatternOnly {
+                    reason: format!("pattern_type '{pattern_type}' is not a STIX pattern"),
+                }
+            };
+            let confidence = match f.confidence {
+                None => None,
+                Some(c @ 0..=100) => u8::try_from(c).ok(),
+                Some(c) => {
+                    return Err(err(format!("field confidence: {c} is not 0 to 100")));
+                }
+            };
+            Ok(StixObject::Indicator(Box::new(StixIndicator {
+                id,
+                spec_version,
+                created,
+                modified,
+                name: f.name,
+                description: f.description,
+                pattern,
+                pattern_type,
+                outcome,
+                valid_from,
+                valid_until,
+                indicator_types: f.indicator_types,
+                labels: f.labels,
+                object_marking_refs: f.object_marking_refs,
+                granular_marking_refs: f
+                    .granular_markings
+                    .into_iter()
+                    .filter_map(|g| g.marking_ref)
+                    .collect(),
+                created_by_ref: f.created_by_ref,
+                confidence,
+                revoked: f.revoked.unwrap_or(false),
+            })))
+        }
+        "marking-definition" => {
+            let definition = f.definition.unwrap_or(Value::Null);
+            let extensions = f.extensions.unwrap_or(Value::Null);
+            let meaning = interpret_marking(
+                &id,
+                f.name.as_deref(),
+                f.definition_type.as_deref(),
+                &definition,
+                &extensions,
+            );
+            Ok(StixObject::MarkingDefinition(StixMarkingDefinition {
+                id,
+                name: f.name,
+                created,
+                meaning,
+            }))
+        }
+        "identity" => Ok(StixObject::Identity(StixIdentity {
+            id,
+            spec_version,
+            name: f.name,
+            identity_class: f.identity_class,
+            sectors: f.sectors,
+            modified,
+        })),
+        other => Ok(StixObject::Other(OtherObject {
+            id,
+            object_type: other.to_string(),
+            spec_version,
+            modified,
+            object_marking_refs: f.object_marking_refs,
+            raw,
+        })),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(
+        s: &str,
+    ) -> (
+        Vec<Result<StixObject<'_>, Rejected>>,
+        Result<BundleSummary, BundleError>,
+    ) {
+        let mut v = Vec::new();
+        let r = read_bundle(s.as_bytes(), |o| v.push(o));
+        (v, r)
+    }
+
+    #[test]
+    fn objects_come_out_in_order_and_refusals_do_not_stop_the_rest() {
+        let s = r#"{"objects": [
+            {"type": "indicator", "spec_version": "2.1", "id": "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
+             "created": "2024-01-01T00:00:00Z", "modified": "2024-01-01T00:00:00Z",
+             "pattern": "[ipv4-addr:value = '198.51.100.7']", "pattern_type": "stix", "valid_from": "2024-01-01T00:00:00Z"},
+            {"type": "indicator", "spec_version": "2.1", "id": "indicator--0e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
+             "created": "yesterday", "pattern": "[ipv4-addr:value = '198.51.100.8']"},
+            42,
+            {"type": "report", "spec_version": "2.1", "id": "report--1e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f", "name": "r"}
+        ], "type": "bundle", "id": "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d"}"#;
+        let (objs, summary) = read(s);
+        let summary = summary.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(summary.objects, 4);
+        assert_eq!(summary.rejected, 2);
+        assert!(matches!(objs[0], Ok(StixObject::Indicator(_))));
+        let r = objs[1].clone().unwrap_err();
+        assert_eq!(
+            r.id.as_deref(),
+            Some("indicator--0e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f")
+        );
+        assert!(r.reason.contains("created"), "{r}");
+        assert_eq!(r.line, 5);
+        assert_eq!(objs[2].clone().unwrap_err().reason, "not a JSON object");
+        match &objs[3] {
+            Ok(StixObject::Other(o)) => assert!(o.raw.contains("\"name\": \"r\"")),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_bundle_is_an_error() {
+        assert!(read("[1,2]").1.is_err());
+        assert!(
+            read(r#"{"type": "indicator"}"#)
+                .1
+                .unwrap_err()
+                .message
+                .contains("not a bundle")
+        );
+        assert!(
+            read(r#"{"type": "bundle", "objects": [{"a": 1}"#)
+                .1
+                .is_err()
+        );
+        assert!(
+            read(r#"{"type": "bundle", "spec_version": "3.0"}"#)
+                .1
+                .is_err()
+        );
+        assert!(read(r#"{"type": "bundle"} trailing"#).1.is_err());
+    }
+
+    #[test]
+    fn ids_must_match_the_type() {
+        assert!(valid_id(
+            "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
+            "indicator"
+        ));
+        assert!(!valid_id(
+            "report--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
+            "indicator"
+        ));
+        assert!(!valid_id("indicator--8e2e2d2b", "indicator"));
+    }
+}
