@@ -17,6 +17,7 @@ pub mod error;
 pub mod field_ops;
 pub mod findings;
 pub mod grants;
+pub mod http;
 pub mod icn;
 pub mod mail;
 pub mod oscal;

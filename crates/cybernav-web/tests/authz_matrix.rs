@@ -1069,6 +1069,9 @@ fn page_table() -> Vec<PageRow> {
         row("POST", "/findings/kev", "", MANAGERS),
         row("GET", "/findings/{id}", "adams", NOT_PARTNER),
         row("GET", "/findings/{id}", "chicago", &["board_admin", "program_manager", "auditor"]).not_found(SCOPED),
+        row("POST", "/findings/{id}/edit", "adams", FINDING_MANAGERS),
+        row("POST", "/findings/{id}/edit", "chicago", &["board_admin", "program_manager"])
+            .not_found(SCOPED),
         row("POST", "/findings/{id}/transition", "adams", FINDING_WORKERS),
         row("POST", "/findings/{id}/comment", "adams", FINDING_WORKERS),
         row("POST", "/findings/{id}/evidence", "adams", FINDING_WORKERS),
@@ -1804,6 +1807,20 @@ async fn prepare(r: &mut Runner<'_>, row: &PageRow) -> Prepared {
         }
         ("GET", "/findings/{id}", case) => {
             Prepared::get(format!("/findings/{}", new_finding(t, ea(case)).await))
+        }
+        ("POST", "/findings/{id}/edit", case) => {
+            let id = new_finding(t, ea(case)).await;
+            Prepared::post(
+                format!("/findings/{id}/edit"),
+                &[
+                    ("title", &format!("Matrix finding, edited {n}")),
+                    ("description", "Found in the matrix."),
+                    ("severity", "critical"),
+                    ("owner", "county_it"),
+                    ("port", "443"),
+                ],
+            )
+            .to(format!("/findings/{id}?notice=saved"))
         }
         ("POST", "/findings/{id}/transition", case) => {
             let id = new_finding(t, ea(case)).await;

@@ -623,13 +623,16 @@ async fn the_visit_form_explains_what_is_wrong_and_records_a_visit() {
                     ("visited_on", "2026-01-05"),
                     ("purpose", "assessment"),
                     ("navigator", &nav_id),
-                    ("findings", "not-an-id"),
+                    ("finding", "not-an-id"),
                 ],
             )
             .await;
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(bad.body.contains("Findings raised"));
-        assert!(bad.body.contains("not-an-id is not a finding id"));
+        assert!(
+            bad.body
+                .contains("not-an-id is not a finding of this authority")
+        );
         assert_eq!(audit_total(&t).await, before, "nothing stored");
 
         let good = c

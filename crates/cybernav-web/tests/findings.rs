@@ -377,26 +377,42 @@ async fn scans_kev_lifecycle_and_who_may_do_what() {
 
 #[tokio::test]
 async fn the_kev_catalog_downloads_from_a_configured_url() {
-    // A local HTTP server answering with the fixture, chunked, as CISA's CDN does.
+    // A local HTTP server answering with the fixture, chunked, as CISA's CDN does; an old
+    // address redirects to it; anything else is 404.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let body = fixture("kev/known_exploited_vulnerabilities.json");
     let server = tokio::spawn(async move {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        for _ in 0..2 {
+        // Three downloads: direct, through the redirect (two requests), and a missing one.
+        for _ in 0..4 {
             let (mut s, _) = listener.accept().await.unwrap();
+            let mut req = Vec::new();
             let mut buf = vec![0u8; 4096];
-            let n = s.read(&mut buf).await.unwrap();
-            let req = String::from_utf8_lossy(&buf[..n]).to_string();
+            while !req.windows(4).any(|w| w == b"\r\n\r\n") {
+                let n = s.read(&mut buf).await.unwrap();
+                if n == 0 {
+                    break;
+                }
+                req.extend_from_slice(&buf[..n]);
+            }
+            let req = String::from_utf8_lossy(&req).to_string();
+            assert!(
+                req.to_lowercase().contains("user-agent: cybernav/"),
+                "{req}"
+            );
             let answer = if req.starts_with("GET /feeds/kev.json ") {
                 let (a, b) = body.split_at(body.len() / 2);
                 format!(
-                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n{:x}\r\n{a}\r\n{:x}\r\n{b}\r\n0\r\n\r\n",
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n{:x}\r\n{a}\r\n{:x}\r\n{b}\r\n0\r\n\r\n",
                     a.len(),
                     b.len()
                 )
+            } else if req.starts_with("GET /old/kev.json ") {
+                "HTTP/1.1 301 Moved Permanently\r\nLocation: /feeds/kev.json\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_string()
             } else {
-                "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n".to_string()
+                "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                    .to_string()
             };
             s.write_all(answer.as_bytes()).await.unwrap();
             s.shutdown().await.unwrap();
@@ -412,13 +428,19 @@ async fn the_kev_catalog_downloads_from_a_configured_url() {
             .unwrap();
         assert_eq!(r.catalog_version, "2026.02.16");
         assert_eq!(r.entries, 3);
+        let r = t
+            .app
+            .download_kev(&format!("http://{addr}/old/kev.json"), &meta)
+            .await
+            .unwrap();
+        assert_eq!(r.entries, 3, "the redirect was followed");
         let e = t
             .app
             .download_kev(&format!("http://{addr}/missing"), &meta)
             .await
             .unwrap_err();
         assert!(
-            e.to_string().contains("404") || format!("{e:?}").contains("404"),
+            format!("{e:?}").contains(&format!("http://{addr}/missing: the server answered 404")),
             "{e:?}"
         );
         t.cleanup().await;

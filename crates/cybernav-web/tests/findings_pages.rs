@@ -2,7 +2,9 @@
 //! Hygiene scan and sees the counts; the list names overdue and known exploited findings in
 //! words; a finding recorded from a template carries the template's advice; the county moves
 //! it on and its history shows who did what; a bad upload names line and column and stores
-//! nothing; the statewide overview counts them.
+//! nothing; the statewide overview counts them; a navigator edits a finding on its page (a bad
+//! port is named beside its field and changes nothing; the county may not edit); a visit links
+//! to the findings it raised.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -196,6 +198,189 @@ async fn scan_upload_list_finding_page_and_overview() {
         assert_eq!(r.status, StatusCode::OK);
         assert!(r.body.contains("Adams County Clerk"), "{}", r.body);
         assert!(r.body.contains("KEV</strong>"), "{}", r.body);
+        t.cleanup().await;
+    }
+}
+
+/// The id in a `/findings/{id}?notice=…` location.
+fn finding_id(location: &str) -> String {
+    location
+        .trim_start_matches("/findings/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn a_navigator_edits_a_finding_on_its_page_and_the_county_may_not() {
+    for db in databases() {
+        let t = TestApp::new(db).await;
+        let adams = t.authorities["adams"];
+        let list = format!("/election-authorities/{adams}/findings");
+        let mut nav = t.signed_in("navigator").await;
+        let r = nav
+            .post_form(
+                &list,
+                &[
+                    ("source", "navigator_assessment"),
+                    ("severity", "medium"),
+                    ("title", "Remote desktop open"),
+                    ("description", "The clerk's PC answers remote desktop."),
+                    ("owner", "county_it"),
+                    ("host", "192.0.2.20"),
+                    ("port", "3389"),
+                    ("protocol", "tcp"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let id = finding_id(&r.location());
+        let page = format!("/findings/{id}");
+        let edit = format!("/findings/{id}/edit");
+
+        // The form is on the page, filled with what is stored.
+        let r = nav.get(&page).await;
+        assert!(r.body.contains(&format!("action=\"{edit}\"")), "{}", r.body);
+        assert!(r.body.contains("<label class=\"usa-label\" for=\"port\">"));
+        assert!(r.body.contains("value=\"3389\""), "{}", r.body);
+
+        // A bad port: the message beside the port field, nothing changed or recorded.
+        let before = audit_total(&t).await;
+        let fields = |title: &'static str, port: &'static str, target: &'static str| {
+            vec![
+                ("title", title),
+                ("description", "The clerk's PC answers remote desktop."),
+                ("severity", "high"),
+                ("owner", "county_it"),
+                ("host", "192.0.2.20"),
+                ("port", port),
+                ("protocol", "tcp"),
+                ("cve", ""),
+                ("target_date", target),
+                ("recommendation", ""),
+                ("recommendation_template", "close_service"),
+            ]
+        };
+        let r = nav
+            .post_form(&edit, &fields("Remote desktop open to all", "70000", ""))
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        let port_group = r
+            .body
+            .split("for=\"port\">")
+            .nth(1)
+            .unwrap()
+            .split("</div>")
+            .next()
+            .unwrap();
+        assert!(
+            port_group.contains("id=\"port-error\""),
+            "the error is beside the port field: {port_group}"
+        );
+        assert!(port_group.contains("aria-invalid=\"true\""));
+        assert!(
+            r.body.contains("value=\"Remote desktop open to all\""),
+            "what was typed is kept"
+        );
+        assert!(r.body.contains("href=\"#port\""), "the summary links to it");
+        // A fix-by date before the day it was found is refused beside its field too.
+        let r = nav
+            .post_form(&edit, &fields("Remote desktop open", "3389", "2000-01-01"))
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(r.body.contains("id=\"target_date-error\""), "{}", r.body);
+        assert_eq!(audit_total(&t).await, before, "nothing recorded");
+        let r = nav.get(&page).await;
+        assert!(
+            r.body.contains("<h1>Remote desktop open</h1>"),
+            "{}",
+            r.body
+        );
+        assert!(
+            r.body.contains("<dt>Severity</dt><dd>Medium</dd>"),
+            "unchanged"
+        );
+
+        // A good edit: saved, shown, in the history and the audit log.
+        let r = nav
+            .post_form(
+                &edit,
+                &fields("Remote desktop open to all", "3390", "2099-12-31"),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        assert_eq!(r.location(), format!("{page}?notice=saved"));
+        let r = nav.get(&page).await;
+        assert!(
+            r.body.contains("<h1>Remote desktop open to all</h1>"),
+            "{}",
+            r.body
+        );
+        assert!(r.body.contains("192.0.2.20:3390/tcp"), "{}", r.body);
+        assert!(r.body.contains("2099-12-31"), "the fix-by date set by hand");
+        assert!(
+            r.body
+                .contains("Changed: severity, port, target_date, title, recommendation"),
+            "{}",
+            r.body
+        );
+        assert!(
+            r.body
+                .contains("<p class=\"cn-prewrap\">This service can be reached from the internet."),
+            "the template's advice filled the empty recommendation"
+        );
+        assert!(r.body.contains("<dt>Severity</dt><dd>High</dd>"));
+        assert_eq!(audit_total(&t).await, before + 1);
+
+        // The county reads the finding but has no form and is refused the change.
+        let mut clerk = t.signed_in("ea_official").await;
+        let r = clerk.get(&page).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(!r.body.contains(&format!("action=\"{edit}\"")));
+        let r = clerk
+            .post_form(&edit, &fields("Renamed by the county", "3389", ""))
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+        let r = nav.get(&page).await;
+        assert!(r.body.contains("<h1>Remote desktop open to all</h1>"));
+        assert_eq!(audit_total(&t).await, before + 1);
+
+        // A visit that raised it links to it by title and severity, and the visit form offers
+        // the authority's open findings by title.
+        let form = nav
+            .get(&format!("/election-authorities/{adams}/visits/new"))
+            .await;
+        assert!(
+            form.body
+                .contains(&format!("name=\"finding\" value=\"{id}\"")),
+            "{}",
+            form.body
+        );
+        assert!(form.body.contains("Remote desktop open to all"));
+        let nav_id = t.people["navigator"].id.to_string();
+        let r = nav
+            .post_form(
+                &format!("/election-authorities/{adams}/visits/new"),
+                &[
+                    ("visited_on", "2026-01-05"),
+                    ("purpose", "follow_up"),
+                    ("navigator", &nav_id),
+                    ("finding", &id),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let visit = r.location().split('?').next().unwrap().to_string();
+        let r = clerk.get(&visit).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert!(
+            r.body.contains(&format!(
+                "<a class=\"usa-link\" href=\"/findings/{id}\">Remote desktop open to all</a> — High"
+            )),
+            "{}",
+            r.body
+        );
         t.cleanup().await;
     }
 }

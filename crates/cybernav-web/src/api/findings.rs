@@ -129,6 +129,11 @@ pub struct FindingRequest {
     #[serde(default)]
     #[schema(format = Date)]
     pub identified_on: Option<String>,
+    /// The day it is to be fixed by, `YYYY-MM-DD`, not before it was found; left out, the day
+    /// found plus the remediation window of its severity.
+    #[serde(default)]
+    #[schema(format = Date)]
+    pub target_date: Option<String>,
     /// The assessment it was raised from.
     #[serde(default)]
     pub assessment_id: Option<Uuid>,
@@ -152,6 +157,7 @@ impl From<FindingRequest> for FindingInput {
             cve: b.cve,
             owner: b.owner,
             identified_on: b.identified_on,
+            target_date: b.target_date,
             assessment_id: b.assessment_id.map(|a| a.to_string()),
             catalog_item_id: b.catalog_item_id,
         }
@@ -279,8 +285,9 @@ pub async fn list_findings(
 
 /// Record a finding.
 ///
-/// The Board, the Program Manager and the authority's navigators. Its target date follows the
-/// remediation window of its severity; a CVE on the KEV list is flagged at once.
+/// The Board, the Program Manager and the authority's navigators. Its target date, unless one
+/// is given, follows the remediation window of its severity; a CVE on the KEV list is flagged
+/// at once.
 #[utoipa::path(
     post,
     path = "/api/v1/election-authorities/{id}/findings",

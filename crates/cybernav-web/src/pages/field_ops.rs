@@ -17,6 +17,7 @@ use cybernav_app::field_ops::{
     AssignmentPlan, Document, DocumentInput, FollowUpInput, ReviewInput, Visit, VisitInput,
     Workload,
 };
+use cybernav_app::findings::{FindingFilter, FindingView};
 use cybernav_core::evidence::{accepted_extensions, human_size};
 use cybernav_core::field_ops::{DocumentKind, ReviewOutcome, VisitPurpose};
 use serde::Deserialize;
@@ -404,6 +405,8 @@ struct VisitFormPage {
     ea_name: String,
     purposes: Vec<Opt>,
     navigators: Vec<(String, String, bool)>,
+    /// The authority's open findings to choose from: (id, title, severity, ticked).
+    findings: Vec<(String, String, &'static str, bool)>,
     errors: Vec<FormError>,
     form: VisitForm,
 }
@@ -421,8 +424,8 @@ struct VisitForm {
     attendees: String,
     notes: String,
     internal_notes: String,
-    /// Finding ids, one per line or separated by commas.
-    findings: String,
+    /// Finding ids ticked (the form sends `finding=<id>` once per box).
+    findings: Vec<String>,
     /// Navigator ids ticked (the form sends `navigator=<id>` once per box).
     navigator: Vec<String>,
 }
@@ -438,7 +441,7 @@ impl VisitForm {
                 "attendees" => f.attendees = v.clone(),
                 "notes" => f.notes = v.clone(),
                 "internal_notes" => f.internal_notes = v.clone(),
-                "findings" => f.findings = v.clone(),
+                "finding" => f.findings.push(v.clone()),
                 "navigator" => f.navigator.push(v.clone()),
                 _ => {}
             }
@@ -475,12 +478,24 @@ async fn visit_form(
             (id, n.name.clone(), ticked)
         })
         .collect();
+    let findings = authority_findings(state, session, ea)
+        .await?
+        .into_iter()
+        .filter(|v| v.status().is_open())
+        .map(|v| {
+            let id = v.row.id.to_string();
+            let ticked = form.findings.contains(&id);
+            let severity = v.severity().label();
+            (id, v.row.title, severity, ticked)
+        })
+        .collect();
     let page = VisitFormPage {
         layout: ctx.layout(format!("Record a visit — {name}"), Some(session)),
         ea_id: ea.to_string(),
         ea_name: name,
         purposes: opts(VisitPurpose::ALL, |k| (k.as_str(), k.label())),
         navigators,
+        findings,
         errors,
         form,
     };
@@ -515,23 +530,30 @@ async fn record_visit(
     let ea = parse_id(&id)?;
     let f = VisitForm::from_pairs(&pairs);
     let cap = session.actor.record_field_of(ea)?;
+    // The boxes ticked must be findings of this authority; anything else was not offered.
+    let known: std::collections::HashSet<Uuid> = authority_findings(&state, &session, ea)
+        .await?
+        .iter()
+        .map(|v| v.row.id)
+        .collect();
     let mut bad = Vec::new();
     let mut findings = Vec::new();
     for part in f
         .findings
-        .split(|c: char| c == ',' || c.is_whitespace())
+        .iter()
+        .map(|s| s.trim())
         .filter(|s| !s.is_empty())
     {
         match Uuid::parse_str(part) {
-            Ok(id) => findings.push(id),
-            Err(_) => bad.push(part.to_string()),
+            Ok(id) if known.contains(&id) => findings.push(id),
+            _ => bad.push(part.to_string()),
         }
     }
     let result = if !bad.is_empty() {
         Err(AppError::invalid(
             "findings",
             format!(
-                "{} is not a finding id (a finding id looks like 0b6c…-…)",
+                "{} is not a finding of this authority; choose from the list",
                 bad.join(", ")
             ),
         ))
@@ -574,6 +596,50 @@ async fn record_visit(
     }
 }
 
+/// A finding raised at a visit, as the visit page shows it.
+struct FindingLink {
+    id: Uuid,
+    /// Its title; empty when it is not on file (or not readable by this person).
+    title: String,
+    severity: &'static str,
+    status: &'static str,
+}
+
+impl FindingLink {
+    fn of(id: Uuid, on_file: &[FindingView]) -> FindingLink {
+        match on_file.iter().find(|v| v.row.id == id) {
+            Some(v) => FindingLink {
+                id,
+                title: v.row.title.clone(),
+                severity: v.severity().label(),
+                status: v.status().label(),
+            },
+            None => FindingLink {
+                id,
+                title: String::new(),
+                severity: "",
+                status: "",
+            },
+        }
+    }
+}
+
+/// The authority's findings, for those who may read them (everyone who reads the visits may;
+/// anyone else gets none rather than a refusal of the whole page).
+async fn authority_findings(
+    state: &AppState,
+    session: &SessionInfo,
+    ea: Uuid,
+) -> Result<Vec<FindingView>, PageError> {
+    match session.actor.read_findings_of(ea) {
+        Ok(reader) => Ok(state
+            .app
+            .findings(&reader, &FindingFilter::default())
+            .await?),
+        Err(_) => Ok(Vec::new()),
+    }
+}
+
 #[derive(Template)]
 #[template(path = "field/visit.html")]
 struct VisitPage {
@@ -581,6 +647,8 @@ struct VisitPage {
     ea_id: String,
     ea_name: String,
     visit: Visit,
+    /// The findings raised, as links where they are on file.
+    findings: Vec<FindingLink>,
     can_record: bool,
     internal: bool,
     today: String,
@@ -609,9 +677,20 @@ async fn visit_view(
     let registry = actor.read_registry().ok_or(AppError::Forbidden)?;
     let detail = state.app.election_authority(&registry, ea).await?;
     let visit = state.app.visit(&reader, visit).await?;
+    let on_file = if visit.findings.is_empty() {
+        Vec::new()
+    } else {
+        authority_findings(state, session, ea).await?
+    };
+    let findings = visit
+        .findings
+        .iter()
+        .map(|id| FindingLink::of(*id, &on_file))
+        .collect();
     let failing = !errors.is_empty();
     let name = detail.listing.authority.name.clone();
     let page = VisitPage {
+        findings,
         layout: ctx.layout(
             format!("Visit of {} — {name}", visit.row.visited_on),
             Some(session),

@@ -1,6 +1,7 @@
 //! Findings pages (Part 213.40): an authority's findings (filters, overdue and KEV named in
 //! words, the form to record one with a recommendation template, the Cyber Hygiene upload),
-//! one finding with its history and the forms to move it on or comment, and the statewide
+//! one finding with its history and the forms to change its details, move it on or comment,
+//! and the statewide
 //! overview with the KEV catalog upload. Handlers only translate; the rules are in
 //! `cybernav-app::findings`.
 
@@ -15,6 +16,7 @@ use cybernav_app::findings::{
     FindingCounts, FindingDetail, FindingFilter, FindingInput, FindingView, FindingsOverview,
     ImportCounts, KevImport, TransitionInput,
 };
+use cybernav_app::store::findings::FindingRow;
 use cybernav_core::finding::{Owner, RECOMMENDATIONS, Recommendation, Severity, Source, Status};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -45,6 +47,7 @@ pub fn routes() -> Router<AppState> {
             post(upload_kev).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
         )
         .route("/findings/{id}", get(finding_page))
+        .route("/findings/{id}/edit", post(edit_finding))
         .route("/findings/{id}/transition", post(transition))
         .route("/findings/{id}/comment", post(comment))
         .route(
@@ -184,6 +187,7 @@ impl NewForm {
             cve: o(&self.cve),
             owner: self.owner.clone(),
             identified_on: o(&self.identified_on),
+            target_date: None,
             assessment_id: None,
             catalog_item_id: None,
         }
@@ -203,6 +207,101 @@ const NEW_LABELS: &[(&str, &str)] = &[
     ("cve", "CVE"),
     ("owner", "Who fixes it"),
     ("identified_on", "Found on"),
+];
+
+/// The form that changes a finding's details on its page. Where it came from, the day it was
+/// found and the assessment it was raised from are not on the form: they are kept as stored.
+#[derive(Debug, Clone, Default, Deserialize)]
+struct EditForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    severity: String,
+    #[serde(default)]
+    host: String,
+    #[serde(default)]
+    port: String,
+    #[serde(default)]
+    protocol: String,
+    #[serde(default)]
+    cve: String,
+    #[serde(default)]
+    owner: String,
+    #[serde(default)]
+    target_date: String,
+    #[serde(default)]
+    recommendation: String,
+    #[serde(default)]
+    recommendation_template: String,
+}
+
+impl EditForm {
+    /// The form filled from the finding as stored. The target date is shown only when it was
+    /// set by hand (differs from the remediation window's), so that changing the severity
+    /// with the field left empty moves the date with the window.
+    fn of(row: &FindingRow, window: Option<time::Date>) -> Self {
+        let o = |s: &Option<String>| s.clone().unwrap_or_default();
+        EditForm {
+            title: row.title.clone(),
+            description: row.description.clone(),
+            severity: row.severity.clone(),
+            host: o(&row.host),
+            port: row.port.map(|p| p.to_string()).unwrap_or_default(),
+            protocol: o(&row.protocol),
+            cve: o(&row.cve),
+            owner: row.owner.clone(),
+            target_date: row
+                .target_date
+                .filter(|d| Some(*d) != window)
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            recommendation: o(&row.recommendation),
+            recommendation_template: String::new(),
+        }
+    }
+
+    /// What the form asks for, with the fields it does not show kept as stored.
+    fn input(&self, row: &FindingRow) -> FindingInput {
+        let o = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+        FindingInput {
+            source: row.source.clone(),
+            severity: self.severity.clone(),
+            title: self.title.clone(),
+            description: self.description.clone(),
+            recommendation: o(&self.recommendation),
+            recommendation_template: o(&self.recommendation_template),
+            host: o(&self.host),
+            port: o(&self.port),
+            protocol: o(&self.protocol),
+            cve: o(&self.cve),
+            owner: self.owner.clone(),
+            identified_on: Some(row.identified_on.to_string()),
+            target_date: o(&self.target_date),
+            assessment_id: row.assessment_id.map(|a| a.to_string()),
+            catalog_item_id: row.catalog_item_id.clone(),
+        }
+    }
+}
+
+const EDIT_LABELS: &[(&str, &str)] = &[
+    ("title", "Title"),
+    ("description", "What was found"),
+    ("severity", "Severity"),
+    ("host", "Computer or address"),
+    ("port", "Port"),
+    ("protocol", "Protocol"),
+    ("cve", "CVE"),
+    ("owner", "Who fixes it"),
+    ("target_date", "Fix by"),
+    ("recommendation", "What to do"),
+    ("recommendation_template", "Start from advice"),
+    // Kept as stored, but named should a stored value no longer pass.
+    ("source", "Where it came from"),
+    ("identified_on", "Found on"),
+    ("assessment_id", "Raised from"),
+    ("catalog_item_id", "Raised from"),
 ];
 
 #[derive(Template)]
@@ -453,6 +552,12 @@ struct FindingPage {
     evidence: Vec<(Uuid, String, String)>,
     next: Vec<Opt>,
     can_comment: bool,
+    can_edit: bool,
+    edit: EditForm,
+    severities: Vec<Opt>,
+    owners: Vec<Opt>,
+    templates: &'static [Recommendation],
+    windows: String,
     errors: Vec<FormError>,
 }
 
@@ -470,6 +575,7 @@ async fn show_finding(
     session: &SessionInfo,
     id: Uuid,
     errors: Vec<FormError>,
+    edit: Option<EditForm>,
 ) -> Result<Response, PageError> {
     let actor = &session.actor;
     let ea = state.app.finding_authority(id).await?;
@@ -491,6 +597,10 @@ async fn show_finding(
     let r = &d.finding.row;
     let date = |d: Option<time::Date>| d.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
     let name = detail.listing.authority.name.clone();
+    let windows = &state.app.config.remediation_windows;
+    let window = Severity::parse(&r.severity)
+        .ok()
+        .and_then(|s| windows.target_date(s, r.identified_on));
     let page = FindingPage {
         layout: ctx.layout(format!("Finding — {}", r.title), Some(session)),
         ea_id: ea.to_string(),
@@ -542,6 +652,20 @@ async fn show_finding(
             .collect(),
         next,
         can_comment: worker.is_some(),
+        can_edit: actor.manage_findings_of(ea).is_ok(),
+        edit: edit.unwrap_or_else(|| EditForm::of(r, window)),
+        severities: opts(Severity::ALL, Severity::as_str, Severity::label),
+        owners: opts(Owner::ALL, Owner::as_str, Owner::label),
+        templates: RECOMMENDATIONS,
+        windows: Severity::ALL
+            .iter()
+            .filter_map(|s| {
+                windows
+                    .target_date(*s, r.identified_on)
+                    .map(|d| format!("{} {}", s.label().to_lowercase(), d))
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
         errors: errors.clone(),
     };
     let r = render(&page);
@@ -560,7 +684,36 @@ async fn finding_page(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let id = parse_id(&id)?;
-    show_finding(&state, &ctx, &session, id, Vec::new()).await
+    show_finding(&state, &ctx, &session, id, Vec::new(), None).await
+}
+
+/// `POST /findings/{id}/edit`: changes a finding's details (the Board, the Program Manager
+/// and the authority's navigators). Problems are shown beside their fields and nothing
+/// changes.
+async fn edit_finding(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Meta(meta): Meta,
+    SignedIn(session): SignedIn,
+    Path(id): Path<String>,
+    Form(f): Form<EditForm>,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id)?;
+    let ea = state.app.finding_authority(id).await?;
+    let reader = session.actor.read_findings_of(ea)?;
+    let cap = session.actor.manage_findings_of(ea)?;
+    let stored = state.app.finding(&reader, id).await?;
+    match state
+        .app
+        .update_finding(&cap, id, &f.input(&stored.finding.row), &meta)
+        .await
+    {
+        Ok(()) => Ok(see_other(&format!("/findings/{id}"), "saved")),
+        Err(e) => {
+            let errors = form_errors(e, EDIT_LABELS)?;
+            show_finding(&state, &ctx, &session, id, errors, Some(f)).await
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -607,7 +760,7 @@ async fn transition(
                     ("expires_on", "Accepted until"),
                 ],
             )?;
-            show_finding(&state, &ctx, &session, id, errors).await
+            show_finding(&state, &ctx, &session, id, errors, None).await
         }
     }
 }
@@ -635,7 +788,7 @@ async fn comment(
         Ok(()) => Ok(see_other(&format!("/findings/{id}"), "saved")),
         Err(e) => {
             let errors = form_errors(e, &[("body", "Comment")])?;
-            show_finding(&state, &ctx, &session, id, errors).await
+            show_finding(&state, &ctx, &session, id, errors, None).await
         }
     }
 }
@@ -747,7 +900,7 @@ async fn upload_evidence(
         Ok(()) => Ok(see_other(&format!("/findings/{id}"), "saved")),
         Err(e) => {
             let errors = form_errors(e, &[("file", "Evidence file")])?;
-            show_finding(&state, &ctx, &session, id, errors).await
+            show_finding(&state, &ctx, &session, id, errors, None).await
         }
     }
 }
