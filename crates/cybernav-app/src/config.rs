@@ -107,8 +107,7 @@ impl Config {
             remediation_windows: RemediationWindows::default(),
             kev_url: None,
             kev_interval_hours: 24,
-            finding_threshold_percent:
-                cybernav_core::assessment::DEFAULT_FINDING_THRESHOLD_PERCENT,
+            finding_threshold_percent: cybernav_core::assessment::DEFAULT_FINDING_THRESHOLD_PERCENT,
         }
     }
 
@@ -193,9 +192,8 @@ impl Config {
             }
         }
         if let Some(v) = var("CYBERNAV_FINDING_THRESHOLD_PERCENT") {
-            self.finding_threshold_percent =
-                cybernav_core::assessment::parse_finding_threshold(&v)
-                    .map_err(|e| format!("CYBERNAV_FINDING_THRESHOLD_PERCENT: {e}"))?;
+            self.finding_threshold_percent = cybernav_core::assessment::parse_finding_threshold(&v)
+                .map_err(|e| format!("CYBERNAV_FINDING_THRESHOLD_PERCENT: {e}"))?;
         }
         if let Some(v) = var("CYBERNAV_SIGNING_KEY_FILE") {
             let text = std::fs::read_to_string(v.trim())

@@ -433,7 +433,12 @@ impl App {
             received_on.trim(),
             &time::format_description::well_known::Iso8601::DATE,
         )
-        .map_err(|_| errors.add("received_on", "give the date as YYYY-MM-DD, as the date field does"))
+        .map_err(|_| {
+            errors.add(
+                "received_on",
+                "give the date as YYYY-MM-DD, as the date field does",
+            )
+        })
         .ok();
         let at = time::Time::parse(
             received_time.trim(),

@@ -218,36 +218,71 @@ async fn an_item_below_the_threshold_offers_a_finding_until_one_is_open() {
     let mut nav = t.signed_in("navigator").await;
     let page = nav.get(&url).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("Findings from this assessment"), "{}", page.body);
+    assert!(
+        page.body.contains("Findings from this assessment"),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains(&button(&items[0])), "below: a button");
     for (n, item) in items.iter().enumerate().skip(1) {
-        assert!(!page.body.contains(&button(item)), "item {n} is not below the threshold");
+        assert!(
+            !page.body.contains(&button(item)),
+            "item {n} is not below the threshold"
+        );
     }
-    assert!(page.body.contains("Raise findings for all 1 items below the threshold"));
+    assert!(
+        page.body
+            .contains("Raise findings for all 1 items below the threshold")
+    );
 
     // The county reads the assessment but raises nothing.
     let mut clerk = t.signed_in("ea_official").await;
     let theirs = clerk.get(&url).await;
     assert!(!theirs.body.contains(&button(&items[0])));
-    let r = clerk.post_form(&format!("{url}/findings"), &[("item", &items[0])]).await;
+    let r = clerk
+        .post_form(&format!("{url}/findings"), &[("item", &items[0])])
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 
     // One item raised from its row: the button becomes a link to the finding.
-    let r = nav.post_form(&format!("{url}/findings"), &[("item", &items[0])]).await;
+    let r = nav
+        .post_form(&format!("{url}/findings"), &[("item", &items[0])])
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    assert!(r.location().contains("raised=1&skipped=0"), "{}", r.location());
+    assert!(
+        r.location().contains("raised=1&skipped=0"),
+        "{}",
+        r.location()
+    );
     let page = nav.get(&r.location()).await;
-    assert!(page.body.contains("1 finding raised; 0 items already had an open finding"), "{}", page.body);
+    assert!(
+        page.body
+            .contains("1 finding raised; 0 items already had an open finding"),
+        "{}",
+        page.body
+    );
     assert!(!page.body.contains(&button(&items[0])));
-    assert!(page.body.contains("Finding open<span class=\"usa-sr-only\"> for 1.1</span>"));
-    assert!(!page.body.contains("Raise findings for all"), "nothing left to raise");
+    assert!(
+        page.body
+            .contains("Finding open<span class=\"usa-sr-only\"> for 1.1</span>")
+    );
+    assert!(
+        !page.body.contains("Raise findings for all"),
+        "nothing left to raise"
+    );
 
     // Raising all now raises none and says so.
     let r = nav.post_form(&format!("{url}/findings"), &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    assert!(r.location().contains("raised=0&skipped=1"), "{}", r.location());
+    assert!(
+        r.location().contains("raised=0&skipped=1"),
+        "{}",
+        r.location()
+    );
     // A not-applicable item is refused by name.
-    let r = nav.post_form(&format!("{url}/findings"), &[("item", &items[2])]).await;
+    let r = nav
+        .post_form(&format!("{url}/findings"), &[("item", &items[2])])
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("not applicable"), "{}", r.body);
     t.cleanup().await;

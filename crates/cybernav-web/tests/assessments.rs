@@ -638,7 +638,8 @@ async fn findings_are_raised_once_from_the_items_below_the_threshold() {
         assert_eq!(one["raised"][0]["item"], "2.1");
         let finding = one["raised"][0]["finding"].as_str().unwrap().to_string();
         let f = ok(
-            &t.api_get(&nav, &format!("/api/v1/findings/{finding}")).await,
+            &t.api_get(&nav, &format!("/api/v1/findings/{finding}"))
+                .await,
             StatusCode::OK,
         );
         let f = &f["finding"];
@@ -647,8 +648,16 @@ async fn findings_are_raised_once_from_the_items_below_the_threshold() {
         assert_eq!(f["owner"], "election_office");
         assert_eq!(f["assessment_id"], id.to_string());
         assert_eq!(f["catalog_item_id"], "2.1");
-        assert!(f["title"].as_str().unwrap().starts_with("2.1 Synthetic safeguard 2.1"));
-        assert!(f["target_date"].is_string(), "the medium window sets a target date");
+        assert!(
+            f["title"]
+                .as_str()
+                .unwrap()
+                .starts_with("2.1 Synthetic safeguard 2.1")
+        );
+        assert!(
+            f["target_date"].is_string(),
+            "the medium window sets a target date"
+        );
 
         // All below the threshold: 1.1 is raised, 2.1 already has one, 3.1 (at the
         // threshold), 4.1 (n/a) and the rest are not touched.
@@ -670,8 +679,11 @@ async fn findings_are_raised_once_from_the_items_below_the_threshold() {
         assert_eq!(again["raised_count"], 0, "{again}");
         assert_eq!(again["skipped_count"], 2);
         let list = ok(
-            &t.api_get(&nav, &format!("/api/v1/election-authorities/{adams}/findings"))
-                .await,
+            &t.api_get(
+                &nav,
+                &format!("/api/v1/election-authorities/{adams}/findings"),
+            )
+            .await,
             StatusCode::OK,
         );
         let linked: Vec<&str> = list["findings"]
@@ -685,12 +697,14 @@ async fn findings_are_raised_once_from_the_items_below_the_threshold() {
         assert!(linked.contains(&"1.1") && linked.contains(&"2.1"));
 
         // An open assessment raises nothing yet.
+        let mut other = synthetic_catalog(7);
+        other.id = "synthetic-other".into();
         let draft = common::assessment(
             &t,
             AssessmentSetup {
                 answers: Vec::new(),
                 stage: Stage::Answered,
-                ..AssessmentSetup::simple(&t, synthetic_catalog(7), cycle, 1)
+                ..AssessmentSetup::simple(&t, other, cycle, 1)
             },
         )
         .await;
@@ -791,8 +805,10 @@ async fn evidence_scope_and_default_navigators_through_the_api() {
             StatusCode::OK,
         );
         let scope_url = format!("/api/v1/assessments/{id}/scope");
-        let (fields, _) =
-            refusal(&t.api_send("PUT", &board, &scope_url, r#"{"scope":"ig9"}"#).await);
+        let (fields, _) = refusal(
+            &t.api_send("PUT", &board, &scope_url, r#"{"scope":"ig9"}"#)
+                .await,
+        );
         assert_eq!(fields, ["scope"]);
         assert_eq!(
             t.api_send("PUT", &nav, &scope_url, r#"{"scope":"ig2"}"#)
@@ -801,12 +817,14 @@ async fn evidence_scope_and_default_navigators_through_the_api() {
             StatusCode::FORBIDDEN
         );
         let wide = ok(
-            &t.api_send("PUT", &board, &scope_url, r#"{"scope":"ig2"}"#).await,
+            &t.api_send("PUT", &board, &scope_url, r#"{"scope":"ig2"}"#)
+                .await,
             StatusCode::OK,
         );
         assert_eq!(wide["assessment"]["scope"], "ig2");
         let narrow = ok(
-            &t.api_send("PUT", &board, &scope_url, r#"{"scope":"ig1"}"#).await,
+            &t.api_send("PUT", &board, &scope_url, r#"{"scope":"ig1"}"#)
+                .await,
             StatusCode::OK,
         );
         assert!(

@@ -282,7 +282,11 @@ fn api_table() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("POST", "/api/v1/assessments/{id}/transitions", ANSWERERS),
         ("GET", "/api/v1/assessments/{id}/answers.csv", NOT_PARTNER),
         ("PUT", "/api/v1/assessments/{id}/scope", MANAGERS),
-        ("POST", "/api/v1/assessments/{id}/findings", FINDING_MANAGERS),
+        (
+            "POST",
+            "/api/v1/assessments/{id}/findings",
+            FINDING_MANAGERS,
+        ),
         (
             "POST",
             "/api/v1/assessments/{id}/items/{item}/evidence",
@@ -370,7 +374,9 @@ async fn new_item_evidence(t: &TestApp, id: uuid::Uuid) -> uuid::Uuid {
     let system = system_actor();
     t.app
         .upload_assessment_evidence(
-            &system.answer_assessments_of(t.authorities["adams"]).unwrap(),
+            &system
+                .answer_assessments_of(t.authorities["adams"])
+                .unwrap(),
             id,
             "1.1",
             "policy.pdf",
@@ -783,9 +789,9 @@ async fn every_api_operation_as_every_role() {
                     validated_assessment(&t, cycle, n).await.to_string()
                 }
                 // Raising findings needs a complete assessment with items below the threshold.
-                "/api/v1/assessments/{id}/findings" => scored_assessment(&t, cycle, n, true, 2)
-                    .await
-                    .to_string(),
+                "/api/v1/assessments/{id}/findings" => {
+                    scored_assessment(&t, cycle, n, true, 2).await.to_string()
+                }
                 p if p.starts_with("/api/v1/assessments/{id}") => {
                     new_assessment(&t, cycle, n, *method == "GET")
                         .await

@@ -868,11 +868,8 @@ pub struct EvidenceList {
 }
 
 /// The upload form: one file in the part named `file`.
+// It describes the form in the OpenAPI document; the handler reads the parts itself.
 #[derive(Debug, ToSchema)]
-#[expect(
-    dead_code,
-    reason = "describes the multipart form in the OpenAPI document; the handler reads the parts"
-)]
 pub struct EvidenceUpload {
     /// The file.
     #[schema(value_type = String, format = Binary)]
@@ -1035,7 +1032,9 @@ pub async fn upload_item_evidence(
         }
     }
     let Some((name, bytes)) = file else {
-        return Err(AppError::invalid("file", "send the file in a multipart part named file").into());
+        return Err(
+            AppError::invalid("file", "send the file in a multipart part named file").into(),
+        );
     };
     let filed = state
         .app
