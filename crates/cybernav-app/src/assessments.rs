@@ -78,7 +78,8 @@ pub struct AssessmentInput {
     pub scope: String,
     /// `csat-4d-v1` or `simple-5-v1`.
     pub method: String,
-    /// The navigators who answer it (accounts with the navigator role).
+    /// The navigators who answer it (accounts with the navigator role); empty: the
+    /// authority's own navigators.
     #[serde(default)]
     pub navigators: Vec<Uuid>,
 }
@@ -698,7 +699,7 @@ impl App {
     }
 
     /// Creates an assessment of an authority in a cycle against a catalog, assigned to
-    /// navigators.
+    /// navigators: those named, or when none are named, the authority's own navigators.
     pub async fn create_assessment(
         &self,
         cap: &AssessmentManager<'_>,
@@ -745,7 +746,16 @@ impl App {
                 format!("{} has no Implementation Groups; choose all", c.title),
             );
         }
-        let mut navigators = input.navigators.clone();
+        // Left out, the authority's own navigators assess it (what the page's start form does).
+        let mut navigators = if input.navigators.is_empty() && errors.is_empty() {
+            tx.navigators_of(input.election_authority_id)
+                .await?
+                .into_iter()
+                .map(|(id, _, _)| id)
+                .collect()
+        } else {
+            input.navigators.clone()
+        };
         navigators.sort();
         navigators.dedup();
         for n in &navigators {
@@ -1289,6 +1299,40 @@ impl App {
             .commit(tx, cap.actor(), meta, meta_row.uploaded_at)
             .await?;
         Ok(meta_row)
+    }
+
+    /// The evidence files of one item of assessment `id`, for whoever may read the assessment.
+    pub async fn assessment_item_evidence(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        item: &str,
+    ) -> AppResult<Vec<EvidenceMeta>> {
+        let v = self.assessment(actor, id).await?;
+        if v.catalog.item(item).is_none() {
+            return Err(AppError::NotFound);
+        }
+        Ok(v.evidence.get(item).cloned().unwrap_or_default())
+    }
+
+    /// One evidence file of one item of assessment `id`, with its content, for whoever may
+    /// read the assessment. A file filed under another item or assessment is not found.
+    pub async fn assessment_evidence_file(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        item: &str,
+        evidence: Uuid,
+    ) -> AppResult<(EvidenceMeta, Vec<u8>)> {
+        let v = self.assessment(actor, id).await?;
+        let mut tx = self.store.read().await?;
+        let (meta, content) = tx.get_evidence(evidence).await?;
+        if meta.subject != assessment::evidence_subject(id, item)
+            || meta.election_authority_id != v.row.election_authority_id
+        {
+            return Err(AppError::NotFound);
+        }
+        Ok((meta, content))
     }
 
     /// Every authority's overall score in its latest validated assessment of catalog

@@ -57,6 +57,9 @@ pub struct Config {
     pub kev_url: Option<String>,
     /// Hours between KEV downloads (`CYBERNAV_KEV_INTERVAL_HOURS`, default 24).
     pub kev_interval_hours: u64,
+    /// An assessment item scoring below this percentage is raised as a finding and reported
+    /// `not-satisfied` in OSCAL (`CYBERNAV_FINDING_THRESHOLD_PERCENT`, 0–100, default 50).
+    pub finding_threshold_percent: f64,
 }
 
 impl std::fmt::Debug for Config {
@@ -104,13 +107,20 @@ impl Config {
             remediation_windows: RemediationWindows::default(),
             kev_url: None,
             kev_interval_hours: 24,
+            finding_threshold_percent: cybernav_core::assessment::DEFAULT_FINDING_THRESHOLD_PERCENT,
         }
     }
 
     /// Reads overrides from `CYBERNAV_*` and `DATABASE_URL` environment variables.
     /// Returns an error naming the variable when a value does not parse.
-    pub fn with_env(mut self) -> Result<Self, String> {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    pub fn with_env(self) -> Result<Self, String> {
+        self.with_vars(|name| std::env::var(name).ok())
+    }
+
+    /// Reads overrides from the variables `get` gives (the environment, or a test's map);
+    /// an error names the variable whose value does not parse.
+    pub fn with_vars(mut self, get: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
+        let var = |name: &str| get(name).filter(|v| !v.trim().is_empty());
         fn num<T: std::str::FromStr>(name: &str, v: String) -> Result<T, String> {
             v.trim()
                 .parse()
@@ -181,6 +191,10 @@ impl Config {
                 return Err("CYBERNAV_KEV_INTERVAL_HOURS: must be at least 1".into());
             }
         }
+        if let Some(v) = var("CYBERNAV_FINDING_THRESHOLD_PERCENT") {
+            self.finding_threshold_percent = cybernav_core::assessment::parse_finding_threshold(&v)
+                .map_err(|e| format!("CYBERNAV_FINDING_THRESHOLD_PERCENT: {e}"))?;
+        }
         if let Some(v) = var("CYBERNAV_SIGNING_KEY_FILE") {
             let text = std::fs::read_to_string(v.trim())
                 .map_err(|e| format!("CYBERNAV_SIGNING_KEY_FILE: cannot read {v}: {e}"))?;
@@ -216,4 +230,34 @@ pub fn parse_reminder_days(v: &str) -> Result<Vec<i32>, String> {
     days.sort_unstable_by(|a, b| b.cmp(a));
     days.dedup();
     Ok(days)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(pairs: &[(&str, &str)]) -> Result<Config, String> {
+        let map: std::collections::HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::new(PathBuf::from("/tmp")).with_vars(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn the_finding_threshold_is_read_and_checked_at_start() {
+        let c = with(&[]).expect("defaults");
+        assert_eq!(c.finding_threshold_percent, 50.0);
+        let c = with(&[("CYBERNAV_FINDING_THRESHOLD_PERCENT", "60")]).expect("60");
+        assert_eq!(c.finding_threshold_percent, 60.0);
+        for bad in ["150", "-5", "half"] {
+            let Err(e) = with(&[("CYBERNAV_FINDING_THRESHOLD_PERCENT", bad)]) else {
+                panic!("{bad} was accepted");
+            };
+            assert!(
+                e.starts_with("CYBERNAV_FINDING_THRESHOLD_PERCENT: ") && e.contains("0 to 100"),
+                "{e}"
+            );
+        }
+    }
 }

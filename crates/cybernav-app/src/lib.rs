@@ -6,6 +6,7 @@
 //! called without the permission check.
 
 pub mod accounts;
+pub mod assessment_findings;
 pub mod assessments;
 pub mod attestation;
 pub mod audit;

@@ -2,7 +2,7 @@
 //! and milestones, gathered from what the store holds into the plain inputs of
 //! `cybernav_formats::oscal`, which writes the JSON (docs/OSCAL.md).
 
-use cybernav_core::assessment::State;
+use cybernav_core::assessment::{State, below_threshold};
 use cybernav_core::authz::{Actor, FindingReader};
 use cybernav_core::scoring::Answer;
 use cybernav_formats::oscal::{
@@ -14,9 +14,11 @@ use uuid::Uuid;
 use crate::findings::{FindingFilter, FindingView};
 use crate::{App, AppError, AppResult};
 
-/// An item scoring at or above this percentage is reported `satisfied`; below it,
-/// `not-satisfied` (CSAT's "partially implemented" is 50 %).
-pub const SATISFIED_AT_PERCENT: f64 = 50.0;
+/// The default percentage at or above which an item is reported `satisfied` (below it,
+/// `not-satisfied`). The running value is the finding threshold,
+/// `Config::finding_threshold_percent`, so an item OSCAL reports `not-satisfied` is exactly an
+/// item a navigator may raise a finding for.
+pub const SATISFIED_AT_PERCENT: f64 = cybernav_core::assessment::DEFAULT_FINDING_THRESHOLD_PERCENT;
 
 impl App {
     /// The OSCAL assessment-results document (JSON text) of a validated assessment. Answers count only
@@ -50,6 +52,7 @@ impl App {
                 }
             }
         }
+        let threshold = self.config.finding_threshold_percent;
         let items = v
             .scores
             .items
@@ -72,7 +75,7 @@ impl App {
                 }
                 let status = if s.not_applicable {
                     ItemStatus::NotApplicable
-                } else if s.percent.is_some_and(|p| p >= SATISFIED_AT_PERCENT) {
+                } else if s.percent.is_some_and(|p| !below_threshold(p, threshold)) {
                     ItemStatus::Satisfied
                 } else {
                     ItemStatus::NotSatisfied

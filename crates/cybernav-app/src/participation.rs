@@ -414,8 +414,9 @@ impl App {
         Ok(row)
     }
 
-    /// Records a paper certification from the date and time stamped on it, read on the Board's
-    /// clock (the cycle's time zone): what the Board's mail room writes, not UTC.
+    /// Records a paper certification from the date and time stamped on it, as typed
+    /// (`YYYY-MM-DD` and `HH:MM` on a 24-hour clock), read on the Board's clock (the cycle's
+    /// time zone): what the Board's mail room writes, not UTC. Every problem is listed.
     #[allow(clippy::too_many_arguments)]
     pub async fn record_certification_stamped(
         &self,
@@ -423,14 +424,46 @@ impl App {
         cycle: Uuid,
         ea: Uuid,
         signer_name: &str,
-        received_on: Date,
-        received_time: time::Time,
+        received_on: &str,
+        received_time: &str,
         meta: &RequestMeta,
     ) -> AppResult<CertificationRow> {
+        let mut errors = FieldErrors::new();
+        let on = Date::parse(
+            received_on.trim(),
+            &time::format_description::well_known::Iso8601::DATE,
+        )
+        .map_err(|_| {
+            errors.add(
+                "received_on",
+                "give the date as YYYY-MM-DD, as the date field does",
+            )
+        })
+        .ok();
+        let at = time::Time::parse(
+            received_time.trim(),
+            time::macros::format_description!("[hour]:[minute]"),
+        )
+        .map_err(|_| {
+            errors.add(
+                "received_time",
+                "give the time as HH:MM on a 24-hour clock, such as 16:30",
+            )
+        })
+        .ok();
+        if let Err(e) = clean_text(signer_name, 200) {
+            errors.add("signer_name", e);
+        }
+        let (Some(on), Some(at)) = (on, at) else {
+            return Err(errors.into());
+        };
+        if !errors.is_empty() {
+            return Err(errors.into());
+        }
         let row = self.store.read().await?.get_grant_cycle(cycle).await?;
         let zone = GrantCycle { row }.deadline()?.time_zone;
         let received_at = zone
-            .instant_at(received_on, received_time)
+            .instant_at(on, at)
             .map_err(|e| AppError::invalid("received_time", e))?;
         self.record_certification(cap, cycle, ea, signer_name, received_at, meta)
             .await

@@ -143,9 +143,64 @@ pub fn evidence_subject(assessment: uuid::Uuid, item: &str) -> String {
     format!("assessment:{assessment}:{item}")
 }
 
+/// The default finding threshold: an item scoring below this percentage is a weakness a
+/// navigator raises as a finding, and OSCAL reports it `not-satisfied` (at or above it,
+/// `satisfied`). CSAT's "partially implemented" is 50 %. Operators change it with
+/// `CYBERNAV_FINDING_THRESHOLD_PERCENT`.
+pub const DEFAULT_FINDING_THRESHOLD_PERCENT: f64 = 50.0;
+
+/// Items scoring below this percentage are raised as high-severity findings; the rest below
+/// the threshold as medium.
+pub const HIGH_SEVERITY_BELOW_PERCENT: f64 = 25.0;
+
+/// Parses a finding threshold: a percentage from 0 to 100 (a decimal point allowed).
+pub fn parse_finding_threshold(raw: &str) -> Result<f64, String> {
+    let t = raw.trim().trim_end_matches('%').trim();
+    match t.parse::<f64>() {
+        Ok(v) if v.is_finite() && (0.0..=100.0).contains(&v) => Ok(v),
+        _ => Err(format!(
+            "'{}' is not a percentage from 0 to 100; write e.g. 50",
+            raw.trim()
+        )),
+    }
+}
+
+/// Whether an item scoring `percent` is below the threshold (and so raises a finding).
+pub fn below_threshold(percent: f64, threshold: f64) -> bool {
+    percent < threshold
+}
+
+/// The severity of a finding raised from an item scoring `percent` (below the threshold):
+/// high below [`HIGH_SEVERITY_BELOW_PERCENT`], medium otherwise.
+pub fn severity_for_score(percent: f64) -> crate::finding::Severity {
+    if percent < HIGH_SEVERITY_BELOW_PERCENT {
+        crate::finding::Severity::High
+    } else {
+        crate::finding::Severity::Medium
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::finding::Severity;
+
+    #[test]
+    fn the_finding_threshold_is_a_percentage_and_severity_follows_the_score() {
+        assert_eq!(parse_finding_threshold("50"), Ok(50.0));
+        assert_eq!(parse_finding_threshold(" 62.5 % "), Ok(62.5));
+        assert_eq!(parse_finding_threshold("0"), Ok(0.0));
+        assert_eq!(parse_finding_threshold("100"), Ok(100.0));
+        for bad in ["101", "-1", "fifty", "", "NaN", "inf"] {
+            let e = parse_finding_threshold(bad).unwrap_err();
+            assert!(e.contains("from 0 to 100"), "{bad}: {e}");
+        }
+        assert!(below_threshold(49.9, 50.0));
+        assert!(!below_threshold(50.0, 50.0));
+        assert_eq!(severity_for_score(0.0), Severity::High);
+        assert_eq!(severity_for_score(24.9), Severity::High);
+        assert_eq!(severity_for_score(25.0), Severity::Medium);
+    }
 
     #[test]
     fn the_workflow_goes_one_way_except_send_back() {

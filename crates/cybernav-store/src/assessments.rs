@@ -4,7 +4,7 @@
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::{StoreError, StoreResult, Tx, with_conn};
+use crate::{StoreError, StoreResult, Tx, dialect, with_conn};
 
 /// A loaded catalog as stored (its body is the catalog as JSON).
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
@@ -290,6 +290,23 @@ impl Tx {
             return Err(StoreError::NotFound);
         }
         Ok(())
+    }
+
+    /// One assessment, locked until the transaction ends, so two changes that depend on what
+    /// it holds (findings raised from its items) run one after the other. SQLite's write
+    /// transactions are serial already (`BEGIN IMMEDIATE`).
+    pub async fn lock_assessment(&mut self, id: Uuid) -> StoreResult<AssessmentRow> {
+        let sql = format!(
+            "SELECT {ASSESSMENT_COLUMNS} FROM assessments WHERE id = $1{}",
+            dialect(self, "", " FOR UPDATE")
+        );
+        let row: Option<AssessmentRow> = with_conn!(self, |c| {
+            sqlx::query_as(&sql)
+                .bind(id)
+                .fetch_optional(&mut *c)
+                .await?
+        });
+        row.ok_or(StoreError::NotFound)
     }
 
     /// One assessment.

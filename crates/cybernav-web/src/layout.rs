@@ -117,6 +117,10 @@ const NOTICES: &[(&str, &str)] = &[
         "evidence_added",
         "The file was added. Its SHA-256 fingerprint is recorded with it.",
     ),
+    (
+        "findings_raised",
+        "Findings were raised from the items scored below the threshold. Each is on the authority's findings list with its target date.",
+    ),
     ("authority_created", "The election authority was added."),
     ("contact_added", "The contact was added."),
     ("contact_removed", "The contact was removed."),

@@ -7,47 +7,26 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{Db, TestApp};
-use cybernav_app::RequestMeta;
-use cybernav_app::assessments::{AssessmentInput, Origin};
-use cybernav_core::authz::system_actor;
+use common::{AssessmentSetup, Db, Stage, TestApp};
 use cybernav_core::scoring::synthetic_catalog;
 
 #[tokio::test]
 async fn a_navigator_answers_by_control_and_the_program_manager_validates() {
     let t = TestApp::new(Db::Sqlite).await;
-    let system = system_actor();
-    let meta = RequestMeta::default();
     let catalog = synthetic_catalog(36);
-    t.app
-        .load_catalog(
-            &system.manage_catalogs().unwrap(),
-            &catalog,
-            Origin::Imported,
-            None,
-            &meta,
-        )
-        .await
-        .unwrap();
     let cycle = common::grant_cycle(&t, "2027 HAVA", "1000").await;
     let adams = t.authorities["adams"];
-    let id = t
-        .app
-        .create_assessment(
-            &system.manage_assessments().unwrap(),
-            &AssessmentInput {
-                election_authority_id: adams,
-                cycle_id: cycle,
-                catalog_id: "synthetic-cis".into(),
-                catalog_version: "1.0".into(),
-                scope: "ig1".into(),
-                method: "csat-4d-v1".into(),
-                navigators: vec![t.people["navigator"].id],
-            },
-            &meta,
-        )
-        .await
-        .unwrap();
+    let id = common::assessment(
+        &t,
+        AssessmentSetup {
+            scope: "ig1",
+            method: "csat-4d-v1",
+            answers: Vec::new(),
+            stage: Stage::Answered,
+            ..AssessmentSetup::simple(&t, catalog.clone(), cycle, 1)
+        },
+    )
+    .await;
     let url = format!("/assessments/{id}");
 
     let mut nav = t.signed_in("navigator").await;
@@ -142,36 +121,20 @@ async fn a_navigator_answers_by_control_and_the_program_manager_validates() {
 #[tokio::test]
 async fn the_checklist_shows_where_the_assessment_stands() {
     let t = TestApp::new(Db::Sqlite).await;
-    let system = system_actor();
-    let meta = RequestMeta::default();
-    t.app
-        .load_catalog(
-            &system.manage_catalogs().unwrap(),
-            &synthetic_catalog(6),
-            Origin::Imported,
-            None,
-            &meta,
-        )
-        .await
-        .unwrap();
     let cycle = common::grant_cycle(&t, "2027 HAVA", "1000").await;
     let adams = t.authorities["adams"];
-    t.app
-        .create_assessment(
-            &system.manage_assessments().unwrap(),
-            &AssessmentInput {
-                election_authority_id: adams,
-                cycle_id: cycle,
-                catalog_id: "synthetic-cis".into(),
-                catalog_version: "1.0".into(),
-                scope: "ig1".into(),
-                method: "csat-4d-v1".into(),
-                navigators: vec![],
-            },
-            &meta,
-        )
-        .await
-        .unwrap();
+    common::assessment(
+        &t,
+        AssessmentSetup {
+            scope: "ig1",
+            method: "csat-4d-v1",
+            navigators: Vec::new(),
+            answers: Vec::new(),
+            stage: Stage::Answered,
+            ..AssessmentSetup::simple(&t, synthetic_catalog(6), cycle, 1)
+        },
+    )
+    .await;
     let mut nav = t.signed_in("navigator").await;
     let page = nav
         .get(&format!(
@@ -191,37 +154,20 @@ async fn the_checklist_shows_where_the_assessment_stands() {
 #[tokio::test]
 async fn evidence_for_an_item_is_checked_fingerprinted_and_shown() {
     let t = TestApp::new(Db::Sqlite).await;
-    let system = system_actor();
-    let meta = RequestMeta::default();
-    t.app
-        .load_catalog(
-            &system.manage_catalogs().unwrap(),
-            &synthetic_catalog(6),
-            Origin::Imported,
-            None,
-            &meta,
-        )
-        .await
-        .unwrap();
+    let meta = cybernav_app::RequestMeta::default();
     let cycle = common::grant_cycle(&t, "2027 HAVA", "1000").await;
     let adams = t.authorities["adams"];
-    let id = t
-        .app
-        .create_assessment(
-            &system.manage_assessments().unwrap(),
-            &AssessmentInput {
-                election_authority_id: adams,
-                cycle_id: cycle,
-                catalog_id: "synthetic-cis".into(),
-                catalog_version: "1.0".into(),
-                scope: "ig1".into(),
-                method: "csat-4d-v1".into(),
-                navigators: vec![t.people["navigator"].id],
-            },
-            &meta,
-        )
-        .await
-        .unwrap();
+    let id = common::assessment(
+        &t,
+        AssessmentSetup {
+            scope: "ig1",
+            method: "csat-4d-v1",
+            answers: Vec::new(),
+            stage: Stage::Answered,
+            ..AssessmentSetup::simple(&t, synthetic_catalog(6), cycle, 1)
+        },
+    )
+    .await;
     let nav = t.actor("navigator").await;
     let cap = nav.answer_assessments_of(adams).unwrap();
     let refused = t
@@ -249,5 +195,95 @@ async fn evidence_for_an_item_is_checked_fingerprinted_and_shown() {
     let mut c = t.signed_in("navigator").await;
     let page = c.get(&format!("/assessments/{id}")).await;
     assert!(page.body.contains(&format!("/evidence/{}", e.id)));
+    t.cleanup().await;
+}
+
+#[tokio::test]
+async fn an_item_below_the_threshold_offers_a_finding_until_one_is_open() {
+    let t = TestApp::new(Db::Sqlite).await;
+    let cycle = common::grant_cycle(&t, "2027 HAVA", "1000").await;
+    let catalog = synthetic_catalog(6);
+    let items: Vec<String> = catalog.items().map(|(_, i)| i.id.clone()).collect();
+    // The first two items score 0 % and 50 %; the rest 100 %; one is not applicable.
+    let mut setup = AssessmentSetup::simple(&t, catalog, cycle, 5);
+    setup.answers[0].score = Some(1);
+    setup.answers[1].score = Some(3);
+    setup.answers[2].score = None;
+    setup.answers[2].not_applicable = true;
+    setup.answers[2].justification = Some("No wireless network".into());
+    let id = common::assessment(&t, setup).await;
+    let url = format!("/assessments/{id}");
+    let button = |item: &str| format!(r#"<input type="hidden" name="item" value="{item}">"#);
+
+    let mut nav = t.signed_in("navigator").await;
+    let page = nav.get(&url).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Findings from this assessment"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(&button(&items[0])), "below: a button");
+    for (n, item) in items.iter().enumerate().skip(1) {
+        assert!(
+            !page.body.contains(&button(item)),
+            "item {n} is not below the threshold"
+        );
+    }
+    assert!(
+        page.body
+            .contains("Raise findings for all 1 items below the threshold")
+    );
+
+    // The county reads the assessment but raises nothing.
+    let mut clerk = t.signed_in("ea_official").await;
+    let theirs = clerk.get(&url).await;
+    assert!(!theirs.body.contains(&button(&items[0])));
+    let r = clerk
+        .post_form(&format!("{url}/findings"), &[("item", &items[0])])
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    // One item raised from its row: the button becomes a link to the finding.
+    let r = nav
+        .post_form(&format!("{url}/findings"), &[("item", &items[0])])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(
+        r.location().contains("raised=1&skipped=0"),
+        "{}",
+        r.location()
+    );
+    let page = nav.get(&r.location()).await;
+    assert!(
+        page.body
+            .contains("1 finding raised; 0 items already had an open finding"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains(&button(&items[0])));
+    assert!(
+        page.body
+            .contains("Finding open<span class=\"usa-sr-only\"> for 1.1</span>")
+    );
+    assert!(
+        !page.body.contains("Raise findings for all"),
+        "nothing left to raise"
+    );
+
+    // Raising all now raises none and says so.
+    let r = nav.post_form(&format!("{url}/findings"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(
+        r.location().contains("raised=0&skipped=1"),
+        "{}",
+        r.location()
+    );
+    // A not-applicable item is refused by name.
+    let r = nav
+        .post_form(&format!("{url}/findings"), &[("item", &items[2])])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("not applicable"), "{}", r.body);
     t.cleanup().await;
 }

@@ -8,9 +8,9 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{Reply, TestApp, audit_total, databases, ok};
+use common::{AssessmentSetup, Reply, Stage, TestApp, audit_total, databases, ok, refusal};
 use cybernav_app::RequestMeta;
-use cybernav_app::assessments::{AnswerInput, AnswersInput, AssessmentInput, Origin};
+use cybernav_app::assessments::{AnswerInput, AnswersInput};
 use cybernav_core::assessment::Transition;
 use cybernav_core::authz::system_actor;
 use cybernav_core::scoring::synthetic_catalog;
@@ -75,56 +75,32 @@ async fn validated_authority(t: &TestApp, cycle: Uuid, n: usize, level: u8) -> U
         )
         .await
         .unwrap();
-    let id = t
-        .app
-        .create_assessment(
-            &system.manage_assessments().unwrap(),
-            &AssessmentInput {
-                election_authority_id: ea,
-                cycle_id: cycle,
-                catalog_id: "synthetic-cis".into(),
-                catalog_version: "1.0".into(),
-                scope: "ig1".into(),
-                method: "csat-4d-v1".into(),
-                navigators: vec![],
-            },
-            &meta,
-        )
-        .await
-        .unwrap();
     let c = synthetic_catalog(153);
-    let answers = AnswersInput {
-        answers: c
-            .items()
-            .filter(|(_, i)| i.implementation_group == Some(1))
-            .map(|(_, i)| AnswerInput {
-                item: i.id.clone(),
-                policy_defined: Some(level),
-                control_implemented: Some(level),
-                control_automated: Some(level),
-                control_reported: Some(level),
-                ..Default::default()
-            })
-            .collect(),
-    };
-    t.app
-        .save_answers(
-            &system.answer_assessments_of(ea).unwrap(),
-            id,
-            &answers,
-            &meta,
-        )
-        .await
-        .unwrap();
-    t.app
-        .transition_assessment(&system, id, Transition::Complete, None, &meta)
-        .await
-        .unwrap();
-    let pm = t.actor("program_manager").await;
-    t.app
-        .transition_assessment(&pm, id, Transition::Validate, None, &meta)
-        .await
-        .unwrap();
+    let answers = c
+        .items()
+        .filter(|(_, i)| i.implementation_group == Some(1))
+        .map(|(_, i)| AnswerInput {
+            item: i.id.clone(),
+            policy_defined: Some(level),
+            control_implemented: Some(level),
+            control_automated: Some(level),
+            control_reported: Some(level),
+            ..Default::default()
+        })
+        .collect();
+    common::assessment(
+        t,
+        AssessmentSetup {
+            authority: ea,
+            scope: "ig1",
+            method: "csat-4d-v1",
+            navigators: Vec::new(),
+            answers,
+            stage: Stage::Validated,
+            ..AssessmentSetup::simple(t, c, cycle, 1)
+        },
+    )
+    .await;
     ea
 }
 
@@ -554,37 +530,18 @@ async fn an_assessment_from_catalog_to_validated_scores() {
 #[tokio::test]
 async fn the_person_who_completed_it_does_not_validate_it() {
     let t = TestApp::new(common::Db::Sqlite).await;
-    let system = system_actor();
     let meta = RequestMeta::default();
-    t.app
-        .load_catalog(
-            &system.manage_catalogs().unwrap(),
-            &synthetic_catalog(12),
-            Origin::Imported,
-            None,
-            &meta,
-        )
-        .await
-        .unwrap();
     let cycle = common::grant_cycle(&t, "2027 HAVA", "1000").await;
     let adams = t.authorities["adams"];
-    let id = t
-        .app
-        .create_assessment(
-            &system.manage_assessments().unwrap(),
-            &AssessmentInput {
-                election_authority_id: adams,
-                cycle_id: cycle,
-                catalog_id: "synthetic-cis".into(),
-                catalog_version: "1.0".into(),
-                scope: "ig3".into(),
-                method: "simple-5-v1".into(),
-                navigators: vec![],
-            },
-            &meta,
-        )
-        .await
-        .unwrap();
+    let id = common::assessment(
+        &t,
+        AssessmentSetup {
+            answers: Vec::new(),
+            stage: Stage::Answered,
+            ..AssessmentSetup::simple(&t, synthetic_catalog(12), cycle, 3)
+        },
+    )
+    .await;
     let pm = t.actor("program_manager").await;
     let answers = AnswersInput {
         answers: synthetic_catalog(12)
@@ -626,4 +583,310 @@ async fn the_person_who_completed_it_does_not_validate_it() {
     let v = t.app.assessment(&board, id).await.unwrap();
     assert_eq!(v.scores.overall.percent, Some(50.0), "(3 − 1) × 25");
     t.cleanup().await;
+}
+
+/// Six items on the simple scale: 1.1 at 0 % (high), 2.1 at 25 % (medium), 3.1 at 50 % (at
+/// the threshold), 4.1 not applicable, 5.1 and 6.1 at 100 %; marked complete.
+async fn mixed_assessment(t: &TestApp, cycle: Uuid) -> Uuid {
+    let mut setup = AssessmentSetup::simple(t, synthetic_catalog(6), cycle, 5);
+    setup.answers[0].score = Some(1);
+    setup.answers[1].score = Some(2);
+    setup.answers[2].score = Some(3);
+    setup.answers[3].score = None;
+    setup.answers[3].not_applicable = true;
+    setup.answers[3].justification = Some("No wireless network at the office".into());
+    common::assessment(t, setup).await
+}
+
+#[tokio::test]
+async fn findings_are_raised_once_from_the_items_below_the_threshold() {
+    for db in databases() {
+        let t = TestApp::new(db).await;
+        let adams = t.authorities["adams"];
+        let cycle = common::grant_cycle(&t, "2027 HAVA", "1000").await;
+        let id = mixed_assessment(&t, cycle).await;
+        let url = format!("/api/v1/assessments/{id}/findings");
+        let nav = t.token("navigator").await;
+        let clerk = t.token("ea_official").await;
+        let audit_before = audit_total(&t).await;
+
+        // The county reads the assessment but raises nothing, and nothing is stored.
+        let r = t.api_send("POST", &clerk, &url, "{}").await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+        assert_eq!(audit_total(&t).await, audit_before);
+
+        // A named item that cannot be raised refuses the whole request, by item.
+        let (fields, why) = refusal(
+            &t.api_send("POST", &nav, &url, r#"{"items":["1.1","4.1","5.1","9.9"]}"#)
+                .await,
+        );
+        assert_eq!(
+            fields,
+            ["items, item 4.1", "items, item 5.1", "items, item 9.9"],
+            "{why}"
+        );
+        assert!(why.contains("not applicable"), "{why}");
+        assert!(why.contains("not below the threshold of 50 %"), "{why}");
+        assert_eq!(audit_total(&t).await, audit_before, "nothing stored");
+
+        // One item from its row.
+        let one = ok(
+            &t.api_send("POST", &nav, &url, r#"{"items":["2.1"]}"#).await,
+            StatusCode::OK,
+        );
+        assert_eq!(one["raised_count"], 1, "{one}");
+        assert_eq!(one["raised"][0]["item"], "2.1");
+        let finding = one["raised"][0]["finding"].as_str().unwrap().to_string();
+        let f = ok(
+            &t.api_get(&nav, &format!("/api/v1/findings/{finding}"))
+                .await,
+            StatusCode::OK,
+        );
+        let f = &f["finding"];
+        assert_eq!(f["source"], "navigator_assessment", "{f}");
+        assert_eq!(f["severity"], "medium", "25 % is medium");
+        assert_eq!(f["owner"], "election_office");
+        assert_eq!(f["assessment_id"], id.to_string());
+        assert_eq!(f["catalog_item_id"], "2.1");
+        assert!(
+            f["title"]
+                .as_str()
+                .unwrap()
+                .starts_with("2.1 Synthetic safeguard 2.1")
+        );
+        assert!(
+            f["target_date"].is_string(),
+            "the medium window sets a target date"
+        );
+
+        // All below the threshold: 1.1 is raised, 2.1 already has one, 3.1 (at the
+        // threshold), 4.1 (n/a) and the rest are not touched.
+        let all = ok(&t.api_send("POST", &nav, &url, "{}").await, StatusCode::OK);
+        assert_eq!(all["raised_count"], 1, "{all}");
+        assert_eq!(all["raised"][0]["item"], "1.1");
+        assert_eq!(all["skipped_count"], 1);
+        assert_eq!(all["skipped"][0]["finding"], finding.as_str());
+        assert_eq!(all["threshold_percent"], 50.0);
+        let high = all["raised"][0]["finding"].as_str().unwrap();
+        let f = ok(
+            &t.api_get(&nav, &format!("/api/v1/findings/{high}")).await,
+            StatusCode::OK,
+        );
+        assert_eq!(f["finding"]["severity"], "high", "0 % is high");
+
+        // A second run raises none.
+        let again = ok(&t.api_send("POST", &nav, &url, "{}").await, StatusCode::OK);
+        assert_eq!(again["raised_count"], 0, "{again}");
+        assert_eq!(again["skipped_count"], 2);
+        let list = ok(
+            &t.api_get(
+                &nav,
+                &format!("/api/v1/election-authorities/{adams}/findings"),
+            )
+            .await,
+            StatusCode::OK,
+        );
+        let linked: Vec<&str> = list["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["assessment_id"] == id.to_string())
+            .map(|f| f["catalog_item_id"].as_str().unwrap())
+            .collect();
+        assert_eq!(linked.len(), 2, "{linked:?}");
+        assert!(linked.contains(&"1.1") && linked.contains(&"2.1"));
+
+        // An open assessment raises nothing yet.
+        let mut other = synthetic_catalog(7);
+        other.id = "synthetic-other".into();
+        let draft = common::assessment(
+            &t,
+            AssessmentSetup {
+                answers: Vec::new(),
+                stage: Stage::Answered,
+                ..AssessmentSetup::simple(&t, other, cycle, 1)
+            },
+        )
+        .await;
+        let (fields, why) = refusal(
+            &t.api_send(
+                "POST",
+                &nav,
+                &format!("/api/v1/assessments/{draft}/findings"),
+                "{}",
+            )
+            .await,
+        );
+        assert_eq!(fields, ["assessment"], "{why}");
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn the_threshold_setting_moves_which_items_are_raised() {
+    let t = TestApp::with_config(common::Db::Sqlite, |c| {
+        c.mfa_required_roles.clear();
+        c.finding_threshold_percent = 60.0;
+    })
+    .await;
+    let cycle = common::grant_cycle(&t, "2027 HAVA", "1000").await;
+    let id = mixed_assessment(&t, cycle).await;
+    let nav = t.token("navigator").await;
+    let all = ok(
+        &t.api_send(
+            "POST",
+            &nav,
+            &format!("/api/v1/assessments/{id}/findings"),
+            "{}",
+        )
+        .await,
+        StatusCode::OK,
+    );
+    assert_eq!(all["threshold_percent"], 60.0);
+    let items: Vec<&str> = all["raised"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["item"].as_str().unwrap())
+        .collect();
+    assert_eq!(items, ["1.1", "2.1", "3.1"], "50 % is below 60 %");
+    t.cleanup().await;
+}
+
+#[tokio::test]
+async fn evidence_scope_and_default_navigators_through_the_api() {
+    for db in databases() {
+        let t = TestApp::new(db).await;
+        let adams = t.authorities["adams"];
+        let cycle = common::grant_cycle(&t, "2027 HAVA", "1000").await;
+        let board = t.token("board_admin").await;
+        let nav = t.token("navigator").await;
+        let clerk = t.token("ea_official").await;
+        ok(
+            &t.api_send(
+                "POST",
+                &board,
+                "/api/v1/catalogs",
+                &json!({ "catalog": synthetic_catalog(12) }).to_string(),
+            )
+            .await,
+            StatusCode::CREATED,
+        );
+
+        // No navigators named: the authority's own are assigned, as the page does.
+        let created = ok(
+            &t.api_send(
+                "POST",
+                &board,
+                "/api/v1/assessments",
+                &json!({"election_authority": adams, "cycle": cycle, "catalog": "synthetic-cis",
+                        "catalog_version": "1.0", "scope": "ig1", "method": "simple-5-v1"})
+                .to_string(),
+            )
+            .await,
+            StatusCode::CREATED,
+        );
+        assert_eq!(
+            created["assessment"]["navigators"],
+            json!([t.people["navigator"].id]),
+            "{created}"
+        );
+        let id = created["assessment"]["id"].as_str().unwrap().to_string();
+
+        // Scope: changed with answers kept; a bad one is refused by field.
+        ok(
+            &t.api_send(
+                "PUT",
+                &nav,
+                &format!("/api/v1/assessments/{id}/answers"),
+                r#"{"answers":[{"item":"2.1","score":4}]}"#,
+            )
+            .await,
+            StatusCode::OK,
+        );
+        let scope_url = format!("/api/v1/assessments/{id}/scope");
+        let (fields, _) = refusal(
+            &t.api_send("PUT", &board, &scope_url, r#"{"scope":"ig9"}"#)
+                .await,
+        );
+        assert_eq!(fields, ["scope"]);
+        assert_eq!(
+            t.api_send("PUT", &nav, &scope_url, r#"{"scope":"ig2"}"#)
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        let wide = ok(
+            &t.api_send("PUT", &board, &scope_url, r#"{"scope":"ig2"}"#)
+                .await,
+            StatusCode::OK,
+        );
+        assert_eq!(wide["assessment"]["scope"], "ig2");
+        let narrow = ok(
+            &t.api_send("PUT", &board, &scope_url, r#"{"scope":"ig1"}"#)
+                .await,
+            StatusCode::OK,
+        );
+        assert!(
+            narrow["assessment"]["answers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|a| a["item"] == "2.1"),
+            "the answer outside the scope is kept: {narrow}"
+        );
+
+        // Evidence per item: checked, fingerprinted, listed and downloaded.
+        let ev_url = format!("/api/v1/assessments/{id}/items/1.1/evidence");
+        let (fields, why) = refusal(&t.api_upload(&nav, &ev_url, "tool.exe", b"MZ\x90\x00").await);
+        assert_eq!(fields, ["file"], "{why}");
+        let (fields, _) = refusal(
+            &t.api_upload(
+                &nav,
+                &format!("/api/v1/assessments/{id}/items/99.9/evidence"),
+                "policy.pdf",
+                b"%PDF-1.4 x",
+            )
+            .await,
+        );
+        assert_eq!(fields, ["item"]);
+        let filed = ok(
+            &t.api_upload(&nav, &ev_url, "policy.pdf", b"%PDF-1.4 the policy")
+                .await,
+            StatusCode::CREATED,
+        );
+        let e = &filed["evidence"];
+        assert_eq!(e["sha256"].as_str().unwrap().len(), 64, "{filed}");
+        assert_eq!(e["file_name"], "policy.pdf");
+        assert_eq!(
+            t.api_upload(&clerk, &ev_url, "policy.pdf", b"%PDF-1.4 x")
+                .await
+                .status,
+            StatusCode::NOT_FOUND,
+            "the county does not see a draft"
+        );
+        let list = ok(&t.api_get(&nav, &ev_url).await, StatusCode::OK);
+        assert_eq!(list["meta"]["total"], 1, "{list}");
+        let eid = list["evidence"][0]["id"].as_str().unwrap();
+        let file = t.api_get(&nav, &format!("{ev_url}/{eid}")).await;
+        assert_eq!(file.status, StatusCode::OK);
+        assert_eq!(file.body, "%PDF-1.4 the policy");
+        assert!(
+            file.headers["content-disposition"]
+                .to_str()
+                .unwrap()
+                .starts_with("attachment")
+        );
+        assert_eq!(
+            t.api_get(
+                &nav,
+                &format!("/api/v1/assessments/{id}/items/2.1/evidence/{eid}")
+            )
+            .await
+            .status,
+            StatusCode::NOT_FOUND,
+            "a file is found only under its own item"
+        );
+        t.cleanup().await;
+    }
 }

@@ -281,6 +281,27 @@ fn api_table() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("PUT", "/api/v1/assessments/{id}/answers", ANSWERERS),
         ("POST", "/api/v1/assessments/{id}/transitions", ANSWERERS),
         ("GET", "/api/v1/assessments/{id}/answers.csv", NOT_PARTNER),
+        ("PUT", "/api/v1/assessments/{id}/scope", MANAGERS),
+        (
+            "POST",
+            "/api/v1/assessments/{id}/findings",
+            FINDING_MANAGERS,
+        ),
+        (
+            "POST",
+            "/api/v1/assessments/{id}/items/{item}/evidence",
+            ANSWERERS,
+        ),
+        (
+            "GET",
+            "/api/v1/assessments/{id}/items/{item}/evidence",
+            NOT_PARTNER,
+        ),
+        (
+            "GET",
+            "/api/v1/assessments/{id}/items/{item}/evidence/{evidence}",
+            NOT_PARTNER,
+        ),
         (
             "GET",
             "/api/v1/assessments/{id}/oscal/assessment-results",
@@ -316,98 +337,55 @@ fn matrix_catalog(id: &str) -> cybernav_core::catalog::Catalog {
 }
 
 /// An assessment of Adams against a catalog of its own, assigned to Adams's navigator; when
-/// `complete`, answered and marked complete (so county users may read it).
+/// `complete`, answered (every item 4 of 5, 75 %) and marked complete (so county users may
+/// read it).
 async fn new_assessment(t: &TestApp, cycle: uuid::Uuid, n: usize, complete: bool) -> uuid::Uuid {
-    use cybernav_app::assessments::{AnswerInput, AnswersInput, AssessmentInput, Origin};
-    let system = system_actor();
-    let meta = RequestMeta::default();
+    scored_assessment(t, cycle, n, complete, 4).await
+}
+
+/// Like [`new_assessment`], every item answered `score` of 5 when `complete`.
+async fn scored_assessment(
+    t: &TestApp,
+    cycle: uuid::Uuid,
+    n: usize,
+    complete: bool,
+    score: u8,
+) -> uuid::Uuid {
     let catalog = matrix_catalog(&format!("matrix-a{n}-{}", uuid::Uuid::new_v4().simple()));
-    t.app
-        .load_catalog(
-            &system.manage_catalogs().unwrap(),
-            &catalog,
-            Origin::Imported,
-            None,
-            &meta,
-        )
-        .await
-        .unwrap();
-    let adams = t.authorities["adams"];
-    let id = t
-        .app
-        .create_assessment(
-            &system.manage_assessments().unwrap(),
-            &AssessmentInput {
-                election_authority_id: adams,
-                cycle_id: cycle,
-                catalog_id: catalog.id.clone(),
-                catalog_version: catalog.version.clone(),
-                scope: "ig3".into(),
-                method: "simple-5-v1".into(),
-                navigators: vec![t.people["navigator"].id],
-            },
-            &meta,
-        )
-        .await
-        .unwrap();
-    if complete {
-        let answers = AnswersInput {
-            answers: catalog
-                .items()
-                .map(|(_, i)| AnswerInput {
-                    item: i.id.clone(),
-                    score: Some(4),
-                    ..Default::default()
-                })
-                .collect(),
-        };
-        t.app
-            .save_answers(
-                &system.answer_assessments_of(adams).unwrap(),
-                id,
-                &answers,
-                &meta,
-            )
-            .await
-            .unwrap();
-        t.app
-            .transition_assessment(
-                &system,
-                id,
-                cybernav_core::assessment::Transition::Complete,
-                None,
-                &meta,
-            )
-            .await
-            .unwrap();
+    let mut setup = common::AssessmentSetup::simple(t, catalog, cycle, score);
+    if !complete {
+        setup.answers.clear();
+        setup.stage = common::Stage::Answered;
     }
-    id
+    common::assessment(t, setup).await
 }
 
 /// A complete assessment of Adams, validated by the Program Manager (OSCAL results report
 /// validated answers only).
 async fn validated_assessment(t: &TestApp, cycle: uuid::Uuid, n: usize) -> uuid::Uuid {
-    let id = new_assessment(t, cycle, n, true).await;
-    let pm = &t.people["program_manager"];
-    let actor = cybernav_core::authz::Actor {
-        user_id: pm.id,
-        email: pm.email.clone(),
-        role: pm.role,
-        election_authority_id: None,
-        assigned_authorities: Vec::new(),
-        partner_org_id: None,
-    };
+    let catalog = matrix_catalog(&format!("matrix-v{n}-{}", uuid::Uuid::new_v4().simple()));
+    let mut setup = common::AssessmentSetup::simple(t, catalog, cycle, 4);
+    setup.stage = common::Stage::Validated;
+    common::assessment(t, setup).await
+}
+
+/// An evidence file of item 1.1 of assessment `id`, filed by the system.
+async fn new_item_evidence(t: &TestApp, id: uuid::Uuid) -> uuid::Uuid {
+    let system = system_actor();
     t.app
-        .transition_assessment(
-            &actor,
+        .upload_assessment_evidence(
+            &system
+                .answer_assessments_of(t.authorities["adams"])
+                .unwrap(),
             id,
-            cybernav_core::assessment::Transition::Validate,
-            None,
+            "1.1",
+            "policy.pdf",
+            b"%PDF-1.4 matrix evidence",
             &RequestMeta::default(),
         )
         .await
-        .unwrap();
-    id
+        .unwrap()
+        .id
 }
 
 /// The Board, the Program Manager and Adams's navigator manage Adams's findings.
@@ -682,6 +660,8 @@ fn body_for(
             r#"{"answers":[{"item":"1.1","score":3}]}"#.into()
         }
         ("POST", "/api/v1/assessments/{id}/transitions") => r#"{"action":"start"}"#.into(),
+        ("PUT", "/api/v1/assessments/{id}/scope") => r#"{"scope":"ig2"}"#.into(),
+        ("POST", "/api/v1/assessments/{id}/findings") => "{}".into(),
         _ => String::new(),
     }
 }
@@ -808,6 +788,10 @@ async fn every_api_operation_as_every_role() {
                 p if p.ends_with("/oscal/assessment-results") => {
                     validated_assessment(&t, cycle, n).await.to_string()
                 }
+                // Raising findings needs a complete assessment with items below the threshold.
+                "/api/v1/assessments/{id}/findings" => {
+                    scored_assessment(&t, cycle, n, true, 2).await.to_string()
+                }
                 p if p.starts_with("/api/v1/assessments/{id}") => {
                     new_assessment(&t, cycle, n, *method == "GET")
                         .await
@@ -864,7 +848,14 @@ async fn every_api_operation_as_every_role() {
             {
                 url.push_str(&format!("?cycle={cycle}"));
             }
-            url = url.replace("{version}", "1.0");
+            url = url.replace("{version}", "1.0").replace("{item}", "1.1");
+            if url.contains("{evidence}") {
+                let assessment: uuid::Uuid = id.parse().unwrap();
+                url = url.replace(
+                    "{evidence}",
+                    &new_item_evidence(&t, assessment).await.to_string(),
+                );
+            }
             if path.ends_with("/scores") {
                 url.push_str("?catalog=matrix-base");
             }
@@ -896,6 +887,9 @@ async fn every_api_operation_as_every_role() {
             };
             let reply = if *method == "GET" {
                 t.api_get(&token, &url).await
+            } else if path.ends_with("/items/{item}/evidence") {
+                t.api_upload(&token, &url, "policy.pdf", b"%PDF-1.4 matrix evidence")
+                    .await
             } else {
                 t.api_send(method, &token, &url, &body).await
             };
@@ -1052,6 +1046,8 @@ fn page_table() -> Vec<PageRow> {
             .not_found(&["ea_official", "ea_it", "partner"]),
         row("POST", "/assessments/{id}/evidence", "adams", ANSWERERS)
             .not_found(&["ea_official", "ea_it", "partner"]),
+        row("POST", "/assessments/{id}/findings", "adams", FINDING_MANAGERS)
+            .not_found(&["partner"]),
         row("GET", "/election-authorities/{id}/icn", "chicago", &["board_admin", "program_manager", "auditor"])
             .not_found(SCOPED),
         row("POST", "/election-authorities/{id}/icn/circuits", "adams", ICN_MANAGERS),
@@ -1523,6 +1519,13 @@ async fn prepare(r: &mut Runner<'_>, row: &PageRow) -> Prepared {
                 content: "%PDF-1.4 matrix evidence".into(),
             };
             p
+        }
+        ("POST", "/assessments/{id}/findings", _) => {
+            // Every item at 25 %, below the threshold: all three are raised.
+            let id = scored_assessment(t, r.cycle, n, true, 2).await;
+            Prepared::post(format!("/assessments/{id}/findings"), &[]).to(format!(
+                "/assessments/{id}?raised=3&skipped=0&notice=findings_raised#findings"
+            ))
         }
         ("POST", "/assessments/{id}/transitions", _) => {
             let id = new_assessment(t, r.cycle, n, false).await;

@@ -10,12 +10,11 @@ use std::path::Path;
 use std::process::Command;
 
 use axum::http::{StatusCode, header};
-use common::{TestApp, databases, grant_cycle, ok, refusal};
+use common::{AssessmentSetup, TestApp, databases, grant_cycle, ok, refusal};
 use cybernav_app::RequestMeta;
-use cybernav_app::assessments::{AnswerInput, AnswersInput, AssessmentInput, Origin};
 use cybernav_app::findings::FindingInput;
 use cybernav_core::assessment::Transition;
-use cybernav_core::authz::{Actor, system_actor};
+use cybernav_core::authz::system_actor;
 use cybernav_core::scoring::synthetic_catalog;
 
 /// Runs scripts/validate-oscal on `file`; returns (success, what it printed).
@@ -36,18 +35,6 @@ fn validate(file: &Path) -> (bool, String) {
     )
 }
 
-fn actor_of(t: &TestApp, key: &str) -> Actor {
-    let p = &t.people[key];
-    Actor {
-        user_id: p.id,
-        email: p.email.clone(),
-        role: p.role,
-        election_authority_id: None,
-        assigned_authorities: Vec::new(),
-        partner_org_id: None,
-    }
-}
-
 #[tokio::test]
 async fn a_validated_assessment_and_the_findings_export_as_valid_oscal() {
     let dir = tempfile::tempdir().unwrap();
@@ -58,70 +45,19 @@ async fn a_validated_assessment_and_the_findings_export_as_valid_oscal() {
         let meta = RequestMeta::default();
         let cycle = grant_cycle(&t, "2027 HAVA", "1,000,000.00").await;
         let catalog = synthetic_catalog(12);
-        t.app
-            .load_catalog(
-                &system.manage_catalogs().unwrap(),
-                &catalog,
-                Origin::Imported,
-                None,
-                &meta,
-            )
-            .await
-            .unwrap();
-        let id = t
-            .app
-            .create_assessment(
-                &system.manage_assessments().unwrap(),
-                &AssessmentInput {
-                    election_authority_id: adams,
-                    cycle_id: cycle,
-                    catalog_id: catalog.id.clone(),
-                    catalog_version: catalog.version.clone(),
-                    scope: "ig3".into(),
-                    method: "simple-5-v1".into(),
-                    navigators: vec![t.people["navigator"].id],
-                },
-                &meta,
-            )
-            .await
-            .unwrap();
         let items: Vec<String> = catalog.items().map(|(_, i)| i.id.clone()).collect();
-        let answers = AnswersInput {
-            answers: items
-                .iter()
-                .enumerate()
-                .map(|(n, item)| {
-                    if n == 0 {
-                        AnswerInput {
-                            item: item.clone(),
-                            not_applicable: true,
-                            justification: Some("The office has no wireless network".into()),
-                            ..Default::default()
-                        }
-                    } else {
-                        AnswerInput {
-                            item: item.clone(),
-                            score: Some(if n % 2 == 0 { 5 } else { 2 }),
-                            comment: Some(format!("Checked on site, item {item}")),
-                            ..Default::default()
-                        }
-                    }
-                })
-                .collect(),
-        };
-        t.app
-            .save_answers(
-                &system.answer_assessments_of(adams).unwrap(),
-                id,
-                &answers,
-                &meta,
-            )
-            .await
-            .unwrap();
-        t.app
-            .transition_assessment(&system, id, Transition::Complete, None, &meta)
-            .await
-            .unwrap();
+        let mut setup = AssessmentSetup::simple(&t, catalog, cycle, 5);
+        for (n, a) in setup.answers.iter_mut().enumerate() {
+            if n == 0 {
+                a.score = None;
+                a.not_applicable = true;
+                a.justification = Some("The office has no wireless network".into());
+            } else {
+                a.score = Some(if n % 2 == 0 { 5 } else { 2 });
+                a.comment = Some(format!("Checked on site, item {}", a.item));
+            }
+        }
+        let id = common::assessment(&t, setup).await;
 
         let board = t.token("board_admin").await;
         let results = format!("/api/v1/assessments/{id}/oscal/assessment-results");
@@ -130,7 +66,7 @@ async fn a_validated_assessment_and_the_findings_export_as_valid_oscal() {
 
         t.app
             .transition_assessment(
-                &actor_of(&t, "program_manager"),
+                &t.actor("program_manager").await,
                 id,
                 Transition::Validate,
                 None,

@@ -142,12 +142,27 @@ impl App {
         input: &FindingInput,
         meta: &RequestMeta,
     ) -> AppResult<Uuid> {
+        let mut tx = self.store.begin().await?;
+        let id = self.create_finding_in(&mut tx, cap, input, meta).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Records a new finding inside the caller's transaction (with its history and audit
+    /// record), for use cases that record several changes at once (findings raised from an
+    /// assessment).
+    pub async fn create_finding_in(
+        &self,
+        tx: &mut Tx,
+        cap: &FindingManager<'_>,
+        input: &FindingInput,
+        meta: &RequestMeta,
+    ) -> AppResult<Uuid> {
         let at = now();
         let f = fields(input, at.date())?;
         let ea = cap.election_authority();
-        let mut tx = self.store.begin().await?;
         tx.get_election_authority(ea).await?;
-        let kev = kev_map(&mut tx).await?;
+        let kev = kev_map(tx).await?;
         let mut row = FindingRow {
             id: Uuid::new_v4(),
             election_authority_id: ea,
@@ -205,7 +220,7 @@ impl App {
                 "kev": {"from": null, "to": row.kev},
                 "assessment": {"from": null, "to": row.assessment_id.map(|a| a.to_string())},
             }))
-            .commit(tx, cap.actor(), meta, at)
+            .record(tx, cap.actor(), meta, at)
             .await?;
         Ok(row.id)
     }

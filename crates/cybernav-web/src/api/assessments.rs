@@ -752,3 +752,381 @@ pub async fn get_statewide_scores(
         statewide_scores: to_json(&s),
     }))
 }
+
+/// An item of an assessment, from the path.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct ItemPath {
+    /// The assessment's id.
+    pub id: Uuid,
+    /// The catalog item's id (`4.1`).
+    pub item: String,
+}
+
+/// One evidence file of an item, from the path.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct ItemEvidencePath {
+    /// The assessment's id.
+    pub id: Uuid,
+    /// The catalog item's id.
+    pub item: String,
+    /// The evidence file's id.
+    pub evidence: Uuid,
+}
+
+/// A new scope.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScopeRequest {
+    /// `ig1`, `ig2`, `ig3` or `all` (catalogs without Implementation Groups: `all`).
+    pub scope: String,
+}
+
+/// Which items to raise findings from.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RaiseFindingsRequest {
+    /// Item ids; left out or empty: every item scored below the threshold.
+    #[serde(default)]
+    pub items: Option<Vec<String>>,
+}
+
+/// An item and its finding.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ItemFindingItem {
+    /// The catalog item.
+    pub item: String,
+    /// The finding (`/api/v1/findings/{id}`).
+    pub finding: Uuid,
+}
+
+/// What raising findings did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RaiseFindingsResponse {
+    /// The threshold the items were measured against, in percent.
+    pub threshold_percent: f64,
+    /// How many findings were raised.
+    pub raised_count: usize,
+    /// How many items already had an open finding and were left alone.
+    pub skipped_count: usize,
+    /// The items raised, with their new findings.
+    pub raised: Vec<ItemFindingItem>,
+    /// The items skipped, with the open finding each already has.
+    pub skipped: Vec<ItemFindingItem>,
+}
+
+/// An evidence file of an item.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EvidenceItem {
+    /// Id (download at `/api/v1/assessments/{id}/items/{item}/evidence/{evidence}`).
+    pub id: Uuid,
+    /// The file's name.
+    pub file_name: String,
+    /// Its media type.
+    pub content_type: String,
+    /// Its size.
+    pub size_bytes: i64,
+    /// SHA-256 of its content, hex.
+    pub sha256: String,
+    /// Who filed it.
+    pub uploaded_by: Option<Uuid>,
+    /// When, RFC 3339 UTC.
+    #[serde(serialize_with = "super::rfc3339_utc::serialize")]
+    #[schema(value_type = String, format = DateTime)]
+    pub uploaded_at: time::OffsetDateTime,
+}
+
+impl From<cybernav_app::store::checklist::EvidenceMeta> for EvidenceItem {
+    fn from(e: cybernav_app::store::checklist::EvidenceMeta) -> Self {
+        EvidenceItem {
+            id: e.id,
+            file_name: e.file_name,
+            content_type: e.content_type,
+            size_bytes: e.size_bytes,
+            sha256: e.sha256,
+            uploaded_by: e.uploaded_by,
+            uploaded_at: e.uploaded_at,
+        }
+    }
+}
+
+/// A filed evidence file.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EvidenceResponse {
+    /// The file's record.
+    pub evidence: EvidenceItem,
+}
+
+/// An item's evidence files.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EvidenceList {
+    /// Oldest first.
+    pub evidence: Vec<EvidenceItem>,
+    /// How many.
+    pub meta: PageMeta,
+}
+
+/// The upload form: one file in the part named `file`.
+// It describes the form in the OpenAPI document; the handler reads the parts itself.
+#[derive(Debug, ToSchema)]
+pub struct EvidenceUpload {
+    /// The file.
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+}
+
+/// Change an assessment's scope.
+///
+/// Board administrators and the Program Manager, while the assessment is assigned or in
+/// progress. Answers outside the new scope are kept (they only stop counting), so widening it
+/// again brings them back.
+#[utoipa::path(
+    put,
+    path = "/api/v1/assessments/{id}/scope",
+    tag = "assessments",
+    params(AssessmentId),
+    request_body = ScopeRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Changed", body = AssessmentResponse),
+        (status = 400, description = "The body is not JSON", body = ApiErrorBody),
+        (status = 401, description = "No valid API token", body = ApiErrorBody),
+        (status = 403, description = "The role may not change scopes", body = ApiErrorBody),
+        (status = 404, description = "No such assessment the caller may see", body = ApiErrorBody),
+        (status = 415, description = "The body is not sent as JSON", body = ApiErrorBody),
+        (status = 422, description = "The scope is unknown, does not fit the catalog, or the assessment is closed", body = ApiErrorBody),
+    )
+)]
+pub async fn put_scope(
+    caller: ApiCaller,
+    State(state): State<AppState>,
+    Meta(meta): Meta,
+    ApiPath(AssessmentId { id }): ApiPath<AssessmentId>,
+    ApiJson(body): ApiJson<ScopeRequest>,
+) -> Result<Json<AssessmentResponse>, ApiError> {
+    // Reading first: an assessment the caller may not see is not found, before any refusal.
+    state.app.assessment(&caller.0, id).await?;
+    let manager = caller
+        .0
+        .manage_assessments()
+        .ok_or_else(ApiError::forbidden)?;
+    state
+        .app
+        .set_assessment_scope(&manager, id, &body.scope, &meta)
+        .await?;
+    let view = state.app.assessment(&caller.0, id).await?;
+    Ok(Json(AssessmentResponse {
+        assessment: view_json(&view),
+    }))
+}
+
+/// Raise findings from items scored below the threshold.
+///
+/// Whoever manages the authority's findings (Board administrators, the Program Manager, the
+/// authority's navigators), once the assessment is complete or validated. Name items, or send
+/// none to raise every item below the threshold (`CYBERNAV_FINDING_THRESHOLD_PERCENT`, default
+/// 50 %). Each finding: source navigator assessment, linked to the item, severity high below
+/// 25 % and medium otherwise, owner the election office, target date from the remediation
+/// windows. An item with an open finding already is skipped; not-applicable items are never
+/// raised. All in one transaction.
+#[utoipa::path(
+    post,
+    path = "/api/v1/assessments/{id}/findings",
+    tag = "assessments",
+    params(AssessmentId),
+    request_body = RaiseFindingsRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Raised (and skipped) items", body = RaiseFindingsResponse),
+        (status = 400, description = "The body is not JSON", body = ApiErrorBody),
+        (status = 401, description = "No valid API token", body = ApiErrorBody),
+        (status = 403, description = "The caller may not raise the authority's findings", body = ApiErrorBody),
+        (status = 404, description = "No such assessment the caller may see", body = ApiErrorBody),
+        (status = 415, description = "The body is not sent as JSON", body = ApiErrorBody),
+        (status = 422, description = "A named item cannot be raised, or the assessment is not complete", body = ApiErrorBody),
+    )
+)]
+pub async fn raise_findings(
+    caller: ApiCaller,
+    State(state): State<AppState>,
+    Meta(meta): Meta,
+    ApiPath(AssessmentId { id }): ApiPath<AssessmentId>,
+    ApiJson(body): ApiJson<RaiseFindingsRequest>,
+) -> Result<Json<RaiseFindingsResponse>, ApiError> {
+    let out = state
+        .app
+        .raise_assessment_findings(&caller.0, id, body.items.as_deref(), &meta)
+        .await?;
+    let pairs = |v: Vec<cybernav_app::assessment_findings::ItemFinding>| {
+        v.into_iter()
+            .map(|r| ItemFindingItem {
+                item: r.item,
+                finding: r.finding_id,
+            })
+            .collect::<Vec<_>>()
+    };
+    Ok(Json(RaiseFindingsResponse {
+        threshold_percent: out.threshold_percent,
+        raised_count: out.raised.len(),
+        skipped_count: out.skipped.len(),
+        raised: pairs(out.raised),
+        skipped: pairs(out.skipped),
+    }))
+}
+
+/// File an evidence file for an item.
+///
+/// Multipart, one file in the part `file`. The navigators assigned to the assessment, the
+/// Board and the Program Manager. The same limits as the page's upload: the configured largest
+/// size (`CYBERNAV_EVIDENCE_MAX_BYTES`, default 10 MiB), the accepted kinds (PDF, images,
+/// text, office documents), and the SHA-256 of the content stored with who and when.
+#[utoipa::path(
+    post,
+    path = "/api/v1/assessments/{id}/items/{item}/evidence",
+    tag = "assessments",
+    params(ItemPath),
+    request_body(content = EvidenceUpload, content_type = "multipart/form-data"),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Filed", body = EvidenceResponse),
+        (status = 400, description = "The body is not a multipart form", body = ApiErrorBody),
+        (status = 401, description = "No valid API token", body = ApiErrorBody),
+        (status = 403, description = "The caller may not answer the assessment", body = ApiErrorBody),
+        (status = 404, description = "No such assessment the caller may see", body = ApiErrorBody),
+        (status = 413, description = "The request is larger than the server reads", body = ApiErrorBody),
+        (status = 422, description = "No file, an empty or too large file, a refused kind, or an unknown item", body = ApiErrorBody),
+    )
+)]
+pub async fn upload_item_evidence(
+    caller: ApiCaller,
+    State(state): State<AppState>,
+    Meta(meta): Meta,
+    ApiPath(ItemPath { id, item }): ApiPath<ItemPath>,
+    mut multipart: axum::extract::Multipart,
+) -> Result<(StatusCode, Json<EvidenceResponse>), ApiError> {
+    let view = state.app.assessment(&caller.0, id).await?;
+    let cap = caller
+        .0
+        .answer_assessments_of(view.row.election_authority_id)
+        .map_err(AppError::from)?;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) if field.name() == Some("file") => {
+                let name = field.file_name().unwrap_or_default().to_string();
+                let bytes = field.bytes().await.map_err(|e| {
+                    AppError::invalid("file", crate::pages::participation::upload_failed(&e))
+                })?;
+                file = Some((name, bytes.to_vec()));
+            }
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(e) => {
+                return Err(AppError::invalid(
+                    "file",
+                    crate::pages::participation::upload_failed(&e),
+                )
+                .into());
+            }
+        }
+    }
+    let Some((name, bytes)) = file else {
+        return Err(
+            AppError::invalid("file", "send the file in a multipart part named file").into(),
+        );
+    };
+    let filed = state
+        .app
+        .upload_assessment_evidence(&cap, id, &item, &name, &bytes, &meta)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(EvidenceResponse {
+            evidence: filed.into(),
+        }),
+    ))
+}
+
+/// List an item's evidence files.
+///
+/// Whoever may read the assessment.
+#[utoipa::path(
+    get,
+    path = "/api/v1/assessments/{id}/items/{item}/evidence",
+    tag = "assessments",
+    params(ItemPath),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The files", body = EvidenceList),
+        (status = 400, description = "The id is not a UUID", body = ApiErrorBody),
+        (status = 401, description = "No valid API token", body = ApiErrorBody),
+        (status = 404, description = "No such assessment or item the caller may see", body = ApiErrorBody),
+    )
+)]
+pub async fn list_item_evidence(
+    caller: ApiCaller,
+    State(state): State<AppState>,
+    ApiPath(ItemPath { id, item }): ApiPath<ItemPath>,
+) -> Result<Json<EvidenceList>, ApiError> {
+    let files: Vec<EvidenceItem> = state
+        .app
+        .assessment_item_evidence(&caller.0, id, &item)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    Ok(Json(EvidenceList {
+        meta: PageMeta::whole(files.len()),
+        evidence: files,
+    }))
+}
+
+/// Download an evidence file of an item.
+///
+/// Whoever may read the assessment. Always as an attachment, never shown inline.
+#[utoipa::path(
+    get,
+    path = "/api/v1/assessments/{id}/items/{item}/evidence/{evidence}",
+    tag = "assessments",
+    params(ItemEvidencePath),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The file", body = Vec<u8>, content_type = "application/octet-stream"),
+        (status = 400, description = "An id is not a UUID", body = ApiErrorBody),
+        (status = 401, description = "No valid API token", body = ApiErrorBody),
+        (status = 404, description = "No such file of this item the caller may see", body = ApiErrorBody),
+    )
+)]
+pub async fn get_item_evidence(
+    caller: ApiCaller,
+    State(state): State<AppState>,
+    ApiPath(ItemEvidencePath { id, item, evidence }): ApiPath<ItemEvidencePath>,
+) -> Result<impl IntoResponse, ApiError> {
+    let (meta, content) = state
+        .app
+        .assessment_evidence_file(&caller.0, id, &item, evidence)
+        .await?;
+    let safe_name: String = meta
+        .file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    Ok((
+        [
+            (header::CONTENT_TYPE, meta.content_type),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{safe_name}\""),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        content,
+    ))
+}

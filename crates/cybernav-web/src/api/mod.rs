@@ -170,6 +170,21 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(assessments::export_answers))
         .routes(routes!(assessments::list_assessments))
         .routes(routes!(assessments::get_scores))
+        .routes(routes!(assessments::put_scope))
+        .routes(routes!(assessments::raise_findings))
+        .merge(
+            // Evidence files are larger than the default body limit; the app applies the
+            // configured file limit.
+            OpenApiRouter::new()
+                .routes(routes!(
+                    assessments::upload_item_evidence,
+                    assessments::list_item_evidence
+                ))
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::pages::participation::EVIDENCE_BODY_LIMIT,
+                )),
+        )
+        .routes(routes!(assessments::get_item_evidence))
         .routes(routes!(icn::create_allowlist_entry))
         .routes(routes!(icn::delete_allowlist_entry))
         .routes(routes!(findings::list_findings, findings::create_finding))

@@ -29,8 +29,9 @@ fn oscal_reply(file_name: String, doc: String) -> impl IntoResponse {
 
 /// Export a validated assessment as OSCAL assessment results.
 ///
-/// One observation per item in scope (satisfied at 50 % or more, not satisfied below, not
-/// applicable with its justification), evidence by SHA-256, and the findings raised from the
+/// One observation per item in scope (satisfied at the finding threshold or more, 50 % unless
+/// `CYBERNAV_FINDING_THRESHOLD_PERCENT` says otherwise; not satisfied below; not applicable
+/// with its justification), evidence by SHA-256, and the findings raised from the
 /// assessment as risks. UUIDs are derived from our ids, so a re-export is identical. Whoever
 /// may read the assessment; refused (422) until it is validated.
 #[utoipa::path(

@@ -13,6 +13,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use cybernav_app::AppError;
 use cybernav_app::accounts::SessionInfo;
+use cybernav_app::assessment_findings::ItemFindings;
 use cybernav_app::assessments::{AnswerInput, AnswersInput, AssessmentView, PeerAnswer};
 use cybernav_core::assessment::{State as AState, Transition};
 use cybernav_core::role::Role;
@@ -36,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .route("/assessments/{id}", get(show_assessment))
         .route("/assessments/{id}/answers", post(save_group))
         .route("/assessments/{id}/transitions", post(take_step))
+        .route("/assessments/{id}/findings", post(raise_findings))
         .route(
             "/assessments/{id}/evidence",
             post(upload_evidence).layer(DefaultBodyLimit::max(
@@ -113,9 +115,9 @@ async fn upload_evidence(
         Err(e) => {
             let errors = form_errors(e, &[("file", "Evidence file"), ("item", "Item")])?;
             let v = state.app.assessment(&session.actor, id).await?;
-            Ok(unprocessable(render(&assessment_page(
-                &ctx, &session, v, errors,
-            ))))
+            Ok(unprocessable(render(
+                &full_page(&state, &ctx, &session, v, None, errors).await?,
+            )))
         }
     }
 }
@@ -323,6 +325,10 @@ struct ItemRow {
     justification: String,
     comment: String,
     evidence: Vec<(String, String)>,
+    /// Scored below the finding threshold.
+    below: bool,
+    /// The open finding linked to the item, if any.
+    open_finding: Option<String>,
 }
 
 /// One group (control) of the form.
@@ -366,6 +372,22 @@ struct AssessmentPage {
     function_chart: String,
     events: Vec<EventRow>,
     errors: Vec<FormError>,
+    /// Findings from items below the threshold, for those who may read the findings.
+    findings: Option<FindingsBar>,
+}
+
+/// The findings part of an assessment page.
+struct FindingsBar {
+    /// The threshold, as shown.
+    threshold: String,
+    /// Items below the threshold.
+    below: usize,
+    /// Of them, without an open finding.
+    to_raise: usize,
+    /// The reader may raise findings now.
+    may_raise: bool,
+    /// After a bulk raise: what it did.
+    result: Option<String>,
 }
 
 fn levels_options(levels: [&'static str; 5], selected: Option<u8>, base: u8) -> Vec<Opt> {
@@ -393,8 +415,10 @@ fn assessment_page(
     ctx: &PageCtx,
     session: &SessionInfo,
     v: AssessmentView,
+    item_findings: Option<ItemFindings>,
     errors: Vec<FormError>,
 ) -> AssessmentPage {
+    let found = item_findings.unwrap_or_default();
     let actor = &session.actor;
     let ea = v.row.election_authority_id;
     let answerer = actor.answer_assessments_of(ea).is_ok()
@@ -490,6 +514,8 @@ fn assessment_page(
                                     .collect()
                             })
                             .unwrap_or_default(),
+                        below: found.below.contains_key(&i.id),
+                        open_finding: found.open.get(&i.id).map(|u| u.to_string()),
                     }
                 })
                 .collect(),
@@ -538,7 +564,38 @@ fn assessment_page(
             .collect(),
         groups,
         errors,
+        findings: None,
     }
+}
+
+/// The page with the findings part for a reader who may read the authority's findings.
+async fn full_page(
+    state: &AppState,
+    ctx: &PageCtx,
+    session: &SessionInfo,
+    v: AssessmentView,
+    result: Option<String>,
+    errors: Vec<FormError>,
+) -> Result<AssessmentPage, PageError> {
+    let f = state.app.item_findings(&session.actor, &v).await?;
+    let bar = f.as_ref().map(|f| FindingsBar {
+        threshold: format!("{:.0} %", f.threshold_percent),
+        below: f.below.len(),
+        to_raise: f.to_raise(),
+        may_raise: f.may_raise,
+        result,
+    });
+    let mut page = assessment_page(ctx, session, v, f, errors);
+    page.findings = bar;
+    Ok(page)
+}
+
+#[derive(Debug, Deserialize)]
+struct ShowQuery {
+    #[serde(default)]
+    raised: Option<usize>,
+    #[serde(default)]
+    skipped: Option<usize>,
 }
 
 /// `GET /assessments/{id}`.
@@ -547,10 +604,68 @@ async fn show_assessment(
     ctx: PageCtx,
     SignedIn(session): SignedIn,
     Path(id): Path<String>,
+    Query(q): Query<ShowQuery>,
 ) -> Result<Response, PageError> {
     let id = parse_id(&id)?;
     let v = state.app.assessment(&session.actor, id).await?;
-    Ok(render(&assessment_page(&ctx, &session, v, Vec::new())))
+    let result = q.raised.map(|raised| {
+        let skipped = q.skipped.unwrap_or(0);
+        format!(
+            "{raised} finding{} raised; {skipped} item{} already had an open finding and {} left as {}.",
+            if raised == 1 { "" } else { "s" },
+            if skipped == 1 { "" } else { "s" },
+            if skipped == 1 { "was" } else { "were" },
+            if skipped == 1 { "it was" } else { "they were" },
+        )
+    });
+    Ok(render(
+        &full_page(&state, &ctx, &session, v, result, Vec::new()).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+struct RaiseForm {
+    #[serde(default)]
+    item: Option<String>,
+}
+
+/// `POST /assessments/{id}/findings`: raises a finding from one item (`item`), or from every
+/// item below the threshold (no `item`).
+async fn raise_findings(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Meta(meta): Meta,
+    SignedIn(session): SignedIn,
+    Path(id): Path<String>,
+    Form(f): Form<RaiseForm>,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id)?;
+    let items: Option<Vec<String>> = f
+        .item
+        .map(|i| i.trim().to_string())
+        .filter(|i| !i.is_empty())
+        .map(|i| vec![i]);
+    match state
+        .app
+        .raise_assessment_findings(&session.actor, id, items.as_deref(), &meta)
+        .await
+    {
+        Ok(out) => Ok(see_other(
+            &format!(
+                "/assessments/{id}?raised={}&skipped={}#findings",
+                out.raised.len(),
+                out.skipped.len()
+            ),
+            "findings_raised",
+        )),
+        Err(e) => {
+            let errors = form_errors(e, &[("assessment", "Assessment"), ("items", "Item")])?;
+            let v = state.app.assessment(&session.actor, id).await?;
+            Ok(unprocessable(render(
+                &full_page(&state, &ctx, &session, v, None, errors).await?,
+            )))
+        }
+    }
 }
 
 /// `POST /assessments/{id}/answers`: saves one group of the form. Fields are
@@ -614,9 +729,9 @@ async fn save_group(
         Err(e) => {
             let errors = form_errors(e, &[])?;
             let v = state.app.assessment(&session.actor, id).await?;
-            Ok(unprocessable(render(&assessment_page(
-                &ctx, &session, v, errors,
-            ))))
+            Ok(unprocessable(render(
+                &full_page(&state, &ctx, &session, v, None, errors).await?,
+            )))
         }
     }
 }
@@ -649,9 +764,9 @@ async fn take_step(
         Err(e) => {
             let errors = form_errors(e, &[("action", "Step"), ("note", "Reason")])?;
             let v = state.app.assessment(&session.actor, id).await?;
-            Ok(unprocessable(render(&assessment_page(
-                &ctx, &session, v, errors,
-            ))))
+            Ok(unprocessable(render(
+                &full_page(&state, &ctx, &session, v, None, errors).await?,
+            )))
         }
     }
 }
@@ -723,8 +838,6 @@ async fn start_assessment(
         .actor
         .manage_assessments()
         .ok_or(AppError::Forbidden)?;
-    let registry = session.actor.read_registry().ok_or(AppError::Forbidden)?;
-    let detail = state.app.election_authority(&registry, ea).await?;
     let (catalog_id, catalog_version) = f.catalog.split_once('|').unwrap_or((&f.catalog, ""));
     let input = cybernav_app::assessments::AssessmentInput {
         election_authority_id: ea,
@@ -733,7 +846,8 @@ async fn start_assessment(
         catalog_version: catalog_version.into(),
         scope: f.scope.clone(),
         method: f.method.clone(),
-        navigators: detail.listing.navigators.iter().map(|n| n.id).collect(),
+        // None named: the app assigns the authority's own navigators.
+        navigators: Vec::new(),
     };
     match state.app.create_assessment(&cap, &input, &meta).await {
         Ok(new) => Ok(see_other(&format!("/assessments/{new}"), "saved")),

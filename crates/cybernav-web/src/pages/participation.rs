@@ -927,40 +927,23 @@ async fn record_paper_certification(
         ("received_time", "Time received"),
         ("cycle", "Grant cycle"),
     ];
-    let mut errors = Vec::new();
-    let on = Date::parse(
-        f.received_on.trim(),
-        &time::format_description::well_known::Iso8601::DATE,
-    )
-    .map_err(|_| "give the date as YYYY-MM-DD, as the date field does");
-    let at = time::Time::parse(
-        f.received_time.trim(),
-        time::macros::format_description!("[hour]:[minute]"),
-    )
-    .map_err(|_| "give the time as HH:MM on a 24-hour clock, such as 16:30");
-    for (field, r) in [("received_on", on.err()), ("received_time", at.err())] {
-        if let Some(message) = r {
-            errors.push(FormError {
-                field: field.into(),
-                label: labels
-                    .iter()
-                    .find(|(k, _)| *k == field)
-                    .map_or(field, |(_, l)| l)
-                    .into(),
-                message: message.into(),
-            });
-        }
-    }
-    if let (Ok(on), Ok(at)) = (on, at) {
-        match state
-            .app
-            .record_certification_stamped(&cap, cycle, ea, &f.signer_name, on, at, &meta)
-            .await
-        {
-            Ok(_) => return Ok(see_other(&checklist_href(ea, cycle), "paper_certified")),
-            Err(e) => errors = form_errors(e, &labels)?,
-        }
-    }
+    // The app reads the stamp (date, time, the Board's time zone) and names every problem.
+    let errors = match state
+        .app
+        .record_certification_stamped(
+            &cap,
+            cycle,
+            ea,
+            &f.signer_name,
+            &f.received_on,
+            &f.received_time,
+            &meta,
+        )
+        .await
+    {
+        Ok(_) => return Ok(see_other(&checklist_href(ea, cycle), "paper_certified")),
+        Err(e) => form_errors(e, &labels)?,
+    };
     show_checklist(&state, &ctx, &session, ea, Some(cycle), errors).await
 }
 

@@ -272,6 +272,33 @@ impl TestApp {
         self.request(req).await
     }
 
+    /// Sends one file as a multipart form (part `file`) to an API path with a bearer token.
+    pub async fn api_upload(
+        &self,
+        token: &str,
+        path: &str,
+        file_name: &str,
+        content: &[u8],
+    ) -> Reply {
+        const BOUNDARY: &str = "cybernav-test-boundary";
+        let mut body = format!(
+            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\
+             Content-Type: application/octet-stream\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(content);
+        body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+        let req = Request::post(path)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={BOUNDARY}"),
+            )
+            .body(Body::from(body))
+            .unwrap();
+        self.request(req).await
+    }
+
     /// Drops the PostgreSQL database, if any.
     pub async fn cleanup(self) {
         self.app.store.close().await;
@@ -512,4 +539,128 @@ pub async fn certify(t: &TestApp, ea: Uuid, cycle: Uuid) {
         )
         .await
         .unwrap();
+}
+
+/// How far [`assessment`] takes an assessment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Stage {
+    /// Created and assigned; answers saved if any were given.
+    Answered,
+    /// Marked complete (every item in scope must be answered).
+    Complete,
+    /// Validated by the Program Manager.
+    Validated,
+}
+
+/// What [`assessment`] sets up: a catalog (loaded if it is not yet), an assessment of an
+/// authority in a cycle, its answers and how far through the workflow it goes.
+pub struct AssessmentSetup {
+    /// The catalog (loaded by the system when it is not loaded yet).
+    pub catalog: cybernav_core::catalog::Catalog,
+    /// The authority.
+    pub authority: Uuid,
+    /// The cycle.
+    pub cycle: Uuid,
+    /// `ig1`…`ig3`, `all`.
+    pub scope: &'static str,
+    /// `csat-4d-v1` or `simple-5-v1`.
+    pub method: &'static str,
+    /// The navigators by fixture key; empty: the authority's own (the app's default).
+    pub navigators: Vec<&'static str>,
+    /// The answers to save (none: nothing saved).
+    pub answers: Vec<cybernav_app::assessments::AnswerInput>,
+    /// How far to take it.
+    pub stage: Stage,
+}
+
+impl AssessmentSetup {
+    /// Adams, against `catalog`, in `cycle`, on the simple 1–5 scale at IG3, every item
+    /// answered `score`, marked complete.
+    pub fn simple(
+        t: &TestApp,
+        catalog: cybernav_core::catalog::Catalog,
+        cycle: Uuid,
+        score: u8,
+    ) -> Self {
+        let answers = catalog
+            .items()
+            .map(|(_, i)| cybernav_app::assessments::AnswerInput {
+                item: i.id.clone(),
+                score: Some(score),
+                ..Default::default()
+            })
+            .collect();
+        AssessmentSetup {
+            catalog,
+            authority: t.authorities["adams"],
+            cycle,
+            scope: "ig3",
+            method: "simple-5-v1",
+            navigators: vec!["navigator"],
+            answers,
+            stage: Stage::Complete,
+        }
+    }
+}
+
+/// Loads the catalog if needed, creates the assessment, saves its answers and takes it to
+/// `stage` (answers and completion by the system, validation by the Program Manager).
+pub async fn assessment(t: &TestApp, s: AssessmentSetup) -> Uuid {
+    use cybernav_app::assessments::{AnswersInput, AssessmentInput, Origin};
+    use cybernav_core::assessment::Transition;
+    let system = system_actor();
+    let meta = RequestMeta::default();
+    t.app
+        .load_catalog(
+            &system.manage_catalogs().unwrap(),
+            &s.catalog,
+            Origin::Imported,
+            None,
+            &meta,
+        )
+        .await
+        .unwrap();
+    let ea = s.authority;
+    let id = t
+        .app
+        .create_assessment(
+            &system.manage_assessments().unwrap(),
+            &AssessmentInput {
+                election_authority_id: ea,
+                cycle_id: s.cycle,
+                catalog_id: s.catalog.id.clone(),
+                catalog_version: s.catalog.version.clone(),
+                scope: s.scope.into(),
+                method: s.method.into(),
+                navigators: s.navigators.iter().map(|k| t.people[k].id).collect(),
+            },
+            &meta,
+        )
+        .await
+        .unwrap();
+    if !s.answers.is_empty() {
+        t.app
+            .save_answers(
+                &system.answer_assessments_of(ea).unwrap(),
+                id,
+                &AnswersInput { answers: s.answers },
+                &meta,
+            )
+            .await
+            .unwrap();
+    }
+    if s.stage >= Stage::Complete {
+        t.app
+            .transition_assessment(&system, id, Transition::Complete, None, &meta)
+            .await
+            .unwrap();
+    }
+    if s.stage >= Stage::Validated {
+        let pm = t.actor("program_manager").await;
+        t.app
+            .transition_assessment(&pm, id, Transition::Validate, None, &meta)
+            .await
+            .unwrap();
+    }
+    id
 }
