@@ -100,7 +100,7 @@ impl App {
             } else {
                 (r.from_catalog.clone(), r.from_version.clone())
             };
-            if key.0 == id && key.1 == version || others.contains_key(&key) {
+            if (key.0 == id && key.1 == version) || others.contains_key(&key) {
                 continue;
             }
             let found = match tx.find_catalog(&key.0, &key.1).await? {

@@ -141,9 +141,9 @@ async fn catalog_page(
                 .collect(),
         })
         .collect();
-    let title = format!("{} {}", found.row.title, found.row.version);
+    let page_title = format!("{} {}", found.row.title, found.row.version);
     Ok(render(&CatalogPage {
-        layout: ctx.layout(title.clone(), Some(&session)),
+        layout: ctx.layout(page_title, Some(&session)),
         id: found.row.id,
         version: found.row.version,
         title: found.row.title,
