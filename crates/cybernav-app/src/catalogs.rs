@@ -73,7 +73,9 @@ fn position(catalog: Option<&Catalog>, item: &str) -> usize {
 }
 
 fn title(catalog: Option<&Catalog>, item: &str) -> Option<String> {
-    catalog.and_then(|c| c.item(item)).map(|(_, i)| i.title.clone())
+    catalog
+        .and_then(|c| c.item(item))
+        .map(|(_, i)| i.title.clone())
 }
 
 impl App {
@@ -113,9 +115,21 @@ impl App {
         for r in rows {
             let out = r.from_catalog == id && r.from_version == version;
             let (direction, item, other_catalog, other_version, other_item) = if out {
-                (Direction::Out, r.from_item, r.to_catalog, r.to_version, r.to_item)
+                (
+                    Direction::Out,
+                    r.from_item,
+                    r.to_catalog,
+                    r.to_version,
+                    r.to_item,
+                )
             } else {
-                (Direction::In, r.to_item, r.from_catalog, r.from_version, r.from_item)
+                (
+                    Direction::In,
+                    r.to_item,
+                    r.from_catalog,
+                    r.from_version,
+                    r.from_item,
+                )
             };
             let other: Option<(&String, &Catalog)> =
                 if other_catalog == id && other_version == version {

@@ -128,7 +128,11 @@ fn cpg_1_0_1_still_ships_with_its_goals_by_function() {
         .collect();
     assert_eq!(
         ids,
-        [("cisa-cpg", "1.0.1"), ("cisa-cpg", "2.0"), ("nist-csf", "2.0")]
+        [
+            ("cisa-cpg", "1.0.1"),
+            ("cisa-cpg", "2.0"),
+            ("nist-csf", "2.0")
+        ]
     );
     let cpg = shipped("cisa-cpg", "1.0.1");
     assert_eq!(cpg.check(), Ok(()));
@@ -165,7 +169,12 @@ fn cpg_2_0_has_34_goals_in_six_groups_that_follow_the_csf_functions() {
         ]
     );
     for (g, i) in cpg.items() {
-        assert_eq!(i.security_function.as_deref(), Some(g.title.as_str()), "{}", i.id);
+        assert_eq!(
+            i.security_function.as_deref(),
+            Some(g.title.as_str()),
+            "{}",
+            i.id
+        );
         assert!(i.id.starts_with(&format!("{}.", g.id)), "{}", i.id);
         let words = i.description.split_whitespace().count();
         assert!(
@@ -183,7 +192,10 @@ fn cpg_2_0_has_34_goals_in_six_groups_that_follow_the_csf_functions() {
         cpg.item("1.A").unwrap().1.title,
         "Establish Cybersecurity Responsibilities"
     );
-    assert_eq!(cpg.item("6.A").unwrap().1.title, "Execute Incident Recovery Plan");
+    assert_eq!(
+        cpg.item("6.A").unwrap().1.title,
+        "Execute Incident Recovery Plan"
+    );
 }
 
 #[test]
@@ -250,7 +262,11 @@ fn every_cpg_goal_of_both_versions_is_mapped_to_csf_as_related() {
     for version in ["1.0.1", "2.0"] {
         let cpg = shipped("cisa-cpg", version);
         let to_csf = links(("cisa-cpg", version), ("nist-csf", "2.0"));
-        assert!(to_csf.iter().all(|m| m.relationship == Relationship::Related));
+        assert!(
+            to_csf
+                .iter()
+                .all(|m| m.relationship == Relationship::Related)
+        );
         let mapped: BTreeSet<&str> = to_csf.iter().map(|m| m.from.item.as_str()).collect();
         let all: BTreeSet<&str> = cpg.items().map(|(_, i)| i.id.as_str()).collect();
         assert_eq!(mapped, all, "every CPG {version} goal is mapped to CSF");
@@ -304,7 +320,10 @@ fn every_cpg_1_0_1_goal_has_a_2_0_successor_and_the_new_goals_have_no_predecesso
             .filter(|m| m.to.item == new && m.relationship != Relationship::Related)
             .map(|m| m.from.item.as_str())
             .collect();
-        assert!(before.is_empty(), "{new} has a 1.0.1 predecessor: {before:?}");
+        assert!(
+            before.is_empty(),
+            "{new} has a 1.0.1 predecessor: {before:?}"
+        );
     }
     let into_new: Vec<(&str, &str)> = up
         .iter()
@@ -317,7 +336,11 @@ fn every_cpg_1_0_1_goal_has_a_2_0_successor_and_the_new_goals_have_no_predecesso
     let successors: BTreeSet<&str> = up.iter().map(|m| m.to.item.as_str()).collect();
     for (_, i) in new_ids.items() {
         if !["1.B", "1.E", "3.H", "4.A", "4.B", "5.A"].contains(&i.id.as_str()) {
-            assert!(successors.contains(i.id.as_str()), "{} has no 1.0.1 goal", i.id);
+            assert!(
+                successors.contains(i.id.as_str()),
+                "{} has no 1.0.1 goal",
+                i.id
+            );
         }
     }
 }
@@ -359,7 +382,10 @@ fn a_mapping_names_the_catalog_versions_and_links_two_different_ones() {
         b"format = 1\nfrom_catalog = \"a\"\nto_catalog = \"b\"\n",
     )
     .unwrap_err();
-    assert!(has(&e, "line 1, format: format 1 named no catalog versions"), "{e:?}");
+    assert!(
+        has(&e, "line 1, format: format 1 named no catalog versions"),
+        "{e:?}"
+    );
     // A version left out is named, with the line to add it near.
     let e = read_mappings(
         "m.toml",
@@ -373,14 +399,20 @@ fn a_mapping_names_the_catalog_versions_and_links_two_different_ones() {
         b"format = 2\nfrom_catalog = \"a\"\nfrom_version = \"1\"\nto_catalog = \"a\"\nto_version = \"1\"\n",
     )
     .unwrap_err();
-    assert!(has(&e, "line 5, to_version: a 1 is mapped to itself"), "{e:?}");
+    assert!(
+        has(&e, "line 5, to_version: a 1 is mapped to itself"),
+        "{e:?}"
+    );
     // Two versions of one catalog: the versions travel with each end.
     let m = read_mappings(
         "m.toml",
         b"format = 2\nfrom_catalog = \"a\"\nfrom_version = \"1\"\nto_catalog = \"a\"\nto_version = \"2\"\n[[link]]\nfrom = \"1.A\"\nto = \"2.A\"\nrelationship = \"equivalent\"\n",
     )
     .unwrap();
-    assert_eq!((m[0].from.version.as_str(), m[0].to.version.as_str()), ("1", "2"));
+    assert_eq!(
+        (m[0].from.version.as_str(), m[0].to.version.as_str()),
+        ("1", "2")
+    );
     assert_eq!(m[0].relationship, Relationship::Equivalent);
 }
 

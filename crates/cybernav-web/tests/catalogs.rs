@@ -263,10 +263,15 @@ async fn the_catalog_page_shows_what_each_goal_relates_to_in_other_catalogs() {
         assert_eq!(page.status, StatusCode::OK, "{}", page.body);
         let body = &page.body;
         assert!(body.contains("<h1>Cross-Sector Cybersecurity Performance Goals"));
-        assert!(body.contains("<caption>Items in 3 Protect, with related items in other catalogs</caption>"));
+        assert!(body.contains(
+            "<caption>Items in 3 Protect, with related items in other catalogs</caption>"
+        ));
         assert!(body.contains("Related in other catalogs"));
         let row = row_of(body, "3.F");
-        assert!(row.contains("Implement Multifactor Authentication (MFA)"), "{row}");
+        assert!(
+            row.contains("Implement Multifactor Authentication (MFA)"),
+            "{row}"
+        );
         assert!(
             row.contains(r#"<a href="/catalogs/nist-csf/versions/2.0#item-PR.AA-03">PR.AA-03</a>"#),
             "{row}"

@@ -116,7 +116,9 @@ pub(crate) fn read(text: &str) -> Result<Vec<Mapping>, Vec<FileProblem>> {
                 err(
                     raw.format.span(),
                     field,
-                    format!("is missing: name the catalog version the ids belong to ({field} = \"2.0\")"),
+                    format!(
+                        "is missing: name the catalog version the ids belong to ({field} = \"2.0\")"
+                    ),
                 );
                 String::new()
             }
@@ -133,9 +135,13 @@ pub(crate) fn read(text: &str) -> Result<Vec<Mapping>, Vec<FileProblem>> {
     let to_catalog = raw.to_catalog.get_ref().trim().to_string();
     if from_catalog == to_catalog && !from_version.is_empty() && from_version == to_version {
         err(
-            raw.to_version.as_ref().map_or(raw.to_catalog.span(), Spanned::span),
+            raw.to_version
+                .as_ref()
+                .map_or(raw.to_catalog.span(), Spanned::span),
             "to_version",
-            format!("{from_catalog} {from_version} is mapped to itself: a mapping links two catalogs or two versions of one"),
+            format!(
+                "{from_catalog} {from_version} is mapped to itself: a mapping links two catalogs or two versions of one"
+            ),
         );
     }
     let mut seen = BTreeSet::new();
