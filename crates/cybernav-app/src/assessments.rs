@@ -247,7 +247,7 @@ fn corrupt(
     )))
 }
 
-fn parse_catalog(row: &CatalogRow) -> AppResult<Catalog> {
+pub(crate) fn parse_catalog(row: &CatalogRow) -> AppResult<Catalog> {
     serde_json::from_str(&row.body)
         .map_err(|e| corrupt("catalogs", format!("{}@{}", row.id, row.version), "body", e))
 }
@@ -634,8 +634,10 @@ impl App {
             if tx
                 .insert_mapping(&MappingRow {
                     from_catalog: m.from.catalog.clone(),
+                    from_version: m.from.version.clone(),
                     from_item: m.from.item.clone(),
                     to_catalog: m.to.catalog.clone(),
+                    to_version: m.to.version.clone(),
                     to_item: m.to.item.clone(),
                     relationship: rel,
                     loaded_at: at,
@@ -659,12 +661,20 @@ impl App {
         let meta = RequestMeta::default();
         let mut added = 0;
         for c in cybernav_formats::catalog::shipped_catalogs() {
-            if self
+            match self
                 .load_catalog_as(&system, &c, Origin::Shipped, None, &meta)
-                .await?
-                == LoadOutcome::Loaded
+                .await
             {
-                added += 1;
+                Ok(LoadOutcome::Loaded) => added += 1,
+                Ok(LoadOutcome::AlreadyLoaded) => {}
+                // A state loaded its own copy under the same id and version before cybernav
+                // shipped it (docs/CATALOGS.md once suggested so for CPG 2.0): theirs stays.
+                Err(AppError::Conflict(_)) => tracing::warn!(
+                    catalog = %c.id,
+                    version = %c.version,
+                    "a catalog with this id and version was loaded before it shipped; the loaded copy is kept"
+                ),
+                Err(e) => return Err(e),
             }
         }
         let mappings = cybernav_formats::catalog::shipped_mappings();

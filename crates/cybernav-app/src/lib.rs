@@ -11,6 +11,7 @@ pub mod assessments;
 pub mod attestation;
 pub mod audit;
 pub mod cache;
+pub mod catalogs;
 pub mod checklist;
 pub mod config;
 pub mod demo;

@@ -207,11 +207,15 @@ fn is_slug(s: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-/// An item of one catalog, named across catalogs.
+/// An item of one catalog version, named across catalogs. The version matters: item ids are
+/// the publisher's and a publisher may give an old id to a new item (`1.A` is Asset Inventory in
+/// CPG 1.0.1 and Establish Cybersecurity Responsibilities in CPG 2.0).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct ItemRef {
     /// The catalog id.
     pub catalog: String,
+    /// The catalog version.
+    pub version: String,
     /// The item id within it.
     pub item: String,
 }
@@ -232,8 +236,9 @@ pub enum Relationship {
     Related,
 }
 
-/// A link from an item of one catalog to an item of another (a CPG goal relates to a CIS
-/// safeguard or a CSF subcategory). Mappings are data, loaded like catalogs.
+/// A link from an item of one catalog version to an item of another (a CPG goal relates to a
+/// CIS safeguard or a CSF subcategory; a CPG 1.0.1 goal to its CPG 2.0 successor). Mappings are
+/// data, loaded like catalogs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mapping {
     /// The item mapped from.

@@ -1,5 +1,5 @@
-# Writes cisa-cpg.json and nist-csf-2.0.json (OSCAL 1.1.2 catalogs, public domain content)
-# into the current directory. The JSON files are what ships (include_str!); this script is how
+# Writes cisa-cpg.json (CPG 1.0.1), cisa-cpg-2.0.json (CPG 2.0) and nist-csf-2.0.json (OSCAL 1.1.2
+# catalogs, public domain content) into the current directory. The JSON files are what ships (include_str!); this script is how
 # they were written, kept so a correction is made once here and regenerated:
 #   cd crates/cybernav-formats/catalogs && python3 generate.py
 import json
@@ -196,7 +196,73 @@ for num, fn, goals in CPG:
 cpg = {"catalog": {"uuid": "0b8e2c4d-7a19-4f52-8e63-5d1c9b2a7f08",
   "metadata": meta_common("Cross-Sector Cybersecurity Performance Goals", "1.0.1", "cisa-cpg",
      "Cybersecurity and Infrastructure Security Agency (CISA)",
-     "Goal ids and titles follow CISA's Cross-Sector Cybersecurity Performance Goals version 1.0.1 (March 2023): goals grouped by CSF function (1 Identify, 2 Protect, 3 Detect, 4 Respond, 5 Recover), ids such as 1.A. The CPG 2.0 numbering was not verified when this file was written; a state can load CPG 2.0 as an OSCAL catalog with catalog-id cisa-cpg and version 2.0. U.S. government work, public domain.",
+     "Goal ids and titles follow CISA's Cross-Sector Cybersecurity Performance Goals version 1.0.1 (March 2023): goals grouped by CSF function (1 Identify, 2 Protect, 3 Detect, 4 Respond, 5 Recover), ids such as 1.A. Kept so that assessments made against 1.0.1 keep working; CPG 2.0 ships beside it (cisa-cpg-2.0.json) and cpg-1.0.1-to-2.0.toml links each 1.0.1 goal to its 2.0 successor. U.S. government work, public domain.",
      "2026-11-30T00:00:00Z"),
   "groups": cgroups}}
 json.dump(cpg, open("cisa-cpg.json","w"), indent=2, ensure_ascii=False)
+
+# CPG 2.0 (CISA, December 2025): 34 goals in six groups that follow the CSF 2.0 functions. Ids and
+# titles are CISA's; each outcome sentence is cybernav's plain-English restatement for county staff.
+CPG2 = [
+ ("1","Govern",[
+   ("A","Establish Cybersecurity Responsibilities","A named person is in charge of cybersecurity, and everyone knows who does what to keep the office's systems safe."),
+   ("B","Manage Cybersecurity Oversight","Leaders review how the cybersecurity work is going at set times and adjust plans, people and money as risks change."),
+   ("C","Maintain Incident Response Plans","A written plan says what to do and whom to call when a cyber incident happens, and it is practised and kept up to date."),
+   ("D","Supply Chain Incident Reporting & Vulnerability Disclosure","Contracts require vendors to tell the office promptly about security incidents and weaknesses in what they supply."),
+   ("E","Manage Risks from Managed Service Providers","When an outside company runs IT for the office, its access, duties and security checks are written down, limited and reviewed."),
+ ]),
+ ("2","Identify",[
+   ("A","Manage Organizational Assets","The office keeps a current list of its computers, devices, software and accounts, with who is responsible for each."),
+   ("B","Mitigate Known Vulnerabilities","Known security flaws, first those attackers already use, are fixed within set deadlines, starting with systems reachable from the internet."),
+   ("C","Obtain Independent Validation of Cybersecurity Controls","Someone outside the team tests the office's defences from time to time, and the weaknesses found are fixed."),
+   ("D","Maintain Vulnerability Disclosure/Reporting Process","People outside the office have a published way to report a security weakness they find, and each report gets an answer."),
+   ("E","Document Network Topology","Current diagrams show how the office's networks and systems connect, so a problem can be found and contained quickly."),
+ ]),
+ ("3","Protect",[
+   ("A","Change Default Passwords","Passwords that come preset from the maker are changed before a device or program is put to use."),
+   ("B","Establish Minimum Password Strength","Where passwords are still used, they must be long and hard to guess."),
+   ("C","Create Unique Credentials","Each person and each system has its own sign-in; sign-ins are not shared, and one password is not reused across systems."),
+   ("D","Revoke Credentials for Departing Staff","When someone leaves, their accounts, badges and keys are turned off straight away."),
+   ("E","Monitor Unsuccessful (Automated) Login Attempts","Repeated failed sign-ins are noticed, slowed down or locked out, and looked into."),
+   ("F","Implement Multifactor Authentication (MFA)","Signing in to e-mail, remote access and important systems needs a second proof besides the password, preferably one a phishing message cannot steal."),
+   ("G","Administrators Maintain Separate User and Privileged Accounts","Administrators use an ordinary account for everyday work and a separate account only for administration."),
+   ("H","Implement the Principles of Least Privilege","People and systems get only the access their work needs, and access is reviewed and trimmed regularly."),
+   ("I","Implement Logical/Physical Network Segmentation","Networks are divided so that trouble in one part, such as guest Wi-Fi, cannot easily reach the systems that matter most."),
+   ("J","Implement Cybersecurity Training","Staff get regular, practical training on spotting scams and handling information safely, with more for those in special roles."),
+   ("K","Utilize Strong Encryption","Sensitive information is protected with current, strong encryption when it is stored and when it travels over a network."),
+   ("L","Enable Email Security","E-mail is set up to reject forged senders and to filter out dangerous messages and attachments."),
+   ("M","Disable Autorun & Macros by Default","Programs do not start on their own from USB drives or discs, and document macros stay off unless specifically approved."),
+   ("N","Establish Change Management Processes","Changes to systems and settings are planned, approved, recorded and can be undone if something goes wrong."),
+   ("O","Maintain System Backups & Restoration Ability","Important systems and data are backed up regularly, a copy is kept out of attackers' reach, and restoring from it is tested."),
+   ("P","Maintain Hardware & Software Approval Process","New equipment and software are reviewed for security and approved before they are bought or installed."),
+   ("Q","Maintain Log Collection & Storage","Security-relevant activity is recorded, gathered in one place and kept safe long enough to investigate an incident."),
+   ("R","Prohibit Connection of Unauthorized Devices","Only approved devices can be plugged into or joined to the office's computers and networks."),
+   ("S","Secure Internet-Facing Devices","Systems reachable from the internet offer only the services needed, are kept up to date and are watched closely."),
+ ]),
+ ("4","Detect",[
+   ("A","Establish Malicious Code Detection","Tools that find and stop viruses and other harmful software run on computers and servers and are kept current."),
+   ("B","Identify Adverse Events","Alerts and logs are reviewed so that signs of an attack are recognised and passed on quickly."),
+ ]),
+ ("5","Respond",[
+   ("A","Establish Incident Communication Procedures","It is agreed in advance who tells staff, partners, the public and the press what during an incident, and how."),
+   ("B","Establish Incident Reporting Procedures","Incidents are reported to the right authorities, such as CISA and the State, within the time required."),
+ ]),
+ ("6","Recover",[
+   ("A","Execute Incident Recovery Plan","After an incident, systems are brought back in a planned order and checked before use, and the lessons learned are acted on."),
+ ]),
+]
+assert [len(g) for _, _, g in CPG2] == [5, 5, 19, 2, 2, 1], [len(g) for _, _, g in CPG2]
+c2groups = []
+for num, fn, goals in CPG2:
+    c2groups.append({"id": f"cpg-{num}", "title": fn, "props": [{"name": "security-function", "ns": "https://cybernav.example/ns/oscal", "value": fn}],
+      "controls": [{"id": f"cpg-{num}.{l.lower()}", "title": t,
+         "props": [{"name": "label", "value": f"{num}.{l}"}, {"name": "security-function", "ns": "https://cybernav.example/ns/oscal", "value": fn}],
+         "parts": [{"id": f"cpg-{num}.{l.lower()}_smt", "name": "statement", "prose": outcome}]}
+        for l, t, outcome in goals]})
+cpg2 = {"catalog": {"uuid": "3c9f1e62-8d4b-4a7e-b5c0-91e2f6a8d347",
+  "metadata": meta_common("Cross-Sector Cybersecurity Performance Goals", "2.0", "cisa-cpg",
+     "Cybersecurity and Infrastructure Security Agency (CISA)",
+     "Goal ids and titles follow CISA's Cross-Sector Cybersecurity Performance Goals 2.0 (December 2025): 34 goals in six groups that follow the NIST CSF 2.0 functions (1 Govern, 2 Identify, 3 Protect, 4 Detect, 5 Respond, 6 Recover), ids such as 3.F. Each goal's outcome sentence is a plain-English restatement written for cybernav; CISA's own wording is in the CPG 2.0 publication. Version 1.0.1 ships beside this one. U.S. government work, public domain.",
+     "2026-11-30T00:00:00Z"),
+  "groups": c2groups}}
+json.dump(cpg2, open("cisa-cpg-2.0.json","w"), indent=2, ensure_ascii=False)

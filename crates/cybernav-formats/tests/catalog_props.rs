@@ -40,7 +40,7 @@ const SMALL_JSON: &str = r#"{"catalog": {"uuid": "00000000-0000-4000-8000-000000
 
 const SMALL_CSV: &str = "\u{feff}Control,Control Title,Safeguard,Title,IG1,IG2,IG3,Asset Type,Security Function\n1,One,1.1,A,x,x,x,Devices,Identify\n1,One,1.2,\"B, with comma\",,x,x,Data,Protect\n2,Two,2.1,C,,,x,,\n";
 
-const SMALL_TOML: &str = "format = 1\nfrom_catalog = \"a\"\nto_catalog = \"b\"\n[[link]]\nfrom = \"1\"\nto = [\"x\", \"y\"]\nrelationship = \"related\"\n";
+const SMALL_TOML: &str = "format = 2\nfrom_catalog = \"a\"\nfrom_version = \"1\"\nto_catalog = \"b\"\nto_version = \"2\"\n[[link]]\nfrom = \"1\"\nto = [\"x\", \"y\"]\nrelationship = \"related\"\n";
 
 #[derive(Debug, Clone)]
 enum Mutation {

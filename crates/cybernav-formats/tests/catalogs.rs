@@ -112,11 +112,29 @@ fn the_shipped_csf_has_6_functions_22_categories_and_106_subcategories() {
     assert!(csf.licence.contains("Public domain"));
 }
 
+fn shipped(id: &str, version: &str) -> Catalog {
+    shipped_catalogs()
+        .into_iter()
+        .find(|c| c.id == id && c.version == version)
+        .unwrap_or_else(|| panic!("{id} {version} is not shipped"))
+}
+
 #[test]
-fn the_shipped_cpg_has_its_goals_by_function() {
+fn cpg_1_0_1_still_ships_with_its_goals_by_function() {
     let all = shipped_catalogs();
-    assert_eq!(all.len(), 2);
-    let cpg = all.iter().find(|c| c.id == "cisa-cpg").unwrap();
+    let ids: Vec<(&str, &str)> = all
+        .iter()
+        .map(|c| (c.id.as_str(), c.version.as_str()))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            ("cisa-cpg", "1.0.1"),
+            ("cisa-cpg", "2.0"),
+            ("nist-csf", "2.0")
+        ]
+    );
+    let cpg = shipped("cisa-cpg", "1.0.1");
     assert_eq!(cpg.check(), Ok(()));
     assert_eq!(cpg.groups.len(), 5);
     assert_eq!(cpg.len(), 38);
@@ -127,45 +145,275 @@ fn the_shipped_cpg_has_its_goals_by_function() {
 }
 
 #[test]
+fn cpg_2_0_has_34_goals_in_six_groups_that_follow_the_csf_functions() {
+    let cpg = shipped("cisa-cpg", "2.0");
+    assert_eq!(cpg.check(), Ok(()));
+    assert_eq!(cpg.title, "Cross-Sector Cybersecurity Performance Goals");
+    assert!(cpg.licence.contains("Public domain"));
+    assert!(!cpg.has_implementation_groups());
+    assert_eq!(cpg.len(), 34);
+    let groups: Vec<(&str, &str, usize)> = cpg
+        .groups
+        .iter()
+        .map(|g| (g.id.as_str(), g.title.as_str(), g.items.len()))
+        .collect();
+    assert_eq!(
+        groups,
+        [
+            ("1", "Govern", 5),
+            ("2", "Identify", 5),
+            ("3", "Protect", 19),
+            ("4", "Detect", 2),
+            ("5", "Respond", 2),
+            ("6", "Recover", 1),
+        ]
+    );
+    for (g, i) in cpg.items() {
+        assert_eq!(
+            i.security_function.as_deref(),
+            Some(g.title.as_str()),
+            "{}",
+            i.id
+        );
+        assert!(i.id.starts_with(&format!("{}.", g.id)), "{}", i.id);
+        let words = i.description.split_whitespace().count();
+        assert!(
+            (8..=40).contains(&words) && i.description.ends_with('.'),
+            "{} needs a one-sentence outcome: {:?}",
+            i.id,
+            i.description
+        );
+    }
+    assert_eq!(
+        cpg.item("3.F").unwrap().1.title,
+        "Implement Multifactor Authentication (MFA)"
+    );
+    assert_eq!(
+        cpg.item("1.A").unwrap().1.title,
+        "Establish Cybersecurity Responsibilities"
+    );
+    assert_eq!(
+        cpg.item("6.A").unwrap().1.title,
+        "Execute Incident Recovery Plan"
+    );
+}
+
+#[test]
+fn the_shipped_cpg_2_0_file_round_trips_through_the_reader_with_no_problem() {
+    let text = cybernav_formats::catalog::CISA_CPG_2_0_JSON;
+    let c = read_catalog("cisa-cpg-2.0.json", text.as_bytes()).unwrap();
+    assert_eq!((c.id.as_str(), c.version.as_str()), ("cisa-cpg", "2.0"));
+    // The OSCAL file writes every goal as `cpg-<group>.<letter>`, with a statement part.
+    let v: Value = serde_json::from_str(text).unwrap();
+    assert_eq!(v["catalog"]["groups"][2]["controls"][5]["id"], "cpg-3.f");
+    assert_eq!(
+        v["catalog"]["groups"][2]["controls"][5]["parts"][0]["name"],
+        "statement"
+    );
+}
+
+/// Every link's two ends exist in the shipped catalog versions they name.
+#[test]
 fn shipped_mappings_link_items_that_exist() {
     let all = shipped_catalogs();
     let mappings = shipped_mappings();
-    assert!(mappings.len() >= 38);
-    let cpg = all.iter().find(|c| c.id == "cisa-cpg").unwrap();
-    let csf = all.iter().find(|c| c.id == "nist-csf").unwrap();
+    let find = |catalog: &str, version: &str| {
+        all.iter()
+            .find(|c| c.id == catalog && c.version == version)
+            .unwrap_or_else(|| panic!("no shipped catalog {catalog} {version}"))
+    };
     for m in &mappings {
-        assert_eq!(m.from.catalog, "cisa-cpg");
-        assert_eq!(m.to.catalog, "nist-csf");
-        assert!(cpg.item(&m.from.item).is_some(), "{}", m.from.item);
-        assert!(csf.item(&m.to.item).is_some(), "{}", m.to.item);
+        for end in [&m.from, &m.to] {
+            assert!(
+                find(&end.catalog, &end.version).item(&end.item).is_some(),
+                "{} {} has no item {}",
+                end.catalog,
+                end.version,
+                end.item
+            );
+        }
     }
-    let mapped: BTreeSet<&str> = mappings.iter().map(|m| m.from.item.as_str()).collect();
-    assert_eq!(mapped.len(), cpg.len(), "every CPG goal is mapped");
+    let files: BTreeSet<(String, String, String, String)> = mappings
+        .iter()
+        .map(|m| {
+            (
+                m.from.catalog.clone(),
+                m.from.version.clone(),
+                m.to.catalog.clone(),
+                m.to.version.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(files.len(), 3, "{files:?}");
+}
+
+fn links(from: (&str, &str), to: (&str, &str)) -> Vec<cybernav_core::catalog::Mapping> {
+    shipped_mappings()
+        .into_iter()
+        .filter(|m| {
+            (m.from.catalog.as_str(), m.from.version.as_str()) == from
+                && (m.to.catalog.as_str(), m.to.version.as_str()) == to
+        })
+        .collect()
+}
+
+#[test]
+fn every_cpg_goal_of_both_versions_is_mapped_to_csf_as_related() {
+    for version in ["1.0.1", "2.0"] {
+        let cpg = shipped("cisa-cpg", version);
+        let to_csf = links(("cisa-cpg", version), ("nist-csf", "2.0"));
+        assert!(
+            to_csf
+                .iter()
+                .all(|m| m.relationship == Relationship::Related)
+        );
+        let mapped: BTreeSet<&str> = to_csf.iter().map(|m| m.from.item.as_str()).collect();
+        let all: BTreeSet<&str> = cpg.items().map(|(_, i)| i.id.as_str()).collect();
+        assert_eq!(mapped, all, "every CPG {version} goal is mapped to CSF");
+    }
+    let header = cybernav_formats::catalog::CPG_2_0_TO_CSF_TOML;
+    assert!(
+        header.contains("NOT CISA's official"),
+        "the 2.0 → CSF file says whose reading it is"
+    );
+}
+
+#[test]
+fn every_cpg_1_0_1_goal_has_a_2_0_successor_and_the_new_goals_have_no_predecessor() {
+    let old = shipped("cisa-cpg", "1.0.1");
+    let up = links(("cisa-cpg", "1.0.1"), ("cisa-cpg", "2.0"));
+    let mapped: BTreeSet<&str> = up.iter().map(|m| m.from.item.as_str()).collect();
+    let all: BTreeSet<&str> = old.items().map(|(_, i)| i.id.as_str()).collect();
+    assert_eq!(mapped, all, "no 1.0.1 goal is silently dropped");
+
+    let to = |from: &str| -> Vec<(String, Relationship)> {
+        up.iter()
+            .filter(|m| m.from.item == from)
+            .map(|m| (m.to.item.clone(), m.relationship))
+            .collect()
+    };
+    let one = |to: &str, r: Relationship| vec![(to.to_string(), r)];
+    // Goals CISA dropped in 2.0 point, as `related`, at the goal that took in their outcome.
+    assert_eq!(to("1.I"), one("1.D", Relationship::Related));
+    assert_eq!(to("3.A"), one("4.B", Relationship::Related));
+    assert_eq!(to("4.C"), one("2.D", Relationship::Related));
+    // The same practice under a new id.
+    assert_eq!(to("2.H"), one("3.F", Relationship::Equivalent));
+    assert_eq!(to("1.A"), one("2.A", Relationship::Equivalent));
+    assert_eq!(to("2.S"), one("1.C", Relationship::Equivalent));
+    let dropped = ["1.I", "3.A", "4.C"];
+    for m in &up {
+        assert_eq!(
+            m.relationship == Relationship::Related,
+            dropped.contains(&m.from.item.as_str()),
+            "only the dropped goals are merely related: {} → {}",
+            m.from.item,
+            m.to.item
+        );
+    }
+
+    // The six goals new in 2.0 carry on no 1.0.1 practice: nothing maps to them but, for 4.B,
+    // the outcome of the dropped 3.A.
+    for new in ["1.B", "1.E", "3.H", "4.A", "4.B", "5.A"] {
+        let before: Vec<&str> = up
+            .iter()
+            .filter(|m| m.to.item == new && m.relationship != Relationship::Related)
+            .map(|m| m.from.item.as_str())
+            .collect();
+        assert!(
+            before.is_empty(),
+            "{new} has a 1.0.1 predecessor: {before:?}"
+        );
+    }
+    let into_new: Vec<(&str, &str)> = up
+        .iter()
+        .filter(|m| ["1.B", "1.E", "3.H", "4.A", "4.B", "5.A"].contains(&m.to.item.as_str()))
+        .map(|m| (m.from.item.as_str(), m.to.item.as_str()))
+        .collect();
+    assert_eq!(into_new, [("3.A", "4.B")]);
+    // Every other 2.0 goal carries on at least one 1.0.1 goal.
+    let new_ids = shipped("cisa-cpg", "2.0");
+    let successors: BTreeSet<&str> = up.iter().map(|m| m.to.item.as_str()).collect();
+    for (_, i) in new_ids.items() {
+        if !["1.B", "1.E", "3.H", "4.A", "4.B", "5.A"].contains(&i.id.as_str()) {
+            assert!(
+                successors.contains(i.id.as_str()),
+                "{} has no 1.0.1 goal",
+                i.id
+            );
+        }
+    }
 }
 
 #[test]
 fn mapping_files_are_refused_with_the_line_of_each_problem() {
-    let text = "format = 1\nfrom_catalog = \"a\"\nto_catalog = \"b\"\n\n[[link]]\nfrom = \"1\"\nto = \"x\"\nrelationship = \"same\"\n\n[[link]]\nfrom = \"2\"\nto = [\"y\", \"y\"]\n";
+    let text = "format = 2\nfrom_catalog = \"a\"\nfrom_version = \"1\"\nto_catalog = \"b\"\nto_version = \"1\"\n\n[[link]]\nfrom = \"1\"\nto = \"x\"\nrelationship = \"same\"\n\n[[link]]\nfrom = \"2\"\nto = [\"y\", \"y\"]\n";
     let e = read_mappings("m.toml", text.as_bytes()).unwrap_err();
     assert!(
-        has(&e, "line 8, link[0].relationship: 'same' is not one of"),
+        has(&e, "line 10, link[0].relationship: 'same' is not one of"),
         "{e:?}"
     );
     assert!(has(&e, "2 → y is mapped twice"), "{e:?}");
 
-    let ok = "format = 1\nfrom_catalog = \"a\"\nto_catalog = \"b\"\n[[link]]\nfrom = \"1\"\nto = \"x\"\nrelationship = \"subset_of\"\n";
+    let ok = "format = 2\nfrom_catalog = \"a\"\nfrom_version = \"1\"\nto_catalog = \"b\"\nto_version = \"1\"\n[[link]]\nfrom = \"1\"\nto = \"x\"\nrelationship = \"subset_of\"\n";
     let m = read_mappings("m.toml", ok.as_bytes()).unwrap();
     assert_eq!(m.len(), 1);
     assert_eq!(m[0].relationship, Relationship::SubsetOf);
 
-    let e = read_mappings("m.toml", b"format = 1\nfrom_catalog = \"a\"\n").unwrap_err();
+    let e = read_mappings(
+        "m.toml",
+        b"format = 2\nfrom_catalog = \"a\"\nfrom_version = \"1\"\n",
+    )
+    .unwrap_err();
     assert!(has(&e, "to_catalog"), "{e:?}");
     let e = read_mappings(
         "m.toml",
-        b"format = 1\nfrom_catalog = \"a\"\nto_catalog = \"b\"\ncolour = 2\n",
+        b"format = 2\nfrom_catalog = \"a\"\nto_catalog = \"b\"\ncolour = 2\n",
     )
     .unwrap_err();
     assert_eq!(e.problems[0].line, Some(4), "{e:?}");
+}
+
+#[test]
+fn a_mapping_names_the_catalog_versions_and_links_two_different_ones() {
+    // Format 1 named no versions: refused, saying what to add.
+    let e = read_mappings(
+        "old.toml",
+        b"format = 1\nfrom_catalog = \"a\"\nto_catalog = \"b\"\n",
+    )
+    .unwrap_err();
+    assert!(
+        has(&e, "line 1, format: format 1 named no catalog versions"),
+        "{e:?}"
+    );
+    // A version left out is named, with the line to add it near.
+    let e = read_mappings(
+        "m.toml",
+        b"format = 2\nfrom_catalog = \"a\"\nfrom_version = \"1\"\nto_catalog = \"b\"\n",
+    )
+    .unwrap_err();
+    assert!(has(&e, "to_version: is missing"), "{e:?}");
+    // One catalog version mapped to itself is refused, on the to_version line.
+    let e = read_mappings(
+        "m.toml",
+        b"format = 2\nfrom_catalog = \"a\"\nfrom_version = \"1\"\nto_catalog = \"a\"\nto_version = \"1\"\n",
+    )
+    .unwrap_err();
+    assert!(
+        has(&e, "line 5, to_version: a 1 is mapped to itself"),
+        "{e:?}"
+    );
+    // Two versions of one catalog: the versions travel with each end.
+    let m = read_mappings(
+        "m.toml",
+        b"format = 2\nfrom_catalog = \"a\"\nfrom_version = \"1\"\nto_catalog = \"a\"\nto_version = \"2\"\n[[link]]\nfrom = \"1.A\"\nto = \"2.A\"\nrelationship = \"equivalent\"\n",
+    )
+    .unwrap();
+    assert_eq!(
+        (m[0].from.version.as_str(), m[0].to.version.as_str()),
+        ("1", "2")
+    );
+    assert_eq!(m[0].relationship, Relationship::Equivalent);
 }
 
 fn synthetic_value() -> Value {

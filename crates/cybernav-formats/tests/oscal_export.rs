@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use cybernav_formats::catalog::{CISA_CPG_JSON, NIST_CSF_JSON, read_catalog};
+use cybernav_formats::catalog::{CISA_CPG_2_0_JSON, CISA_CPG_JSON, NIST_CSF_JSON, read_catalog};
 use cybernav_formats::oscal::{
     AssessedItem, AssessmentResultsInput, EvidenceRef, ItemStatus, PoamFinding, PoamInput,
     PoamStatus, RaisedFinding, RiskAcceptance, assessment_results, oscal_control_id, poam,
@@ -221,12 +221,14 @@ fn assessment_results_and_poam_are_valid_oscal_and_a_broken_document_is_not() {
 fn the_shipped_catalogs_are_valid_oscal_catalogs() {
     let dir = tempfile::tempdir().unwrap();
     let cpg = dir.path().join("cpg.json");
+    let cpg2 = dir.path().join("cpg-2.0.json");
     let csf = dir.path().join("csf.json");
     std::fs::write(&cpg, CISA_CPG_JSON).unwrap();
+    std::fs::write(&cpg2, CISA_CPG_2_0_JSON).unwrap();
     std::fs::write(&csf, NIST_CSF_JSON).unwrap();
     let synthetic =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/catalogs/synthetic-cis.json");
-    let (ok, out) = validate(&[&cpg, &csf, &synthetic]);
+    let (ok, out) = validate(&[&cpg, &cpg2, &csf, &synthetic]);
     assert!(ok, "{out}");
 }
 
@@ -308,7 +310,7 @@ fn exports_are_stable_and_say_what_the_assessment_found() {
 
 #[test]
 fn exported_control_ids_read_back_to_our_item_ids() {
-    for text in [CISA_CPG_JSON, NIST_CSF_JSON] {
+    for text in [CISA_CPG_JSON, CISA_CPG_2_0_JSON, NIST_CSF_JSON] {
         let c = read_catalog("shipped.json", text.as_bytes()).unwrap();
         let raw: Value = serde_json::from_str(text).unwrap();
         let mut oscal_ids = Vec::new();

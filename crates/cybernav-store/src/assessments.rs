@@ -34,15 +34,19 @@ pub struct CatalogRow {
     pub loaded_at: OffsetDateTime,
 }
 
-/// A mapping between items of two catalogs.
+/// A mapping between items of two catalog versions.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
 pub struct MappingRow {
     /// From catalog.
     pub from_catalog: String,
+    /// From catalog version.
+    pub from_version: String,
     /// From item.
     pub from_item: String,
     /// To catalog.
     pub to_catalog: String,
+    /// To catalog version.
+    pub to_version: String,
     /// To item.
     pub to_item: String,
     /// Relationship identifier.
@@ -221,12 +225,14 @@ impl Tx {
     pub async fn insert_mapping(&mut self, row: &MappingRow) -> StoreResult<bool> {
         let done = with_conn!(self, |c| {
             sqlx::query(
-                "INSERT INTO catalog_mappings (from_catalog, from_item, to_catalog, to_item, relationship, loaded_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                "INSERT INTO catalog_mappings (from_catalog, from_version, from_item, to_catalog, to_version, to_item, relationship, loaded_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
             )
             .bind(&row.from_catalog)
+            .bind(&row.from_version)
             .bind(&row.from_item)
             .bind(&row.to_catalog)
+            .bind(&row.to_version)
             .bind(&row.to_item)
             .bind(&row.relationship)
             .bind(row.loaded_at)
@@ -235,6 +241,28 @@ impl Tx {
             .rows_affected()
         });
         Ok(done == 1)
+    }
+
+    /// Every mapping out of or into one catalog version: links out first, then links in, each
+    /// by item id and then the other end.
+    pub async fn list_mappings_of(
+        &mut self,
+        catalog: &str,
+        version: &str,
+    ) -> StoreResult<Vec<MappingRow>> {
+        Ok(with_conn!(self, |c| {
+            sqlx::query_as(
+                "SELECT from_catalog, from_version, from_item, to_catalog, to_version, to_item, relationship, loaded_at \
+                 FROM catalog_mappings \
+                 WHERE (from_catalog = $1 AND from_version = $2) OR (to_catalog = $1 AND to_version = $2) \
+                 ORDER BY CASE WHEN from_catalog = $1 AND from_version = $2 THEN 0 ELSE 1 END, \
+                 from_item, to_catalog, to_version, to_item, from_catalog, from_version",
+            )
+            .bind(catalog)
+            .bind(version)
+            .fetch_all(&mut *c)
+            .await?
+        }))
     }
 
     /// Stores a new assessment.

@@ -273,6 +273,11 @@ fn api_table() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ),
         (
             "GET",
+            "/api/v1/catalogs/{id}/versions/{version}/mappings",
+            NOT_PARTNER,
+        ),
+        (
+            "GET",
             "/api/v1/catalogs/{id}/statewide-scores",
             &["board_admin", "program_manager", "auditor"],
         ),
@@ -1034,6 +1039,7 @@ fn page_table() -> Vec<PageRow> {
             .not_found(SCOPED),
         row("GET", "/election-authorities/{id}/icn", "adams", NOT_PARTNER),
         row("GET", "/catalogs", "", NOT_PARTNER),
+        row("GET", "/catalogs/{id}/versions/{version}", "a loaded catalog", NOT_PARTNER),
         row("GET", "/election-authorities/{id}/assessments", "adams", NOT_PARTNER),
         row("GET", "/election-authorities/{id}/assessments", "chicago", &["board_admin", "program_manager", "auditor"])
             .not_found(SCOPED),
@@ -1473,6 +1479,20 @@ async fn prepare(r: &mut Runner<'_>, row: &PageRow) -> Prepared {
             Prepared::get(format!("{}/icn", ea_href(case)))
         }
         ("GET", "/catalogs", _) => Prepared::get("/catalogs"),
+        ("GET", "/catalogs/{id}/versions/{version}", _) => {
+            let catalog = matrix_catalog(&format!("matrix-v{n}"));
+            t.app
+                .load_catalog(
+                    &system_actor().manage_catalogs().unwrap(),
+                    &catalog,
+                    cybernav_app::assessments::Origin::Imported,
+                    None,
+                    &RequestMeta::default(),
+                )
+                .await
+                .unwrap();
+            Prepared::get(format!("/catalogs/{}/versions/{}", catalog.id, catalog.version))
+        }
         ("GET", "/election-authorities/{id}/assessments", case) => {
             Prepared::get(format!("{}/assessments", ea_href(case)))
         }

@@ -1,9 +1,12 @@
-//! Mapping files: which items of one catalog relate to which items of another.
+//! Mapping files: which items of one catalog version relate to which items of another (two
+//! catalogs, or two versions of one catalog).
 //!
 //! ```toml
-//! format = 1
+//! format = 2
 //! from_catalog = "cisa-cpg"
+//! from_version = "2.0"
 //! to_catalog = "nist-csf"
+//! to_version = "2.0"
 //!
 //! [[link]]
 //! from = "1.A"
@@ -25,7 +28,11 @@ use super::FileProblem;
 struct RawFile {
     format: Spanned<u32>,
     from_catalog: Spanned<String>,
+    #[serde(default)]
+    from_version: Option<Spanned<String>>,
     to_catalog: Spanned<String>,
+    #[serde(default)]
+    to_version: Option<Spanned<String>>,
     #[serde(default)]
     link: Vec<Spanned<RawLink>>,
 }
@@ -80,15 +87,20 @@ pub(crate) fn read(text: &str) -> Result<Vec<Mapping>, Vec<FileProblem>> {
     let mut err = |span: Range<usize>, at: &str, message: String| {
         problems.push(FileProblem::on_line(line_of(text, span), at, message));
     };
-    if *raw.format.get_ref() != 1 {
-        err(
+    match *raw.format.get_ref() {
+        2 => {}
+        1 => err(
             raw.format.span(),
             "format",
-            format!(
-                "format {} is not known; this version reads format 1",
-                raw.format.get_ref()
-            ),
-        );
+            "format 1 named no catalog versions, and an item id can mean different things in two \
+             versions (1.A in CPG 1.0.1 and 2.0): add from_version and to_version and write format = 2"
+                .into(),
+        ),
+        other => err(
+            raw.format.span(),
+            "format",
+            format!("format {other} is not known; this version reads format 2"),
+        ),
     }
     for (field, value) in [
         ("from_catalog", &raw.from_catalog),
@@ -98,8 +110,40 @@ pub(crate) fn read(text: &str) -> Result<Vec<Mapping>, Vec<FileProblem>> {
             err(value.span(), field, "is empty".into());
         }
     }
+    let mut version = |field: &str, value: &Option<Spanned<String>>| -> String {
+        match value {
+            None => {
+                err(
+                    raw.format.span(),
+                    field,
+                    format!(
+                        "is missing: name the catalog version the ids belong to ({field} = \"2.0\")"
+                    ),
+                );
+                String::new()
+            }
+            Some(v) if v.get_ref().trim().is_empty() => {
+                err(v.span(), field, "is empty".into());
+                String::new()
+            }
+            Some(v) => v.get_ref().trim().to_string(),
+        }
+    };
+    let from_version = version("from_version", &raw.from_version);
+    let to_version = version("to_version", &raw.to_version);
     let from_catalog = raw.from_catalog.get_ref().trim().to_string();
     let to_catalog = raw.to_catalog.get_ref().trim().to_string();
+    if from_catalog == to_catalog && !from_version.is_empty() && from_version == to_version {
+        err(
+            raw.to_version
+                .as_ref()
+                .map_or(raw.to_catalog.span(), Spanned::span),
+            "to_version",
+            format!(
+                "{from_catalog} {from_version} is mapped to itself: a mapping links two catalogs or two versions of one"
+            ),
+        );
+    }
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     for (li, link) in raw.link.iter().enumerate() {
@@ -147,10 +191,12 @@ pub(crate) fn read(text: &str) -> Result<Vec<Mapping>, Vec<FileProblem>> {
                 out.push(Mapping {
                     from: ItemRef {
                         catalog: from_catalog.clone(),
+                        version: from_version.clone(),
                         item: from.to_string(),
                     },
                     to: ItemRef {
                         catalog: to_catalog.clone(),
+                        version: to_version.clone(),
                         item: to.to_string(),
                     },
                     relationship: rel,

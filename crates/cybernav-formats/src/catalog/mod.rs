@@ -129,21 +129,37 @@ pub fn read_mappings(file_name: &str, bytes: &[u8]) -> Result<Vec<Mapping>, Cata
     mapping::read(text).map_err(|problems| refuse(file_name, problems))
 }
 
-/// CISA Cross-Sector Cybersecurity Performance Goals as OSCAL catalog JSON (public domain).
+/// CISA Cross-Sector Cybersecurity Performance Goals 1.0.1 as OSCAL catalog JSON (public
+/// domain). Kept shipped so assessments made against 1.0.1 keep working.
 pub const CISA_CPG_JSON: &str = include_str!("../../catalogs/cisa-cpg.json");
+/// CISA Cross-Sector Cybersecurity Performance Goals 2.0 as OSCAL catalog JSON (public domain).
+pub const CISA_CPG_2_0_JSON: &str = include_str!("../../catalogs/cisa-cpg-2.0.json");
 /// NIST Cybersecurity Framework 2.0 as OSCAL catalog JSON (public domain).
 pub const NIST_CSF_JSON: &str = include_str!("../../catalogs/nist-csf-2.0.json");
-/// Mappings from CPG goals to CSF 2.0 subcategories (mapping TOML, see docs/CATALOGS.md).
-pub const CPG_TO_CSF_TOML: &str = include_str!("../../catalogs/cpg-to-csf.toml");
+/// Mappings from CPG 1.0.1 goals to CSF 2.0 subcategories (mapping TOML, see docs/CATALOGS.md).
+pub const CPG_TO_CSF_TOML: &str = include_str!("../../catalogs/cpg-1.0.1-to-csf.toml");
+/// Mappings from CPG 2.0 goals to CSF 2.0 subcategories (cybernav's editors' reading).
+pub const CPG_2_0_TO_CSF_TOML: &str = include_str!("../../catalogs/cpg-2.0-to-csf.toml");
+/// Mappings from each CPG 1.0.1 goal to its CPG 2.0 successor.
+pub const CPG_1_0_1_TO_2_0_TOML: &str = include_str!("../../catalogs/cpg-1.0.1-to-2.0.toml");
 
-/// The catalogs that ship with the product (public domain): CISA CPG 2.0 and NIST CSF 2.0.
-/// Parsed once per process; the files are compiled in and the tests prove they are accepted.
+/// The mapping files that ship with the product, by file name.
+pub const SHIPPED_MAPPING_FILES: [(&str, &str); 3] = [
+    ("cpg-1.0.1-to-csf.toml", CPG_TO_CSF_TOML),
+    ("cpg-2.0-to-csf.toml", CPG_2_0_TO_CSF_TOML),
+    ("cpg-1.0.1-to-2.0.toml", CPG_1_0_1_TO_2_0_TOML),
+];
+
+/// The catalogs that ship with the product (public domain): CISA CPG 1.0.1 and 2.0, and NIST
+/// CSF 2.0. Parsed once per process; the files are compiled in and the tests prove they are
+/// accepted.
 pub fn shipped_catalogs() -> Vec<Catalog> {
     static SHIPPED: OnceLock<Vec<Catalog>> = OnceLock::new();
     SHIPPED
         .get_or_init(|| {
             [
                 ("cisa-cpg.json", CISA_CPG_JSON),
+                ("cisa-cpg-2.0.json", CISA_CPG_2_0_JSON),
                 ("nist-csf-2.0.json", NIST_CSF_JSON),
             ]
             .into_iter()
@@ -156,13 +172,19 @@ pub fn shipped_catalogs() -> Vec<Catalog> {
         .clone()
 }
 
-/// The mappings that ship with the product (CPG goals to CSF subcategories).
+/// The mappings that ship with the product: CPG 1.0.1 and 2.0 goals to CSF 2.0 subcategories,
+/// and CPG 1.0.1 goals to their 2.0 successors ([`SHIPPED_MAPPING_FILES`], in that order).
 pub fn shipped_mappings() -> Vec<Mapping> {
     static SHIPPED: OnceLock<Vec<Mapping>> = OnceLock::new();
     SHIPPED
         .get_or_init(|| {
-            read_mappings("cpg-to-csf.toml", CPG_TO_CSF_TOML.as_bytes())
-                .unwrap_or_else(|e| panic!("shipped mappings are refused: {e:?}"))
+            SHIPPED_MAPPING_FILES
+                .iter()
+                .flat_map(|(name, text)| {
+                    read_mappings(name, text.as_bytes())
+                        .unwrap_or_else(|e| panic!("shipped mappings {name} are refused: {e:?}"))
+                })
+                .collect()
         })
         .clone()
 }

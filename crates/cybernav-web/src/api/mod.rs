@@ -14,6 +14,7 @@ pub mod assessments;
 pub mod attestations;
 pub mod audit;
 pub mod authorities;
+pub mod catalogs;
 pub mod contacts;
 pub mod extract;
 pub mod field_ops;
@@ -162,6 +163,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
             assessments::create_catalog
         ))
         .routes(routes!(assessments::get_catalog))
+        .routes(routes!(catalogs::list_catalog_mappings))
         .routes(routes!(assessments::get_statewide_scores))
         .routes(routes!(assessments::create_assessment))
         .routes(routes!(assessments::get_assessment))

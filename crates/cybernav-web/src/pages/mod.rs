@@ -5,6 +5,7 @@ pub mod assessments;
 pub mod attestations;
 pub mod audit;
 pub mod authorities;
+pub mod catalogs;
 pub mod dashboard;
 pub mod field_ops;
 pub mod fields;
@@ -37,6 +38,7 @@ pub fn routes() -> Router<AppState> {
         .merge(authorities::routes())
         .merge(participation::routes())
         .merge(assessments::routes())
+        .merge(catalogs::routes())
         .merge(attestations::routes())
         .merge(icn::routes())
         .merge(field_ops::routes())
