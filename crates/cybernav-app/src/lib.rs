@@ -19,6 +19,7 @@ pub mod findings;
 pub mod grants;
 pub mod icn;
 pub mod mail;
+pub mod need_to_know;
 pub mod oscal;
 pub mod participation;
 pub mod people;
