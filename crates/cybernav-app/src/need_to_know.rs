@@ -567,9 +567,13 @@ impl App {
             let Some(threshold) = warning_due(expires, at, &WARNING_DAYS) else {
                 continue;
             };
+            // The decision is taken at `at`; the records are stamped with the real time, so a
+            // run for an instant ahead (tests, a catch-up) leaves the mail due now and the audit
+            // chain in order.
+            let stamp = now();
             let mut tx = self.store.begin().await?;
             if !tx
-                .note_ntk_warning(l.row.id, expires, threshold as i32, at)
+                .note_ntk_warning(l.row.id, expires, threshold as i32, stamp)
                 .await?
             {
                 continue;
@@ -590,14 +594,14 @@ impl App {
                 date = long_date(expires),
                 base = self.config.base_url,
             );
-            tx.enqueue_email("need_to_know_expiry", &l.user_email, &subject, &body, at)
+            tx.enqueue_email("need_to_know_expiry", &l.user_email, &subject, &body, stamp)
                 .await?;
             audit::Entry::new("need_to_know.warn", "need_to_know_application", l.row.id)
                 .changes(json!({
                     "days_before": {"from": null, "to": threshold},
                     "expires_at": {"from": null, "to": rfc3339(expires)},
                 }))
-                .commit(tx, &system, &RequestMeta::default(), at)
+                .commit(tx, &system, &RequestMeta::default(), stamp)
                 .await?;
             run.warned += 1;
             run.messages += 1;

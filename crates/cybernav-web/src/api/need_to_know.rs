@@ -203,14 +203,11 @@ pub struct NtkPath {
 async fn entry(state: &AppState, caller: &ApiCaller, id: Uuid) -> Result<NtkItem, ApiError> {
     Ok(state
         .app
-        .need_to_know_entry(&caller.0, id, cybernav_store_now())
+        .need_to_know_entry(&caller.0, id, cybernav_app::store::now())
         .await?
         .into())
 }
 
-fn cybernav_store_now() -> OffsetDateTime {
-    cybernav_app::store::now()
-}
 
 /// The applicant of an application, to decide how to refuse someone who may not act on it.
 async fn applicant_of(state: &AppState, id: Uuid) -> Result<Uuid, ApiError> {
@@ -277,7 +274,7 @@ pub async fn list_my_need_to_know(
     let cap = caller.0.apply_need_to_know();
     let applications: Vec<NtkItem> = state
         .app
-        .my_need_to_know(&cap, cybernav_store_now())
+        .my_need_to_know(&cap, cybernav_app::store::now())
         .await?
         .into_iter()
         .map(Into::into)
@@ -317,7 +314,7 @@ pub async fn list_need_to_know(
     let filter = RosterFilter::parse(q.state.as_deref())?;
     let applications: Vec<NtkItem> = state
         .app
-        .need_to_know_roster(&reader, filter, cybernav_store_now())
+        .need_to_know_roster(&reader, filter, cybernav_app::store::now())
         .await?
         .into_iter()
         .map(Into::into)
@@ -358,7 +355,7 @@ pub async fn export_need_to_know(
     let filter = RosterFilter::parse(q.state.as_deref())?;
     let csv = state
         .app
-        .need_to_know_csv(&reader, filter, cybernav_store_now())
+        .need_to_know_csv(&reader, filter, cybernav_app::store::now())
         .await?;
     Ok(csv_response(csv))
 }
