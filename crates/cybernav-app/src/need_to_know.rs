@@ -184,7 +184,13 @@ fn apply_fields(input: &ApplyInput) -> Result<ApplyInput, FieldErrors> {
     }
     let sponsor_name = errors.check("sponsor_name", clean_text(&input.sponsor_name, 200));
     let sponsor_email = errors.check("sponsor_email", EmailAddress::parse(&input.sponsor_email));
-    match (organisation, title, justification, sponsor_name, sponsor_email) {
+    match (
+        organisation,
+        title,
+        justification,
+        sponsor_name,
+        sponsor_email,
+    ) {
         (Some(organisation), Some(title), Some(justification), Some(sponsor_name), Some(email))
             if errors.is_empty() =>
         {
@@ -346,7 +352,9 @@ impl App {
         let state = app
             .accept(cap.actor().user_id, version, at)
             .map_err(|e| match e {
-                NtkError::AgreementVersion(_) => AppError::invalid("agreement_version", e.to_string()),
+                NtkError::AgreementVersion(_) => {
+                    AppError::invalid("agreement_version", e.to_string())
+                }
                 other => rule(other),
             })?;
         let from = row.state.clone();
@@ -533,10 +541,11 @@ impl App {
             w.write_record(cells.iter().map(|c| guard(c)))
                 .map_err(csv_err)?;
         }
-        let bytes = w.into_inner().map_err(|e| {
-            AppError::Store(StoreError::Corrupt(format!("csv: {e}")))
-        })?;
-        String::from_utf8(bytes).map_err(|e| AppError::Store(StoreError::Corrupt(format!("csv: {e}"))))
+        let bytes = w
+            .into_inner()
+            .map_err(|e| AppError::Store(StoreError::Corrupt(format!("csv: {e}"))))?;
+        String::from_utf8(bytes)
+            .map_err(|e| AppError::Store(StoreError::Corrupt(format!("csv: {e}"))))
     }
 
     /// Queues the expiry warnings due at `at`: for each active or approved application whose

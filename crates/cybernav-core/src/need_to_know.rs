@@ -178,10 +178,14 @@ pub enum NtkError {
         action: &'static str,
     },
     /// The approval expired before the person accepted the agreement.
-    #[error("this approval expired before the agreement was accepted; ask the Program Manager to renew it")]
+    #[error(
+        "this approval expired before the agreement was accepted; ask the Program Manager to renew it"
+    )]
     Expired,
     /// The agreement version is not the one in force.
-    #[error("the handling agreement you accepted is version '{0}', but version '{AGREEMENT_VERSION}' is in force; read it again and accept it")]
+    #[error(
+        "the handling agreement you accepted is version '{0}', but version '{AGREEMENT_VERSION}' is in force; read it again and accept it"
+    )]
     AgreementVersion(String),
     /// Someone other than the applicant tried to accept the agreement.
     #[error("only the person who applied can accept the handling agreement")]
@@ -280,7 +284,12 @@ impl Application {
 
     /// The applicant accepts the handling agreement (version `version`): an approval that has
     /// not expired becomes active.
-    pub fn accept(&self, person: Uuid, version: &str, at: OffsetDateTime) -> Result<State, NtkError> {
+    pub fn accept(
+        &self,
+        person: Uuid,
+        version: &str,
+        at: OffsetDateTime,
+    ) -> Result<State, NtkError> {
         if person != self.applicant {
             return Err(NtkError::NotApplicant);
         }
@@ -343,7 +352,11 @@ pub fn days_left(expires_at: OffsetDateTime, at: OffsetDateTime) -> i64 {
 /// The warning due at `at` for an approval that expires at `expires_at`: the nearest of
 /// `thresholds` that has been reached (with 30 and 7 and 10 days left, the 30-day one), or
 /// `None` before the first threshold or once it expired.
-pub fn warning_due(expires_at: OffsetDateTime, at: OffsetDateTime, thresholds: &[u32]) -> Option<u32> {
+pub fn warning_due(
+    expires_at: OffsetDateTime,
+    at: OffsetDateTime,
+    thresholds: &[u32],
+) -> Option<u32> {
     let left = days_left(expires_at, at);
     if left < 0 || at >= expires_at {
         return None;
@@ -385,7 +398,10 @@ mod tests {
         app.state = state;
         app.expires_at = expires;
         assert!(!app.is_current(t0), "not before the agreement is accepted");
-        assert_eq!(app.accept(pm, AGREEMENT_VERSION, t0), Err(NtkError::NotApplicant));
+        assert_eq!(
+            app.accept(pm, AGREEMENT_VERSION, t0),
+            Err(NtkError::NotApplicant)
+        );
         assert!(matches!(
             app.accept(person, "old", t0),
             Err(NtkError::AgreementVersion(_))
@@ -394,7 +410,10 @@ mod tests {
         assert!(app.is_current(t0));
         assert!(app.is_current(datetime!(2027-01-10 14:59:59 UTC)));
         assert!(!app.is_current(datetime!(2027-01-10 15:00 UTC)));
-        assert_eq!(app.standing(datetime!(2027-02-01 0:00 UTC)), Standing::Expired);
+        assert_eq!(
+            app.standing(datetime!(2027-02-01 0:00 UTC)),
+            Standing::Expired
+        );
         // Early renewal counts from the expiry; late renewal from the day it is done.
         assert_eq!(
             app.renew(pm, datetime!(2026-12-01 0:00 UTC), 365),
@@ -417,24 +436,40 @@ mod tests {
         let pm = Uuid::new_v4();
         let t0 = datetime!(2026-01-10 15:00 UTC);
         let app = pending(person);
-        assert_eq!(app.decide(pm, Decision::Deny, t0, 365), Ok((State::Denied, None)));
+        assert_eq!(
+            app.decide(pm, Decision::Deny, t0, 365),
+            Ok((State::Denied, None))
+        );
         let denied = Application {
             state: State::Denied,
             ..app.clone()
         };
         let e = denied.decide(pm, Decision::Approve, t0, 365).unwrap_err();
-        assert_eq!(e.to_string(), "this application is Denied; it cannot be approved");
+        assert_eq!(
+            e.to_string(),
+            "this application is Denied; it cannot be approved"
+        );
         assert!(denied.accept(person, AGREEMENT_VERSION, t0).is_err());
-        assert!(app.accept(person, AGREEMENT_VERSION, t0).is_err(), "pending");
+        assert!(
+            app.accept(person, AGREEMENT_VERSION, t0).is_err(),
+            "pending"
+        );
         let late = Application {
             state: State::Approved,
             expires_at: Some(t0),
             ..app
         };
-        assert_eq!(late.accept(person, AGREEMENT_VERSION, t0), Err(NtkError::Expired));
+        assert_eq!(
+            late.accept(person, AGREEMENT_VERSION, t0),
+            Err(NtkError::Expired)
+        );
         assert!(!State::Denied.is_open() && State::Approved.is_open());
         assert_eq!(State::parse("active"), Ok(State::Active));
-        assert!(State::parse("expired").unwrap_err().contains("pending, approved"));
+        assert!(
+            State::parse("expired")
+                .unwrap_err()
+                .contains("pending, approved")
+        );
     }
 
     #[test]

@@ -156,9 +156,15 @@ const NOTICES: &[(&str, &str)] = &[
         "ntk_accepted",
         "You accepted the handling agreement. Your need-to-know approval is active until the date shown.",
     ),
-    ("ntk_approved", "The application was approved. The person now accepts the handling agreement."),
+    (
+        "ntk_approved",
+        "The application was approved. The person now accepts the handling agreement.",
+    ),
     ("ntk_denied", "The application was denied."),
-    ("ntk_renewed", "The approval was renewed. The new end date is shown in the roster."),
+    (
+        "ntk_renewed",
+        "The approval was renewed. The new end date is shown in the roster.",
+    ),
     ("ntk_revoked", "The approval was revoked at once."),
     (
         "assignment_applied",

@@ -915,10 +915,14 @@ async fn every_api_operation_as_every_role() {
                     ntk_application(&t, role, "approved").await.to_string()
                 }
                 p if p.ends_with("/decision") && p.starts_with("/api/v1/need-to-know/") => {
-                    ntk_application(&t, "navigator_other", "pending").await.to_string()
+                    ntk_application(&t, "navigator_other", "pending")
+                        .await
+                        .to_string()
                 }
                 p if p.starts_with("/api/v1/need-to-know/applications/{id}") => {
-                    ntk_application(&t, "navigator_other", "active").await.to_string()
+                    ntk_application(&t, "navigator_other", "active")
+                        .await
+                        .to_string()
                 }
                 "/api/v1/need-to-know/applications" if *method == "POST" => {
                     ntk_application(&t, role, "none").await;

@@ -92,7 +92,9 @@ async fn the_whole_story_through_the_api() {
             .await;
         assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
         assert!(
-            again.body.contains("already have an open need-to-know application"),
+            again
+                .body
+                .contains("already have an open need-to-know application"),
             "{}",
             again.body
         );
@@ -102,7 +104,9 @@ async fn the_whole_story_through_the_api() {
         let decide = format!("/api/v1/need-to-know/applications/{id}/decision");
         let approve = r#"{"decision":"approve","note":"Sponsor confirmed by phone"}"#;
         assert_eq!(
-            t.api_send("POST", &navigator, &decide, approve).await.status,
+            t.api_send("POST", &navigator, &decide, approve)
+                .await
+                .status,
             StatusCode::NOT_FOUND
         );
         assert_eq!(
@@ -155,7 +159,9 @@ async fn the_whole_story_through_the_api() {
             .await;
         assert_eq!(self_approval.status, StatusCode::CONFLICT);
         assert!(
-            self_approval.body.contains("your own need-to-know application"),
+            self_approval
+                .body
+                .contains("your own need-to-know application"),
             "{}",
             self_approval.body
         );
@@ -190,14 +196,24 @@ async fn the_whole_story_through_the_api() {
         // Accept the agreement: only the applicant, only the version in force.
         let accept = format!("/api/v1/need-to-know/applications/{id}/acceptance");
         assert_eq!(
-            t.api_send("POST", &pm, &accept, &format!(r#"{{"agreement_version":"{AGREEMENT_VERSION}"}}"#))
-                .await
-                .status,
+            t.api_send(
+                "POST",
+                &pm,
+                &accept,
+                &format!(r#"{{"agreement_version":"{AGREEMENT_VERSION}"}}"#)
+            )
+            .await
+            .status,
             StatusCode::FORBIDDEN
         );
         let (fields, _) = refusal(
-            &t.api_send("POST", &official, &accept, r#"{"agreement_version":"fouo-2019"}"#)
-                .await,
+            &t.api_send(
+                "POST",
+                &official,
+                &accept,
+                r#"{"agreement_version":"fouo-2019"}"#,
+            )
+            .await,
         );
         assert_eq!(fields, vec!["agreement_version"]);
         let active = ok(
@@ -221,7 +237,10 @@ async fn the_whole_story_through_the_api() {
                 .unwrap()
         );
         assert!(
-            !t.app.has_current_need_to_know(clerk, expires).await.unwrap(),
+            !t.app
+                .has_current_need_to_know(clerk, expires)
+                .await
+                .unwrap(),
             "not current from the instant it expires"
         );
         let system = cybernav_core::authz::system_actor();
@@ -263,8 +282,13 @@ async fn the_whole_story_through_the_api() {
         let (fields, _) = refusal(&t.api_send("POST", &pm, &revoke, r#"{"reason":"  "}"#).await);
         assert_eq!(fields, vec!["reason"]);
         let revoked = ok(
-            &t.api_send("POST", &pm, &revoke, r#"{"reason":"Left the clerk's office"}"#)
-                .await,
+            &t.api_send(
+                "POST",
+                &pm,
+                &revoke,
+                r#"{"reason":"Left the clerk's office"}"#,
+            )
+            .await,
             StatusCode::OK,
         );
         assert_eq!(revoked["application"]["state"], "revoked");
@@ -278,8 +302,13 @@ async fn the_whole_story_through_the_api() {
         // Denial; a denied person may apply again.
         let it = t.token("ea_it").await;
         let denied_id = ok(
-            &t.api_send("POST", &it, "/api/v1/need-to-know/applications", &apply_body("Adams County IT"))
-                .await,
+            &t.api_send(
+                "POST",
+                &it,
+                "/api/v1/need-to-know/applications",
+                &apply_body("Adams County IT"),
+            )
+            .await,
             StatusCode::CREATED,
         )["application"]["id"]
             .as_str()
@@ -308,8 +337,13 @@ async fn the_whole_story_through_the_api() {
             StatusCode::CONFLICT
         );
         ok(
-            &t.api_send("POST", &it, "/api/v1/need-to-know/applications", &apply_body("Adams County IT"))
-                .await,
+            &t.api_send(
+                "POST",
+                &it,
+                "/api/v1/need-to-know/applications",
+                &apply_body("Adams County IT"),
+            )
+            .await,
             StatusCode::CREATED,
         );
 
@@ -320,7 +354,10 @@ async fn the_whole_story_through_the_api() {
         assert!(lines[0].starts_with("id,name,email,role,organisation,title,sponsor_name"));
         assert_eq!(lines.len(), 1 + 4, "{}", csv.body);
         let clerk_line = lines.iter().find(|l| l.contains(&id)).unwrap();
-        assert!(clerk_line.contains("\"'=HYPERLINK(\"\"http://evil\"\")\""), "{clerk_line}");
+        assert!(
+            clerk_line.contains("\"'=HYPERLINK(\"\"http://evil\"\")\""),
+            "{clerk_line}"
+        );
         assert!(clerk_line.contains(",revoked,"), "{clerk_line}");
         assert!(!csv.body.contains(JUSTIFICATION));
         assert_eq!(
@@ -384,7 +421,10 @@ impl Sink {
         BufReader::new(child.stdout.take().unwrap())
             .read_line(&mut line)
             .unwrap();
-        assert!(line.contains("listening"), "smtp-sink did not start: {line}");
+        assert!(
+            line.contains("listening"),
+            "smtp-sink did not start: {line}"
+        );
         Sink { child, port, dir }
     }
 
@@ -473,7 +513,10 @@ async fn expiry_warnings_reach_the_person_once_even_from_two_replicas() {
             .unwrap();
         assert_eq!(run.messages, 0);
         let at = expires - Duration::days(25);
-        let (a, b) = tokio::join!(t.app.send_expiry_warnings(at), t.app.send_expiry_warnings(at));
+        let (a, b) = tokio::join!(
+            t.app.send_expiry_warnings(at),
+            t.app.send_expiry_warnings(at)
+        );
         assert_eq!(a.unwrap().messages + b.unwrap().messages, 1);
         assert_eq!(
             t.app
@@ -485,7 +528,10 @@ async fn expiry_warnings_reach_the_person_once_even_from_two_replicas() {
         );
         // 6 days before: the 7-day warning, once.
         let at = expires - Duration::days(6);
-        let (a, b) = tokio::join!(t.app.send_expiry_warnings(at), t.app.send_expiry_warnings(at));
+        let (a, b) = tokio::join!(
+            t.app.send_expiry_warnings(at),
+            t.app.send_expiry_warnings(at)
+        );
         assert_eq!(a.unwrap().messages + b.unwrap().messages, 1);
         assert_eq!(t.app.send_expiry_warnings(at).await.unwrap().messages, 0);
         // Expired: nothing more, and not current.
@@ -516,9 +562,15 @@ async fn expiry_warnings_reach_the_person_once_even_from_two_replicas() {
         let messages = sink.messages();
         assert_eq!(messages.len(), 2, "one 30-day and one 7-day warning");
         for m in &messages {
-            assert!(m.contains(&format!("X-Envelope-To: {}", clerk.email)), "{m}");
+            assert!(
+                m.contains(&format!("X-Envelope-To: {}", clerk.email)),
+                "{m}"
+            );
             assert!(m.contains("need-to-know approval expires in"), "{m}");
-            assert!(!m.contains(JUSTIFICATION), "no FOUO or justification in mail");
+            assert!(
+                !m.contains(JUSTIFICATION),
+                "no FOUO or justification in mail"
+            );
         }
         assert!(messages.iter().any(|m| m.contains("expires in 25 day(s)")));
         assert!(messages.iter().any(|m| m.contains("expires in 6 day(s)")));
@@ -537,12 +589,18 @@ async fn a_person_applies_the_program_manager_approves_and_the_person_accepts() 
     let page = clerk.get("/need-to-know").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Apply for need-to-know"));
-    assert!(page.body.contains(r#"href="/need-to-know""#), "in the navigation");
+    assert!(
+        page.body.contains(r#"href="/need-to-know""#),
+        "in the navigation"
+    );
     let bad = clerk
         .post_form("/need-to-know/apply", &[("organisation", "Adams County")])
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(bad.body.contains("Your role or title"), "the field is named");
+    assert!(
+        bad.body.contains("Your role or title"),
+        "the field is named"
+    );
     let done = clerk
         .post_form(
             "/need-to-know/apply",
@@ -556,13 +614,22 @@ async fn a_person_applies_the_program_manager_approves_and_the_person_accepts() 
         )
         .await;
     assert_eq!(done.location(), "/need-to-know?notice=ntk_applied");
-    assert!(clerk.get("/need-to-know").await.body.contains("Waiting for a decision"));
+    assert!(
+        clerk
+            .get("/need-to-know")
+            .await
+            .body
+            .contains("Waiting for a decision")
+    );
 
     let mut pm = t.signed_in("program_manager").await;
     let roster = pm.get("/need-to-know/roster").await;
     assert_eq!(roster.status, StatusCode::OK);
     assert!(roster.body.contains("<caption>"));
-    assert!(roster.body.contains("need the STIC bulletins"), "the justification is shown to the decider");
+    assert!(
+        roster.body.contains("need the STIC bulletins"),
+        "the justification is shown to the decider"
+    );
     let id = common::between(&roster.body, "action=\"/need-to-know/");
     let id = id.split('/').next().unwrap().to_string();
     let approved = pm
@@ -571,11 +638,17 @@ async fn a_person_applies_the_program_manager_approves_and_the_person_accepts() 
             &[("decision", "approve"), ("note", "")],
         )
         .await;
-    assert_eq!(approved.location(), "/need-to-know/roster?notice=ntk_approved");
+    assert_eq!(
+        approved.location(),
+        "/need-to-know/roster?notice=ntk_approved"
+    );
 
     let page = clerk.get("/need-to-know").await;
     assert!(page.body.contains("Handling agreement"));
-    assert!(page.body.contains("For Official Use Only (FOUO) marks information"));
+    assert!(
+        page.body
+            .contains("For Official Use Only (FOUO) marks information")
+    );
     let unticked = clerk
         .post_form(
             &format!("/need-to-know/{id}/accept"),
@@ -592,7 +665,11 @@ async fn a_person_applies_the_program_manager_approves_and_the_person_accepts() 
         .await;
     assert_eq!(accepted.location(), "/need-to-know?notice=ntk_accepted");
     let page = clerk.get("/need-to-know").await;
-    assert!(page.body.contains("<strong>Active</strong>"), "{}", page.body);
+    assert!(
+        page.body.contains("<strong>Active</strong>"),
+        "{}",
+        page.body
+    );
     assert!(
         t.app
             .has_current_need_to_know(t.people["ea_official"].id, cybernav_app::store::now())

@@ -208,7 +208,6 @@ async fn entry(state: &AppState, caller: &ApiCaller, id: Uuid) -> Result<NtkItem
         .into())
 }
 
-
 /// The applicant of an application, to decide how to refuse someone who may not act on it.
 async fn applicant_of(state: &AppState, id: Uuid) -> Result<Uuid, ApiError> {
     let mut tx = state.app.store.read().await.map_err(AppError::from)?;

@@ -218,7 +218,9 @@ async fn accept(
         .app
         .need_to_know_entry(&session.actor, id, cybernav_app::store::now())
         .await?;
-    session.actor.accept_need_to_know(entry.listing.row.user_id)?;
+    session
+        .actor
+        .accept_need_to_know(entry.listing.row.user_id)?;
     if f.agree != "yes" {
         let errors = vec![FormError {
             field: "agree".into(),
@@ -327,7 +329,10 @@ async fn roster_page(
         layout: ctx.layout("Need-to-know roster", Some(&session)),
         pending,
         roster,
-        can_decide: session.actor.decide_need_to_know(session.actor.user_id).is_ok(),
+        can_decide: session
+            .actor
+            .decide_need_to_know(session.actor.user_id)
+            .is_ok(),
         me: session.actor.user_id,
         filter: q.state.unwrap_or_default(),
         filters: FILTERS.to_vec(),
@@ -378,8 +383,7 @@ async fn decide(
     let cap = session
         .actor
         .decide_need_to_know(applicant_of(&state, id).await?)?;
-    let decision =
-        Decision::parse(&f.decision).map_err(|e| AppError::invalid("decision", e))?;
+    let decision = Decision::parse(&f.decision).map_err(|e| AppError::invalid("decision", e))?;
     state
         .app
         .decide_need_to_know(&cap, id, decision, Some(&f.note), &meta)
