@@ -60,6 +60,8 @@ pub struct Config {
     /// An assessment item scoring below this percentage is raised as a finding and reported
     /// `not-satisfied` in OSCAL (`CYBERNAV_FINDING_THRESHOLD_PERCENT`, 0–100, default 50).
     pub finding_threshold_percent: f64,
+    /// Days a need-to-know approval lasts (`CYBERNAV_NEED_TO_KNOW_DAYS`, default 365).
+    pub need_to_know_days: u32,
 }
 
 impl std::fmt::Debug for Config {
@@ -108,6 +110,7 @@ impl Config {
             kev_url: None,
             kev_interval_hours: 24,
             finding_threshold_percent: cybernav_core::assessment::DEFAULT_FINDING_THRESHOLD_PERCENT,
+            need_to_know_days: cybernav_core::need_to_know::DEFAULT_PERIOD_DAYS,
         }
     }
 
@@ -195,6 +198,9 @@ impl Config {
             self.finding_threshold_percent = cybernav_core::assessment::parse_finding_threshold(&v)
                 .map_err(|e| format!("CYBERNAV_FINDING_THRESHOLD_PERCENT: {e}"))?;
         }
+        if let Some(v) = var("CYBERNAV_NEED_TO_KNOW_DAYS") {
+            self.need_to_know_days = parse_need_to_know_days(&v)?;
+        }
         if let Some(v) = var("CYBERNAV_SIGNING_KEY_FILE") {
             let text = std::fs::read_to_string(v.trim())
                 .map_err(|e| format!("CYBERNAV_SIGNING_KEY_FILE: cannot read {v}: {e}"))?;
@@ -210,6 +216,23 @@ impl Config {
     pub fn mfa_required(&self, role: Role) -> bool {
         self.mfa_required_roles.contains(&role)
     }
+}
+
+/// Parses the days a need-to-know approval lasts: a whole number from 30 to
+/// [`cybernav_core::need_to_know::MAX_PERIOD_DAYS`] (a shorter approval would be due for
+/// renewal before its first expiry warning).
+pub fn parse_need_to_know_days(v: &str) -> Result<u32, String> {
+    let max = cybernav_core::need_to_know::MAX_PERIOD_DAYS;
+    v.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|d| (30..=max).contains(d))
+        .ok_or_else(|| {
+            format!(
+                "CYBERNAV_NEED_TO_KNOW_DAYS: '{}' is not a whole number of days from 30 to {max}; the default is 365",
+                v.trim()
+            )
+        })
 }
 
 /// Parses "30,14,7,1" (or "none"): whole days before a deadline, 0 to 365, largest first.

@@ -22,6 +22,7 @@ pub mod grants;
 pub mod http;
 pub mod icn;
 pub mod mail;
+pub mod need_to_know;
 pub mod oscal;
 pub mod participation;
 pub mod people;

@@ -22,6 +22,7 @@ pub mod grants;
 pub mod icn;
 pub mod illinois;
 pub mod need;
+pub mod need_to_know;
 pub mod network;
 pub mod partner;
 pub mod requirements;

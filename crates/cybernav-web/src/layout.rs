@@ -153,6 +153,24 @@ const NOTICES: &[(&str, &str)] = &[
     ("follow_up_added", "The follow-up was added."),
     ("follow_up_saved", "The follow-up was updated."),
     (
+        "ntk_applied",
+        "Your application was sent to the Program Manager. You will see the decision on this page.",
+    ),
+    (
+        "ntk_accepted",
+        "You accepted the handling agreement. Your need-to-know approval is active until the date shown.",
+    ),
+    (
+        "ntk_approved",
+        "The application was approved. The person now accepts the handling agreement.",
+    ),
+    ("ntk_denied", "The application was denied."),
+    (
+        "ntk_renewed",
+        "The approval was renewed. The new end date is shown in the roster.",
+    ),
+    ("ntk_revoked", "The approval was revoked at once."),
+    (
         "assignment_applied",
         "The suggested assignment was applied. Each change of navigators is in the audit log.",
     ),
@@ -226,6 +244,7 @@ impl PageCtx {
                 push("/findings", "Findings");
             }
             push("/partners", "Who to contact");
+            push("/need-to-know", "Need-to-know");
             if a.read_people().is_some() {
                 push("/people", "People");
             }

@@ -327,7 +327,97 @@ fn api_table() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
             "/api/v1/election-authorities/{id}/scores",
             NOT_PARTNER,
         ),
+        ("GET", "/api/v1/need-to-know/applications", NTK_READERS),
+        ("POST", "/api/v1/need-to-know/applications", ALL),
+        ("GET", "/api/v1/need-to-know/mine", ALL),
+        ("GET", "/api/v1/need-to-know/export.csv", NTK_READERS),
+        (
+            "POST",
+            "/api/v1/need-to-know/applications/{id}/decision",
+            MANAGERS,
+        ),
+        (
+            "POST",
+            "/api/v1/need-to-know/applications/{id}/acceptance",
+            ALL,
+        ),
+        (
+            "POST",
+            "/api/v1/need-to-know/applications/{id}/renewal",
+            MANAGERS,
+        ),
+        (
+            "POST",
+            "/api/v1/need-to-know/applications/{id}/revocation",
+            MANAGERS,
+        ),
     ]
+}
+
+/// The need-to-know roster is read by the Board, the Program Manager and auditors.
+const NTK_READERS: &[&str] = &["board_admin", "program_manager", "auditor"];
+/// Roles for whom someone else's need-to-know entry does not exist.
+const NTK_HIDDEN: &[&str] = &["navigator", "ea_official", "ea_it", "partner"];
+
+/// A need-to-know application of the person `key` in `state` (`pending`, `approved` or
+/// `active`), made through the use cases after closing any open one they had; with `none`,
+/// only the closing.
+async fn ntk_application(t: &TestApp, key: &str, state: &str) -> uuid::Uuid {
+    use cybernav_core::need_to_know::Decision;
+    let system = system_actor();
+    let meta = RequestMeta::default();
+    let person = t.actor(key).await;
+    let decider = system.decide_need_to_know(person.user_id).unwrap();
+    let open = {
+        let mut tx = t.app.store.read().await.unwrap();
+        tx.open_ntk_of(person.user_id).await.unwrap()
+    };
+    if let Some(row) = open {
+        if row.state == "pending" {
+            t.app
+                .decide_need_to_know(&decider, row.id, Decision::Deny, None, &meta)
+                .await
+                .unwrap();
+        } else {
+            t.app
+                .revoke_need_to_know(&decider, row.id, "Matrix", &meta)
+                .await
+                .unwrap();
+        }
+    }
+    if state == "none" {
+        return uuid::Uuid::nil();
+    }
+    let input = cybernav_app::need_to_know::ApplyInput {
+        organisation: "Matrix County".into(),
+        title: "Clerk".into(),
+        justification: "Matrix".into(),
+        sponsor_name: "Pat Matrix".into(),
+        sponsor_email: "pat@matrix.example".into(),
+    };
+    let id = t
+        .app
+        .apply_need_to_know(&person.apply_need_to_know(), &input, &meta)
+        .await
+        .unwrap();
+    if state != "pending" {
+        t.app
+            .decide_need_to_know(&decider, id, Decision::Approve, None, &meta)
+            .await
+            .unwrap();
+    }
+    if state == "active" {
+        t.app
+            .accept_need_to_know_agreement(
+                &person,
+                id,
+                cybernav_core::need_to_know::AGREEMENT_VERSION,
+                &meta,
+            )
+            .await
+            .unwrap();
+    }
+    id
 }
 
 /// The Board, the Program Manager and Adams's navigator (assigned to the assessment) answer
@@ -667,6 +757,13 @@ fn body_for(
         ("POST", "/api/v1/assessments/{id}/transitions") => r#"{"action":"start"}"#.into(),
         ("PUT", "/api/v1/assessments/{id}/scope") => r#"{"scope":"ig2"}"#.into(),
         ("POST", "/api/v1/assessments/{id}/findings") => "{}".into(),
+        ("POST", "/api/v1/need-to-know/applications") => r#"{"organisation":"Matrix County","title":"Clerk","justification":"Matrix","sponsor_name":"Pat Matrix","sponsor_email":"pat@matrix.example"}"#.into(),
+        ("POST", "/api/v1/need-to-know/applications/{id}/decision") => r#"{"decision":"approve"}"#.into(),
+        ("POST", "/api/v1/need-to-know/applications/{id}/acceptance") => format!(
+            r#"{{"agreement_version":"{}"}}"#,
+            cybernav_core::need_to_know::AGREEMENT_VERSION
+        ),
+        ("POST", "/api/v1/need-to-know/applications/{id}/revocation") => r#"{"reason":"Matrix"}"#.into(),
         _ => String::new(),
     }
 }
@@ -803,6 +900,23 @@ async fn every_api_operation_as_every_role() {
                         .to_string()
                 }
                 p if p.starts_with("/api/v1/findings/") => new_finding(&t, adams).await.to_string(),
+                p if p.ends_with("/acceptance") => {
+                    ntk_application(&t, role, "approved").await.to_string()
+                }
+                p if p.ends_with("/decision") && p.starts_with("/api/v1/need-to-know/") => {
+                    ntk_application(&t, "navigator_other", "pending")
+                        .await
+                        .to_string()
+                }
+                p if p.starts_with("/api/v1/need-to-know/applications/{id}") => {
+                    ntk_application(&t, "navigator_other", "active")
+                        .await
+                        .to_string()
+                }
+                "/api/v1/need-to-know/applications" if *method == "POST" => {
+                    ntk_application(&t, role, "none").await;
+                    adams.to_string()
+                }
                 _ => adams.to_string(),
             };
             let claim = if path.contains("{claim_id}") {
@@ -1104,6 +1218,17 @@ fn page_table() -> Vec<PageRow> {
         row("GET", "/my-work", "", &["navigator"]),
         row("GET", "/workload", "", WORKLOAD_READERS),
         row("POST", "/workload/apply", "", MANAGERS),
+        // The need-to-know roster (213.30(a)(5)): everyone applies and accepts for themselves;
+        // the Board and the Program Manager decide; auditors read.
+        row("GET", "/need-to-know", "", ALL),
+        row("POST", "/need-to-know/apply", "no open application", ALL),
+        row("POST", "/need-to-know/{id}/accept", "own, approved", ALL),
+        row("POST", "/need-to-know/{id}/accept", "someone else's, approved", NOBODY).not_found(NTK_HIDDEN),
+        row("GET", "/need-to-know/roster", "", NTK_READERS),
+        row("GET", "/need-to-know/roster.csv", "", NTK_READERS),
+        row("POST", "/need-to-know/{id}/decision", "someone else's, pending", MANAGERS).not_found(NTK_HIDDEN),
+        row("POST", "/need-to-know/{id}/renew", "someone else's, active", MANAGERS).not_found(NTK_HIDDEN),
+        row("POST", "/need-to-know/{id}/revoke", "someone else's, active", MANAGERS).not_found(NTK_HIDDEN),
         row("GET", "/election-authorities/{id}/edit", "adams", MANAGERS),
         row("POST", "/election-authorities/{id}/edit", "adams", MANAGERS),
         row("POST", "/election-authorities/{id}/navigators", "adams", MANAGERS),
@@ -2166,6 +2291,50 @@ async fn prepare(r: &mut Runner<'_>, row: &PageRow) -> Prepared {
         ("GET", "/attestations/{id}" | "/attestations/{id}/file" | "/attestations/{id}/letter.pdf", case) => {
             let id = matrix_attestation(r, case).await;
             Prepared::get(row.route.replace("{id}", &id.to_string()))
+        }
+        ("GET", "/need-to-know" | "/need-to-know/roster" | "/need-to-know/roster.csv", _) => {
+            Prepared::get(row.route)
+        }
+        ("POST", "/need-to-know/apply", _) => {
+            ntk_application(t, r.role, "none").await;
+            Prepared::post(
+                "/need-to-know/apply",
+                &[
+                    ("organisation", "Matrix County"),
+                    ("title", "Clerk"),
+                    ("justification", "Matrix"),
+                    ("sponsor_name", "Pat Matrix"),
+                    ("sponsor_email", "pat@matrix.example"),
+                ],
+            )
+            .to("/need-to-know?notice=ntk_applied")
+        }
+        ("POST", "/need-to-know/{id}/accept", case) => {
+            let whose = if case.starts_with("own") { r.role } else { "navigator_other" };
+            let id = ntk_application(t, whose, "approved").await;
+            Prepared::post(
+                format!("/need-to-know/{id}/accept"),
+                &[
+                    ("agree", "yes"),
+                    ("agreement_version", cybernav_core::need_to_know::AGREEMENT_VERSION),
+                ],
+            )
+            .to("/need-to-know?notice=ntk_accepted")
+        }
+        ("POST", "/need-to-know/{id}/decision", _) => {
+            let id = ntk_application(t, "navigator_other", "pending").await;
+            Prepared::post(format!("/need-to-know/{id}/decision"), &[("decision", "approve"), ("note", "")])
+                .to("/need-to-know/roster?notice=ntk_approved")
+        }
+        ("POST", "/need-to-know/{id}/renew", _) => {
+            let id = ntk_application(t, "navigator_other", "active").await;
+            Prepared::post(format!("/need-to-know/{id}/renew"), &[])
+                .to("/need-to-know/roster?notice=ntk_renewed")
+        }
+        ("POST", "/need-to-know/{id}/revoke", _) => {
+            let id = ntk_application(t, "navigator_other", "active").await;
+            Prepared::post(format!("/need-to-know/{id}/revoke"), &[("reason", "Left the office")])
+                .to("/need-to-know/roster?notice=ntk_revoked")
         }
         other => panic!("no way to exercise {other:?}: add an arm to `prepare`"),
     }

@@ -383,6 +383,11 @@ async fn serve(data_dir: PathBuf, demo: bool, bind: SocketAddr) -> Result<()> {
         Duration::from_secs(3600),
         stop_rx.clone(),
     ));
+    tokio::spawn(cybernav_app::need_to_know::run_expiry_warnings(
+        app.clone(),
+        Duration::from_secs(3600),
+        stop_rx.clone(),
+    ));
     let listener = tokio::net::TcpListener::bind(bind)
         .await
         .with_context(|| format!("cannot listen on {bind}"))?;

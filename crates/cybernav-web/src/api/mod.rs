@@ -22,6 +22,7 @@ pub mod findings;
 pub mod grants;
 pub mod icn;
 pub mod me;
+pub mod need_to_know;
 pub mod oscal;
 pub mod pagination;
 pub mod participation;
@@ -85,6 +86,7 @@ impl Modify for BearerScheme {
         (name = "grants", description = "A cycle's money: the Navigator Program share, expenditures, awards, reimbursement claims and the ledger (Part 213.10(a), (c))."),
         (name = "findings", description = "Findings, their lifecycle and evidence, CISA Cyber Hygiene imports and the KEV catalog (Part 213.40)."),
         (name = "icn", description = "ICN circuits, their protections and allowlists, and private addressing only (Part 213.20)."),
+        (name = "need-to-know", description = "The need-to-know roster for For Official Use Only information: applications, decisions, the handling agreement, expiry, renewal, revocation and export (Part 213.30(a)(5))."),
         (name = "field operations", description = "Documents on file and their reviews (213.40(a)(2)), field visits and follow-ups, navigators' workload, need scores and the balanced assignment of authorities to navigator pairs (Part 213.40)."),
     )
 )]
@@ -214,6 +216,16 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(field_ops::list_need_scores))
         .routes(routes!(field_ops::get_assignment_suggestion))
         .routes(routes!(field_ops::apply_assignment_suggestion))
+        .routes(routes!(
+            need_to_know::list_need_to_know,
+            need_to_know::apply_need_to_know
+        ))
+        .routes(routes!(need_to_know::list_my_need_to_know))
+        .routes(routes!(need_to_know::export_need_to_know))
+        .routes(routes!(need_to_know::decide_need_to_know))
+        .routes(routes!(need_to_know::accept_need_to_know))
+        .routes(routes!(need_to_know::renew_need_to_know))
+        .routes(routes!(need_to_know::revoke_need_to_know))
 }
 
 /// The OpenAPI document.

@@ -13,6 +13,7 @@ pub mod findings;
 pub mod grants;
 pub mod icn;
 pub mod links;
+pub mod need_to_know;
 pub mod participation;
 pub mod partners;
 pub mod people;
@@ -43,6 +44,7 @@ pub fn routes() -> Router<AppState> {
         .merge(icn::routes())
         .merge(field_ops::routes())
         .merge(findings::routes())
+        .merge(need_to_know::routes())
         .merge(partners::routes())
         .merge(people::routes())
         .merge(account::routes())
