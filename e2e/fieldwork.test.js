@@ -138,7 +138,8 @@ describe('field work', () => {
     // The CPG has no Implementation Groups: asking for IG1 comes back with what to choose.
     await pm.goto(`${ea}/assessments`);
     await checkA11y(pm, 'assessments of an authority, none yet');
-    const cpg = await pm.locator('#catalog_id option', { hasText: /Performance Goals/ }).getAttribute('value');
+    // CPG 2.0, the current version (1.0.1 is offered beside it for earlier assessments).
+    const cpg = await pm.locator('#catalog_id option', { hasText: /Performance Goals \(version 2\.0\)/ }).getAttribute('value');
     await pm.selectOption('#catalog_id', cpg);
     await pm.selectOption('#scope', 'ig1');
     await pm.selectOption('#method', 'simple-5-v1');
