@@ -24,8 +24,8 @@ use cybernav_core::role::Role;
 use cybernav_core::validation::{clean_text, optional_multiline_text, optional_text};
 use cybernav_store::checklist::EvidenceMeta;
 use cybernav_store::field_ops::{DocumentRow, FollowUpRow, ReviewRow, VisitRow};
-use cybernav_store::now;
 use cybernav_store::rows::EaListing;
+use cybernav_store::{StoreError, now};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use time::{Date, Duration, OffsetDateTime};
@@ -530,6 +530,24 @@ impl App {
                 );
             }
         }
+        let mut findings = input.findings.clone();
+        findings.sort();
+        findings.dedup();
+        // A visit names only this authority's findings: the visit page shows their titles to
+        // the county, so another authority's finding must never be linked here.
+        for f in &findings {
+            let theirs = match tx.get_finding(*f).await {
+                Ok(row) => row.election_authority_id == ea,
+                Err(StoreError::NotFound) => false,
+                Err(e) => return Err(e.into()),
+            };
+            if !theirs {
+                errors.add(
+                    "findings",
+                    format!("{f} is not a finding of {}", authority.authority.name),
+                );
+            }
+        }
         let (Some(visited_on), Some(purpose), Some(attendees), Some(notes), Some(internal)) =
             (visited_on, purpose, attendees, notes, internal)
         else {
@@ -538,9 +556,6 @@ impl App {
         if !errors.is_empty() {
             return Err(errors.into());
         }
-        let mut findings = input.findings.clone();
-        findings.sort();
-        findings.dedup();
         let row = VisitRow {
             id: Uuid::new_v4(),
             election_authority_id: ea,

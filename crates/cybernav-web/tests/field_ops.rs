@@ -235,7 +235,31 @@ async fn visits_follow_ups_and_my_work() {
         let visits = format!("/api/v1/election-authorities/{adams}/visits");
         let nav_id = t.people["navigator"].id;
         let other_id = t.people["navigator_other"].id;
-        let finding = uuid::Uuid::new_v4();
+        let chicago = t.authorities["chicago"];
+        let raise = |ea: uuid::Uuid, title: &'static str| {
+            let t = &t;
+            let pm = &pm;
+            async move {
+                let r = t
+                    .api_send(
+                        "POST",
+                        pm,
+                        &format!("/api/v1/election-authorities/{ea}/findings"),
+                        &json!({"source": "navigator_assessment", "severity": "medium",
+                                "title": title, "description": "Seen on the visit.",
+                                "owner": "election_office"})
+                        .to_string(),
+                    )
+                    .await;
+                ok(&r, StatusCode::CREATED)["finding"]["id"]
+                    .as_str()
+                    .unwrap()
+                    .parse::<uuid::Uuid>()
+                    .unwrap()
+            }
+        };
+        let finding = raise(adams, "Backups kept on the same server").await;
+        let elsewhere = raise(chicago, "Chicago's own finding").await;
 
         let before = audit_total(&t).await;
         let r = t
@@ -257,6 +281,24 @@ async fn visits_follow_ups_and_my_work() {
             r.body
                 .contains("is not a navigator assigned to Adams County Clerk")
         );
+        assert_eq!(audit_total(&t).await, before);
+        // Another authority's finding, or one that does not exist, is never linked to a visit
+        // (the visit page shows the linked findings' titles to the county).
+        let r = t
+            .api_send(
+                "POST",
+                &nav,
+                &visits,
+                &json!({"visited_on": days_from_today(-10), "purpose": "assessment",
+                        "findings": [elsewhere, uuid::Uuid::new_v4()]})
+                .to_string(),
+            )
+            .await;
+        assert_eq!(refused_fields(&r), ["findings", "findings"], "each one named");
+        assert!(r.body.contains(&format!(
+            "{elsewhere} is not a finding of Adams County Clerk"
+        )));
+        assert!(!r.body.contains("Chicago's own finding"));
         assert_eq!(audit_total(&t).await, before);
         assert_eq!(
             t.api_send(
