@@ -294,7 +294,11 @@ async fn visits_follow_ups_and_my_work() {
                 .to_string(),
             )
             .await;
-        assert_eq!(refused_fields(&r), ["findings", "findings"], "each one named");
+        assert_eq!(
+            refused_fields(&r),
+            ["findings", "findings"],
+            "each one named"
+        );
         assert!(r.body.contains(&format!(
             "{elsewhere} is not a finding of Adams County Clerk"
         )));
