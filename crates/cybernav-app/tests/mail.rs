@@ -2,73 +2,10 @@
 //! on SQLite and on PostgreSQL when `CYBERNAV_TEST_POSTGRES_URL` is set.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-
 use cybernav_app::mail::{Mailer, deliver_due};
 use cybernav_app::{App, Config};
-use cybernav_testkit::ScratchPostgres;
+use cybernav_testkit::{ScratchPostgres, SmtpSink as Sink, free_port};
 use time::Duration;
-
-struct Sink {
-    child: Child,
-    port: u16,
-    dir: tempfile::TempDir,
-}
-
-impl Sink {
-    fn start(port: u16) -> Sink {
-        let dir = tempfile::tempdir().unwrap();
-        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scripts/smtp-sink");
-        let mut child = Command::new("python3")
-            .arg(script)
-            .args(["--port", &port.to_string(), "--dir"])
-            .arg(dir.path())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("python3 and aiosmtpd are installed by scripts/setup");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        assert!(
-            line.contains("listening"),
-            "smtp-sink did not start: {line}"
-        );
-        Sink { child, port, dir }
-    }
-
-    fn messages(&self) -> Vec<String> {
-        let mut files: Vec<_> = std::fs::read_dir(self.dir.path())
-            .unwrap()
-            .filter_map(Result::ok)
-            .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
-            .map(|e| e.path())
-            .collect();
-        files.sort();
-        files
-            .iter()
-            .map(|p| std::fs::read_to_string(p).unwrap())
-            .collect()
-    }
-}
-
-impl Drop for Sink {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 async fn apps() -> Vec<(App, tempfile::TempDir, Option<ScratchPostgres>)> {
     let mut out = Vec::new();
@@ -99,7 +36,7 @@ async fn cleanup(app: App, pg: Option<ScratchPostgres>) {
 #[tokio::test]
 async fn two_workers_send_each_message_exactly_once() {
     for (app, _dir, pg) in apps().await {
-        let sink = Sink::start(free_port());
+        let sink = Sink::start();
         let now = cybernav_app::store::now();
         let mut tx = app.store.begin().await.unwrap();
         for i in 0..24 {
@@ -163,7 +100,7 @@ async fn a_failed_send_is_retried_after_backoff() {
         .unwrap();
         // Nothing listens yet: the attempt fails and the message waits.
         assert_eq!(deliver_due(&app.store, &mailer, now).await.unwrap(), 0);
-        let sink = Sink::start(port);
+        let sink = Sink::start_on(port);
         assert_eq!(
             deliver_due(&app.store, &mailer, now + Duration::seconds(10))
                 .await
@@ -188,7 +125,7 @@ async fn a_failed_send_is_retried_after_backoff() {
 #[tokio::test]
 async fn an_invitation_reaches_the_mailbox_with_its_link() {
     for (app, _dir, pg) in apps().await {
-        let sink = Sink::start(free_port());
+        let sink = Sink::start();
         let system = cybernav_core::authz::system_actor();
         let cap = system.manage_people().unwrap();
         let input = cybernav_app::people::InvitationInput {

@@ -3,6 +3,9 @@
 //! It depends on no cybernav crate, so every crate's tests can use it without building a
 //! second copy of the crate under test.
 
+pub mod smtp;
+
+pub use smtp::{SmtpSink, free_port};
 use sqlx::{Connection, Executor, PgConnection};
 use uuid::Uuid;
 

@@ -6,16 +6,13 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-
 use axum::http::StatusCode;
 use common::{TestApp, databases, ok, refusal};
 use cybernav_app::RequestMeta;
 use cybernav_app::mail::{Mailer, deliver_due};
 use cybernav_app::need_to_know::{ApplyInput, RosterFilter};
 use cybernav_core::need_to_know::{AGREEMENT_VERSION, Decision, Standing};
+use cybernav_testkit::SmtpSink as Sink;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
@@ -393,62 +390,6 @@ async fn the_whole_story_through_the_api() {
 
 // ---------------------------------------------------------------------------------------------
 // Expiry warnings through a real SMTP server
-
-struct Sink {
-    child: Child,
-    port: u16,
-    dir: tempfile::TempDir,
-}
-
-impl Sink {
-    fn start() -> Sink {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let dir = tempfile::tempdir().unwrap();
-        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scripts/smtp-sink");
-        let mut child = Command::new("python3")
-            .arg(script)
-            .args(["--port", &port.to_string(), "--dir"])
-            .arg(dir.path())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("python3 and aiosmtpd are installed by scripts/setup");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        assert!(
-            line.contains("listening"),
-            "smtp-sink did not start: {line}"
-        );
-        Sink { child, port, dir }
-    }
-
-    fn messages(&self) -> Vec<String> {
-        let mut files: Vec<_> = std::fs::read_dir(self.dir.path())
-            .unwrap()
-            .filter_map(Result::ok)
-            .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
-            .map(|e| e.path())
-            .collect();
-        files.sort();
-        files
-            .iter()
-            .map(|p| std::fs::read_to_string(p).unwrap())
-            .collect()
-    }
-}
-
-impl Drop for Sink {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// An active approval of `key`'s, made through the use cases; returns its id and expiry.
 async fn active_approval(t: &TestApp, key: &str) -> (Uuid, OffsetDateTime) {
