@@ -441,11 +441,7 @@ fn may_answer(actor: &Actor, navigators: &[Uuid]) -> bool {
 pub fn answers_csv(view: &AssessmentView) -> String {
     fn cell(s: &str) -> String {
         // Cells a spreadsheet would run as a formula are quoted with a leading apostrophe.
-        let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-            format!("'{s}")
-        } else {
-            s.to_string()
-        };
+        let s = cybernav_formats::spreadsheet::guard(s).into_owned();
         if s.contains([',', '"', '\n', '\r']) {
             format!("\"{}\"", s.replace('"', "\"\""))
         } else {

@@ -16,6 +16,7 @@ use cybernav_core::need_to_know::{
     warning_due,
 };
 use cybernav_core::validation::{clean_text, optional_multiline_text};
+use cybernav_formats::spreadsheet::guard;
 use cybernav_store::need_to_know::{NtkListing, NtkRow};
 use cybernav_store::{StoreError, Tx, now};
 use serde::{Deserialize, Serialize};
@@ -538,7 +539,7 @@ impl App {
                 t(r.expires_at),
                 t(r.revoked_at),
             ];
-            w.write_record(cells.iter().map(|c| guard(c)))
+            w.write_record(cells.iter().map(|c| guard(c).into_owned()))
                 .map_err(csv_err)?;
         }
         let bytes = w
@@ -623,18 +624,6 @@ fn rfc3339(t: OffsetDateTime) -> String {
     t.to_offset(time::UtcOffset::UTC)
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_else(|_| t.to_string())
-}
-
-/// Prefixes `cell` with `'` when a spreadsheet could read it as a formula.
-fn guard(cell: &str) -> String {
-    if cell
-        .trim_start_matches('\'')
-        .starts_with(['=', '+', '-', '@', '\t', '\r'])
-    {
-        format!("'{cell}")
-    } else {
-        cell.to_string()
-    }
 }
 
 /// Queues due expiry warnings every `every` until `shutdown` changes; each round is safe to

@@ -4,7 +4,7 @@
 
 use cybernav_app::mail::{Mailer, deliver_due};
 use cybernav_app::{App, Config};
-use cybernav_testkit::{ScratchPostgres, SmtpSink as Sink, free_port};
+use cybernav_testkit::{ScratchPostgres, SmtpSink as Sink};
 use time::Duration;
 
 async fn apps() -> Vec<(App, tempfile::TempDir, Option<ScratchPostgres>)> {
@@ -86,7 +86,14 @@ async fn two_workers_send_each_message_exactly_once() {
 #[tokio::test]
 async fn a_failed_send_is_retried_after_backoff() {
     for (app, _dir, pg) in apps().await {
-        let port = free_port();
+        // The port stays ours until the sink takes it: a server that hangs up on the first
+        // connection makes the first attempt fail, and no other test's sink can grab the port
+        // in between (tests run in parallel processes).
+        let refuser = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = refuser.local_addr().unwrap().port();
+        let hang_up = std::thread::spawn(move || {
+            let _ = refuser.accept();
+        });
         let now = cybernav_app::store::now();
         let mut tx = app.store.begin().await.unwrap();
         tx.enqueue_email("test", "clerk@adams.example.gov", "Retry me", "Body", now)
@@ -98,8 +105,9 @@ async fn a_failed_send_is_retried_after_backoff() {
             "no-reply@cybernav.test",
         )
         .unwrap();
-        // Nothing listens yet: the attempt fails and the message waits.
+        // The server hangs up: the attempt fails and the message waits.
         assert_eq!(deliver_due(&app.store, &mailer, now).await.unwrap(), 0);
+        hang_up.join().unwrap();
         let sink = Sink::start_on(port);
         assert_eq!(
             deliver_due(&app.store, &mailer, now + Duration::seconds(10))

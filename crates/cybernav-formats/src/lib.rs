@@ -17,4 +17,5 @@ pub mod misp;
 pub mod oscal;
 pub mod registry_csv;
 pub mod requirement_set;
+pub mod spreadsheet;
 pub mod stix;

@@ -1,6 +1,7 @@
 //! The findings CSV export.
 
 use cybernav_core::authz::FindingReader;
+use cybernav_formats::spreadsheet::guard;
 use cybernav_store::StoreError;
 use time::Date;
 
@@ -37,16 +38,6 @@ pub const CSV_COLUMNS: [&str; 25] = [
     "recommendation",
 ];
 
-fn guard(cell: &str) -> String {
-    let risky = cell
-        .trim_start_matches('\'')
-        .starts_with(['=', '+', '-', '@', '\t', '\r']);
-    if risky {
-        format!("'{cell}")
-    } else {
-        cell.to_string()
-    }
-}
 impl App {
     /// The reader's authority's findings as CSV (filtered as the list is), one row per finding;
     /// cells a spreadsheet would run as a formula are prefixed with `'`.
@@ -90,7 +81,7 @@ impl App {
                 r.description.clone(),
                 o(&r.recommendation),
             ];
-            w.write_record(cells.iter().map(|c| guard(c)))
+            w.write_record(cells.iter().map(|c| guard(c).into_owned()))
                 .map_err(csv_err)?;
         }
         let bytes = w

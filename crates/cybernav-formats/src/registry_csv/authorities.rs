@@ -11,8 +11,8 @@ use cybernav_core::validation::clean_text;
 
 use super::AUTHORITY_COLUMNS;
 use super::error::{CsvError, CsvErrors};
-use super::guard::guard;
 use super::table::{RawRow, read_table};
+use crate::spreadsheet::guard;
 
 /// One valid row of an election-authorities file.
 #[derive(Debug, Clone, PartialEq, Eq)]

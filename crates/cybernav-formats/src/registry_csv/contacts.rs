@@ -9,8 +9,8 @@ use time::{Date, OffsetDateTime};
 
 use super::CONTACT_COLUMNS;
 use super::error::{CsvError, CsvErrors};
-use super::guard::guard;
 use super::table::{RawRow, read_table};
+use crate::spreadsheet::guard;
 
 /// One valid row of a contacts file.
 #[derive(Debug, Clone, PartialEq, Eq)]

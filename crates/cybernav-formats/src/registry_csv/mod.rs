@@ -34,7 +34,6 @@
 mod authorities;
 mod contacts;
 mod error;
-mod guard;
 mod table;
 
 pub use authorities::{

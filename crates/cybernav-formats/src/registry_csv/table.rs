@@ -5,7 +5,7 @@ use std::io::{self, Read};
 
 use super::MAX_ROWS;
 use super::error::CsvError;
-use super::guard::unguard;
+use crate::spreadsheet::unguard;
 
 /// One data row: its line and its cells in the order of the expected columns.
 pub(crate) struct RawRow {

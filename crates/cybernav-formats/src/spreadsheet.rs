@@ -1,9 +1,10 @@
-//! The formula-injection guard applied to every cell on export and undone on import.
+//! The formula-injection guard applied to every CSV cell we export (registry, findings,
+//! answers, the need-to-know roster) and undone on import.
 
 use std::borrow::Cow;
 
 /// Characters that make a spreadsheet treat a cell as a formula (or that hide one).
-pub(crate) const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+pub const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
 /// True when `cell`, after any leading single quotes, starts with a formula character.
 ///
@@ -14,7 +15,7 @@ fn needs_guard(cell: &str) -> bool {
 }
 
 /// Prefixes `cell` with `'` when a spreadsheet could read it as a formula.
-pub(crate) fn guard(cell: &str) -> Cow<'_, str> {
+pub fn guard(cell: &str) -> Cow<'_, str> {
     if needs_guard(cell) {
         Cow::Owned(format!("'{cell}"))
     } else {
@@ -24,7 +25,7 @@ pub(crate) fn guard(cell: &str) -> Cow<'_, str> {
 
 /// Removes the one leading `'` that [`guard`] (or a spreadsheet user) put before a formula
 /// character; any other text is returned unchanged.
-pub(crate) fn unguard(cell: &str) -> &str {
+pub fn unguard(cell: &str) -> &str {
     match cell.strip_prefix('\'') {
         Some(rest) if needs_guard(rest) => rest,
         _ => cell,
