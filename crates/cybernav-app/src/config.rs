@@ -62,6 +62,9 @@ pub struct Config {
     pub finding_threshold_percent: f64,
     /// Days a need-to-know approval lasts (`CYBERNAV_NEED_TO_KNOW_DAYS`, default 365).
     pub need_to_know_days: u32,
+    /// The Board's sharing settings the access decision reads
+    /// (`CYBERNAV_AUTHORITIES_ARE_BOARD_CLIENTS`, `true` or `false`, default `true`).
+    pub sharing: cybernav_core::sharing::marking::AccessSettings,
 }
 
 impl std::fmt::Debug for Config {
@@ -111,6 +114,9 @@ impl Config {
             kev_interval_hours: 24,
             finding_threshold_percent: cybernav_core::assessment::DEFAULT_FINDING_THRESHOLD_PERCENT,
             need_to_know_days: cybernav_core::need_to_know::DEFAULT_PERIOD_DAYS,
+            sharing: cybernav_core::sharing::marking::AccessSettings {
+                authorities_are_board_clients: true,
+            },
         }
     }
 
@@ -200,6 +206,17 @@ impl Config {
         }
         if let Some(v) = var("CYBERNAV_NEED_TO_KNOW_DAYS") {
             self.need_to_know_days = parse_need_to_know_days(&v)?;
+        }
+        if let Some(v) = var("CYBERNAV_AUTHORITIES_ARE_BOARD_CLIENTS") {
+            self.sharing.authorities_are_board_clients = match v.trim() {
+                "true" | "1" | "yes" => true,
+                "false" | "0" | "no" => false,
+                other => {
+                    return Err(format!(
+                        "CYBERNAV_AUTHORITIES_ARE_BOARD_CLIENTS: '{other}' is not true or false; the default is true"
+                    ));
+                }
+            };
         }
         if let Some(v) = var("CYBERNAV_SIGNING_KEY_FILE") {
             let text = std::fs::read_to_string(v.trim())

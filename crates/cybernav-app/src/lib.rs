@@ -28,6 +28,7 @@ pub mod participation;
 pub mod people;
 pub mod registry;
 pub mod registry_io;
+pub mod sharing;
 pub mod statewide;
 pub mod tokens;
 

@@ -1,0 +1,7 @@
+//! The threat-information sharing desk (Part 213.30(a)): who reads, what came in, what goes
+//! out. Every release of a marked item asks [`cybernav_core::sharing::marking::may_see`] with
+//! the [`Reader`](cybernav_core::sharing::marking::Reader) that [`App::reader_for`] builds.
+
+pub mod reader;
+
+pub use reader::BOARD;
