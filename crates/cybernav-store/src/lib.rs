@@ -28,6 +28,7 @@ pub mod field_ops;
 pub mod findings;
 pub mod grants;
 pub mod icn;
+pub mod intake;
 pub mod need_to_know;
 pub mod outbox;
 pub mod participation;

@@ -172,6 +172,46 @@ enum ImportCommand {
         /// The catalog file.
         file: PathBuf,
     },
+    /// A STIX 2.1 (or 2.0) bundle: indicators de-duplicated with every source kept, other
+    /// objects kept as received. Prints {"imported","duplicates","rejected":[{"id","reason"}]}
+    /// as JSON; refused objects do not block the others. See docs/SHARING.md.
+    Stix {
+        /// The bundle (JSON).
+        file: PathBuf,
+        #[command(flatten)]
+        source: SourceArgs,
+    },
+}
+
+/// Where imported threat information comes from, and how to mark what it sends unmarked.
+#[derive(clap::Args)]
+struct SourceArgs {
+    /// The source's name, registered on its first import ("CISA AIS", "MS-ISAC").
+    #[arg(long, default_value = "Manual import")]
+    source: String,
+    /// TLP level for objects that carry none (CLEAR, GREEN, AMBER, AMBER+STRICT, RED); used
+    /// when the source is first registered.
+    #[arg(long, default_value = "AMBER")]
+    tlp: String,
+    /// Handling caveats added to everything from the source (FOUO, CUI); repeatable.
+    #[arg(long)]
+    caveat: Vec<String>,
+}
+
+impl SourceArgs {
+    fn spec(&self, kind: &str) -> Result<cybernav_app::sharing::intake::SourceSpec> {
+        use cybernav_core::sharing::marking::{Caveat, Marking, Tlp};
+        let tlp = Tlp::parse(&self.tlp).map_err(|e| anyhow::anyhow!("--tlp: {e}"))?;
+        let mut marking = Marking::tlp(tlp);
+        for c in &self.caveat {
+            marking = marking.with_caveat(Caveat::parse(c).map_err(|e| anyhow::anyhow!("--caveat: {e}"))?);
+        }
+        Ok(cybernav_app::sharing::intake::SourceSpec {
+            name: self.source.trim().to_string(),
+            kind: kind.to_string(),
+            default_marking: marking,
+        })
+    }
 }
 
 #[derive(Subcommand)]
@@ -309,6 +349,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             } => return import_cyhy(cli.data_dir, &election_authority, &files).await,
             ImportCommand::Kev { file } => return import_kev(cli.data_dir, &file).await,
             ImportCommand::Catalog { file } => return catalog_import(cli.data_dir, &file).await,
+            ImportCommand::Stix { file, source } => {
+                return import_stix(cli.data_dir, &file, &source).await;
+            }
         },
         Command::Catalog {
             command: CatalogCommand::List,
@@ -630,6 +673,26 @@ async fn import_kev(data_dir: PathBuf, file: &std::path::Path) -> Result<ExitCod
             );
             Ok(ExitCode::SUCCESS)
         }
+        Err(cybernav_app::AppError::Invalid(errors)) => Ok(print_refusal(&name, &errors)),
+        Err(e) => Err(anyhow::anyhow!("{e}")),
+    }
+}
+
+/// Prints an intake summary as one JSON object on standard output.
+fn print_intake(summary: &cybernav_app::sharing::intake::IntakeSummary) -> Result<ExitCode> {
+    println!("{}", serde_json::to_string(summary)?);
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn import_stix(data_dir: PathBuf, file: &std::path::Path, source: &SourceArgs) -> Result<ExitCode> {
+    let spec = source.spec("stix")?;
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let app = open(data_dir).await?;
+    let system = cybernav_core::authz::system_actor();
+    let cap = system.import_intel().context("system imports threat information")?;
+    let name = file.display().to_string();
+    match app.import_stix(&cap, &spec, &name, bytes, &command_line()).await {
+        Ok(summary) => print_intake(&summary),
         Err(cybernav_app::AppError::Invalid(errors)) => Ok(print_refusal(&name, &errors)),
         Err(e) => Err(anyhow::anyhow!("{e}")),
     }

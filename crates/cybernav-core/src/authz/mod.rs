@@ -205,6 +205,8 @@ mod field_ops;
 pub use field_ops::*;
 mod findings;
 pub use findings::*;
+mod intake;
+pub use intake::*;
 mod need_to_know;
 pub use need_to_know::*;
 

@@ -226,6 +226,18 @@ pub fn read_bundle<'a, F>(input: &'a [u8], mut on_object: F) -> Result<BundleSum
 where
     F: FnMut(Result<StixObject<'a>, Rejected>),
 {
+    read_bundle_raw(input, |_, o| on_object(o))
+}
+
+/// As [`read_bundle`], also passing each object's JSON text as it stands in the file (to keep
+/// received objects as they were sent).
+pub fn read_bundle_raw<'a, F>(
+    input: &'a [u8],
+    mut on_object: F,
+) -> Result<BundleSummary, BundleError>
+where
+    F: FnMut(&'a str, Result<StixObject<'a>, Rejected>),
+{
     if input.len() > MAX_BUNDLE_BYTES {
         return Err(BundleError {
             line: 0,
@@ -275,7 +287,7 @@ struct State<'a, 'f, F> {
 
 impl<'a, F> State<'a, '_, F>
 where
-    F: FnMut(Result<StixObject<'a>, Rejected>),
+    F: FnMut(&'a str, Result<StixObject<'a>, Rejected>),
 {
     fn line_of(&mut self, raw: &str) -> usize {
         let offset = (raw.as_ptr() as usize)
@@ -311,7 +323,7 @@ where
                 Err(r)
             }
         };
-        (self.on_object)(result);
+        (self.on_object)(raw.get(), result);
     }
 }
 
@@ -321,7 +333,7 @@ struct BundleVisitor<'s, 'a, 'f, F> {
 
 impl<'de, F> Visitor<'de> for BundleVisitor<'_, 'de, '_, F>
 where
-    F: FnMut(Result<StixObject<'de>, Rejected>),
+    F: FnMut(&'de str, Result<StixObject<'de>, Rejected>),
 {
     type Value = Option<String>;
 
@@ -358,7 +370,7 @@ struct ObjectsSeed<'s, 'a, 'f, F> {
 
 impl<'de, F> DeserializeSeed<'de> for ObjectsSeed<'_, 'de, '_, F>
 where
-    F: FnMut(Result<StixObject<'de>, Rejected>),
+    F: FnMut(&'de str, Result<StixObject<'de>, Rejected>),
 {
     type Value = ();
 
@@ -369,7 +381,7 @@ where
 
 impl<'de, F> Visitor<'de> for ObjectsSeed<'_, 'de, '_, F>
 where
-    F: FnMut(Result<StixObject<'de>, Rejected>),
+    F: FnMut(&'de str, Result<StixObject<'de>, Rejected>),
 {
     type Value = ();
 

@@ -1,0 +1,466 @@
+//! Threat-information intake: sources, import runs, indicators with every report of them, and
+//! STIX objects as received.
+//!
+//! Imports write in batches of many rows per statement (one round trip per batch, not per
+//! row), inside the caller's single transaction: a million-indicator bundle is a few thousand
+//! statements, and a failure leaves nothing behind.
+
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::{StoreResult, Tx, with_conn};
+
+/// Rows per statement for indicators (4 values each).
+pub const INDICATOR_BATCH: usize = 1000;
+/// Rows per statement for reports (10 values each) and STIX objects (9 values each).
+pub const REPORT_BATCH: usize = 500;
+
+/// A source of threat information, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
+pub struct SourceRow {
+    /// Id.
+    pub id: Uuid,
+    /// Its name ("CISA AIS", "MS-ISAC feed", "upload").
+    pub name: String,
+    /// How information arrives from it (`stix`, `taxii`, `misp_feed`, `list`, `report`).
+    pub kind: String,
+    /// The marking label applied to what it sends unmarked.
+    pub default_marking: String,
+    /// Created.
+    pub created_at: OffsetDateTime,
+    /// Last changed.
+    pub updated_at: OffsetDateTime,
+}
+
+/// One import run, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
+pub struct RunRow {
+    /// Id.
+    pub id: Uuid,
+    /// The source.
+    pub source_id: Uuid,
+    /// The source's name.
+    pub source_name: String,
+    /// `stix`, `misp`, `list`.
+    pub format: String,
+    /// The file (or feed address) read.
+    pub file_name: String,
+    /// SHA-256 of the bytes read, hex.
+    pub sha256: String,
+    /// When it was received.
+    pub received_at: OffsetDateTime,
+    /// Indicators new to the store.
+    pub imported: i64,
+    /// Indicators already known (from the store or earlier in the same file).
+    pub duplicates: i64,
+    /// STIX objects stored (new versions).
+    pub objects: i64,
+    /// Objects refused.
+    pub rejected: i64,
+    /// The refusals, as JSON (`[{"id","reason"}]`, the first 1,000).
+    pub rejected_detail: String,
+    /// Who ran it (none for the system).
+    pub run_by: Option<Uuid>,
+}
+
+/// An indicator to insert; its id is derived from kind and value.
+#[derive(Debug, Clone)]
+pub struct NewIndicator<'a> {
+    /// Id (UUID v5 of kind and value).
+    pub id: Uuid,
+    /// Kind identifier.
+    pub kind: &'a str,
+    /// Normalised value.
+    pub value: &'a str,
+}
+
+/// One source's report of an indicator.
+#[derive(Debug, Clone)]
+pub struct NewReport<'a> {
+    /// The indicator.
+    pub indicator_id: Uuid,
+    /// What in the source it came from: a STIX id, a MISP attribute UUID, `line N`.
+    pub reference: &'a str,
+    /// The resolved marking label.
+    pub marking: &'a str,
+    /// The markings as received (STIX refs, MISP tags) as a JSON array.
+    pub original_markings: &'a str,
+    /// Until when the source says it is valid.
+    pub valid_until: Option<OffsetDateTime>,
+    /// The source's confidence, 0–100.
+    pub confidence: Option<i64>,
+    /// The source withdrew it.
+    pub revoked: bool,
+}
+
+/// A STIX object to keep as received.
+#[derive(Debug, Clone)]
+pub struct NewStixObject<'a> {
+    /// Its STIX id.
+    pub stix_id: &'a str,
+    /// Its `modified` (or `created`) timestamp as written; empty when it has none.
+    pub modified: &'a str,
+    /// Its type.
+    pub object_type: &'a str,
+    /// `2.0` or `2.1`.
+    pub spec_version: &'a str,
+    /// The resolved marking label.
+    pub marking: &'a str,
+    /// The object's JSON, as received.
+    pub raw: &'a str,
+}
+
+/// Where a batch of reports and objects came from and when.
+#[derive(Debug, Clone, Copy)]
+pub struct Provenance {
+    /// The source.
+    pub source_id: Uuid,
+    /// The run.
+    pub run_id: Uuid,
+    /// When it was received.
+    pub received_at: OffsetDateTime,
+}
+
+/// An indicator with how many reports it has, for listings.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
+pub struct IndicatorListing {
+    /// Id.
+    pub id: Uuid,
+    /// Kind identifier.
+    pub kind: String,
+    /// Normalised value.
+    pub value: String,
+    /// First received.
+    pub first_seen: OffsetDateTime,
+}
+
+/// One report of an indicator, with its source's name.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
+pub struct ReportRow {
+    /// The indicator.
+    pub indicator_id: Uuid,
+    /// The source.
+    pub source_id: Uuid,
+    /// The source's name.
+    pub source_name: String,
+    /// Reference in the source.
+    pub reference: String,
+    /// The run that last brought it.
+    pub run_id: Uuid,
+    /// When last received.
+    pub received_at: OffsetDateTime,
+    /// Resolved marking label.
+    pub marking: String,
+    /// Markings as received (JSON array).
+    pub original_markings: String,
+    /// Valid until.
+    pub valid_until: Option<OffsetDateTime>,
+    /// Confidence.
+    pub confidence: Option<i64>,
+    /// Withdrawn by the source.
+    pub revoked: bool,
+}
+
+/// The `($1, $2, …), (…)` list for `rows` rows of `cols` values.
+fn values_list(rows: usize, cols: usize) -> String {
+    let mut s = String::with_capacity(rows * cols * 6);
+    let mut n = 0;
+    for r in 0..rows {
+        if r > 0 {
+            s.push_str(", ");
+        }
+        s.push('(');
+        for c in 0..cols {
+            if c > 0 {
+                s.push_str(", ");
+            }
+            n += 1;
+            s.push('$');
+            s.push_str(&n.to_string());
+        }
+        s.push(')');
+    }
+    s
+}
+
+const RUN_COLUMNS: &str = "r.id, r.source_id, s.name AS source_name, r.format, r.file_name, \
+     r.sha256, r.received_at, r.imported, r.duplicates, r.objects, r.rejected, r.rejected_detail, r.run_by";
+
+const REPORT_COLUMNS: &str = "p.indicator_id, p.source_id, s.name AS source_name, p.ref AS reference, \
+     p.run_id, p.received_at, p.marking, p.original_markings, p.valid_until, p.confidence, p.revoked";
+
+impl Tx {
+    /// The source called `name`, if there is one.
+    pub async fn intel_source_named(&mut self, name: &str) -> StoreResult<Option<SourceRow>> {
+        Ok(with_conn!(self, |c| {
+            sqlx::query_as(
+                "SELECT id, name, kind, default_marking, created_at, updated_at \
+                 FROM intel_sources WHERE name = $1",
+            )
+            .bind(name)
+            .fetch_optional(&mut *c)
+            .await?
+        }))
+    }
+
+    /// Every source, by name.
+    pub async fn intel_sources(&mut self) -> StoreResult<Vec<SourceRow>> {
+        Ok(with_conn!(self, |c| {
+            sqlx::query_as(
+                "SELECT id, name, kind, default_marking, created_at, updated_at \
+                 FROM intel_sources ORDER BY name",
+            )
+            .fetch_all(&mut *c)
+            .await?
+        }))
+    }
+
+    /// Stores a new source.
+    pub async fn insert_intel_source(&mut self, s: &SourceRow) -> StoreResult<()> {
+        with_conn!(self, |c| {
+            sqlx::query(
+                "INSERT INTO intel_sources (id, name, kind, default_marking, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(s.id)
+            .bind(&s.name)
+            .bind(&s.kind)
+            .bind(&s.default_marking)
+            .bind(s.created_at)
+            .bind(s.updated_at)
+            .execute(&mut *c)
+            .await
+            .map_err(crate::StoreError::classify)?
+            .rows_affected()
+        });
+        Ok(())
+    }
+
+    /// Stores a run (counts may be filled in later with [`Tx::finish_intake_run`]).
+    pub async fn insert_intake_run(&mut self, r: &RunRow) -> StoreResult<()> {
+        with_conn!(self, |c| {
+            sqlx::query(
+                "INSERT INTO intake_runs (id, source_id, format, file_name, sha256, received_at, \
+                 imported, duplicates, objects, rejected, rejected_detail, run_by) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            )
+            .bind(r.id)
+            .bind(r.source_id)
+            .bind(&r.format)
+            .bind(&r.file_name)
+            .bind(&r.sha256)
+            .bind(r.received_at)
+            .bind(r.imported)
+            .bind(r.duplicates)
+            .bind(r.objects)
+            .bind(r.rejected)
+            .bind(&r.rejected_detail)
+            .bind(r.run_by)
+            .execute(&mut *c)
+            .await?
+            .rows_affected()
+        });
+        Ok(())
+    }
+
+    /// Records a run's counts once it is read.
+    pub async fn finish_intake_run(&mut self, r: &RunRow) -> StoreResult<()> {
+        with_conn!(self, |c| {
+            sqlx::query(
+                "UPDATE intake_runs SET imported = $2, duplicates = $3, objects = $4, \
+                 rejected = $5, rejected_detail = $6 WHERE id = $1",
+            )
+            .bind(r.id)
+            .bind(r.imported)
+            .bind(r.duplicates)
+            .bind(r.objects)
+            .bind(r.rejected)
+            .bind(&r.rejected_detail)
+            .execute(&mut *c)
+            .await?
+            .rows_affected()
+        });
+        Ok(())
+    }
+
+    /// The latest runs, newest first.
+    pub async fn intake_runs(&mut self, limit: i64) -> StoreResult<Vec<RunRow>> {
+        let sql = format!(
+            "SELECT {RUN_COLUMNS} FROM intake_runs r JOIN intel_sources s ON s.id = r.source_id \
+             ORDER BY r.received_at DESC, r.id LIMIT $1"
+        );
+        Ok(with_conn!(self, |c| {
+            sqlx::query_as(&sql).bind(limit).fetch_all(&mut *c).await?
+        }))
+    }
+
+    /// Inserts the indicators not yet stored (at most [`INDICATOR_BATCH`] per call); returns
+    /// how many were new. An indicator already stored, or repeated in `batch`, is left as is.
+    pub async fn insert_indicators(
+        &mut self,
+        batch: &[NewIndicator<'_>],
+        first_seen: OffsetDateTime,
+    ) -> StoreResult<u64> {
+        if batch.is_empty() {
+            return Ok(0);
+        }
+        let sql = format!(
+            "INSERT INTO indicators (id, kind, value, first_seen) VALUES {} ON CONFLICT DO NOTHING",
+            values_list(batch.len(), 4)
+        );
+        Ok(with_conn!(self, |c| {
+            let mut q = sqlx::query(&sql);
+            for i in batch {
+                q = q.bind(i.id).bind(i.kind).bind(i.value).bind(first_seen);
+            }
+            q.execute(&mut *c).await?.rows_affected()
+        }))
+    }
+
+    /// Stores reports (at most [`REPORT_BATCH`] per call, no two for the same indicator and
+    /// reference); a report the source made before is updated to this run.
+    pub async fn upsert_reports(
+        &mut self,
+        batch: &[NewReport<'_>],
+        from: Provenance,
+    ) -> StoreResult<()> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let sql = format!(
+            "INSERT INTO indicator_reports (indicator_id, source_id, ref, run_id, received_at, \
+             marking, original_markings, valid_until, confidence, revoked) VALUES {} \
+             ON CONFLICT (indicator_id, source_id, ref) DO UPDATE SET run_id = excluded.run_id, \
+             received_at = excluded.received_at, marking = excluded.marking, \
+             original_markings = excluded.original_markings, valid_until = excluded.valid_until, \
+             confidence = excluded.confidence, revoked = excluded.revoked",
+            values_list(batch.len(), 10)
+        );
+        with_conn!(self, |c| {
+            let mut q = sqlx::query(&sql);
+            for r in batch {
+                q = q
+                    .bind(r.indicator_id)
+                    .bind(from.source_id)
+                    .bind(r.reference)
+                    .bind(from.run_id)
+                    .bind(from.received_at)
+                    .bind(r.marking)
+                    .bind(r.original_markings)
+                    .bind(r.valid_until)
+                    .bind(r.confidence)
+                    .bind(r.revoked);
+            }
+            q.execute(&mut *c).await?.rows_affected()
+        });
+        Ok(())
+    }
+
+    /// Keeps STIX objects as received (at most [`REPORT_BATCH`] per call); a version (id and
+    /// `modified`) already kept is left as is. Returns how many were new.
+    pub async fn insert_stix_objects(
+        &mut self,
+        batch: &[NewStixObject<'_>],
+        from: Provenance,
+    ) -> StoreResult<u64> {
+        if batch.is_empty() {
+            return Ok(0);
+        }
+        let sql = format!(
+            "INSERT INTO stix_objects (stix_id, modified, object_type, spec_version, source_id, \
+             run_id, added_at, marking, raw) VALUES {} ON CONFLICT DO NOTHING",
+            values_list(batch.len(), 9)
+        );
+        Ok(with_conn!(self, |c| {
+            let mut q = sqlx::query(&sql);
+            for o in batch {
+                q = q
+                    .bind(o.stix_id)
+                    .bind(o.modified)
+                    .bind(o.object_type)
+                    .bind(o.spec_version)
+                    .bind(from.source_id)
+                    .bind(from.run_id)
+                    .bind(from.received_at)
+                    .bind(o.marking)
+                    .bind(o.raw);
+            }
+            q.execute(&mut *c).await?.rows_affected()
+        }))
+    }
+
+    /// Indicators, newest first; `kind` and a value prefix narrow the list.
+    pub async fn indicators_page(
+        &mut self,
+        kind: Option<&str>,
+        value_prefix: Option<&str>,
+        limit: i64,
+        offset: i64,
+    ) -> StoreResult<Vec<IndicatorListing>> {
+        let mut f = crate::binds::Filter::new();
+        if let Some(k) = kind {
+            f.push("kind = {}", crate::Bind::Text(k.to_string()));
+        }
+        if let Some(p) = value_prefix {
+            let escaped = p.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            f.push(
+                "value LIKE {} ESCAPE '\\'",
+                crate::Bind::Text(format!("{escaped}%")),
+            );
+        }
+        let l = f.bind(crate::Bind::I64(limit));
+        let o = f.bind(crate::Bind::I64(offset));
+        let sql = format!(
+            "SELECT id, kind, value, first_seen FROM indicators{} \
+             ORDER BY first_seen DESC, kind, value LIMIT {l} OFFSET {o}",
+            f.where_clause()
+        );
+        Ok(with_conn!(self, |c| {
+            crate::bind_all!(sqlx::query_as(&sql), f.binds.clone())
+                .fetch_all(&mut *c)
+                .await?
+        }))
+    }
+
+    /// The reports of the given indicators, oldest first.
+    pub async fn reports_of(&mut self, indicators: &[Uuid]) -> StoreResult<Vec<ReportRow>> {
+        if indicators.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list = values_list(indicators.len(), 1).replace(['(', ')'], "");
+        let sql = format!(
+            "SELECT {REPORT_COLUMNS} FROM indicator_reports p JOIN intel_sources s ON s.id = p.source_id \
+             WHERE p.indicator_id IN ({list}) ORDER BY p.received_at, s.name, p.ref"
+        );
+        Ok(with_conn!(self, |c| {
+            let mut q = sqlx::query_as(&sql);
+            for id in indicators {
+                q = q.bind(*id);
+            }
+            q.fetch_all(&mut *c).await?
+        }))
+    }
+
+    /// How many indicators, reports and STIX objects are stored.
+    pub async fn intake_counts(&mut self) -> StoreResult<(i64, i64, i64)> {
+        Ok(with_conn!(self, |c| {
+            sqlx::query_as(
+                "SELECT (SELECT COUNT(*) FROM indicators), (SELECT COUNT(*) FROM indicator_reports), \
+                 (SELECT COUNT(*) FROM stix_objects)",
+            )
+            .fetch_one(&mut *c)
+            .await?
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::values_list;
+
+    #[test]
+    fn values_list_numbers_every_placeholder() {
+        assert_eq!(values_list(2, 2), "($1, $2), ($3, $4)");
+        assert_eq!(values_list(1, 3), "($1, $2, $3)");
+    }
+}
