@@ -402,7 +402,10 @@ impl Tx {
             f.push("kind = {}", crate::Bind::Text(k.to_string()));
         }
         if let Some(p) = value_prefix {
-            let escaped = p.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            let escaped = p
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
             f.push(
                 "value LIKE {} ESCAPE '\\'",
                 crate::Bind::Text(format!("{escaped}%")),

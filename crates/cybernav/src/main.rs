@@ -181,6 +181,22 @@ enum ImportCommand {
         #[command(flatten)]
         source: SourceArgs,
     },
+    /// A MISP feed folder (manifest.json and one <uuid>.json per event). Prints the same JSON
+    /// summary; an event whose file is missing or unreadable is refused by its UUID.
+    MispFeed {
+        /// The feed folder.
+        dir: PathBuf,
+        #[command(flatten)]
+        source: SourceArgs,
+    },
+    /// A list of indicators: CSV with a value column (.csv), or free text with one indicator
+    /// a line, defanged (hxxp, [.], [at]) or not. Prints the same JSON summary.
+    Indicators {
+        /// The list file.
+        file: PathBuf,
+        #[command(flatten)]
+        source: SourceArgs,
+    },
 }
 
 /// Where imported threat information comes from, and how to mark what it sends unmarked.
@@ -204,7 +220,8 @@ impl SourceArgs {
         let tlp = Tlp::parse(&self.tlp).map_err(|e| anyhow::anyhow!("--tlp: {e}"))?;
         let mut marking = Marking::tlp(tlp);
         for c in &self.caveat {
-            marking = marking.with_caveat(Caveat::parse(c).map_err(|e| anyhow::anyhow!("--caveat: {e}"))?);
+            marking = marking
+                .with_caveat(Caveat::parse(c).map_err(|e| anyhow::anyhow!("--caveat: {e}"))?);
         }
         Ok(cybernav_app::sharing::intake::SourceSpec {
             name: self.source.trim().to_string(),
@@ -351,6 +368,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             ImportCommand::Catalog { file } => return catalog_import(cli.data_dir, &file).await,
             ImportCommand::Stix { file, source } => {
                 return import_stix(cli.data_dir, &file, &source).await;
+            }
+            ImportCommand::MispFeed { dir, source } => {
+                return import_misp_feed(cli.data_dir, &dir, &source).await;
+            }
+            ImportCommand::Indicators { file, source } => {
+                return import_indicators(cli.data_dir, &file, &source).await;
             }
         },
         Command::Catalog {
@@ -684,14 +707,80 @@ fn print_intake(summary: &cybernav_app::sharing::intake::IntakeSummary) -> Resul
     Ok(ExitCode::SUCCESS)
 }
 
-async fn import_stix(data_dir: PathBuf, file: &std::path::Path, source: &SourceArgs) -> Result<ExitCode> {
+async fn import_stix(
+    data_dir: PathBuf,
+    file: &std::path::Path,
+    source: &SourceArgs,
+) -> Result<ExitCode> {
     let spec = source.spec("stix")?;
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let app = open(data_dir).await?;
     let system = cybernav_core::authz::system_actor();
-    let cap = system.import_intel().context("system imports threat information")?;
+    let cap = system
+        .import_intel()
+        .context("system imports threat information")?;
     let name = file.display().to_string();
-    match app.import_stix(&cap, &spec, &name, bytes, &command_line()).await {
+    match app
+        .import_stix(&cap, &spec, &name, bytes, &command_line())
+        .await
+    {
+        Ok(summary) => print_intake(&summary),
+        Err(cybernav_app::AppError::Invalid(errors)) => Ok(print_refusal(&name, &errors)),
+        Err(e) => Err(anyhow::anyhow!("{e}")),
+    }
+}
+
+async fn import_misp_feed(
+    data_dir: PathBuf,
+    dir: &std::path::Path,
+    source: &SourceArgs,
+) -> Result<ExitCode> {
+    let spec = source.spec("misp_feed")?;
+    let manifest_path = dir.join("manifest.json");
+    let manifest = std::fs::read(&manifest_path).with_context(|| {
+        format!(
+            "cannot read {}: is this a MISP feed folder?",
+            manifest_path.display()
+        )
+    })?;
+    let app = open(data_dir).await?;
+    let system = cybernav_core::authz::system_actor();
+    let cap = system
+        .import_intel()
+        .context("system imports threat information")?;
+    let name = dir.display().to_string();
+    let event_file = |uuid: &str| {
+        std::fs::read(dir.join(format!("{uuid}.json"))).map_err(|e| format!("cannot read it: {e}"))
+    };
+    match app
+        .import_misp_feed(&cap, &spec, &name, &manifest, event_file, &command_line())
+        .await
+    {
+        Ok(summary) => print_intake(&summary),
+        Err(cybernav_app::AppError::Invalid(errors)) => Ok(print_refusal(&name, &errors)),
+        Err(e) => Err(anyhow::anyhow!("{e}")),
+    }
+}
+
+async fn import_indicators(
+    data_dir: PathBuf,
+    file: &std::path::Path,
+    source: &SourceArgs,
+) -> Result<ExitCode> {
+    use cybernav_app::sharing::intake_feeds::ListFormat;
+    let spec = source.spec("list")?;
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let app = open(data_dir).await?;
+    let system = cybernav_core::authz::system_actor();
+    let cap = system
+        .import_intel()
+        .context("system imports threat information")?;
+    let name = file.display().to_string();
+    let format = ListFormat::from_name(&name);
+    match app
+        .import_indicator_list(&cap, &spec, &name, format, &bytes, &command_line())
+        .await
+    {
         Ok(summary) => print_intake(&summary),
         Err(cybernav_app::AppError::Invalid(errors)) => Ok(print_refusal(&name, &errors)),
         Err(e) => Err(anyhow::anyhow!("{e}")),

@@ -20,9 +20,7 @@ use cybernav_core::authz::IntakeWriter;
 use cybernav_core::sharing::Indicator;
 use cybernav_core::sharing::marking::{Marking, Tlp};
 use cybernav_formats::stix::markings::{MarkingTable, ResolvedMarking};
-use cybernav_formats::stix::{
-    BundleError, PatternOutcome, Rejected, StixObject, read_bundle_raw,
-};
+use cybernav_formats::stix::{BundleError, PatternOutcome, Rejected, StixObject, read_bundle_raw};
 use cybernav_store::intake::{
     INDICATOR_BATCH, NewIndicator, NewReport, NewStixObject, Provenance, REPORT_BATCH, RunRow,
     SourceRow,
@@ -612,7 +610,8 @@ mod tests {
 
     #[test]
     fn default_marking_fills_tlp_and_adds_caveats() {
-        let default = Marking::tlp(Tlp::Amber).with_caveat(cybernav_core::sharing::marking::Caveat::Fouo);
+        let default =
+            Marking::tlp(Tlp::Amber).with_caveat(cybernav_core::sharing::marking::Caveat::Fouo);
         let m = apply_default(ResolvedMarking::default(), &default);
         assert_eq!(m.label(), "TLP:AMBER FOUO");
         let named = ResolvedMarking {

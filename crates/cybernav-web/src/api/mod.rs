@@ -21,6 +21,7 @@ pub mod field_ops;
 pub mod findings;
 pub mod grants;
 pub mod icn;
+pub mod intake;
 pub mod me;
 pub mod need_to_know;
 pub mod oscal;
@@ -199,6 +200,17 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(findings::add_finding_evidence))
         .routes(routes!(findings::import_cyhy))
         .routes(routes!(findings::put_kev_catalog))
+        .merge(
+            // Bundles and lists are larger than the default body limit.
+            OpenApiRouter::new()
+                .routes(routes!(intake::import_stix))
+                .routes(routes!(intake::import_indicators))
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    intake::INTAKE_BODY_LIMIT,
+                )),
+        )
+        .routes(routes!(intake::list_indicators))
+        .routes(routes!(intake::list_runs))
         .routes(routes!(findings::get_findings_overview))
         .routes(routes!(oscal::get_assessment_results))
         .routes(routes!(oscal::get_poam))

@@ -1,0 +1,484 @@
+//! Threat-information intake (Part 213.30(a)(4)) through the real router, on SQLite and on
+//! PostgreSQL when configured: STIX bundles, MISP feeds and lists stored with provenance;
+//! de-duplication across sources and re-imports; refusals that do not block the rest; files
+//! that store nothing; and who sees which indicator, by TLP and need-to-know.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use common::{Reply, TestApp, databases, ok, refusal};
+use cybernav_app::RequestMeta;
+use cybernav_app::sharing::intake::SourceSpec;
+use cybernav_app::sharing::intake_feeds::ListFormat;
+use cybernav_core::need_to_know::AGREEMENT_VERSION;
+use cybernav_core::sharing::marking::{Marking, Tlp};
+
+fn fixture(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../cybernav-formats/tests/fixtures")
+        .join(rel)
+}
+
+async fn post_raw(
+    t: &TestApp,
+    token: &str,
+    path: &str,
+    content_type: &str,
+    body: Vec<u8>,
+) -> Reply {
+    let req = Request::post(path)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::from(body))
+        .unwrap();
+    t.request(req).await
+}
+
+/// The values of the indicators `key` sees.
+async fn visible(t: &TestApp, key: &str) -> BTreeSet<String> {
+    let token = t.token(key).await;
+    let list = ok(
+        &t.api_get(&token, "/api/v1/indicators?limit=500").await,
+        StatusCode::OK,
+    );
+    list["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["value"].as_str().unwrap().to_string())
+        .collect()
+}
+
+async fn counts(t: &TestApp) -> (i64, i64, i64) {
+    let mut tx = t.app.store.read().await.unwrap();
+    tx.intake_counts().await.unwrap()
+}
+
+/// Gives `key` a current need-to-know approval through the roster's own API.
+async fn grant_need_to_know(t: &TestApp, key: &str) {
+    let person = t.token(key).await;
+    let pm = t.token("program_manager").await;
+    let applied = ok(
+        &t.api_send(
+            "POST",
+            &person,
+            "/api/v1/need-to-know/applications",
+            r#"{"organisation":"Adams County","title":"Deputy","justification":"Election security bulletins","sponsor_name":"Pat Clerk","sponsor_email":"pat@adams.example"}"#,
+        )
+        .await,
+        StatusCode::CREATED,
+    );
+    let id = applied["application"]["id"].as_str().unwrap().to_string();
+    ok(
+        &t.api_send(
+            "POST",
+            &pm,
+            &format!("/api/v1/need-to-know/applications/{id}/decision"),
+            r#"{"decision":"approve"}"#,
+        )
+        .await,
+        StatusCode::OK,
+    );
+    ok(
+        &t.api_send(
+            "POST",
+            &person,
+            &format!("/api/v1/need-to-know/applications/{id}/acceptance"),
+            &format!(r#"{{"agreement_version":"{AGREEMENT_VERSION}"}}"#),
+        )
+        .await,
+        StatusCode::OK,
+    );
+}
+
+#[tokio::test]
+async fn a_stix_bundle_is_stored_with_provenance_and_shown_by_marking() {
+    for db in databases() {
+        let t = TestApp::new(db).await;
+        let pm = t.token("program_manager").await;
+        let bundle = std::fs::read(fixture("stix/cisa-ais-2.1.json")).unwrap();
+
+        let first = ok(
+            &post_raw(
+                &t,
+                &pm,
+                "/api/v1/intake/stix?source=CISA%20AIS&tlp=GREEN",
+                "application/stix+json",
+                bundle.clone(),
+            )
+            .await,
+            StatusCode::CREATED,
+        );
+        let imported = first["imported"].as_u64().unwrap();
+        assert!(imported >= 5, "{first}");
+        assert_eq!(first["duplicates"], 0);
+        assert_eq!(first["patterns_kept"], 1, "the AND pattern is kept intact");
+        assert_eq!(first["rejected"].as_array().unwrap().len(), 0);
+        assert_eq!(first["objects"], 7, "every object kept as received");
+
+        // The same bundle again: nothing new, every indicator a duplicate, no new object
+        // versions.
+        let again = ok(
+            &post_raw(
+                &t,
+                &pm,
+                "/api/v1/intake/stix?source=CISA%20AIS",
+                "application/stix+json",
+                bundle.clone(),
+            )
+            .await,
+            StatusCode::CREATED,
+        );
+        assert_eq!(again["imported"], 0);
+        assert_eq!(again["duplicates"].as_u64().unwrap(), imported);
+        assert_eq!(again["objects"], 0);
+
+        // A second source reporting the same bundle: still one indicator each, two reports.
+        ok(
+            &post_raw(
+                &t,
+                &pm,
+                "/api/v1/intake/stix?source=MS-ISAC",
+                "application/stix+json",
+                bundle,
+            )
+            .await,
+            StatusCode::CREATED,
+        );
+        let (indicators, reports, _) = counts(&t).await;
+        assert_eq!(indicators as u64, imported);
+        assert_eq!(reports as u64, imported * 2);
+
+        // Who sees what. The CIDR is TLP:GREEN with an ACS FOUO determination; the domain
+        // and URL are TLP:AMBER; the rest TLP:GREEN.
+        let cidr = "203.0.113.0/24";
+        let domain = "voter-registration-check.example";
+        let pm_sees = visible(&t, "program_manager").await;
+        assert!(pm_sees.contains(domain));
+        assert!(
+            !pm_sees.contains(cidr),
+            "FOUO needs a need-to-know approval, whatever the role"
+        );
+        let clerk_sees = visible(&t, "ea_official").await;
+        assert!(
+            clerk_sees.contains(domain),
+            "authorities are the Board's clients"
+        );
+        assert!(!clerk_sees.contains(cidr));
+        assert!(
+            visible(&t, "partner").await.is_empty(),
+            "a partner without current vetting is outside the community"
+        );
+
+        grant_need_to_know(&t, "ea_official").await;
+        let cleared = visible(&t, "ea_official").await;
+        assert!(
+            cleared.contains(cidr),
+            "a cleared reader gets the FOUO indicator"
+        );
+
+        // Each report names its source and carries its marking.
+        let token = t.token("ea_official").await;
+        let list = ok(
+            &t.api_get(&token, "/api/v1/indicators?kind=cidr").await,
+            StatusCode::OK,
+        );
+        let reports = list["indicators"][0]["reports"].as_array().unwrap();
+        let sources: BTreeSet<&str> = reports
+            .iter()
+            .map(|r| r["source"].as_str().unwrap())
+            .collect();
+        assert_eq!(sources, BTreeSet::from(["CISA AIS", "MS-ISAC"]));
+        assert_eq!(reports[0]["marking"], "TLP:GREEN FOUO");
+
+        // The run history names the file's fingerprint and counts.
+        let runs = ok(&t.api_get(&pm, "/api/v1/intake/runs").await, StatusCode::OK);
+        assert_eq!(runs["runs"].as_array().unwrap().len(), 3);
+        assert_eq!(runs["runs"][2]["imported"].as_u64().unwrap(), imported);
+        assert_eq!(runs["runs"][2]["sha256"].as_str().unwrap().len(), 64);
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn refused_objects_are_listed_and_do_not_block_the_others() {
+    for db in databases() {
+        let t = TestApp::new(db).await;
+        let pm = t.token("program_manager").await;
+        let bundle = std::fs::read(fixture("stix/bad-objects-2.1.json")).unwrap();
+        let r = ok(
+            &post_raw(&t, &pm, "/api/v1/intake/stix", "application/json", bundle).await,
+            StatusCode::CREATED,
+        );
+        let rejected = r["rejected"].as_array().unwrap();
+        assert!(rejected.len() >= 4, "{r}");
+        assert!(
+            rejected
+                .iter()
+                .any(|x| x["id"].as_str().unwrap().starts_with("objects[1] (line "))
+        );
+        assert!(
+            rejected
+                .iter()
+                .all(|x| !x["reason"].as_str().unwrap().is_empty())
+        );
+        assert!(
+            r["imported"].as_u64().unwrap() >= 1,
+            "the valid ones came in: {r}"
+        );
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn markings_defined_later_resolve_and_unknown_ones_are_held_back() {
+    for db in databases() {
+        let t = TestApp::new(db).await;
+        let pm = t.token("program_manager").await;
+        let fouo = "marking-definition--0c9f8e7d-6b5a-4c3d-8e2f-1a0b9c8d7e6f";
+        let undefined = "marking-definition--11111111-2222-4333-8444-555555555555";
+        let bundle = serde_json::json!({
+            "type": "bundle",
+            "id": "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d",
+            "objects": [
+                {"type": "indicator", "spec_version": "2.1",
+                 "id": "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
+                 "created": "2026-10-01T12:00:00Z", "modified": "2026-10-01T12:00:00Z",
+                 "pattern": "[domain-name:value = 'later.example']", "pattern_type": "stix",
+                 "valid_from": "2026-10-01T12:00:00Z",
+                 "object_marking_refs": [fouo, "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"]},
+                {"type": "indicator", "spec_version": "2.1",
+                 "id": "indicator--9f3f3e3c-28e5-4dd0-a49f-a9ff57c4de40",
+                 "created": "2026-10-01T12:00:00Z", "modified": "2026-10-01T12:00:00Z",
+                 "pattern": "[domain-name:value = 'unknown.example']", "pattern_type": "stix",
+                 "valid_from": "2026-10-01T12:00:00Z",
+                 "object_marking_refs": [undefined]},
+                {"type": "marking-definition", "spec_version": "2.1", "id": fouo,
+                 "created": "2026-01-01T00:00:00Z", "name": "FOUO",
+                 "definition_type": "statement",
+                 "definition": {"statement": "For Official Use Only"},
+                 "extensions": {"extension-definition--3a65884d-005a-4290-8335-cb2d778a83ce": {
+                     "extension_type": "property-extension",
+                     "further_sharing": [], "formal_determination": ["FOUO"]}}}
+            ]
+        });
+        let r = ok(
+            &post_raw(
+                &t,
+                &pm,
+                "/api/v1/intake/stix",
+                "application/json",
+                serde_json::to_vec(&bundle).unwrap(),
+            )
+            .await,
+            StatusCode::CREATED,
+        );
+        assert_eq!(r["imported"], 1, "{r}");
+        let rejected = r["rejected"].as_array().unwrap();
+        assert_eq!(rejected.len(), 1);
+        assert_eq!(
+            rejected[0]["id"],
+            "indicator--9f3f3e3c-28e5-4dd0-a49f-a9ff57c4de40"
+        );
+        assert!(rejected[0]["reason"].as_str().unwrap().contains(undefined));
+
+        grant_need_to_know(&t, "ea_official").await;
+        let token = t.token("ea_official").await;
+        let list = ok(
+            &t.api_get(&token, "/api/v1/indicators").await,
+            StatusCode::OK,
+        );
+        assert_eq!(list["indicators"][0]["value"], "later.example");
+        assert_eq!(
+            list["indicators"][0]["reports"][0]["marking"],
+            "TLP:GREEN FOUO"
+        );
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_file_that_is_not_a_bundle_stores_nothing() {
+    for db in databases() {
+        let t = TestApp::new(db).await;
+        let pm = t.token("program_manager").await;
+        let before = counts(&t).await;
+        let mut truncated = std::fs::read(fixture("stix/cisa-ais-2.1.json")).unwrap();
+        truncated.truncate(truncated.len() / 2);
+        let (fields, message) = refusal(
+            &post_raw(
+                &t,
+                &pm,
+                "/api/v1/intake/stix",
+                "application/json",
+                truncated,
+            )
+            .await,
+        );
+        assert_eq!(fields, vec!["file"]);
+        assert!(message.contains("line"), "{message}");
+        assert_eq!(counts(&t).await, before);
+        let runs = ok(&t.api_get(&pm, "/api/v1/intake/runs").await, StatusCode::OK);
+        assert_eq!(
+            runs["runs"].as_array().unwrap().len(),
+            0,
+            "no run left behind"
+        );
+        let (fields, _) = refusal(
+            &post_raw(
+                &t,
+                &pm,
+                "/api/v1/intake/stix?tlp=PURPLE",
+                "application/json",
+                b"{}".to_vec(),
+            )
+            .await,
+        );
+        assert_eq!(fields, vec!["tlp"]);
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn only_the_board_and_program_manager_import() {
+    for db in databases() {
+        let t = TestApp::new(db).await;
+        let bundle = std::fs::read(fixture("stix/oasis-2.1.json")).unwrap();
+        for key in ["navigator", "ea_official", "ea_it", "partner", "auditor"] {
+            let token = t.token(key).await;
+            let r = post_raw(
+                &t,
+                &token,
+                "/api/v1/intake/stix",
+                "application/json",
+                bundle.clone(),
+            )
+            .await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{key}");
+            let r = post_raw(
+                &t,
+                &token,
+                "/api/v1/intake/indicators",
+                "text/plain",
+                b"1.2.3.4".to_vec(),
+            )
+            .await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{key}");
+        }
+        for key in ["ea_official", "ea_it", "partner"] {
+            let token = t.token(key).await;
+            assert_eq!(
+                t.api_get(&token, "/api/v1/intake/runs").await.status,
+                StatusCode::FORBIDDEN,
+                "{key}"
+            );
+        }
+        assert_eq!(counts(&t).await, (0, 0, 0));
+        let board = t.token("board_admin").await;
+        ok(
+            &post_raw(
+                &t,
+                &board,
+                "/api/v1/intake/stix",
+                "application/json",
+                bundle,
+            )
+            .await,
+            StatusCode::CREATED,
+        );
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn lists_are_refanged_and_misp_feeds_keep_their_tags() {
+    for db in databases() {
+        let t = TestApp::new(db).await;
+        let pm = t.token("program_manager").await;
+        let list = "# from the fusion center call\nhxxp://bad[.]example[.]com/login\n198.51.100[.]7\nclerk-help[at]phish[.]example\nnot an indicator at all\n198.51.100.7\n";
+        let r = ok(
+            &post_raw(
+                &t,
+                &pm,
+                "/api/v1/intake/indicators?source=Fusion%20center&tlp=CLEAR",
+                "text/plain",
+                list.as_bytes().to_vec(),
+            )
+            .await,
+            StatusCode::CREATED,
+        );
+        assert_eq!(r["imported"], 3, "{r}");
+        assert_eq!(r["duplicates"], 1, "the same address twice");
+        assert_eq!(r["rejected"][0]["id"], "line 5");
+        let partner_sees = visible(&t, "partner").await;
+        assert!(
+            partner_sees.contains("198.51.100.7"),
+            "TLP:CLEAR reaches anyone"
+        );
+        assert!(partner_sees.contains("clerk-help@phish.example"));
+
+        // A MISP feed through the app, as the CLI runs it.
+        let dir = fixture("misp");
+        let manifest = std::fs::read(dir.join("manifest.json")).unwrap();
+        let system = cybernav_core::authz::system_actor();
+        let cap = system.import_intel().unwrap();
+        let spec = SourceSpec {
+            name: "MS-ISAC MISP".into(),
+            kind: "misp_feed".into(),
+            default_marking: Marking::tlp(Tlp::Amber),
+        };
+        let summary = t
+            .app
+            .import_misp_feed(
+                &cap,
+                &spec,
+                "misp",
+                &manifest,
+                |uuid| std::fs::read(dir.join(format!("{uuid}.json"))).map_err(|e| e.to_string()),
+                &RequestMeta::default(),
+            )
+            .await
+            .unwrap();
+        assert!(summary.imported > 0, "{summary:?}");
+        // A missing event file is refused by its UUID; the rest still come in.
+        let partial = t
+            .app
+            .import_misp_feed(
+                &cap,
+                &spec,
+                "misp",
+                &manifest,
+                |uuid| Err(format!("{uuid} is missing")),
+                &RequestMeta::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(partial.imported, 0);
+        assert!(!partial.rejected.is_empty());
+
+        // A CSV list with a type column.
+        let csv =
+            "type,value,comment\ndomain,Evil.Example,seen in phishing\nipv4,10.0.0.999,typo\n";
+        let s = t
+            .app
+            .import_indicator_list(
+                &cap,
+                &spec,
+                "iocs.csv",
+                ListFormat::Csv,
+                csv.as_bytes(),
+                &RequestMeta::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(s.imported, 1);
+        assert_eq!(s.rejected.len(), 1);
+        assert_eq!(s.rejected[0].id, "line 3");
+        t.cleanup().await;
+    }
+}
