@@ -133,10 +133,7 @@ impl App {
             .map_err(|e| corrupt(&row, e))?;
         let scope_name = match scope {
             Scope::Statewide => "Statewide".to_string(),
-            Scope::Zone(z) => format!(
-                "{} zone",
-                zones.get(&z).map_or("Unknown", String::as_str)
-            ),
+            Scope::Zone(z) => format!("{} zone", zones.get(&z).map_or("Unknown", String::as_str)),
             Scope::Authority(a) => authorities
                 .iter()
                 .find(|l| l.authority.id == a)
@@ -210,10 +207,13 @@ impl App {
         } else {
             Err(AppError::invalid(
                 "scope_id",
-                format!("no such {}", match scope {
-                    Scope::Zone(_) => "zone",
-                    _ => "election authority",
-                }),
+                format!(
+                    "no such {}",
+                    match scope {
+                        Scope::Zone(_) => "zone",
+                        _ => "election authority",
+                    }
+                ),
             ))
         }
     }
@@ -269,7 +269,10 @@ impl App {
             "last_verified_on": before.last_verified_on.map(|d| d.to_string()),
         });
         audit::Entry::new("directory.update", "directory_entry", id)
-            .changes(cybernav_core::audit::diff(&before_fields, &audit_fields(&f)))
+            .changes(cybernav_core::audit::diff(
+                &before_fields,
+                &audit_fields(&f),
+            ))
             .commit(tx, cap.actor(), meta, at)
             .await?;
         Ok(())
@@ -341,7 +344,9 @@ impl App {
                 o(&r.secure_channel),
                 o(&r.call_for),
                 r.escalation_order.to_string(),
-                r.last_verified_on.map(|d| d.to_string()).unwrap_or_default(),
+                r.last_verified_on
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
                 o(&r.verified_by_name),
                 e.needs_checking.to_string(),
             ];
@@ -351,7 +356,8 @@ impl App {
         let bytes = w
             .into_inner()
             .map_err(|e| AppError::Store(StoreError::Corrupt(format!("csv: {e}"))))?;
-        String::from_utf8(bytes).map_err(|e| AppError::Store(StoreError::Corrupt(format!("csv: {e}"))))
+        String::from_utf8(bytes)
+            .map_err(|e| AppError::Store(StoreError::Corrupt(format!("csv: {e}"))))
     }
 
     /// The incident card of one authority: the entries that apply to it in escalation order,

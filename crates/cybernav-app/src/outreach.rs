@@ -104,7 +104,12 @@ impl App {
         let at = now();
         let f = input.validate(at)?;
         let ea = cap.election_authority();
-        if !self.all_authorities().await?.iter().any(|l| l.authority.id == ea) {
+        if !self
+            .all_authorities()
+            .await?
+            .iter()
+            .any(|l| l.authority.id == ea)
+        {
             return Err(AppError::NotFound);
         }
         let mut tx = self.store.begin().await?;
@@ -163,7 +168,10 @@ impl App {
                     row.notes = None;
                 }
                 Ok(ContactLogEntry {
-                    authority_name: names.get(&row.election_authority_id).cloned().unwrap_or_default(),
+                    authority_name: names
+                        .get(&row.election_authority_id)
+                        .cloned()
+                        .unwrap_or_default(),
                     row,
                     kind,
                 })
@@ -251,7 +259,10 @@ impl App {
         let mut attendance: Vec<AttendanceEntry> = attendance
             .into_iter()
             .map(|row| AttendanceEntry {
-                authority_name: names.get(&row.election_authority_id).cloned().unwrap_or_default(),
+                authority_name: names
+                    .get(&row.election_authority_id)
+                    .cloned()
+                    .unwrap_or_default(),
                 row,
             })
             .collect();
@@ -274,8 +285,16 @@ impl App {
     ) -> AppResult<Uuid> {
         let person_name = attendee_name(person).map_err(|e| AppError::invalid("person_name", e))?;
         let ea = cap.election_authority();
-        if !self.all_authorities().await?.iter().any(|l| l.authority.id == ea) {
-            return Err(AppError::invalid("election_authority_id", "no such election authority"));
+        if !self
+            .all_authorities()
+            .await?
+            .iter()
+            .any(|l| l.authority.id == ea)
+        {
+            return Err(AppError::invalid(
+                "election_authority_id",
+                "no such election authority",
+            ));
         }
         let at = now();
         let mut tx = self.store.begin().await?;

@@ -197,9 +197,9 @@ pub fn parse_phone(raw: Option<&str>) -> Result<Option<String>, String> {
     let plus_ok = !main.chars().skip(1).any(|c| c == '+');
     let allowed = |c: char| c.is_ascii_digit() || " +-().".contains(c);
     let digits = main.chars().filter(char::is_ascii_digit).count();
-    let ext_ok = ext.map(str::trim).is_none_or(|e| {
-        !e.is_empty() && e.len() <= 6 && e.chars().all(|c| c.is_ascii_digit())
-    });
+    let ext_ok = ext
+        .map(str::trim)
+        .is_none_or(|e| !e.is_empty() && e.len() <= 6 && e.chars().all(|c| c.is_ascii_digit()));
     if plus_ok && main.chars().all(allowed) && (7..=15).contains(&digits) && ext_ok {
         Ok(Some(s.to_string()))
     } else {

@@ -188,7 +188,9 @@ impl ContactLogInput {
             "contacted_on",
             required_date(&self.contacted_on).and_then(|d| {
                 if d > now.date() {
-                    Err(format!("{d} is in the future: log a contact once it happened"))
+                    Err(format!(
+                        "{d} is in the future: log a contact once it happened"
+                    ))
                 } else {
                     Ok(d)
                 }
@@ -204,9 +206,7 @@ impl ContactLogInput {
         let follow_up_on = errors.check(
             "follow_up_on",
             parse_date(self.follow_up_on.as_deref()).and_then(|f| match (f, contacted_on) {
-                (Some(f), Some(c)) if f < c => {
-                    Err(format!("{f} is before the contact ({c})"))
-                }
+                (Some(f), Some(c)) if f < c => Err(format!("{f} is before the contact ({c})")),
                 (f, _) => Ok(f),
             }),
         );
@@ -325,7 +325,10 @@ mod tests {
         };
         let f = good.validate(now).unwrap();
         assert_eq!(f.kind, ContactKind::Visit);
-        assert_eq!(f.notes.as_deref(), Some("They keep backups\non the same server"));
+        assert_eq!(
+            f.notes.as_deref(),
+            Some("They keep backups\non the same server")
+        );
         let bad = ContactLogInput {
             contacted_on: "2026-04-01".into(),
             kind: "fax".into(),

@@ -51,10 +51,16 @@ const NOTICES: &[(&str, &str)] = &[
     ("saved", "Your changes were saved."),
     ("directory_added", "The directory entry was added."),
     ("directory_saved", "The directory entry was saved."),
-    ("directory_verified", "The entry was marked as verified today."),
+    (
+        "directory_verified",
+        "The entry was marked as verified today.",
+    ),
     ("directory_deleted", "The directory entry was removed."),
     ("outreach_logged", "The contact was logged."),
-    ("event_created", "The event was created. Record who attended below."),
+    (
+        "event_created",
+        "The event was created. Record who attended below.",
+    ),
     ("attendance_recorded", "Attendance recorded."),
     ("created", "Created."),
     ("deleted", "Deleted."),

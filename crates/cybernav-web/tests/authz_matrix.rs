@@ -360,7 +360,11 @@ fn api_table() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("GET", "/api/v1/directory/{id}", ALL),
         ("PUT", "/api/v1/directory/{id}", MANAGERS),
         ("DELETE", "/api/v1/directory/{id}", MANAGERS),
-        ("POST", "/api/v1/directory/{id}/verification", DIRECTORY_VERIFIERS),
+        (
+            "POST",
+            "/api/v1/directory/{id}/verification",
+            DIRECTORY_VERIFIERS,
+        ),
         // Outreach (213.30(a)(3), (10)): partners see none; the Board, the Program Manager
         // and Adams's navigator log Adams's contacts and attendance.
         ("GET", "/api/v1/outreach/contacts", NOT_PARTNER),

@@ -202,7 +202,10 @@ async fn directory_through_the_api() {
             ("navigator_other", vec![all[0], all[1], all[3]]),
         ] {
             let token = t.token(role).await;
-            let list = ok(&t.api_get(&token, "/api/v1/directory").await, StatusCode::OK);
+            let list = ok(
+                &t.api_get(&token, "/api/v1/directory").await,
+                StatusCode::OK,
+            );
             assert_eq!(names(&list), expected, "{role}");
         }
 
@@ -323,7 +326,8 @@ async fn directory_through_the_api() {
         let csv = t.api_get(&official, "/api/v1/directory/export.csv").await;
         assert_eq!(csv.status, StatusCode::OK);
         assert!(
-            csv.body.starts_with("id,organisation,kind,scope,scope_name,phone_24x7"),
+            csv.body
+                .starts_with("id,organisation,kind,scope,scope_name,phone_24x7"),
             "{}",
             csv.body
         );
@@ -358,14 +362,20 @@ async fn incident_card_and_directory_pages() {
         // The card: Adams's entries in escalation order, what to do first, its navigator and
         // the Program Manager, the date printed.
         let mut clerk = t.signed_in("ea_official").await;
-        let card = clerk.get(&format!("/authorities/{adams}/incident-card")).await;
+        let card = clerk
+            .get(&format!("/authorities/{adams}/incident-card"))
+            .await;
         assert_eq!(card.status, StatusCode::OK, "{}", card.body);
         let body = &card.body;
-        let stic = body.find("Statewide Terrorism and Intelligence Center").unwrap();
-        let vendor = body.find("=cmd|&#39; /C calc&#39;!A0 Voting Systems").unwrap_or_else(|| {
-            body.find("=cmd|&#x27; /C calc&#x27;!A0 Voting Systems")
-                .expect("the vendor, escaped")
-        });
+        let stic = body
+            .find("Statewide Terrorism and Intelligence Center")
+            .unwrap();
+        let vendor = body
+            .find("=cmd|&#39; /C calc&#39;!A0 Voting Systems")
+            .unwrap_or_else(|| {
+                body.find("=cmd|&#x27; /C calc&#x27;!A0 Voting Systems")
+                    .expect("the vendor, escaped")
+            });
         assert!(stic < vendor, "escalation order");
         assert!(!body.contains("FBI Chicago") && !body.contains("Sheriff"));
         assert!(body.contains("Do not turn off or wipe the affected computer"));
@@ -375,7 +385,10 @@ async fn incident_card_and_directory_pages() {
             "Printed on {}",
             time::OffsetDateTime::now_utc().date()
         )));
-        assert!(body.contains("Needs checking"), "the vendor's old verification");
+        assert!(
+            body.contains("Needs checking"),
+            "the vendor's old verification"
+        );
         assert_eq!(
             clerk
                 .get(&format!("/authorities/{cook}/incident-card"))
@@ -384,7 +397,9 @@ async fn incident_card_and_directory_pages() {
             StatusCode::NOT_FOUND
         );
         let mut other = t.signed_in("ea_official_other").await;
-        let cook_card = other.get(&format!("/authorities/{cook}/incident-card")).await;
+        let cook_card = other
+            .get(&format!("/authorities/{cook}/incident-card"))
+            .await;
         assert!(cook_card.body.contains("FBI Chicago") && cook_card.body.contains("Sheriff"));
         let mut partner = t.signed_in("partner").await;
         assert_eq!(
@@ -403,7 +418,10 @@ async fn incident_card_and_directory_pages() {
         assert!(!page.body.contains("Sheriff"));
         let page = partner.get("/directory").await;
         assert!(page.body.contains("Statewide Terrorism") && !page.body.contains("Voting Systems"));
-        assert_eq!(clerk.get("/directory/new").await.status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            clerk.get("/directory/new").await.status,
+            StatusCode::FORBIDDEN
+        );
 
         // The Program Manager adds through the form: bad input comes back with each field.
         let mut pm = t.signed_in("program_manager").await;
@@ -420,7 +438,12 @@ async fn incident_card_and_directory_pages() {
             )
             .await;
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
-        for anchor in ["#organisation", "#scope", "#phone_24x7", "#escalation_order"] {
+        for anchor in [
+            "#organisation",
+            "#scope",
+            "#phone_24x7",
+            "#escalation_order",
+        ] {
             assert!(bad.body.contains(&format!("href=\"{anchor}\"")), "{anchor}");
         }
         let good = pm
@@ -437,10 +460,16 @@ async fn incident_card_and_directory_pages() {
             )
             .await;
         assert_eq!(good.status, StatusCode::SEE_OTHER, "{}", good.body);
-        assert!(good.location().starts_with("/directory?notice=directory_added#entry-"));
+        assert!(
+            good.location()
+                .starts_with("/directory?notice=directory_added#entry-")
+        );
         let edit = pm.get(&format!("/directory/{}/edit", s.vendor)).await;
         assert_eq!(edit.status, StatusCode::OK);
-        assert!(edit.body.contains(&format!("value=\"authority:{adams}\" selected")));
+        assert!(
+            edit.body
+                .contains(&format!("value=\"authority:{adams}\" selected"))
+        );
 
         // A navigator marks verified from the page.
         let mut nav = t.signed_in("navigator").await;

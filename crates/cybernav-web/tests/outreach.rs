@@ -119,7 +119,12 @@ async fn contacts_events_and_last_contact_through_the_api() {
             (&t.token("auditor").await, adams, StatusCode::FORBIDDEN),
         ] {
             let r = t
-                .api_send("POST", token, "/api/v1/outreach/contacts", &contact(ea, false, "x"))
+                .api_send(
+                    "POST",
+                    token,
+                    "/api/v1/outreach/contacts",
+                    &contact(ea, false, "x"),
+                )
                 .await;
             assert_eq!(r.status, status, "{}", r.body);
         }
@@ -144,8 +149,11 @@ async fn contacts_events_and_last_contact_through_the_api() {
         assert!(notes.contains(&&serde_json::Value::Null));
         assert!(notes.contains(&&serde_json::Value::String(SECRET.into())));
         let program = ok(
-            &t.api_get(&pm, &format!("/api/v1/outreach/contacts?election_authority_id={adams}"))
-                .await,
+            &t.api_get(
+                &pm,
+                &format!("/api/v1/outreach/contacts?election_authority_id={adams}"),
+            )
+            .await,
             StatusCode::OK,
         );
         assert!(
@@ -240,15 +248,22 @@ async fn contacts_events_and_last_contact_through_the_api() {
         let (fields, _) = refusal(&t.api_send("POST", &pm, &attend, &body(cook, " ")).await);
         assert_eq!(fields, vec!["person_name"]);
         ok(
-            &t.api_send("POST", &pm, &attend, &body(cook, "Sam Cook")).await,
+            &t.api_send("POST", &pm, &attend, &body(cook, "Sam Cook"))
+                .await,
             StatusCode::CREATED,
         );
         let seen = ok(
-            &t.api_get(&t.token("ea_official_other").await, &format!("/api/v1/events/{id}"))
-                .await,
+            &t.api_get(
+                &t.token("ea_official_other").await,
+                &format!("/api/v1/events/{id}"),
+            )
+            .await,
             StatusCode::OK,
         );
-        assert_eq!(seen["event"]["attendees"], 1, "Cook sees its own attendance only");
+        assert_eq!(
+            seen["event"]["attendees"], 1,
+            "Cook sees its own attendance only"
+        );
         assert_eq!(seen["event"]["attendance"][0]["person_name"], "Sam Cook");
         let all = ok(
             &t.api_get(&pm, &format!("/api/v1/events/{id}")).await,
@@ -267,7 +282,10 @@ async fn contacts_events_and_last_contact_through_the_api() {
         assert_eq!(rows[0]["name"], "Chicago Board of Election Commissioners");
         assert_eq!(rows[0]["last_reached"], serde_json::Value::Null);
         assert_eq!(rows[0]["not_reached"], true);
-        let adams_row = rows.iter().find(|r| r["name"] == "Adams County Clerk").unwrap();
+        let adams_row = rows
+            .iter()
+            .find(|r| r["name"] == "Adams County Clerk")
+            .unwrap();
         assert_eq!(adams_row["last_contact"], "2026-01-05");
         assert_eq!(adams_row["last_attendance"], "2026-03-01");
         assert_eq!(adams_row["last_reached"], "2026-03-01");
@@ -293,7 +311,10 @@ async fn outreach_pages() {
         let page = nav.get("/outreach").await;
         assert_eq!(page.status, StatusCode::OK, "{}", page.body);
         assert!(page.body.contains("Log a contact"));
-        assert!(!page.body.contains(&chicago), "only the navigator's authorities");
+        assert!(
+            !page.body.contains(&chicago),
+            "only the navigator's authorities"
+        );
 
         // A bad form comes back with each field named.
         let bad = nav
@@ -349,7 +370,12 @@ async fn outreach_pages() {
         // without the internal notes; partners nothing.
         let mut pm = t.signed_in("program_manager").await;
         let page = pm.get("/outreach").await;
-        assert!(page.body.contains("2 authorities have not been reached in 90 days"), "{}", page.body);
+        assert!(
+            page.body
+                .contains("2 authorities have not been reached in 90 days"),
+            "{}",
+            page.body
+        );
         assert!(page.body.contains(SECRET));
         let mut clerk = t.signed_in("ea_official").await;
         let page = clerk.get("/outreach").await;
@@ -362,10 +388,15 @@ async fn outreach_pages() {
 
         // Events from the page, attendance on the event's page.
         let bad = pm
-            .post_form("/events", &[("held_on", ""), ("event_kind", "party"), ("title", "x")])
+            .post_form(
+                "/events",
+                &[("held_on", ""), ("event_kind", "party"), ("title", "x")],
+            )
             .await;
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(bad.body.contains("href=\"#held_on\"") && bad.body.contains("href=\"#event_kind\""));
+        assert!(
+            bad.body.contains("href=\"#held_on\"") && bad.body.contains("href=\"#event_kind\"")
+        );
         let made = pm
             .post_form(
                 "/events",
@@ -388,21 +419,29 @@ async fn outreach_pages() {
         let r = nav
             .post_form(
                 &format!("/events/{event}/attendance"),
-                &[("election_authority_id", &adams), ("person_name", "Pat Clerk")],
+                &[
+                    ("election_authority_id", &adams),
+                    ("person_name", "Pat Clerk"),
+                ],
             )
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         let again = nav
             .post_form(
                 &format!("/events/{event}/attendance"),
-                &[("election_authority_id", &adams), ("person_name", "Pat Clerk")],
+                &[
+                    ("election_authority_id", &adams),
+                    ("person_name", "Pat Clerk"),
+                ],
             )
             .await;
         assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(again.body.contains("already recorded"));
         let page = clerk.get(&format!("/events/{event}")).await;
         assert_eq!(page.status, StatusCode::OK);
-        assert!(page.body.contains("Pat Clerk") && !page.body.contains("Record someone who attended"));
+        assert!(
+            page.body.contains("Pat Clerk") && !page.body.contains("Record someone who attended")
+        );
         assert_eq!(
             partner.get(&format!("/events/{event}")).await.status,
             StatusCode::FORBIDDEN

@@ -19,7 +19,10 @@ use crate::auth::{ApiCaller, Meta};
 use crate::error::{ApiError, ApiErrorBody};
 
 fn kind_schema() -> utoipa::openapi::schema::Object {
-    super::enum_schema(EntryKind::ALL.map(EntryKind::as_str), "What the organisation is.")
+    super::enum_schema(
+        EntryKind::ALL.map(EntryKind::as_str),
+        "What the organisation is.",
+    )
 }
 
 fn scope_schema() -> utoipa::openapi::schema::Object {

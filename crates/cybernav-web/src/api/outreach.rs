@@ -18,7 +18,10 @@ use crate::auth::{ApiCaller, Meta};
 use crate::error::{ApiError, ApiErrorBody};
 
 fn contact_kind_schema() -> utoipa::openapi::schema::Object {
-    super::enum_schema(ContactKind::ALL.map(ContactKind::as_str), "How they were reached.")
+    super::enum_schema(
+        ContactKind::ALL.map(ContactKind::as_str),
+        "How they were reached.",
+    )
 }
 
 fn event_kind_schema() -> utoipa::openapi::schema::Object {

@@ -219,7 +219,11 @@ impl EntryForm {
             ));
         }
         let mut kinds = vec![(String::new(), "- Select -".to_string())];
-        kinds.extend(options(&EntryKind::ALL, EntryKind::as_str, EntryKind::label));
+        kinds.extend(options(
+            &EntryKind::ALL,
+            EntryKind::as_str,
+            EntryKind::label,
+        ));
         Ok(vec![
             Field::text("organisation", "Organisation", &self.organisation)
                 .required()
@@ -231,19 +235,32 @@ impl EntryForm {
             Field::text("phone_24x7", "24/7 phone", &self.phone_24x7)
                 .kind("tel")
                 .hint("For example: +1 217-555-0100, or 217-555-0100 ext. 12"),
-            Field::text("business_phone", "Business-hours phone", &self.business_phone)
-                .kind("tel"),
+            Field::text(
+                "business_phone",
+                "Business-hours phone",
+                &self.business_phone,
+            )
+            .kind("tel"),
             Field::text("email", "E-mail", &self.email).kind("email"),
-            Field::text("secure_channel", "Secure channel", &self.secure_channel)
-                .hint("For example: HSIN Election Security community, Signal group, MS-ISAC portal"),
+            Field::text("secure_channel", "Secure channel", &self.secure_channel).hint(
+                "For example: HSIN Election Security community, Signal group, MS-ISAC portal",
+            ),
             Field::textarea("call_for", "What to call them for", &self.call_for),
-            Field::text("escalation_order", "Escalation order", &self.escalation_order)
-                .required()
-                .inputmode("numeric")
-                .hint("1 is called first"),
-            Field::text("last_verified_on", "Last verified on", &self.last_verified_on)
-                .kind("date")
-                .hint("When someone last confirmed these details, as YYYY-MM-DD"),
+            Field::text(
+                "escalation_order",
+                "Escalation order",
+                &self.escalation_order,
+            )
+            .required()
+            .inputmode("numeric")
+            .hint("1 is called first"),
+            Field::text(
+                "last_verified_on",
+                "Last verified on",
+                &self.last_verified_on,
+            )
+            .kind("date")
+            .hint("When someone last confirmed these details, as YYYY-MM-DD"),
         ])
     }
 }
@@ -291,7 +308,11 @@ async fn form_view(
         layout: ctx.layout(heading.clone(), Some(session)),
         heading,
         action: id.map_or_else(|| "/directory".into(), |id| format!("/directory/{id}")),
-        submit: if id.is_some() { "Save changes" } else { "Add entry" },
+        submit: if id.is_some() {
+            "Save changes"
+        } else {
+            "Add entry"
+        },
         fields,
         errors,
         delete_action: id.map(|id| format!("/directory/{id}/delete")),
@@ -327,7 +348,10 @@ async fn create(
         .create_directory_entry(&cap, &f.input(), &meta)
         .await
     {
-        Ok(id) => Ok(see_other(&format!("/directory#entry-{id}"), "directory_added")),
+        Ok(id) => Ok(see_other(
+            &format!("/directory#entry-{id}"),
+            "directory_added",
+        )),
         Err(e) => {
             let errors = page_errors(e, &f.fields(&state, &session.actor).await?)?;
             form_view(&state, &ctx, &session, None, &f, errors).await
@@ -348,7 +372,15 @@ async fn edit_page(
         .directory_entry(&session.actor.read_directory(), id)
         .await?;
     session.actor.edit_directory().ok_or(AppError::Forbidden)?;
-    form_view(&state, &ctx, &session, Some(id), &EntryForm::of(&entry), Vec::new()).await
+    form_view(
+        &state,
+        &ctx,
+        &session,
+        Some(id),
+        &EntryForm::of(&entry),
+        Vec::new(),
+    )
+    .await
 }
 
 /// `POST /directory/{id}`: saves changes.
@@ -394,7 +426,10 @@ async fn verify(
         .app
         .directory_entry(&session.actor.read_directory(), id)
         .await?;
-    let cap = session.actor.verify_directory().ok_or(AppError::Forbidden)?;
+    let cap = session
+        .actor
+        .verify_directory()
+        .ok_or(AppError::Forbidden)?;
     state.app.verify_directory_entry(&cap, id, &meta).await?;
     Ok(see_other(
         &format!("/directory#entry-{id}"),

@@ -109,7 +109,11 @@ fn contact_fields(f: &ContactForm, authorities: Vec<(String, String)>) -> Vec<Fi
     let mut a = blank("- Select -");
     a.extend(authorities);
     let mut kinds = blank("- Select -");
-    kinds.extend(options(&ContactKind::ALL, ContactKind::as_str, ContactKind::label));
+    kinds.extend(options(
+        &ContactKind::ALL,
+        ContactKind::as_str,
+        ContactKind::label,
+    ));
     vec![
         Field::select(
             "election_authority_id",
@@ -150,7 +154,11 @@ fn contact_fields(f: &ContactForm, authorities: Vec<(String, String)>) -> Vec<Fi
 
 fn event_fields(f: &EventForm) -> Vec<Field> {
     let mut kinds = blank("- Select -");
-    kinds.extend(options(&EventKind::ALL, EventKind::as_str, EventKind::label));
+    kinds.extend(options(
+        &EventKind::ALL,
+        EventKind::as_str,
+        EventKind::label,
+    ));
     vec![
         Field::text("held_on", "Date", &f.held_on)
             .kind("date")
@@ -394,9 +402,13 @@ async fn event_view(
                     a,
                 )
                 .required(),
-                Field::text("person_name", "Name of the person who attended", &form.person_name)
-                    .required()
-                    .autocomplete("off"),
+                Field::text(
+                    "person_name",
+                    "Name of the person who attended",
+                    &form.person_name,
+                )
+                .required()
+                .autocomplete("off"),
             ],
             &errors,
         )
@@ -419,7 +431,15 @@ async fn event_page(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let id = parse_id(&id)?;
-    event_view(&state, &ctx, &session, id, AttendanceForm::default(), Vec::new()).await
+    event_view(
+        &state,
+        &ctx,
+        &session,
+        id,
+        AttendanceForm::default(),
+        Vec::new(),
+    )
+    .await
 }
 
 const ATTENDANCE_LABELS: &[(&str, &str)] = &[
