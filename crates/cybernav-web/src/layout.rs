@@ -49,6 +49,19 @@ pub struct Layout {
 /// Messages a redirect can ask the next page to show, by key (never free text from a URL).
 const NOTICES: &[(&str, &str)] = &[
     ("saved", "Your changes were saved."),
+    ("directory_added", "The directory entry was added."),
+    ("directory_saved", "The directory entry was saved."),
+    (
+        "directory_verified",
+        "The entry was marked as verified today.",
+    ),
+    ("directory_deleted", "The directory entry was removed."),
+    ("outreach_logged", "The contact was logged."),
+    (
+        "event_created",
+        "The event was created. Record who attended below.",
+    ),
+    ("attendance_recorded", "Attendance recorded."),
     ("created", "Created."),
     ("deleted", "Deleted."),
     ("verified", "Marked as verified today."),
@@ -244,6 +257,10 @@ impl PageCtx {
                 push("/findings", "Findings");
             }
             push("/partners", "Who to contact");
+            push("/directory", "Incident directory");
+            if a.read_outreach().is_some() {
+                push("/outreach", "Outreach");
+            }
             push("/need-to-know", "Need-to-know");
             if a.read_people().is_some() {
                 push("/people", "People");

@@ -351,7 +351,75 @@ fn api_table() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
             "/api/v1/need-to-know/applications/{id}/revocation",
             MANAGERS,
         ),
+        // The incident-response directory (213.30(a)(9)): everyone reads what applies to
+        // them (the row's entry is statewide); the Board and the Program Manager edit;
+        // navigators also verify.
+        ("GET", "/api/v1/directory", ALL),
+        ("POST", "/api/v1/directory", MANAGERS),
+        ("GET", "/api/v1/directory/export.csv", ALL),
+        ("GET", "/api/v1/directory/{id}", ALL),
+        ("PUT", "/api/v1/directory/{id}", MANAGERS),
+        ("DELETE", "/api/v1/directory/{id}", MANAGERS),
+        (
+            "POST",
+            "/api/v1/directory/{id}/verification",
+            DIRECTORY_VERIFIERS,
+        ),
+        // Outreach (213.30(a)(3), (10)): partners see none; the Board, the Program Manager
+        // and Adams's navigator log Adams's contacts and attendance.
+        ("GET", "/api/v1/outreach/contacts", NOT_PARTNER),
+        ("POST", "/api/v1/outreach/contacts", OUTREACH_RECORDERS),
+        ("GET", "/api/v1/outreach/last-contact", NOT_PARTNER),
+        ("GET", "/api/v1/events", NOT_PARTNER),
+        ("POST", "/api/v1/events", OUTREACH_RECORDERS),
+        ("GET", "/api/v1/events/{id}", NOT_PARTNER),
+        ("POST", "/api/v1/events/{id}/attendance", OUTREACH_RECORDERS),
     ]
+}
+
+/// The Board, the Program Manager and navigators mark directory entries verified.
+const DIRECTORY_VERIFIERS: &[&str] = &["board_admin", "program_manager", "navigator"];
+/// The Board, the Program Manager and Adams's navigator log Adams's outreach and create events.
+const OUTREACH_RECORDERS: &[&str] = &["board_admin", "program_manager", "navigator"];
+
+/// A statewide directory entry, added by the system.
+async fn new_directory_entry(t: &TestApp, n: usize) -> uuid::Uuid {
+    let system = system_actor();
+    let input = cybernav_core::directory::EntryInput {
+        organisation: format!("Matrix fusion center {n}"),
+        kind: "fusion_center".into(),
+        scope: "statewide".into(),
+        phone_24x7: Some("+1 217-555-0100".into()),
+        escalation_order: Some("1".into()),
+        ..Default::default()
+    };
+    t.app
+        .create_directory_entry(
+            &system.edit_directory().unwrap(),
+            &input,
+            &RequestMeta::default(),
+        )
+        .await
+        .unwrap()
+}
+
+/// An event, created by the system.
+async fn new_event(t: &TestApp, n: usize) -> uuid::Uuid {
+    let system = system_actor();
+    let input = cybernav_core::outreach::EventInput {
+        held_on: "2026-01-05".into(),
+        kind: "webinar".into(),
+        title: format!("Matrix webinar {n}"),
+        audience: None,
+    };
+    t.app
+        .create_event(
+            &system.manage_events().unwrap(),
+            &input,
+            &RequestMeta::default(),
+        )
+        .await
+        .unwrap()
 }
 
 /// The need-to-know roster is read by the Board, the Program Manager and auditors.
@@ -764,6 +832,18 @@ fn body_for(
             cybernav_core::need_to_know::AGREEMENT_VERSION
         ),
         ("POST", "/api/v1/need-to-know/applications/{id}/revocation") => r#"{"reason":"Matrix"}"#.into(),
+        ("POST", "/api/v1/directory") | ("PUT", "/api/v1/directory/{id}") => format!(
+            r#"{{"organisation":"Matrix ISAC {n}","kind":"ms_isac","scope":"authority","scope_id":"{adams}","phone_24x7":"+18665550100","escalation_order":2}}"#
+        ),
+        ("POST", "/api/v1/outreach/contacts") => format!(
+            r#"{{"election_authority_id":"{adams}","contacted_on":"2026-01-05","kind":"call","people_met":"Pat Clerk","topic":"Matrix {n}"}}"#
+        ),
+        ("POST", "/api/v1/events") => format!(
+            r#"{{"held_on":"2026-02-01","kind":"training","title":"Matrix training {n}"}}"#
+        ),
+        ("POST", "/api/v1/events/{id}/attendance") => format!(
+            r#"{{"election_authority_id":"{adams}","person_name":"Matrix person {n}"}}"#
+        ),
         _ => String::new(),
     }
 }
@@ -900,6 +980,10 @@ async fn every_api_operation_as_every_role() {
                         .to_string()
                 }
                 p if p.starts_with("/api/v1/findings/") => new_finding(&t, adams).await.to_string(),
+                p if p.starts_with("/api/v1/directory/{id}") => {
+                    new_directory_entry(&t, n).await.to_string()
+                }
+                p if p.starts_with("/api/v1/events/{id}") => new_event(&t, n).await.to_string(),
                 p if p.ends_with("/acceptance") => {
                     ntk_application(&t, role, "approved").await.to_string()
                 }
@@ -1229,6 +1313,30 @@ fn page_table() -> Vec<PageRow> {
         row("POST", "/need-to-know/{id}/decision", "someone else's, pending", MANAGERS).not_found(NTK_HIDDEN),
         row("POST", "/need-to-know/{id}/renew", "someone else's, active", MANAGERS).not_found(NTK_HIDDEN),
         row("POST", "/need-to-know/{id}/revoke", "someone else's, active", MANAGERS).not_found(NTK_HIDDEN),
+        // The incident-response directory (213.30(a)(9)) and the incident card: everyone reads
+        // what applies to them (the rows' entries are statewide); the Board and the Program
+        // Manager edit; navigators also verify. The card is read as the registry is.
+        row("GET", "/directory", "", ALL),
+        row("GET", "/directory/new", "", MANAGERS),
+        row("POST", "/directory", "statewide entry", MANAGERS),
+        row("GET", "/directory.csv", "", ALL),
+        row("GET", "/directory.json", "", ALL),
+        row("GET", "/directory/{id}/edit", "statewide entry", MANAGERS),
+        row("POST", "/directory/{id}", "statewide entry", MANAGERS),
+        row("POST", "/directory/{id}/verify", "statewide entry", DIRECTORY_VERIFIERS),
+        row("POST", "/directory/{id}/delete", "statewide entry", MANAGERS),
+        row("GET", "/authorities/{id}/incident-card", "adams", NOT_PARTNER),
+        row("GET", "/authorities/{id}/incident-card", "chicago", &["board_admin", "program_manager", "auditor"])
+            .not_found(SCOPED),
+        // Outreach (213.30(a)(3), (10)): partners see none; the Board, the Program Manager and
+        // an authority's navigators log its contacts and attendance.
+        row("GET", "/outreach", "", NOT_PARTNER),
+        row("POST", "/outreach/contacts", "adams", OUTREACH_RECORDERS),
+        row("POST", "/outreach/contacts", "chicago", MANAGERS).not_found(SCOPED),
+        row("POST", "/events", "", OUTREACH_RECORDERS),
+        row("GET", "/events/{id}", "", NOT_PARTNER),
+        row("POST", "/events/{id}/attendance", "adams", OUTREACH_RECORDERS),
+        row("POST", "/events/{id}/attendance", "chicago", MANAGERS).not_found(SCOPED),
         row("GET", "/election-authorities/{id}/edit", "adams", MANAGERS),
         row("POST", "/election-authorities/{id}/edit", "adams", MANAGERS),
         row("POST", "/election-authorities/{id}/navigators", "adams", MANAGERS),
@@ -2335,6 +2443,93 @@ async fn prepare(r: &mut Runner<'_>, row: &PageRow) -> Prepared {
             let id = ntk_application(t, "navigator_other", "active").await;
             Prepared::post(format!("/need-to-know/{id}/revoke"), &[("reason", "Left the office")])
                 .to("/need-to-know/roster?notice=ntk_revoked")
+        }
+        ("GET", "/directory" | "/directory/new" | "/directory.csv" | "/directory.json" | "/outreach", _) => {
+            Prepared::get(row.route)
+        }
+        ("POST", "/directory", _) => Prepared::post(
+            "/directory",
+            &[
+                ("organisation", &format!("Matrix fusion center {n}")),
+                ("kind", "fusion_center"),
+                ("scope", "statewide"),
+                ("phone_24x7", "+1 217-555-0100"),
+                ("escalation_order", "1"),
+            ],
+        )
+        .to("/directory?notice=directory_added#entry-*"),
+        ("GET", "/directory/{id}/edit", _) => {
+            let id = new_directory_entry(t, n).await;
+            Prepared::get(format!("/directory/{id}/edit"))
+        }
+        ("POST", "/directory/{id}", _) => {
+            let id = new_directory_entry(t, n).await;
+            Prepared::post(
+                format!("/directory/{id}"),
+                &[
+                    ("organisation", &format!("Matrix fusion center {n}, renamed")),
+                    ("kind", "fusion_center"),
+                    ("scope", "statewide"),
+                    ("phone_24x7", "+1 217-555-0101"),
+                    ("escalation_order", "2"),
+                ],
+            )
+            .to(format!("/directory?notice=directory_saved#entry-{id}"))
+        }
+        ("POST", "/directory/{id}/verify", _) => {
+            let id = new_directory_entry(t, n).await;
+            Prepared::post(format!("/directory/{id}/verify"), &[])
+                .to(format!("/directory?notice=directory_verified#entry-{id}"))
+        }
+        ("POST", "/directory/{id}/delete", _) => {
+            let id = new_directory_entry(t, n).await;
+            Prepared::post(format!("/directory/{id}/delete"), &[])
+                .to("/directory?notice=directory_deleted")
+        }
+        ("GET", "/authorities/{id}/incident-card", case) => {
+            Prepared::get(format!("/authorities/{}/incident-card", ea(case)))
+        }
+        ("POST", "/outreach/contacts", case) => {
+            let id = ea(case).to_string();
+            Prepared::post(
+                "/outreach/contacts",
+                &[
+                    ("election_authority_id", &id),
+                    ("contacted_on", "2026-01-05"),
+                    ("kind", "visit"),
+                    ("people_met", "Pat Clerk"),
+                    ("topic", &format!("Matrix {n}")),
+                    ("notes", "Backups are on the same server"),
+                    ("notes_internal", "yes"),
+                    ("follow_up_on", ""),
+                ],
+            )
+            .to(format!("/outreach?authority={id}&notice=outreach_logged#contacts"))
+        }
+        ("POST", "/events", _) => Prepared::post(
+            "/events",
+            &[
+                ("held_on", "2026-02-01"),
+                ("event_kind", "tabletop"),
+                ("title", &format!("Matrix tabletop {n}")),
+                ("audience", "County clerks"),
+            ],
+        )
+        .to("/events/*?notice=event_created"),
+        ("GET", "/events/{id}", _) => {
+            let id = new_event(t, n).await;
+            Prepared::get(format!("/events/{id}"))
+        }
+        ("POST", "/events/{id}/attendance", case) => {
+            let id = new_event(t, n).await;
+            Prepared::post(
+                format!("/events/{id}/attendance"),
+                &[
+                    ("election_authority_id", &ea(case).to_string()),
+                    ("person_name", &format!("Matrix person {n}")),
+                ],
+            )
+            .to(format!("/events/{id}?notice=attendance_recorded#attendance"))
         }
         other => panic!("no way to exercise {other:?}: add an arm to `prepare`"),
     }

@@ -16,6 +16,7 @@ pub mod audit;
 pub mod authorities;
 pub mod catalogs;
 pub mod contacts;
+pub mod directory;
 pub mod extract;
 pub mod field_ops;
 pub mod findings;
@@ -25,6 +26,7 @@ pub mod intake;
 pub mod me;
 pub mod need_to_know;
 pub mod oscal;
+pub mod outreach;
 pub mod pagination;
 pub mod participation;
 pub mod partners;
@@ -88,6 +90,8 @@ impl Modify for BearerScheme {
         (name = "findings", description = "Findings, their lifecycle and evidence, CISA Cyber Hygiene imports and the KEV catalog (Part 213.40)."),
         (name = "icn", description = "ICN circuits, their protections and allowlists, and private addressing only (Part 213.20)."),
         (name = "need-to-know", description = "The need-to-know roster for For Official Use Only information: applications, decisions, the handling agreement, expiry, renewal, revocation and export (Part 213.30(a)(5))."),
+        (name = "directory", description = "The incident-response directory: whom an election authority calls in an incident, in which order, on which channel, and when the details were last verified (Part 213.30(a)(9))."),
+        (name = "outreach", description = "Contacts with each election authority's officials, webinars, conferences, trainings and tabletops with attendance, and every authority's last contact (Part 213.30(a)(3), (10))."),
         (name = "field operations", description = "Documents on file and their reviews (213.40(a)(2)), field visits and follow-ups, navigators' workload, need scores and the balanced assignment of authorities to navigator pairs (Part 213.40)."),
     )
 )]
@@ -238,6 +242,25 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(need_to_know::accept_need_to_know))
         .routes(routes!(need_to_know::renew_need_to_know))
         .routes(routes!(need_to_know::revoke_need_to_know))
+        .routes(routes!(
+            directory::list_directory,
+            directory::create_directory_entry
+        ))
+        .routes(routes!(directory::export_directory))
+        .routes(routes!(
+            directory::get_directory_entry,
+            directory::put_directory_entry,
+            directory::delete_directory_entry
+        ))
+        .routes(routes!(directory::verify_directory_entry))
+        .routes(routes!(
+            outreach::list_outreach_contacts,
+            outreach::create_outreach_contact
+        ))
+        .routes(routes!(outreach::list_last_contact))
+        .routes(routes!(outreach::list_events, outreach::create_event))
+        .routes(routes!(outreach::get_event))
+        .routes(routes!(outreach::create_attendance))
 }
 
 /// The OpenAPI document.

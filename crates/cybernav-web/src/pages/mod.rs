@@ -7,6 +7,7 @@ pub mod audit;
 pub mod authorities;
 pub mod catalogs;
 pub mod dashboard;
+pub mod directory;
 pub mod field_ops;
 pub mod fields;
 pub mod findings;
@@ -14,6 +15,7 @@ pub mod grants;
 pub mod icn;
 pub mod links;
 pub mod need_to_know;
+pub mod outreach;
 pub mod participation;
 pub mod partners;
 pub mod people;
@@ -45,6 +47,8 @@ pub fn routes() -> Router<AppState> {
         .merge(field_ops::routes())
         .merge(findings::routes())
         .merge(need_to_know::routes())
+        .merge(directory::routes())
+        .merge(outreach::routes())
         .merge(partners::routes())
         .merge(people::routes())
         .merge(account::routes())
