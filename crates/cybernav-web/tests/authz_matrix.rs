@@ -327,6 +327,10 @@ fn api_table() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
             "/api/v1/election-authorities/{id}/scores",
             NOT_PARTNER,
         ),
+        ("POST", "/api/v1/intake/stix", MANAGERS),
+        ("POST", "/api/v1/intake/indicators", MANAGERS),
+        ("GET", "/api/v1/intake/runs", INTAKE_HISTORY),
+        ("GET", "/api/v1/indicators", ALL),
         ("GET", "/api/v1/need-to-know/applications", NTK_READERS),
         ("POST", "/api/v1/need-to-know/applications", ALL),
         ("GET", "/api/v1/need-to-know/mine", ALL),
@@ -421,6 +425,9 @@ async fn new_event(t: &TestApp, n: usize) -> uuid::Uuid {
         .await
         .unwrap()
 }
+
+/// The intake history is read by the Board staff who manage intake and by auditors.
+const INTAKE_HISTORY: &[&str] = &["board_admin", "program_manager", "navigator", "auditor"];
 
 /// The need-to-know roster is read by the Board, the Program Manager and auditors.
 const NTK_READERS: &[&str] = &["board_admin", "program_manager", "auditor"];
@@ -825,6 +832,10 @@ fn body_for(
         ("POST", "/api/v1/assessments/{id}/transitions") => r#"{"action":"start"}"#.into(),
         ("PUT", "/api/v1/assessments/{id}/scope") => r#"{"scope":"ig2"}"#.into(),
         ("POST", "/api/v1/assessments/{id}/findings") => "{}".into(),
+        ("POST", "/api/v1/intake/stix") => {
+            r#"{"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d","objects":[]}"#.into()
+        }
+        ("POST", "/api/v1/intake/indicators") => "198.51.100.9".into(),
         ("POST", "/api/v1/need-to-know/applications") => r#"{"organisation":"Matrix County","title":"Clerk","justification":"Matrix","sponsor_name":"Pat Matrix","sponsor_email":"pat@matrix.example"}"#.into(),
         ("POST", "/api/v1/need-to-know/applications/{id}/decision") => r#"{"decision":"approve"}"#.into(),
         ("POST", "/api/v1/need-to-know/applications/{id}/acceptance") => format!(
