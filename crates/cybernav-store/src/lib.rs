@@ -31,6 +31,7 @@ pub mod icn;
 pub mod need_to_know;
 pub mod outbox;
 pub mod participation;
+pub mod products;
 pub mod registry;
 pub mod rows;
 pub mod users;

@@ -207,6 +207,8 @@ mod findings;
 pub use findings::*;
 mod need_to_know;
 pub use need_to_know::*;
+mod products;
+pub use products::*;
 
 pub use assessments::*;
 

@@ -28,6 +28,7 @@ pub mod pagination;
 pub mod participation;
 pub mod partners;
 pub mod people;
+pub mod products;
 pub mod statewide;
 pub mod tokens;
 pub mod zones;
@@ -87,6 +88,7 @@ impl Modify for BearerScheme {
         (name = "findings", description = "Findings, their lifecycle and evidence, CISA Cyber Hygiene imports and the KEV catalog (Part 213.40)."),
         (name = "icn", description = "ICN circuits, their protections and allowlists, and private addressing only (Part 213.20)."),
         (name = "need-to-know", description = "The need-to-know roster for For Official Use Only information: applications, decisions, the handling agreement, expiry, renewal, revocation and export (Part 213.30(a)(5))."),
+        (name = "products", description = "Intelligence notes, best-practice bulletins and urgent alerts of the sharing desk: drafts, review, approval by a second person, publication paragraph by paragraph as each reader's markings allow, and each authority's information needs (Part 213.30(a)(4), (6), (7))."),
         (name = "field operations", description = "Documents on file and their reviews (213.40(a)(2)), field visits and follow-ups, navigators' workload, need scores and the balanced assignment of authorities to navigator pairs (Part 213.40)."),
     )
 )]
@@ -226,6 +228,13 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(need_to_know::accept_need_to_know))
         .routes(routes!(need_to_know::renew_need_to_know))
         .routes(routes!(need_to_know::revoke_need_to_know))
+        .routes(routes!(products::list_products, products::create_product))
+        .routes(routes!(products::get_product, products::update_product))
+        .routes(routes!(products::transition_product))
+        .routes(routes!(
+            products::get_information_needs,
+            products::put_information_needs
+        ))
 }
 
 /// The OpenAPI document.

@@ -17,6 +17,7 @@ pub mod need_to_know;
 pub mod participation;
 pub mod partners;
 pub mod people;
+pub mod products;
 pub mod session;
 pub mod when;
 
@@ -45,6 +46,7 @@ pub fn routes() -> Router<AppState> {
         .merge(field_ops::routes())
         .merge(findings::routes())
         .merge(need_to_know::routes())
+        .merge(products::routes())
         .merge(partners::routes())
         .merge(people::routes())
         .merge(account::routes())
