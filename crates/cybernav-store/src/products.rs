@@ -81,7 +81,7 @@ pub struct LinkRow {
 }
 
 /// A review comment.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
 pub struct CommentRow {
     /// Id.
     pub id: Uuid,

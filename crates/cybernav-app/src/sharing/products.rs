@@ -10,7 +10,7 @@
 
 use cybernav_core::FieldErrors;
 use cybernav_core::authz::{
-    Actor, NeedsEditor, NeedsReader, ProductApprover, ProductReader, ProductWriter,
+    Actor, NeedsEditor, NeedsReader, ProductReader, ProductWriter,
 };
 use cybernav_core::role::Role;
 use cybernav_core::sharing::marking::{Marking, Paragraph, Reader};
@@ -267,15 +267,6 @@ pub struct ProductView {
     pub editable: bool,
 }
 
-/// The input of a draft as its editor sees it, for the edit form.
-#[derive(Debug, Clone, Default)]
-pub struct DraftForEdit {
-    /// The input as it would be sent back unchanged.
-    pub input: ProductInput,
-    /// The product's state.
-    pub state: Option<State>,
-}
-
 /// What a publication did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Published {
@@ -413,14 +404,20 @@ impl App {
         if Some(target) == own {
             return Err(AppError::invalid("supersedes", "a product cannot replace itself"));
         }
-        match tx.get_product(target).await {
-            Ok(l) if state_of(&l.row)? == State::Published => Ok(()),
-            Ok(_) => Err(AppError::invalid(
+        let l = match tx.get_product(target).await {
+            Ok(l) => l,
+            Err(StoreError::NotFound) => {
+                return Err(AppError::invalid("supersedes", "no such product"));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        if state_of(&l.row)? == State::Published {
+            Ok(())
+        } else {
+            Err(AppError::invalid(
                 "supersedes",
                 "only a published product can be replaced",
-            )),
-            Err(StoreError::NotFound) => Err(AppError::invalid("supersedes", "no such product")),
-            Err(e) => Err(e.into()),
+            ))
         }
     }
 

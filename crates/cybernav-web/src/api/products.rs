@@ -489,16 +489,10 @@ pub async fn update_product(
     ApiPath(ProductPath { id }): ApiPath<ProductPath>,
     ApiJson(p): ApiJson<ProductPatch>,
 ) -> Result<Json<ProductResponse>, ApiError> {
-    let cap = caller.0.write_products().ok_or_else(|| {
-        // Someone who may not write is refused as forbidden only when they may see it.
-        AppError::Forbidden
-    });
-    let cap = match cap {
-        Ok(c) => c,
-        Err(e) => {
-            detail(&state, &caller, id).await?;
-            return Err(e.into());
-        }
+    // Someone who may not write is refused as forbidden only when they may see the product.
+    let Some(cap) = caller.0.write_products() else {
+        detail(&state, &caller, id).await?;
+        return Err(AppError::Forbidden.into());
     };
     let mut input = state.app.product_for_edit(&cap, id).await?;
     if let Some(v) = p.kind {

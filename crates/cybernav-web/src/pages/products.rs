@@ -541,7 +541,7 @@ async fn needs_view(
         tx.get_election_authority(ea)
             .await
             .map_err(AppError::from)?
-            .name
+            .authority.name
     };
     let form = form.unwrap_or_else(|| NeedsForm {
         topics: needs.topics.join(", "),
