@@ -351,9 +351,9 @@ fn api_table() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
             "/api/v1/need-to-know/applications/{id}/revocation",
             MANAGERS,
         ),
-        // Intelligence products (213.30(a)(4), (6), (7)): {id} is the navigator's GREEN draft
-        // for changes and a published GREEN note for reading (partners without a current
-        // vetting are outside the community).
+        // Intelligence products (213.30(a)(4), (6), (7)): {id} is the navigator's TLP:AMBER
+        // draft for changes and a published TLP:AMBER note for reading (the Board and the
+        // authorities, its clients; not partners).
         ("GET", "/api/v1/products", ALL),
         ("POST", "/api/v1/products", PRODUCT_WRITERS),
         ("GET", "/api/v1/products/{id}", NOT_PARTNER),
@@ -379,7 +379,7 @@ const NEEDS_EDITORS: &[&str] = &["board_admin", "program_manager", "navigator", 
 /// Roles for whom the navigator's draft does not exist.
 const DRAFT_HIDDEN: &[&str] = &["ea_official", "ea_it", "partner"];
 
-/// A GREEN product written by the navigator; approved and published by the system when
+/// An AMBER product written by the navigator; approved and published by the system when
 /// `published`.
 async fn matrix_product(t: &TestApp, published: bool) -> uuid::Uuid {
     use cybernav_core::sharing::product::Action;
@@ -389,7 +389,9 @@ async fn matrix_product(t: &TestApp, published: bool) -> uuid::Uuid {
         kind: "note".into(),
         title: "Matrix note".into(),
         summary: "Matrix summary".into(),
-        base_marking: "TLP:GREEN".into(),
+        // TLP:AMBER: the Board and its clients, the authorities; never a partner, vetted or not
+        // (earlier rows may have given the partner a need-to-know approval).
+        base_marking: "TLP:AMBER".into(),
         body: "Matrix paragraph.\n\n(TLP:CLEAR) Public advice.".into(),
         tags: "matrix".into(),
         ..Default::default()
@@ -2453,7 +2455,7 @@ async fn prepare(r: &mut Runner<'_>, row: &PageRow) -> Prepared {
                     ("kind", "note"),
                     ("title", "Matrix note, edited"),
                     ("summary", "Matrix summary"),
-                    ("base_marking", "TLP:GREEN"),
+                    ("base_marking", "TLP:AMBER"),
                     ("body", "Matrix paragraph."),
                 ],
             )
