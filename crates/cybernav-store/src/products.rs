@@ -147,7 +147,11 @@ impl Tx {
 
     /// Writes every column of a product, only when its stored state is still `expected_state`:
     /// a change that raced another answers [`StoreError::Conflict`].
-    pub async fn update_product(&mut self, r: &ProductRow, expected_state: &str) -> StoreResult<()> {
+    pub async fn update_product(
+        &mut self,
+        r: &ProductRow,
+        expected_state: &str,
+    ) -> StoreResult<()> {
         let done = with_conn!(self, |c| {
             sqlx::query(
                 "UPDATE products SET kind = $3, title = $4, summary = $5, tags = $6, base_marking = $7, marking = $8, \
@@ -192,7 +196,10 @@ impl Tx {
             "SELECT {COLUMNS}, u.name AS author_name FROM products p LEFT JOIN users u ON u.id = p.author_id WHERE p.id = $1"
         );
         let row: Option<ProductListing> = with_conn!(self, |c| {
-            sqlx::query_as(&sql).bind(id).fetch_optional(&mut *c).await?
+            sqlx::query_as(&sql)
+                .bind(id)
+                .fetch_optional(&mut *c)
+                .await?
         });
         row.ok_or(StoreError::NotFound)
     }
@@ -247,7 +254,11 @@ impl Tx {
     }
 
     /// Replaces a product's sources, in order.
-    pub async fn replace_product_sources(&mut self, id: Uuid, sources: &[String]) -> StoreResult<()> {
+    pub async fn replace_product_sources(
+        &mut self,
+        id: Uuid,
+        sources: &[String],
+    ) -> StoreResult<()> {
         with_conn!(self, |c| {
             sqlx::query("DELETE FROM product_sources WHERE product_id = $1")
                 .bind(id)
@@ -270,10 +281,12 @@ impl Tx {
     /// A product's sources, in order.
     pub async fn product_sources(&mut self, id: Uuid) -> StoreResult<Vec<String>> {
         let rows: Vec<(String,)> = with_conn!(self, |c| {
-            sqlx::query_as("SELECT source FROM product_sources WHERE product_id = $1 ORDER BY position")
-                .bind(id)
-                .fetch_all(&mut *c)
-                .await?
+            sqlx::query_as(
+                "SELECT source FROM product_sources WHERE product_id = $1 ORDER BY position",
+            )
+            .bind(id)
+            .fetch_all(&mut *c)
+            .await?
         });
         Ok(rows.into_iter().map(|(s,)| s).collect())
     }

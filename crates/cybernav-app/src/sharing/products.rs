@@ -9,9 +9,7 @@
 //! the publishing transaction, each with only the paragraphs that person may see.
 
 use cybernav_core::FieldErrors;
-use cybernav_core::authz::{
-    Actor, NeedsEditor, NeedsReader, ProductReader, ProductWriter,
-};
+use cybernav_core::authz::{Actor, NeedsEditor, NeedsReader, ProductReader, ProductWriter};
 use cybernav_core::role::Role;
 use cybernav_core::sharing::marking::{Marking, Paragraph, Reader};
 use cybernav_core::sharing::product::{
@@ -102,17 +100,17 @@ fn check_input(input: &ProductInput) -> Result<Checked, FieldErrors> {
     }
     let base = errors.check(
         "base_marking",
-        Marking::parse_label(&input.base_marking)
-            .and_then(|m| product::check_base(&m).map(|()| m)),
+        Marking::parse_label(&input.base_marking).and_then(|m| product::check_base(&m).map(|()| m)),
     );
     let body = errors.check(
         "body",
         optional_multiline_text(Some(&input.body), product::BODY_MAX),
     );
     let paragraphs = match (&base, body) {
-        (Some(base), Some(Some(body))) => {
-            errors.check("body", product::parse_body(&body, base).map_err(|e| e.to_string()))
-        }
+        (Some(base), Some(Some(body))) => errors.check(
+            "body",
+            product::parse_body(&body, base).map_err(|e| e.to_string()),
+        ),
         (_, Some(None)) => {
             errors.add("body", "is required: write at least one paragraph");
             None
@@ -187,7 +185,9 @@ fn check_link(kind: &str, reference: &str) -> Result<(), String> {
         "stix" => match reference.split_once("--") {
             Some((ty, id))
                 if !ty.is_empty()
-                    && ty.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                    && ty
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
                     && Uuid::parse_str(id).is_ok() =>
             {
                 Ok(())
@@ -402,7 +402,10 @@ impl App {
     ) -> AppResult<()> {
         let Some(target) = target else { return Ok(()) };
         if Some(target) == own {
-            return Err(AppError::invalid("supersedes", "a product cannot replace itself"));
+            return Err(AppError::invalid(
+                "supersedes",
+                "a product cannot replace itself",
+            ));
         }
         let l = match tx.get_product(target).await {
             Ok(l) => l,
@@ -501,7 +504,8 @@ impl App {
         self.check_sees_everything(&mut tx, cap.actor(), &l.row, at)
             .await?;
         let c = check_input(input)?;
-        self.check_supersedes(&mut tx, Some(id), c.supersedes).await?;
+        self.check_supersedes(&mut tx, Some(id), c.supersedes)
+            .await?;
         let marking = product::product_marking(&c.base, &c.paragraphs);
         let mut row = l.row.clone();
         row.kind = c.kind.as_str().into();
@@ -607,7 +611,8 @@ impl App {
                 other => AppError::Conflict(other.to_string()),
             })?;
         if matches!(action, Action::Approve | Action::Publish) {
-            self.check_sees_everything(&mut tx, actor, &l.row, at).await?;
+            self.check_sees_everything(&mut tx, actor, &l.row, at)
+                .await?;
         }
         let mut row = l.row.clone();
         row.state = to.as_str().into();
@@ -680,7 +685,12 @@ impl App {
     /// Queues the alert's e-mail to every active account that may see its base marking, with
     /// the paragraphs that person may see and the label in the subject, before the text and
     /// after it.
-    async fn queue_alert(&self, tx: &mut Tx, row: &ProductRow, at: OffsetDateTime) -> AppResult<usize> {
+    async fn queue_alert(
+        &self,
+        tx: &mut Tx,
+        row: &ProductRow,
+        at: OffsetDateTime,
+    ) -> AppResult<usize> {
         let base = stored_marking(row.id, &row.base_marking)?;
         let paragraphs = paragraphs_of(tx, row.id).await?;
         let doc = product::document(BOARD, paragraphs);
@@ -701,7 +711,10 @@ impl App {
             );
             let label = banner.label();
             let subject = format!("[{label}] Urgent alert: {}", row.title);
-            let mut body = format!("{label}\n\nUrgent alert: {}\n\n{}\n\n", row.title, row.summary);
+            let mut body = format!(
+                "{label}\n\nUrgent alert: {}\n\n{}\n\n",
+                row.title, row.summary
+            );
             for p in &red.visible {
                 if p.marking != base {
                     body.push_str(&format!("({}) ", p.marking.label()));
@@ -798,7 +811,13 @@ impl App {
                     reference: l.reference,
                 })
                 .collect();
-            (visible, red.withheld, banner, tx.product_sources(id).await?, links)
+            (
+                visible,
+                red.withheld,
+                banner,
+                tx.product_sources(id).await?,
+                links,
+            )
         } else {
             (Vec::new(), 0, base.clone(), Vec::new(), Vec::new())
         };

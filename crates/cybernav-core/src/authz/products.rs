@@ -194,17 +194,29 @@ mod tests {
             Some(Refusal::NotFound)
         );
         let it = actor(Role::EaIt, Some(adams), vec![]);
-        assert_eq!(it.edit_information_needs_of(adams).err(), Some(Refusal::Forbidden));
+        assert_eq!(
+            it.edit_information_needs_of(adams).err(),
+            Some(Refusal::Forbidden)
+        );
         assert!(it.read_information_needs_of(adams).is_ok());
         let nav = actor(Role::Navigator, None, vec![adams]);
         assert!(nav.edit_information_needs_of(adams).is_ok());
-        assert_eq!(nav.edit_information_needs_of(cook).err(), Some(Refusal::NotFound));
+        assert_eq!(
+            nav.edit_information_needs_of(cook).err(),
+            Some(Refusal::NotFound)
+        );
         let pm = actor(Role::ProgramManager, None, vec![]);
         assert!(pm.edit_information_needs_of(cook).is_ok());
         let auditor = actor(Role::Auditor, None, vec![]);
         assert!(auditor.read_information_needs_of(cook).is_ok());
-        assert_eq!(auditor.edit_information_needs_of(cook).err(), Some(Refusal::Forbidden));
+        assert_eq!(
+            auditor.edit_information_needs_of(cook).err(),
+            Some(Refusal::Forbidden)
+        );
         let partner = actor(Role::Partner, None, vec![]);
-        assert_eq!(partner.read_information_needs_of(adams).err(), Some(Refusal::Forbidden));
+        assert_eq!(
+            partner.read_information_needs_of(adams).err(),
+            Some(Refusal::Forbidden)
+        );
     }
 }

@@ -718,10 +718,7 @@ mod tests {
             .with_caveat(Caveat::Fouo)
             .with_caveat(Caveat::Cui);
         assert_eq!(Marking::parse_label(&m.label()), Ok(m));
-        assert_eq!(
-            "TLP:GREEN".parse::<Marking>(),
-            Ok(Marking::tlp(Tlp::Green))
-        );
+        assert_eq!("TLP:GREEN".parse::<Marking>(), Ok(Marking::tlp(Tlp::Green)));
         assert!(Marking::parse_label("  ").is_err());
         assert!(Marking::parse_label("FOUO").is_err());
     }

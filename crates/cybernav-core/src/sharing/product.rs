@@ -397,7 +397,8 @@ pub fn parse_portion_mark(text: &str) -> Result<Option<(PortionMark, &str)>, Str
         } else if *t == "U" {
             // Unclassified: no caveat of its own.
         } else if KNOWN_CAVEATS.contains(t) {
-            mark.caveats.insert(Caveat::parse(t).map_err(|e| format!("'({inner})': {e}"))?);
+            mark.caveats
+                .insert(Caveat::parse(t).map_err(|e| format!("'({inner})': {e}"))?);
         } else if looks_like_mark {
             return Err(format!(
                 "the portion mark '({inner})' is not understood: '{t}' is neither a TLP label (TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT) nor U, FOUO, CUI or LES"
@@ -433,7 +434,12 @@ pub fn parse_body(body: &str, base: &Marking) -> Result<Vec<Paragraph<String>>, 
     for (i, block) in blocks.into_iter().enumerate() {
         let n = i + 1;
         let (marking, text) = match parse_portion_mark(&block) {
-            Err(message) => return Err(BodyError { paragraph: n, message }),
+            Err(message) => {
+                return Err(BodyError {
+                    paragraph: n,
+                    message,
+                });
+            }
             Ok(None) => (base.clone(), block.trim().to_string()),
             Ok(Some((mark, rest))) => (mark.marking(base), rest.trim().to_string()),
         };
@@ -489,7 +495,10 @@ pub fn product_marking<'a>(
 }
 
 /// The product as a tear-line document held by `holder`, for [`MarkedDocument::redact_for`].
-pub fn document(holder: Organisation, paragraphs: Vec<Paragraph<String>>) -> MarkedDocument<String> {
+pub fn document(
+    holder: Organisation,
+    paragraphs: Vec<Paragraph<String>>,
+) -> MarkedDocument<String> {
     MarkedDocument {
         organisation: holder,
         paragraphs,
@@ -539,7 +548,10 @@ pub fn parse_terms(raw: &str) -> Result<Vec<String>, String> {
         }
     }
     if out.len() > TAGS_MAX {
-        return Err(format!("at most {TAGS_MAX} entries; there are {}", out.len()));
+        return Err(format!(
+            "at most {TAGS_MAX} entries; there are {}",
+            out.len()
+        ));
     }
     Ok(out)
 }
@@ -655,7 +667,13 @@ mod tests {
             Err(ProductError::CommentRequired(_))
         ));
         assert_eq!(
-            transition(s, Action::SendBack, other, author, Some("Cite the STIC note")),
+            transition(
+                s,
+                Action::SendBack,
+                other,
+                author,
+                Some("Cite the STIC note")
+            ),
             Ok(State::Draft)
         );
         let s = transition(s, Action::Approve, other, author, None).unwrap();
@@ -669,7 +687,10 @@ mod tests {
             transition(s, Action::Withdraw, other, author, Some("Wrong county")),
             Ok(State::Withdrawn)
         );
-        assert_eq!(next_actions(State::Review), vec![Action::SendBack, Action::Approve]);
+        assert_eq!(
+            next_actions(State::Review),
+            vec![Action::SendBack, Action::Approve]
+        );
         assert!(next_actions(State::Superseded).is_empty());
         for a in Action::ALL {
             assert_eq!(Action::parse(a.as_str()), Ok(a));
@@ -680,25 +701,45 @@ mod tests {
         for k in Kind::ALL {
             assert_eq!(Kind::parse(k.as_str()), Ok(k));
         }
-        assert!(Kind::parse("memo").unwrap_err().contains("note, bulletin, alert"));
+        assert!(
+            Kind::parse("memo")
+                .unwrap_err()
+                .contains("note, bulletin, alert")
+        );
     }
 
     #[test]
     fn portion_marks_read_in_both_styles() {
         let base = green();
-        let (m, rest) = parse_portion_mark("(TLP:AMBER FOUO) The actor used").unwrap().unwrap();
+        let (m, rest) = parse_portion_mark("(TLP:AMBER FOUO) The actor used")
+            .unwrap()
+            .unwrap();
         assert_eq!(m.marking(&base).label(), "TLP:AMBER FOUO");
         assert_eq!(rest, "The actor used");
         let (m, _) = parse_portion_mark("(U//FOUO) Names").unwrap().unwrap();
         assert_eq!(m.marking(&base).label(), "TLP:GREEN FOUO");
         let (m, _) = parse_portion_mark("(U) Public advice").unwrap().unwrap();
-        assert_eq!(m.marking(&base.clone().with_caveat(Caveat::Fouo)).label(), "TLP:GREEN");
+        assert_eq!(
+            m.marking(&base.clone().with_caveat(Caveat::Fouo)).label(),
+            "TLP:GREEN"
+        );
         let (m, _) = parse_portion_mark("(tlp: clear) x").unwrap().unwrap();
         assert_eq!(m.tlp, Some(Tlp::Clear));
-        assert_eq!(parse_portion_mark("(See the annex) for more").unwrap(), None);
+        assert_eq!(
+            parse_portion_mark("(See the annex) for more").unwrap(),
+            None
+        );
         assert_eq!(parse_portion_mark("No mark").unwrap(), None);
-        assert!(parse_portion_mark("(TLP:AMBR) x").unwrap_err().contains("TLP:AMBR"));
-        assert!(parse_portion_mark("(U//SECRET) x").unwrap_err().contains("SECRET"));
+        assert!(
+            parse_portion_mark("(TLP:AMBR) x")
+                .unwrap_err()
+                .contains("TLP:AMBR")
+        );
+        assert!(
+            parse_portion_mark("(U//SECRET) x")
+                .unwrap_err()
+                .contains("SECRET")
+        );
         assert!(parse_portion_mark("(TLP:GREEN TLP:AMBER) x").is_err());
     }
 
@@ -735,12 +776,18 @@ mod tests {
         assert_eq!(r.matched, vec!["ES&S ExpressPoll", "phishing"]);
         assert_eq!(relevance(&tags(&["polling place"]), &needs).score, 0);
         assert_eq!(relevance(&tags(&["RANSOMWARE"]), &needs).score, 1);
-        assert_eq!(relevance(&tags(&["x"]), &InformationNeeds::default()).score, 0);
+        assert_eq!(
+            relevance(&tags(&["x"]), &InformationNeeds::default()).score,
+            0
+        );
         assert_eq!(
             parse_terms("ransomware, Ransomware ,\n e-poll   books;;").unwrap(),
             vec!["ransomware", "e-poll books"]
         );
-        assert!(parse_terms(&"x,".repeat(TAGS_MAX + 1)).is_ok(), "duplicates collapse");
+        assert!(
+            parse_terms(&"x,".repeat(TAGS_MAX + 1)).is_ok(),
+            "duplicates collapse"
+        );
         let many: String = (0..=TAGS_MAX).map(|i| format!("t{i},")).collect();
         assert!(parse_terms(&many).is_err());
         assert!(parse_terms(&"a".repeat(TAG_MAX + 1)).is_err());
@@ -767,8 +814,14 @@ mod tests {
             prop_oneof![
                 Just(None),
                 Just(Some(BOARD)),
-                Just(Some(Organisation { id: Uuid::from_u128(7), kind: OrgKind::ElectionAuthority })),
-                Just(Some(Organisation { id: Uuid::from_u128(8), kind: OrgKind::Partner })),
+                Just(Some(Organisation {
+                    id: Uuid::from_u128(7),
+                    kind: OrgKind::ElectionAuthority
+                })),
+                Just(Some(Organisation {
+                    id: Uuid::from_u128(8),
+                    kind: OrgKind::Partner
+                })),
             ],
             any::<bool>(),
             proptest::option::of(-2i64..2),

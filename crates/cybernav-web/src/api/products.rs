@@ -27,7 +27,10 @@ fn kind_schema() -> utoipa::openapi::schema::Object {
 }
 
 fn state_schema() -> utoipa::openapi::schema::Object {
-    super::enum_schema(PState::ALL.map(PState::as_str), "Where it stands in the workflow.")
+    super::enum_schema(
+        PState::ALL.map(PState::as_str),
+        "Where it stands in the workflow.",
+    )
 }
 
 fn action_schema() -> utoipa::openapi::schema::Object {

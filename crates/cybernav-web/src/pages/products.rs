@@ -395,10 +395,7 @@ fn form_page(
 
 /// `GET /sharing/new`: an empty draft form.
 async fn new_page(ctx: PageCtx, SignedIn(session): SignedIn) -> Result<Response, PageError> {
-    session
-        .actor
-        .write_products()
-        .ok_or(AppError::Forbidden)?;
+    session.actor.write_products().ok_or(AppError::Forbidden)?;
     let form = ProductForm {
         kind: "note".into(),
         base_marking: "TLP:GREEN".into(),
@@ -415,10 +412,7 @@ async fn create(
     SignedIn(session): SignedIn,
     Form(f): Form<ProductForm>,
 ) -> Result<Response, PageError> {
-    let cap = session
-        .actor
-        .write_products()
-        .ok_or(AppError::Forbidden)?;
+    let cap = session.actor.write_products().ok_or(AppError::Forbidden)?;
     match state.app.create_product(&cap, &f.input(), &meta).await {
         Ok(id) => Ok(see_other(&format!("/sharing/{id}"), "product_created")),
         Err(e) => {
@@ -541,7 +535,8 @@ async fn needs_view(
         tx.get_election_authority(ea)
             .await
             .map_err(AppError::from)?
-            .authority.name
+            .authority
+            .name
     };
     let form = form.unwrap_or_else(|| NeedsForm {
         topics: needs.topics.join(", "),
@@ -597,7 +592,11 @@ async fn set_needs(
         Err(e) => {
             let errors = form_errors(
                 e,
-                &[("topics", "Topics"), ("systems", "Systems"), ("vendors", "Vendors")],
+                &[
+                    ("topics", "Topics"),
+                    ("systems", "Systems"),
+                    ("vendors", "Vendors"),
+                ],
             )?;
             needs_view(&state, &ctx, &session, id, Some(f), errors).await
         }
