@@ -409,6 +409,39 @@ async fn the_workflow_tear_lines_and_relevance_through_the_api() {
             "no needs: newest first"
         );
 
+        // A revised bulletin replaces the DNS one when it is published; only a published
+        // product can be replaced.
+        let mut revised: Value =
+            serde_json::from_str(&note("bulletin", "DNS hygiene, revised", &["DNS"])).unwrap();
+        revised["supersedes"] = json!(bid);
+        let r = ok(
+            &t.api_send("POST", &pm, "/api/v1/products", &revised.to_string())
+                .await,
+            StatusCode::CREATED,
+        );
+        let rid = r["product"]["id"].as_str().unwrap().to_string();
+        revised["supersedes"] = json!(rid);
+        let (fields, _) = refusal(
+            &t.api_send("POST", &pm, "/api/v1/products", &revised.to_string())
+                .await,
+        );
+        assert_eq!(fields, vec!["supersedes"]);
+        ok(&step(&t, &pm, &rid, "submit", None).await, StatusCode::OK);
+        ok(
+            &step(&t, &board, &rid, "approve", None).await,
+            StatusCode::OK,
+        );
+        ok(
+            &step(&t, &board, &rid, "publish", None).await,
+            StatusCode::OK,
+        );
+        let old = ok(
+            &t.api_get(&clerk, &format!("/api/v1/products/{bid}")).await,
+            StatusCode::OK,
+        );
+        assert_eq!(old["product"]["state"], "superseded");
+        assert_eq!(old["product"]["superseded_by"], rid.as_str());
+
         // Withdraw, with a reason.
         let (fields, _) = refusal(&step(&t, &pm, &id, "withdraw", None).await);
         assert_eq!(fields, vec!["comment"]);
