@@ -12,7 +12,7 @@ use crate::{StoreResult, Tx, with_conn};
 
 /// Rows per statement for indicators (4 values each).
 pub const INDICATOR_BATCH: usize = 1000;
-/// Rows per statement for reports (10 values each) and STIX objects (9 values each).
+/// Rows per statement for reports and STIX objects (9 values each).
 pub const REPORT_BATCH: usize = 500;
 
 /// A source of threat information, as stored.
@@ -147,7 +147,7 @@ pub struct ReportRow {
     pub reference: String,
     /// The run that last brought it.
     pub run_id: Uuid,
-    /// When last received.
+    /// When last received (its run's time).
     pub received_at: OffsetDateTime,
     /// Resolved marking label.
     pub marking: String,
@@ -161,8 +161,11 @@ pub struct ReportRow {
     pub revoked: bool,
 }
 
-/// The `($1, $2, …), (…)` list for `rows` rows of `cols` values.
-fn values_list(rows: usize, cols: usize) -> String {
+/// The `($1, $2, …), (…)` list for `rows` rows of `cols` values; on SQLite `(?, ?, …)`,
+/// because SQLite keeps `$N` as named parameters and finds each name by a linear search when
+/// values are bound, which makes a statement of thousands of values quadratic.
+fn values_list(tx: &Tx, rows: usize, cols: usize) -> String {
+    let anonymous = tx.backend() == crate::Backend::Sqlite;
     let mut s = String::with_capacity(rows * cols * 6);
     let mut n = 0;
     for r in 0..rows {
@@ -175,8 +178,12 @@ fn values_list(rows: usize, cols: usize) -> String {
                 s.push_str(", ");
             }
             n += 1;
-            s.push('$');
-            s.push_str(&n.to_string());
+            if anonymous {
+                s.push('?');
+            } else {
+                s.push('$');
+                s.push_str(&n.to_string());
+            }
         }
         s.push(')');
     }
@@ -187,9 +194,39 @@ const RUN_COLUMNS: &str = "r.id, r.source_id, s.name AS source_name, r.format, r
      r.sha256, r.received_at, r.imported, r.duplicates, r.objects, r.rejected, r.rejected_detail, r.run_by";
 
 const REPORT_COLUMNS: &str = "p.indicator_id, p.source_id, s.name AS source_name, p.ref AS reference, \
-     p.run_id, p.received_at, p.marking, p.original_markings, p.valid_until, p.confidence, p.revoked";
+     p.run_id, r.received_at, p.marking, p.original_markings, p.valid_until, p.confidence, p.revoked";
+
+/// The SQLite page cache for a bulk import, in KiB (negative `cache_size` is KiB). Random
+/// inserts into the indicator and report indexes of a million rows touch far more pages than
+/// the default 2 MB holds; with it, each insert re-reads pages from the file.
+const BULK_CACHE_KIB: i64 = 256 * 1024;
 
 impl Tx {
+    /// Prepares this transaction's connection for a bulk import (SQLite: a larger page cache);
+    /// [`Tx::end_bulk`] puts it back before the connection returns to the pool.
+    pub async fn begin_bulk(&mut self) -> StoreResult<()> {
+        if let crate::Conn::Sqlite(c) = &mut self.conn {
+            sqlx::query(&format!("PRAGMA cache_size = -{BULK_CACHE_KIB}"))
+                .execute(&mut **c)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Puts the connection's page cache back to SQLite's default and frees what the bulk
+    /// import held.
+    pub async fn end_bulk(&mut self) -> StoreResult<()> {
+        if let crate::Conn::Sqlite(c) = &mut self.conn {
+            sqlx::query("PRAGMA cache_size = -2000")
+                .execute(&mut **c)
+                .await?;
+            sqlx::query("PRAGMA shrink_memory")
+                .execute(&mut **c)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// The source called `name`, if there is one.
     pub async fn intel_source_named(&mut self, name: &str) -> StoreResult<Option<SourceRow>> {
         Ok(with_conn!(self, |c| {
@@ -306,7 +343,7 @@ impl Tx {
         }
         let sql = format!(
             "INSERT INTO indicators (id, kind, value, first_seen) VALUES {} ON CONFLICT DO NOTHING",
-            values_list(batch.len(), 4)
+            values_list(self, batch.len(), 4)
         );
         Ok(with_conn!(self, |c| {
             let mut q = sqlx::query(&sql);
@@ -328,13 +365,13 @@ impl Tx {
             return Ok(());
         }
         let sql = format!(
-            "INSERT INTO indicator_reports (indicator_id, source_id, ref, run_id, received_at, \
+            "INSERT INTO indicator_reports (indicator_id, source_id, ref, run_id, \
              marking, original_markings, valid_until, confidence, revoked) VALUES {} \
              ON CONFLICT (indicator_id, source_id, ref) DO UPDATE SET run_id = excluded.run_id, \
-             received_at = excluded.received_at, marking = excluded.marking, \
+             marking = excluded.marking, \
              original_markings = excluded.original_markings, valid_until = excluded.valid_until, \
              confidence = excluded.confidence, revoked = excluded.revoked",
-            values_list(batch.len(), 10)
+            values_list(self, batch.len(), 9)
         );
         with_conn!(self, |c| {
             let mut q = sqlx::query(&sql);
@@ -344,7 +381,6 @@ impl Tx {
                     .bind(from.source_id)
                     .bind(r.reference)
                     .bind(from.run_id)
-                    .bind(from.received_at)
                     .bind(r.marking)
                     .bind(r.original_markings)
                     .bind(r.valid_until)
@@ -369,7 +405,7 @@ impl Tx {
         let sql = format!(
             "INSERT INTO stix_objects (stix_id, modified, object_type, spec_version, source_id, \
              run_id, added_at, marking, raw) VALUES {} ON CONFLICT DO NOTHING",
-            values_list(batch.len(), 9)
+            values_list(self, batch.len(), 9)
         );
         Ok(with_conn!(self, |c| {
             let mut q = sqlx::query(&sql);
@@ -430,10 +466,14 @@ impl Tx {
         if indicators.is_empty() {
             return Ok(Vec::new());
         }
-        let list = values_list(indicators.len(), 1).replace(['(', ')'], "");
+        let list = (1..=indicators.len())
+            .map(|n| format!("${n}"))
+            .collect::<Vec<_>>()
+            .join(", ");
         let sql = format!(
             "SELECT {REPORT_COLUMNS} FROM indicator_reports p JOIN intel_sources s ON s.id = p.source_id \
-             WHERE p.indicator_id IN ({list}) ORDER BY p.received_at, s.name, p.ref"
+             JOIN intake_runs r ON r.id = p.run_id \
+             WHERE p.indicator_id IN ({list}) ORDER BY r.received_at, s.name, p.ref"
         );
         Ok(with_conn!(self, |c| {
             let mut q = sqlx::query_as(&sql);
@@ -454,16 +494,5 @@ impl Tx {
             .fetch_one(&mut *c)
             .await?
         }))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::values_list;
-
-    #[test]
-    fn values_list_numbers_every_placeholder() {
-        assert_eq!(values_list(2, 2), "($1, $2), ($3, $4)");
-        assert_eq!(values_list(1, 3), "($1, $2, $3)");
     }
 }

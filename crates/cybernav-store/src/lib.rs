@@ -34,6 +34,7 @@ pub mod need_to_know;
 pub mod outbox;
 pub mod outreach;
 pub mod participation;
+pub mod products;
 pub mod registry;
 pub mod rows;
 pub mod users;

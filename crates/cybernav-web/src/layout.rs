@@ -184,6 +184,31 @@ const NOTICES: &[(&str, &str)] = &[
     ),
     ("ntk_revoked", "The approval was revoked at once."),
     (
+        "product_created",
+        "The draft was saved. Submit it for review when it is ready.",
+    ),
+    (
+        "product_submitted",
+        "The product was submitted for review. Someone other than its author approves it.",
+    ),
+    (
+        "product_sent_back",
+        "The product was sent back to its author with your comment.",
+    ),
+    (
+        "product_approved",
+        "The product was approved. Publish it when it should go out.",
+    ),
+    (
+        "product_published",
+        "The product was published. Everyone who may see it now finds it under Threat sharing; an alert is also e-mailed to them.",
+    ),
+    ("product_withdrawn", "The product was withdrawn."),
+    (
+        "needs_saved",
+        "The information needs were saved. Products about them now come first for this office's people.",
+    ),
+    (
         "assignment_applied",
         "The suggested assignment was applied. Each change of navigators is in the audit log.",
     ),
@@ -256,6 +281,7 @@ impl PageCtx {
             if a.read_findings_overview().is_some() {
                 push("/findings", "Findings");
             }
+            push("/sharing", "Threat sharing");
             push("/partners", "Who to contact");
             push("/directory", "Incident directory");
             if a.read_outreach().is_some() {

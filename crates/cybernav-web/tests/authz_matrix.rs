@@ -378,6 +378,24 @@ fn api_table() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("POST", "/api/v1/events", OUTREACH_RECORDERS),
         ("GET", "/api/v1/events/{id}", NOT_PARTNER),
         ("POST", "/api/v1/events/{id}/attendance", OUTREACH_RECORDERS),
+        // Intelligence products (213.30(a)(4), (6), (7)): {id} is the navigator's TLP:AMBER
+        // draft for changes and a published TLP:AMBER note for reading (the Board and the
+        // authorities, its clients; not partners).
+        ("GET", "/api/v1/products", ALL),
+        ("POST", "/api/v1/products", PRODUCT_WRITERS),
+        ("GET", "/api/v1/products/{id}", NOT_PARTNER),
+        ("PATCH", "/api/v1/products/{id}", PRODUCT_WRITERS),
+        ("POST", "/api/v1/products/{id}/transitions", PRODUCT_WRITERS),
+        (
+            "GET",
+            "/api/v1/election-authorities/{id}/information-needs",
+            NOT_PARTNER,
+        ),
+        (
+            "PUT",
+            "/api/v1/election-authorities/{id}/information-needs",
+            NEEDS_EDITORS,
+        ),
     ]
 }
 
@@ -428,6 +446,51 @@ async fn new_event(t: &TestApp, n: usize) -> uuid::Uuid {
 
 /// The intake history is read by the Board staff who manage intake and by auditors.
 const INTAKE_HISTORY: &[&str] = &["board_admin", "program_manager", "navigator", "auditor"];
+
+/// Who writes products: the Board, the Program Manager and navigators.
+const PRODUCT_WRITERS: &[&str] = &["board_admin", "program_manager", "navigator"];
+/// Who sets Adams's information needs: its official, its navigator and the managers.
+const NEEDS_EDITORS: &[&str] = &["board_admin", "program_manager", "navigator", "ea_official"];
+/// Roles for whom the navigator's draft does not exist.
+const DRAFT_HIDDEN: &[&str] = &["ea_official", "ea_it", "partner"];
+
+/// An AMBER product written by the navigator; approved and published by the system when
+/// `published`.
+async fn matrix_product(t: &TestApp, published: bool) -> uuid::Uuid {
+    use cybernav_core::sharing::product::Action;
+    let meta = RequestMeta::default();
+    let nav = t.actor("navigator").await;
+    let input = cybernav_app::sharing::products::ProductInput {
+        kind: "note".into(),
+        title: "Matrix note".into(),
+        summary: "Matrix summary".into(),
+        // TLP:AMBER: the Board and its clients, the authorities; never a partner, vetted or not
+        // (earlier rows may have given the partner a need-to-know approval).
+        base_marking: "TLP:AMBER".into(),
+        body: "Matrix paragraph.\n\n(TLP:CLEAR) Public advice.".into(),
+        tags: "matrix".into(),
+        ..Default::default()
+    };
+    let id = t
+        .app
+        .create_product(&nav.write_products().unwrap(), &input, &meta)
+        .await
+        .unwrap();
+    if published {
+        let system = system_actor();
+        for (who, action) in [
+            (&nav, Action::Submit),
+            (&system, Action::Approve),
+            (&system, Action::Publish),
+        ] {
+            t.app
+                .product_transition(who, id, action, None, &meta)
+                .await
+                .unwrap();
+        }
+    }
+    id
+}
 
 /// The need-to-know roster is read by the Board, the Program Manager and auditors.
 const NTK_READERS: &[&str] = &["board_admin", "program_manager", "auditor"];
@@ -855,6 +918,12 @@ fn body_for(
         ("POST", "/api/v1/events/{id}/attendance") => format!(
             r#"{{"election_authority_id":"{adams}","person_name":"Matrix person {n}"}}"#
         ),
+        ("POST", "/api/v1/products") => r#"{"kind":"bulletin","title":"Matrix bulletin","summary":"Matrix","base_marking":"TLP:GREEN","body":"Patch now."}"#.into(),
+        ("PATCH", "/api/v1/products/{id}") => r#"{"title":"Matrix edit"}"#.into(),
+        ("POST", "/api/v1/products/{id}/transitions") => r#"{"action":"submit"}"#.into(),
+        ("PUT", "/api/v1/election-authorities/{id}/information-needs") => {
+            r#"{"topics":["ransomware"],"systems":["e-poll books"]}"#.into()
+        }
         _ => String::new(),
     }
 }
@@ -1007,6 +1076,12 @@ async fn every_api_operation_as_every_role() {
                     ntk_application(&t, "navigator_other", "active")
                         .await
                         .to_string()
+                }
+                "/api/v1/products/{id}" if *method == "GET" => {
+                    matrix_product(&t, true).await.to_string()
+                }
+                p if p.starts_with("/api/v1/products/{id}") => {
+                    matrix_product(&t, false).await.to_string()
                 }
                 "/api/v1/need-to-know/applications" if *method == "POST" => {
                     ntk_application(&t, role, "none").await;
@@ -1348,6 +1423,22 @@ fn page_table() -> Vec<PageRow> {
         row("GET", "/events/{id}", "", NOT_PARTNER),
         row("POST", "/events/{id}/attendance", "adams", OUTREACH_RECORDERS),
         row("POST", "/events/{id}/attendance", "chicago", MANAGERS).not_found(SCOPED),
+        // Intelligence products and information needs (213.30(a)(4), (6), (7)).
+        row("GET", "/sharing", "", ALL),
+        row("GET", "/sharing/new", "", PRODUCT_WRITERS),
+        row("POST", "/sharing/new", "", PRODUCT_WRITERS),
+        row("GET", "/sharing/{id}", "published", NOT_PARTNER).not_found(&["partner"]),
+        row("GET", "/sharing/{id}", "navigator's draft", &["board_admin", "program_manager", "navigator", "auditor"])
+            .not_found(DRAFT_HIDDEN),
+        row("GET", "/sharing/{id}/edit", "navigator's draft", PRODUCT_WRITERS).not_found(DRAFT_HIDDEN),
+        row("POST", "/sharing/{id}/edit", "navigator's draft", PRODUCT_WRITERS).not_found(DRAFT_HIDDEN),
+        row("POST", "/sharing/{id}/transition", "navigator's draft, submit", PRODUCT_WRITERS)
+            .not_found(DRAFT_HIDDEN),
+        row("GET", "/election-authorities/{id}/information-needs", "adams", NOT_PARTNER),
+        row("GET", "/election-authorities/{id}/information-needs", "chicago", &["board_admin", "program_manager", "auditor"])
+            .not_found(SCOPED),
+        row("POST", "/election-authorities/{id}/information-needs", "adams", NEEDS_EDITORS),
+        row("POST", "/election-authorities/{id}/information-needs", "chicago", MANAGERS).not_found(SCOPED),
         row("GET", "/election-authorities/{id}/edit", "adams", MANAGERS),
         row("POST", "/election-authorities/{id}/edit", "adams", MANAGERS),
         row("POST", "/election-authorities/{id}/navigators", "adams", MANAGERS),
@@ -2542,6 +2633,53 @@ async fn prepare(r: &mut Runner<'_>, row: &PageRow) -> Prepared {
             )
             .to(format!("/events/{id}?notice=attendance_recorded#attendance"))
         }
+        ("GET", "/sharing" | "/sharing/new", _) => Prepared::get(row.route),
+        ("POST", "/sharing/new", _) => Prepared::post(
+            "/sharing/new",
+            &[
+                ("kind", "bulletin"),
+                ("title", &format!("Matrix bulletin {n}")),
+                ("summary", "Matrix"),
+                ("base_marking", "TLP:GREEN"),
+                ("body", "Patch now."),
+            ],
+        )
+        .to("/sharing/*?notice=product_created"),
+        ("GET", "/sharing/{id}", case) => {
+            let id = matrix_product(t, case == "published").await;
+            Prepared::get(format!("/sharing/{id}"))
+        }
+        ("GET", "/sharing/{id}/edit", _) => {
+            let id = matrix_product(t, false).await;
+            Prepared::get(format!("/sharing/{id}/edit"))
+        }
+        ("POST", "/sharing/{id}/edit", _) => {
+            let id = matrix_product(t, false).await;
+            Prepared::post(
+                format!("/sharing/{id}/edit"),
+                &[
+                    ("kind", "note"),
+                    ("title", "Matrix note, edited"),
+                    ("summary", "Matrix summary"),
+                    ("base_marking", "TLP:AMBER"),
+                    ("body", "Matrix paragraph."),
+                ],
+            )
+            .to(format!("/sharing/{id}?notice=saved"))
+        }
+        ("POST", "/sharing/{id}/transition", _) => {
+            let id = matrix_product(t, false).await;
+            Prepared::post(format!("/sharing/{id}/transition"), &[("action", "submit")])
+                .to(format!("/sharing/{id}?notice=product_submitted"))
+        }
+        ("GET", "/election-authorities/{id}/information-needs", case) => {
+            Prepared::get(format!("{}/information-needs", ea_href(case)))
+        }
+        ("POST", "/election-authorities/{id}/information-needs", case) => Prepared::post(
+            format!("{}/information-needs", ea_href(case)),
+            &[("topics", "ransomware"), ("systems", "e-poll books"), ("vendors", "")],
+        )
+        .to(format!("{}/information-needs?notice=needs_saved", ea_href(case))),
         other => panic!("no way to exercise {other:?}: add an arm to `prepare`"),
     }
 }

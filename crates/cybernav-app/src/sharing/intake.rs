@@ -102,15 +102,25 @@ pub(crate) struct Source {
     pub default_marking: Marking,
 }
 
-/// Stored markings are JSON of [`Marking`]: the label alone cannot hold named recipients or a
-/// caveat with spaces in it.
+/// A marking as stored: its label (`TLP:AMBER FOUO`), short for a million rows, or JSON of
+/// [`Marking`] when the label would not read back the same (named recipients, a caveat with
+/// spaces in it).
 pub(crate) fn marking_json(m: &Marking) -> String {
-    serde_json::to_string(m).unwrap_or_else(|_| "{\"tlp\":\"red\"}".to_string())
+    let label = m.label();
+    if Marking::parse_label(&label).as_ref() == Ok(m) {
+        return label;
+    }
+    serde_json::to_string(m).unwrap_or_else(|_| "{\"tlp\":\"TLP:RED\"}".to_string())
 }
 
 /// A stored marking; a value that does not parse is corrupt data.
 pub(crate) fn parse_marking(raw: &str, what: &str) -> AppResult<Marking> {
-    serde_json::from_str(raw).map_err(|e| {
+    let parsed = if raw.starts_with('{') {
+        serde_json::from_str(raw).map_err(|e| e.to_string())
+    } else {
+        Marking::parse_label(raw)
+    };
+    parsed.map_err(|e| {
         AppError::Store(cybernav_store::StoreError::Corrupt(format!(
             "{what}: marking '{raw}': {e}"
         )))
@@ -385,16 +395,19 @@ impl StixReader {
                             });
                         }
                     }
-                    PatternOutcome::PatternOnly { .. } => batch.patterns_kept += 1,
+                    PatternOutcome::PatternOnly { .. } => {
+                        // Kept intact, as the object it came in.
+                        batch.patterns_kept += 1;
+                        batch.objects.push(OwnedObject {
+                            modified: rfc3339(i.modified.or(i.created)),
+                            stix_id: i.id,
+                            object_type: "indicator".into(),
+                            spec_version: i.spec_version.as_str(),
+                            marking,
+                            raw: raw.to_string(),
+                        });
+                    }
                 }
-                batch.objects.push(OwnedObject {
-                    modified: rfc3339(i.modified.or(i.created)),
-                    stix_id: i.id,
-                    object_type: "indicator".into(),
-                    spec_version: i.spec_version.as_str(),
-                    marking,
-                    raw: raw.to_string(),
-                });
             }
         }
     }
@@ -477,62 +490,79 @@ impl App {
         bytes: Vec<u8>,
         meta: &RequestMeta,
     ) -> AppResult<IntakeSummary> {
-        let sha = sha256_hex(&bytes);
         let mut tx = self.store.begin().await?;
-        let (src, _) = source_in(&mut tx, source).await?;
-        let run = start_run(&mut tx, cap, &src, file_name, "stix", sha).await?;
-        let from = Provenance {
-            source_id: src.id,
-            run_id: run.id,
-            received_at: run.received_at,
-        };
-
-        let (send, mut receive) = tokio::sync::mpsc::channel::<Batch>(4);
-        let default = src.default_marking.clone();
-        let reading = tokio::task::spawn_blocking(move || read_stix(&bytes, default, &send));
-
-        let mut written = Written::default();
-        let mut summary = IntakeSummary {
-            run_id: run.id,
-            ..IntakeSummary::default()
-        };
-        let mut failed = None;
-        while let Some(batch) = receive.recv().await {
-            if failed.is_some() {
-                continue;
-            }
-            summary.patterns_kept += batch.patterns_kept;
-            summary.rejected.extend(batch.rejected.iter().cloned());
-            if let Err(e) = write_batch(&mut tx, &batch, from, &mut written).await {
-                failed = Some(e);
-                // Dropping the receiver stops the reader at its next batch.
-                receive.close();
-            }
-        }
-        if let Some(e) = failed {
-            return Err(e);
-        }
-        match reading.await {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => {
-                return Err(AppError::invalid(
-                    "file",
-                    format!(
-                        "{file_name}: line {}, column {}: {}; nothing was imported",
-                        e.line, e.column, e.message
-                    ),
-                ));
-            }
-            // The reader panicked: a bug, not bad input; nothing was committed.
-            Err(e) => std::panic::resume_unwind(e.into_panic()),
-        }
-        summary.imported = written.imported;
-        summary.duplicates = written.indicators_seen - written.imported;
-        summary.objects = written.objects;
-        finish_run(&mut tx, cap, meta, run, &summary, file_name).await?;
+        tx.begin_bulk().await?;
+        let result = stix_in(&mut tx, cap, source, file_name, bytes, meta).await;
+        // The connection goes back to the pool with its usual cache, committed or not.
+        tx.end_bulk().await?;
+        let summary = result?;
         tx.commit().await?;
         Ok(summary)
     }
+}
+
+/// The body of [`App::import_stix`], inside its transaction.
+async fn stix_in(
+    tx: &mut Tx,
+    cap: &IntakeWriter<'_>,
+    source: &SourceSpec,
+    file_name: &str,
+    bytes: Vec<u8>,
+    meta: &RequestMeta,
+) -> AppResult<IntakeSummary> {
+    let sha = sha256_hex(&bytes);
+    let (src, _) = source_in(tx, source).await?;
+    let run = start_run(tx, cap, &src, file_name, "stix", sha).await?;
+    let from = Provenance {
+        source_id: src.id,
+        run_id: run.id,
+        received_at: run.received_at,
+    };
+
+    let (send, mut receive) = tokio::sync::mpsc::channel::<Batch>(4);
+    let default = src.default_marking.clone();
+    let reading = tokio::task::spawn_blocking(move || read_stix(&bytes, default, &send));
+
+    let mut written = Written::default();
+    let mut summary = IntakeSummary {
+        run_id: run.id,
+        ..IntakeSummary::default()
+    };
+    let mut failed = None;
+    while let Some(batch) = receive.recv().await {
+        if failed.is_some() {
+            continue;
+        }
+        summary.patterns_kept += batch.patterns_kept;
+        summary.rejected.extend(batch.rejected.iter().cloned());
+        if let Err(e) = write_batch(tx, &batch, from, &mut written).await {
+            failed = Some(e);
+            // Dropping the receiver stops the reader at its next batch.
+            receive.close();
+        }
+    }
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    match reading.await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => {
+            return Err(AppError::invalid(
+                "file",
+                format!(
+                    "{file_name}: line {}, column {}: {}; nothing was imported",
+                    e.line, e.column, e.message
+                ),
+            ));
+        }
+        // The reader panicked: a bug, not bad input; nothing was committed.
+        Err(e) => std::panic::resume_unwind(e.into_panic()),
+    }
+    summary.imported = written.imported;
+    summary.duplicates = written.indicators_seen - written.imported;
+    summary.objects = written.objects;
+    finish_run(tx, cap, meta, run, &summary, file_name).await?;
+    Ok(summary)
 }
 
 /// Records the start of a run (its counts are filled in by [`finish_run`]).

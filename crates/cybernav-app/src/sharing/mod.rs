@@ -5,6 +5,7 @@
 pub mod indicators;
 pub mod intake;
 pub mod intake_feeds;
+pub mod products;
 pub mod reader;
 
 pub use reader::BOARD;

@@ -211,6 +211,8 @@ mod intake;
 pub use intake::*;
 mod need_to_know;
 pub use need_to_know::*;
+mod products;
+pub use products::*;
 
 pub use assessments::*;
 

@@ -355,6 +355,30 @@ impl Marking {
     }
 }
 
+impl Marking {
+    /// Reads a label as [`Marking::label`] writes it: a TLP label, then caveats separated by
+    /// spaces (`TLP:AMBER FOUO`, `TLP:GREEN CUI`). Named recipients are not part of a label and
+    /// come back empty. The error says what was expected.
+    pub fn parse_label(s: &str) -> Result<Marking, String> {
+        let mut words = s.split_whitespace();
+        let Some(first) = words.next() else {
+            return Err("a marking is empty; expected a TLP label such as TLP:GREEN".to_string());
+        };
+        let mut marking = Marking::tlp(Tlp::parse(first)?);
+        for w in words {
+            marking.caveats.insert(Caveat::parse(w)?);
+        }
+        Ok(marking)
+    }
+}
+
+impl FromStr for Marking {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Marking::parse_label(s)
+    }
+}
+
 impl fmt::Display for Marking {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.label())
@@ -686,6 +710,17 @@ mod tests {
         let b = Marking::tlp(Tlp::Amber);
         let h = Marking::highest([&a, &b]);
         assert_eq!(h.label(), "TLP:AMBER FOUO");
+    }
+
+    #[test]
+    fn marking_labels_read_back() {
+        let m = Marking::tlp(Tlp::AmberStrict)
+            .with_caveat(Caveat::Fouo)
+            .with_caveat(Caveat::Cui);
+        assert_eq!(Marking::parse_label(&m.label()), Ok(m));
+        assert_eq!("TLP:GREEN".parse::<Marking>(), Ok(Marking::tlp(Tlp::Green)));
+        assert!(Marking::parse_label("  ").is_err());
+        assert!(Marking::parse_label("FOUO").is_err());
     }
 
     #[test]

@@ -8,6 +8,7 @@
 
 pub mod indicator;
 pub mod marking;
+pub mod product;
 
 pub use indicator::{Indicator, IndicatorError, IndicatorKind};
 pub use marking::{

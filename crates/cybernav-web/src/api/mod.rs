@@ -31,6 +31,7 @@ pub mod pagination;
 pub mod participation;
 pub mod partners;
 pub mod people;
+pub mod products;
 pub mod statewide;
 pub mod tokens;
 pub mod zones;
@@ -92,6 +93,7 @@ impl Modify for BearerScheme {
         (name = "need-to-know", description = "The need-to-know roster for For Official Use Only information: applications, decisions, the handling agreement, expiry, renewal, revocation and export (Part 213.30(a)(5))."),
         (name = "directory", description = "The incident-response directory: whom an election authority calls in an incident, in which order, on which channel, and when the details were last verified (Part 213.30(a)(9))."),
         (name = "outreach", description = "Contacts with each election authority's officials, webinars, conferences, trainings and tabletops with attendance, and every authority's last contact (Part 213.30(a)(3), (10))."),
+        (name = "products", description = "Intelligence notes, best-practice bulletins and urgent alerts of the sharing desk: drafts, review, approval by a second person, publication paragraph by paragraph as each reader's markings allow, and each authority's information needs (Part 213.30(a)(4), (6), (7))."),
         (name = "field operations", description = "Documents on file and their reviews (213.40(a)(2)), field visits and follow-ups, navigators' workload, need scores and the balanced assignment of authorities to navigator pairs (Part 213.40)."),
     )
 )]
@@ -261,6 +263,13 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(outreach::list_events, outreach::create_event))
         .routes(routes!(outreach::get_event))
         .routes(routes!(outreach::create_attendance))
+        .routes(routes!(products::list_products, products::create_product))
+        .routes(routes!(products::get_product, products::update_product))
+        .routes(routes!(products::transition_product))
+        .routes(routes!(
+            products::get_information_needs,
+            products::put_information_needs
+        ))
 }
 
 /// The OpenAPI document.

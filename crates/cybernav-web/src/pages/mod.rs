@@ -19,6 +19,7 @@ pub mod outreach;
 pub mod participation;
 pub mod partners;
 pub mod people;
+pub mod products;
 pub mod session;
 pub mod when;
 
@@ -49,6 +50,7 @@ pub fn routes() -> Router<AppState> {
         .merge(need_to_know::routes())
         .merge(directory::routes())
         .merge(outreach::routes())
+        .merge(products::routes())
         .merge(partners::routes())
         .merge(people::routes())
         .merge(account::routes())
