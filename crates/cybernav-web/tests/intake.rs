@@ -343,6 +343,19 @@ async fn a_file_that_is_not_a_bundle_stores_nothing() {
             .await,
         );
         assert_eq!(fields, vec!["tlp"]);
+        let long = "x".repeat(201);
+        let (fields, _) = refusal(
+            &post_raw(
+                &t,
+                &pm,
+                &format!("/api/v1/intake/stix?source={long}"),
+                "application/json",
+                std::fs::read(fixture("stix/oasis-2.1.json")).unwrap(),
+            )
+            .await,
+        );
+        assert_eq!(fields, vec!["source"]);
+        assert_eq!(counts(&t).await, before, "a refused source stores nothing");
         t.cleanup().await;
     }
 }

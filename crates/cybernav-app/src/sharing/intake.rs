@@ -99,8 +99,14 @@ pub struct SourceSpec {
 #[derive(Debug, Clone)]
 pub(crate) struct Source {
     pub id: Uuid,
+    pub name: String,
     pub default_marking: Marking,
+    /// Registered by this import.
+    pub registered: bool,
 }
+
+/// The longest source name accepted, in characters.
+pub const SOURCE_NAME_MAX: usize = 200;
 
 /// A marking as stored: its label (`TLP:AMBER FOUO`), short for a million rows, or JSON of
 /// [`Marking`] when the label would not read back the same (named recipients, a caveat with
@@ -134,34 +140,46 @@ fn apply_default(resolved: ResolvedMarking, default: &Marking) -> Marking {
     m
 }
 
-pub(crate) async fn source_in(tx: &mut Tx, spec: &SourceSpec) -> AppResult<(Source, bool)> {
-    if let Some(row) = tx.intel_source_named(&spec.name).await? {
-        let default_marking = parse_marking(&row.default_marking, "intel_sources")?;
-        return Ok((
-            Source {
-                id: row.id,
-                default_marking,
-            },
-            false,
+/// The source `spec` names, registered now if it is new. Its name must be 1 to
+/// [`SOURCE_NAME_MAX`] characters of printable text.
+pub(crate) async fn source_in(tx: &mut Tx, spec: &SourceSpec) -> AppResult<Source> {
+    let name = spec.name.trim();
+    if name.is_empty()
+        || name.chars().count() > SOURCE_NAME_MAX
+        || name.chars().any(char::is_control)
+    {
+        return Err(AppError::invalid(
+            "source",
+            format!(
+                "the source's name must be 1 to {SOURCE_NAME_MAX} characters of text, such as \"CISA AIS\""
+            ),
         ));
+    }
+    if let Some(row) = tx.intel_source_named(name).await? {
+        let default_marking = parse_marking(&row.default_marking, "intel_sources")?;
+        return Ok(Source {
+            id: row.id,
+            name: row.name,
+            default_marking,
+            registered: false,
+        });
     }
     let at = now();
     let row = SourceRow {
         id: Uuid::new_v4(),
-        name: spec.name.clone(),
+        name: name.to_string(),
         kind: spec.kind.clone(),
         default_marking: marking_json(&spec.default_marking),
         created_at: at,
         updated_at: at,
     };
     tx.insert_intel_source(&row).await?;
-    Ok((
-        Source {
-            id: row.id,
-            default_marking: spec.default_marking.clone(),
-        },
-        true,
-    ))
+    Ok(Source {
+        id: row.id,
+        name: row.name,
+        default_marking: spec.default_marking.clone(),
+        registered: true,
+    })
 }
 
 /// Indicators, reports and objects read, owned, on their way to the writer.
@@ -511,7 +529,7 @@ async fn stix_in(
     meta: &RequestMeta,
 ) -> AppResult<IntakeSummary> {
     let sha = sha256_hex(&bytes);
-    let (src, _) = source_in(tx, source).await?;
+    let src = source_in(tx, source).await?;
     let run = start_run(tx, cap, &src, file_name, "stix", sha).await?;
     let from = Provenance {
         source_id: src.id,
@@ -561,7 +579,7 @@ async fn stix_in(
     summary.imported = written.imported;
     summary.duplicates = written.indicators_seen - written.imported;
     summary.objects = written.objects;
-    finish_run(tx, cap, meta, run, &summary, file_name).await?;
+    finish_run(tx, cap, meta, &src, run, &summary, file_name).await?;
     Ok(summary)
 }
 
@@ -598,6 +616,7 @@ pub(crate) async fn finish_run(
     tx: &mut Tx,
     cap: &IntakeWriter<'_>,
     meta: &RequestMeta,
+    src: &Source,
     mut run: RunRow,
     summary: &IntakeSummary,
     file_name: &str,
@@ -612,6 +631,9 @@ pub(crate) async fn finish_run(
     audit::Entry::new("intake.import", "intake_run", run.id)
         .changes(json!({
             "file": file_name,
+            "source": src.name,
+            "source_registered": src.registered,
+            "default_marking": src.default_marking.label(),
             "format": run.format,
             "sha256": run.sha256,
             "imported": run.imported,

@@ -82,7 +82,7 @@ impl App {
             )
         })?;
         let mut tx = self.store.begin().await?;
-        let (src, _) = source_in(&mut tx, source).await?;
+        let src = source_in(&mut tx, source).await?;
         let run = start_run(
             &mut tx,
             cap,
@@ -157,7 +157,7 @@ impl App {
         write_batch(&mut tx, &batch, from, &mut written).await?;
         summary.imported = written.imported;
         summary.duplicates = written.indicators_seen - written.imported;
-        finish_run(&mut tx, cap, meta, run, &summary, feed_name).await?;
+        finish_run(&mut tx, cap, meta, &src, run, &summary, feed_name).await?;
         tx.commit().await?;
         Ok(summary)
     }
@@ -190,7 +190,7 @@ impl App {
             }
         };
         let mut tx = self.store.begin().await?;
-        let (src, _) = source_in(&mut tx, source).await?;
+        let src = source_in(&mut tx, source).await?;
         let run = start_run(&mut tx, cap, &src, file_name, "list", sha256_hex(&[bytes])).await?;
         let from = Provenance {
             source_id: src.id,
@@ -233,7 +233,7 @@ impl App {
         }
         summary.imported = written.imported;
         summary.duplicates = written.indicators_seen - written.imported;
-        finish_run(&mut tx, cap, meta, run, &summary, file_name).await?;
+        finish_run(&mut tx, cap, meta, &src, run, &summary, file_name).await?;
         tx.commit().await?;
         Ok(summary)
     }

@@ -50,9 +50,6 @@ impl SourceQuery {
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .unwrap_or("API upload");
-        if name.chars().count() > 200 {
-            errors.add("source", "is longer than 200 characters");
-        }
         let tlp = match Tlp::parse(self.tlp.as_deref().unwrap_or("AMBER")) {
             Ok(t) => t,
             Err(e) => {
