@@ -701,10 +701,19 @@ async fn import_kev(data_dir: PathBuf, file: &std::path::Path) -> Result<ExitCod
     }
 }
 
-/// Prints an intake summary as one JSON object on standard output.
-fn print_intake(summary: &cybernav_app::sharing::intake::IntakeSummary) -> Result<ExitCode> {
-    println!("{}", serde_json::to_string(summary)?);
-    Ok(ExitCode::SUCCESS)
+/// Prints an intake summary as one JSON object on standard output, or the refusal of `name`.
+fn print_intake(
+    name: &str,
+    result: cybernav_app::AppResult<cybernav_app::sharing::intake::IntakeSummary>,
+) -> Result<ExitCode> {
+    match result {
+        Ok(summary) => {
+            println!("{}", serde_json::to_string(&summary)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(cybernav_app::AppError::Invalid(errors)) => Ok(print_refusal(name, &errors)),
+        Err(e) => Err(anyhow::anyhow!("{e}")),
+    }
 }
 
 async fn import_stix(
@@ -720,14 +729,10 @@ async fn import_stix(
         .import_intel()
         .context("system imports threat information")?;
     let name = file.display().to_string();
-    match app
+    let result = app
         .import_stix(&cap, &spec, &name, bytes, &command_line())
-        .await
-    {
-        Ok(summary) => print_intake(&summary),
-        Err(cybernav_app::AppError::Invalid(errors)) => Ok(print_refusal(&name, &errors)),
-        Err(e) => Err(anyhow::anyhow!("{e}")),
-    }
+        .await;
+    print_intake(&name, result)
 }
 
 async fn import_misp_feed(
@@ -752,14 +757,10 @@ async fn import_misp_feed(
     let event_file = |uuid: &str| {
         std::fs::read(dir.join(format!("{uuid}.json"))).map_err(|e| format!("cannot read it: {e}"))
     };
-    match app
+    let result = app
         .import_misp_feed(&cap, &spec, &name, &manifest, event_file, &command_line())
-        .await
-    {
-        Ok(summary) => print_intake(&summary),
-        Err(cybernav_app::AppError::Invalid(errors)) => Ok(print_refusal(&name, &errors)),
-        Err(e) => Err(anyhow::anyhow!("{e}")),
-    }
+        .await;
+    print_intake(&name, result)
 }
 
 async fn import_indicators(
@@ -777,14 +778,10 @@ async fn import_indicators(
         .context("system imports threat information")?;
     let name = file.display().to_string();
     let format = ListFormat::from_name(&name);
-    match app
+    let result = app
         .import_indicator_list(&cap, &spec, &name, format, &bytes, &command_line())
-        .await
-    {
-        Ok(summary) => print_intake(&summary),
-        Err(cybernav_app::AppError::Invalid(errors)) => Ok(print_refusal(&name, &errors)),
-        Err(e) => Err(anyhow::anyhow!("{e}")),
-    }
+        .await;
+    print_intake(&name, result)
 }
 
 async fn requirement_set_load(data_dir: PathBuf, file: &std::path::Path) -> Result<ExitCode> {

@@ -284,7 +284,8 @@ pub(crate) async fn write_batch(
     Ok(())
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
+/// The hex SHA-256 of what an import read, for its run record.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 

@@ -18,7 +18,7 @@ use cybernav_store::intake::Provenance;
 
 use super::intake::{
     Batch, IntakeSummary, OwnedReport, RejectedItem, SourceSpec, Written, finish_run, indicator_id,
-    marking_json, source_in, start_run, write_batch,
+    marking_json, sha256_hex, source_in, start_run, write_batch,
 };
 use crate::{App, AppError, AppResult, RequestMeta};
 
@@ -43,15 +43,6 @@ impl ListFormat {
             ListFormat::FreeText
         }
     }
-}
-
-fn sha256_hex(parts: &[&[u8]]) -> String {
-    use sha2::{Digest, Sha256};
-    let mut h = Sha256::new();
-    for p in parts {
-        h.update(p);
-    }
-    hex::encode(h.finalize())
 }
 
 /// The marking of one MISP attribute: its tags' (and its event's) TLP level or the source's,
@@ -83,15 +74,7 @@ impl App {
         })?;
         let mut tx = self.store.begin().await?;
         let src = source_in(&mut tx, source).await?;
-        let run = start_run(
-            &mut tx,
-            cap,
-            &src,
-            feed_name,
-            "misp",
-            sha256_hex(&[manifest]),
-        )
-        .await?;
+        let run = start_run(&mut tx, cap, &src, feed_name, "misp", sha256_hex(manifest)).await?;
         let from = Provenance {
             source_id: src.id,
             run_id: run.id,
@@ -191,7 +174,7 @@ impl App {
         };
         let mut tx = self.store.begin().await?;
         let src = source_in(&mut tx, source).await?;
-        let run = start_run(&mut tx, cap, &src, file_name, "list", sha256_hex(&[bytes])).await?;
+        let run = start_run(&mut tx, cap, &src, file_name, "list", sha256_hex(bytes)).await?;
         let from = Provenance {
             source_id: src.id,
             run_id: run.id,
