@@ -101,8 +101,17 @@ pub struct Fetched {
     pub final_url: String,
     /// The `Content-Type`, if the server sent one.
     pub content_type: Option<String>,
+    /// The answer's headers (a server's own values, such as TAXII's `X-TAXII-Date-Added-Last`).
+    pub headers: HeaderMap,
     /// The body, at most the limit asked for.
     pub body: Vec<u8>,
+}
+
+impl Fetched {
+    /// A header of the answer, when present and text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
 }
 
 /// The limits a client is built with.
@@ -301,6 +310,7 @@ impl HttpClient {
             .get(reqwest::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
+        let headers = response.headers().clone();
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(failed)? {
             if body.len() + chunk.len() > max_bytes {
@@ -312,6 +322,7 @@ impl HttpClient {
             status: status.as_u16(),
             final_url,
             content_type,
+            headers,
             body,
         })
     }

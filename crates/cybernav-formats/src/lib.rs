@@ -19,3 +19,4 @@ pub mod registry_csv;
 pub mod requirement_set;
 pub mod spreadsheet;
 pub mod stix;
+pub mod taxii_envelope;

@@ -4,9 +4,11 @@
 //! second copy of the crate under test.
 
 pub mod smtp;
+pub mod taxii;
 
 pub use smtp::{SmtpSink, free_port};
 use sqlx::{Connection, Executor, PgConnection};
+pub use taxii::{TAXII_PEER_COLLECTION, TaxiiPeer};
 use uuid::Uuid;
 
 /// The variable naming the PostgreSQL server tests may create databases on, e.g.

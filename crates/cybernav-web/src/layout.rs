@@ -62,6 +62,18 @@ const NOTICES: &[(&str, &str)] = &[
         "The event was created. Record who attended below.",
     ),
     ("attendance_recorded", "Attendance recorded."),
+    (
+        "feed_added",
+        "The collection was added. It is polled within a minute, then on its schedule.",
+    ),
+    (
+        "feed_paused",
+        "Polling is paused; the feed keeps its position.",
+    ),
+    (
+        "feed_resumed",
+        "Polling resumed; the feed is polled within a minute.",
+    ),
     ("created", "Created."),
     ("deleted", "Deleted."),
     ("verified", "Marked as verified today."),
@@ -282,6 +294,9 @@ impl PageCtx {
                 push("/findings", "Findings");
             }
             push("/sharing", "Threat sharing");
+            if a.read_intake_history().is_some() {
+                push("/intake", "Intake");
+            }
             push("/partners", "Who to contact");
             push("/directory", "Incident directory");
             if a.read_outreach().is_some() {

@@ -1,6 +1,8 @@
 //! The `cybernav` command: serves the web UI and API, and runs administration from the shell.
 //! Thin on purpose: it parses arguments, builds the configuration and calls `cybernav-app`.
 
+mod taxii;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -92,6 +94,11 @@ enum Command {
     Attestation {
         #[command(subcommand)]
         command: AttestationCommand,
+    },
+    /// TAXII 2.1 collections of partners' servers that the desk polls (Part 213.30(a)(4)).
+    Taxii {
+        #[command(subcommand)]
+        command: taxii::TaxiiCommand,
     },
     /// Write a consistent copy of the embedded database.
     Backup {
@@ -350,6 +357,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             command: AuditCommand::Verify,
         } => return audit_verify(cli.data_dir).await,
         Command::Backup { out } => backup(cli.data_dir, out).await?,
+        Command::Taxii { command } => return taxii::run(cli.data_dir, command).await,
         Command::Attestation {
             command: AttestationCommand::Verify { file, public_key },
         } => return attestation_verify(&file, public_key.as_deref()),
@@ -452,6 +460,11 @@ async fn serve(data_dir: PathBuf, demo: bool, bind: SocketAddr) -> Result<()> {
     tokio::spawn(cybernav_app::need_to_know::run_expiry_warnings(
         app.clone(),
         Duration::from_secs(3600),
+        stop_rx.clone(),
+    ));
+    tokio::spawn(cybernav_app::sharing::taxii_feeds::run_taxii_polling(
+        app.clone(),
+        Duration::from_secs(60),
         stop_rx.clone(),
     ));
     let listener = tokio::net::TcpListener::bind(bind)

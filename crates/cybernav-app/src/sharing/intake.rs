@@ -521,7 +521,7 @@ impl App {
 }
 
 /// The body of [`App::import_stix`], inside its transaction.
-async fn stix_in(
+pub(crate) async fn stix_in(
     tx: &mut Tx,
     cap: &IntakeWriter<'_>,
     source: &SourceSpec,

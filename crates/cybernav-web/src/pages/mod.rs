@@ -13,6 +13,7 @@ pub mod fields;
 pub mod findings;
 pub mod grants;
 pub mod icn;
+pub mod intake;
 pub mod links;
 pub mod need_to_know;
 pub mod outreach;
@@ -51,6 +52,7 @@ pub fn routes() -> Router<AppState> {
         .merge(directory::routes())
         .merge(outreach::routes())
         .merge(products::routes())
+        .merge(intake::routes())
         .merge(partners::routes())
         .merge(people::routes())
         .merge(account::routes())

@@ -1,0 +1,715 @@
+//! The TAXII 2.1 client: collections of partners' servers (CISA AIS, an ISAC, the fusion
+//! center) that the desk polls on a schedule, each page imported like an uploaded bundle.
+//!
+//! * **Position.** A poll asks for objects `added_after` the server's own
+//!   `X-TAXII-Date-Added-Last` of the last page imported, follows `next` while the server
+//!   says `more`, and records the new position in the same transaction as each page's
+//!   import: a poll cut short (a crash, a restart, an error on page 7) resumes after the last
+//!   page kept, and a page is never half-kept. A server that sends no date header leaves the
+//!   position where it was; the next poll reads the collection again and de-duplication
+//!   keeps the store unchanged.
+//! * **Schedule and replicas.** Each feed is due every `poll_minutes`. A replica claims a due
+//!   feed with a lease (like the outbox), so two replicas never poll one feed at once.
+//! * **Back-off.** A failed poll (the server unreachable, an HTTP error, an answer that is
+//!   not TAXII, a page that is not STIX) is retried after 5 minutes, then 10, 20, … up to a
+//!   day, and the error is kept on the feed for the Program Manager to read; a success puts
+//!   the feed back on its schedule.
+//! * **Credentials.** The database holds only where the secret is (`env:NAME` or
+//!   `file:/path`), read at each poll, never the secret itself, so backups and exports
+//!   never carry a partner's password. Errors never include it.
+
+use cybernav_core::authz::{IntakeHistoryReader, IntakeWriter, system_actor};
+use cybernav_formats::taxii_envelope::{Collection, read_collections, read_envelope};
+use cybernav_store::now;
+use cybernav_store::taxii_feeds::FeedRow;
+use reqwest::Url;
+use serde::Serialize;
+use serde_json::json;
+use time::Duration;
+use uuid::Uuid;
+
+use super::intake::{IntakeSummary, SourceSpec, source_in, stix_in};
+use crate::http::{Fetched, HttpClient};
+use crate::{App, AppError, AppResult, RequestMeta, audit};
+
+/// The TAXII 2.1 media type, asked for in `Accept`.
+pub const TAXII_MEDIA_TYPE: &str = "application/taxii+json;version=2.1";
+/// The largest page accepted, in bytes.
+pub const MAX_PAGE_BYTES: usize = 256 * 1024 * 1024;
+/// Pages read in one poll at most; the rest waits for the next poll, due at once.
+pub const MAX_PAGES_PER_POLL: usize = 100;
+/// How long one poll may hold its feed before another replica may take it.
+pub const POLL_LEASE: Duration = Duration::minutes(30);
+/// Polling interval bounds, in minutes.
+pub const POLL_MINUTES: std::ops::RangeInclusive<i64> = 5..=10_080;
+/// Page size bounds (`limit`).
+pub const PAGE_SIZE: std::ops::RangeInclusive<i64> = 1..=10_000;
+
+/// Where a feed's secret is read at poll time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretRef {
+    /// An environment variable of the server process.
+    Env(String),
+    /// A file (such as a systemd credential); its first line is the secret.
+    File(std::path::PathBuf),
+}
+
+impl SecretRef {
+    /// Reads `env:NAME` or `file:/absolute/path`.
+    pub fn parse(raw: &str) -> Result<SecretRef, String> {
+        let raw = raw.trim();
+        if let Some(name) = raw.strip_prefix("env:") {
+            let ok = !name.is_empty()
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && !name.starts_with(|c: char| c.is_ascii_digit());
+            if ok {
+                return Ok(SecretRef::Env(name.to_string()));
+            }
+            return Err(format!(
+                "'{name}' is not an environment variable name (letters, digits and _)"
+            ));
+        }
+        if let Some(path) = raw.strip_prefix("file:") {
+            let p = std::path::PathBuf::from(path);
+            if p.is_absolute() {
+                return Ok(SecretRef::File(p));
+            }
+            return Err(format!("'{path}' is not an absolute path"));
+        }
+        Err("say where the secret is, as env:NAME or file:/absolute/path; the secret itself is never stored".into())
+    }
+
+    /// The stored form.
+    pub fn as_stored(&self) -> String {
+        match self {
+            SecretRef::Env(n) => format!("env:{n}"),
+            SecretRef::File(p) => format!("file:{}", p.display()),
+        }
+    }
+
+    /// The secret, read now. The error names where it was looked for, never a value.
+    fn read(&self) -> Result<String, String> {
+        let value = match self {
+            SecretRef::Env(n) => std::env::var(n)
+                .map_err(|_| format!("the environment variable {n} is not set on this server"))?,
+            SecretRef::File(p) => std::fs::read_to_string(p)
+                .map_err(|e| format!("the secret file {} cannot be read: {e}", p.display()))?,
+        };
+        let line = value.lines().next().unwrap_or_default().trim().to_string();
+        if line.is_empty() {
+            return Err(format!("the secret at {} is empty", self.as_stored()));
+        }
+        Ok(line)
+    }
+}
+
+/// How the desk signs in to a TAXII server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FeedAuth {
+    /// No credentials.
+    None,
+    /// `Authorization: Bearer <secret>`.
+    Bearer(SecretRef),
+    /// HTTP Basic with a user name and the secret as password.
+    Basic {
+        /// The user name.
+        username: String,
+        /// The password's whereabouts.
+        password: SecretRef,
+    },
+}
+
+impl FeedAuth {
+    fn parts(&self) -> (&'static str, Option<String>, Option<String>) {
+        match self {
+            FeedAuth::None => ("none", None, None),
+            FeedAuth::Bearer(s) => ("bearer", None, Some(s.as_stored())),
+            FeedAuth::Basic { username, password } => {
+                ("basic", Some(username.clone()), Some(password.as_stored()))
+            }
+        }
+    }
+
+    fn of(row: &FeedRow) -> Result<FeedAuth, String> {
+        let secret = || {
+            SecretRef::parse(row.secret_ref.as_deref().unwrap_or_default())
+                .map_err(|e| format!("stored secret reference: {e}"))
+        };
+        match row.auth.as_str() {
+            "none" => Ok(FeedAuth::None),
+            "bearer" => Ok(FeedAuth::Bearer(secret()?)),
+            "basic" => Ok(FeedAuth::Basic {
+                username: row.username.clone().unwrap_or_default(),
+                password: secret()?,
+            }),
+            other => Err(format!("unknown stored authentication '{other}'")),
+        }
+    }
+
+    /// The `Authorization` header's value, if any.
+    fn header(&self) -> Result<Option<String>, String> {
+        use base64::Engine;
+        Ok(match self {
+            FeedAuth::None => None,
+            FeedAuth::Bearer(s) => Some(format!("Bearer {}", s.read()?)),
+            FeedAuth::Basic { username, password } => {
+                let pair = format!("{username}:{}", password.read()?);
+                Some(format!(
+                    "Basic {}",
+                    base64::engine::general_purpose::STANDARD.encode(pair)
+                ))
+            }
+        })
+    }
+}
+
+/// A collection to poll, as the Program Manager describes it.
+#[derive(Debug, Clone)]
+pub struct FeedSpec {
+    /// The source its objects are recorded under (registered on first use).
+    pub source: SourceSpec,
+    /// The API root URL, such as `https://taxii.example.gov/api1/`.
+    pub api_root: String,
+    /// The collection's id.
+    pub collection_id: String,
+    /// How to sign in.
+    pub auth: FeedAuth,
+    /// Minutes between polls (5 to 10,080).
+    pub poll_minutes: i64,
+    /// Objects per page (1 to 10,000).
+    pub page_size: i64,
+    /// Where to start: only objects added after this server timestamp; `None` reads the
+    /// whole collection on the first poll.
+    pub added_after: Option<String>,
+}
+
+/// What one poll did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PollOutcome {
+    /// The feed.
+    pub feed_id: Uuid,
+    /// Pages read.
+    pub pages: usize,
+    /// Objects received.
+    pub objects: usize,
+    /// Indicators new to the store.
+    pub imported: u64,
+    /// Indicators already known.
+    pub duplicates: u64,
+    /// Objects refused (each listed in its page's intake run).
+    pub rejected: usize,
+    /// The import runs, one per page that held objects.
+    pub runs: Vec<Uuid>,
+    /// The position after the poll (the server's last date added).
+    pub added_after: Option<String>,
+    /// The poll stopped at [`MAX_PAGES_PER_POLL`]; the rest comes on the next poll.
+    pub truncated: bool,
+    /// Why the poll failed, after the pages it kept.
+    pub error: Option<String>,
+}
+
+/// The delay before retrying a feed after its `failures`-th failure in a row: 5 minutes,
+/// doubled each time, at most a day.
+pub fn retry_delay(failures: i64) -> Duration {
+    let exp = failures.clamp(1, 10) - 1;
+    Duration::minutes((5_i64 << exp).min(24 * 60))
+}
+
+/// The API root in the stored form: a checked http(s) URL ending with `/`.
+fn api_root_in(raw: &str) -> AppResult<String> {
+    let bad = |m: &str| AppError::invalid("api_root", m.to_string());
+    let mut url = Url::parse(raw.trim()).map_err(|e| {
+        bad(&format!(
+            "'{raw}' is not a URL ({e}); give the API root, such as https://taxii.example.gov/api1/"
+        ))
+    })?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(bad(
+            "the API root must be an http:// or https:// URL with a host",
+        ));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(bad(
+            "put no credentials in the URL; give them with the feed's authentication",
+        ));
+    }
+    url.set_query(None);
+    url.set_fragment(None);
+    if !url.path().ends_with('/') {
+        let p = format!("{}/", url.path());
+        url.set_path(&p);
+    }
+    Ok(url.to_string())
+}
+
+fn collection_in(raw: &str) -> AppResult<String> {
+    let id = raw.trim();
+    if id.is_empty() || id.len() > 200 || id.chars().any(|c| c.is_control() || c == '/') {
+        return Err(AppError::invalid(
+            "collection_id",
+            "the collection's id is 1 to 200 characters without '/', as the server lists it",
+        ));
+    }
+    Ok(id.to_string())
+}
+
+/// The URL of a page of a collection's objects.
+fn objects_url(
+    feed: &FeedRow,
+    added_after: Option<&str>,
+    next: Option<&str>,
+) -> Result<String, String> {
+    let mut url = Url::parse(&feed.api_root).map_err(|e| e.to_string())?;
+    url.path_segments_mut()
+        .map_err(|()| "the API root cannot hold a path".to_string())?
+        .pop_if_empty()
+        .extend(["collections", feed.collection_id.as_str(), "objects", ""]);
+    {
+        let mut q = url.query_pairs_mut();
+        q.append_pair("limit", &feed.page_size.to_string());
+        if let Some(a) = added_after {
+            q.append_pair("added_after", a);
+        }
+        if let Some(n) = next {
+            q.append_pair("next", n);
+        }
+    }
+    Ok(url.to_string())
+}
+
+/// `GET` with TAXII's media type and the feed's credentials.
+async fn taxii_get(url: &str, auth: &FeedAuth, max: usize) -> Result<Fetched, String> {
+    let authorization = auth.header()?;
+    let mut headers = vec![("Accept", TAXII_MEDIA_TYPE)];
+    if let Some(a) = &authorization {
+        headers.push(("Authorization", a.as_str()));
+    }
+    HttpClient::shared()
+        .map_err(|e| e.to_string())?
+        .get(url, &headers, max)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+impl App {
+    /// Registers a collection to poll. It is due at once.
+    pub async fn add_taxii_feed(
+        &self,
+        cap: &IntakeWriter<'_>,
+        spec: &FeedSpec,
+        meta: &RequestMeta,
+    ) -> AppResult<FeedRow> {
+        let api_root = api_root_in(&spec.api_root)?;
+        let collection_id = collection_in(&spec.collection_id)?;
+        if !POLL_MINUTES.contains(&spec.poll_minutes) {
+            return Err(AppError::invalid(
+                "poll_minutes",
+                format!(
+                    "poll every {} to {} minutes (a week)",
+                    POLL_MINUTES.start(),
+                    POLL_MINUTES.end()
+                ),
+            ));
+        }
+        if !PAGE_SIZE.contains(&spec.page_size) {
+            return Err(AppError::invalid(
+                "page_size",
+                format!(
+                    "ask for {} to {} objects per page",
+                    PAGE_SIZE.start(),
+                    PAGE_SIZE.end()
+                ),
+            ));
+        }
+        if let FeedAuth::Basic { username, .. } = &spec.auth
+            && (username.trim().is_empty() || username.contains(':'))
+        {
+            return Err(AppError::invalid(
+                "username",
+                "give the user name for basic authentication (without ':')",
+            ));
+        }
+        let mut tx = self.store.begin().await?;
+        if tx.taxii_feed_at(&api_root, &collection_id).await?.is_some() {
+            return Err(AppError::Conflict(format!(
+                "collection {collection_id} at {api_root} is already polled"
+            )));
+        }
+        let source = source_in(&mut tx, &spec.source).await?;
+        let at = now();
+        let (auth, username, secret_ref) = spec.auth.parts();
+        let row = FeedRow {
+            id: Uuid::new_v4(),
+            source_id: source.id,
+            source_name: source.name.clone(),
+            api_root,
+            collection_id,
+            auth: auth.to_string(),
+            username,
+            secret_ref,
+            poll_minutes: spec.poll_minutes,
+            page_size: spec.page_size,
+            enabled: true,
+            added_after: spec.added_after.clone().filter(|a| !a.trim().is_empty()),
+            next_poll_at: at,
+            failures: 0,
+            last_error: None,
+            last_polled_at: None,
+            last_success_at: None,
+            created_at: at,
+            updated_at: at,
+        };
+        tx.insert_taxii_feed(&row).await?;
+        audit::Entry::new("taxii_feed.add", "taxii_feed", row.id)
+            .changes(json!({
+                "source": source.name,
+                "source_registered": source.registered,
+                "api_root": row.api_root,
+                "collection_id": row.collection_id,
+                "auth": row.auth,
+                "secret_ref": row.secret_ref,
+                "poll_minutes": row.poll_minutes,
+                "page_size": row.page_size,
+            }))
+            .commit(tx, cap.actor(), meta, at)
+            .await?;
+        Ok(row)
+    }
+
+    /// Every polled collection with its position and last error.
+    pub async fn taxii_feeds(&self, _cap: &IntakeHistoryReader<'_>) -> AppResult<Vec<FeedRow>> {
+        let mut tx = self.store.begin().await?;
+        let rows = tx.taxii_feeds().await?;
+        tx.commit().await?;
+        Ok(rows)
+    }
+
+    /// Turns scheduled polling of a feed on (due at once, failures forgotten) or off.
+    pub async fn set_taxii_feed_enabled(
+        &self,
+        cap: &IntakeWriter<'_>,
+        id: Uuid,
+        enabled: bool,
+        meta: &RequestMeta,
+    ) -> AppResult<()> {
+        let mut tx = self.store.begin().await?;
+        let at = now();
+        if !tx.set_taxii_feed_enabled(id, enabled, at).await? {
+            return Err(AppError::NotFound);
+        }
+        audit::Entry::new("taxii_feed.enable", "taxii_feed", id)
+            .changes(json!({"enabled": enabled}))
+            .commit(tx, cap.actor(), meta, at)
+            .await
+    }
+
+    /// Lists the collections an API root offers to these credentials, to find the id of the
+    /// one to poll.
+    pub async fn discover_taxii_collections(
+        &self,
+        _cap: &IntakeWriter<'_>,
+        api_root: &str,
+        auth: &FeedAuth,
+    ) -> AppResult<Vec<Collection>> {
+        let root = api_root_in(api_root)?;
+        let url = format!("{root}collections/");
+        let fetched = taxii_get(&url, auth, 16 * 1024 * 1024)
+            .await
+            .map_err(|e| AppError::invalid("api_root", e))?;
+        read_collections(&fetched.body)
+            .map_err(|e| AppError::invalid("api_root", format!("{url}: {e}")))
+    }
+
+    /// Polls one feed now, asked for by a person (the schedule is unchanged unless the poll
+    /// fails). Refused with a conflict while another poll of it runs.
+    pub async fn poll_taxii_feed(
+        &self,
+        cap: &IntakeWriter<'_>,
+        id: Uuid,
+        meta: &RequestMeta,
+    ) -> AppResult<PollOutcome> {
+        let mut tx = self.store.begin().await?;
+        let at = now();
+        if tx.taxii_feed(id).await?.is_none() {
+            return Err(AppError::NotFound);
+        }
+        if !tx.lease_taxii_feed(id, at, POLL_LEASE).await? {
+            return Err(AppError::Conflict(
+                "this feed is being polled now; try again in a few minutes".into(),
+            ));
+        }
+        tx.commit().await?;
+        self.run_poll(cap, id, meta).await
+    }
+
+    /// Polls every enabled feed that is due, one after another, as the system. Returns what
+    /// each poll did.
+    pub async fn poll_due_taxii_feeds(&self, meta: &RequestMeta) -> AppResult<Vec<PollOutcome>> {
+        let system = system_actor();
+        let cap = system.import_intel().ok_or(AppError::Forbidden)?;
+        let mut done = Vec::new();
+        loop {
+            let mut tx = self.store.begin().await?;
+            let claimed = tx.claim_taxii_feed(now(), POLL_LEASE).await?;
+            tx.commit().await?;
+            let Some(id) = claimed else { break };
+            done.push(self.run_poll(&cap, id, meta).await?);
+        }
+        Ok(done)
+    }
+
+    /// Reads pages from a leased feed, keeping each with its position, then releases the
+    /// lease with the next poll time.
+    async fn run_poll(
+        &self,
+        cap: &IntakeWriter<'_>,
+        id: Uuid,
+        meta: &RequestMeta,
+    ) -> AppResult<PollOutcome> {
+        let feed = {
+            let mut tx = self.store.begin().await?;
+            let f = tx.taxii_feed(id).await?.ok_or(AppError::NotFound)?;
+            tx.commit().await?;
+            f
+        };
+        let mut outcome = PollOutcome {
+            feed_id: id,
+            added_after: feed.added_after.clone(),
+            ..PollOutcome::default()
+        };
+        let result = self.read_pages(cap, &feed, meta, &mut outcome).await;
+        let at = now();
+        let (error, next_at) = match &result {
+            Ok(()) if outcome.truncated => (None, at),
+            Ok(()) => (None, at + Duration::minutes(feed.poll_minutes)),
+            Err(e) => (Some(e.clone()), at + retry_delay(feed.failures + 1)),
+        };
+        let mut tx = self.store.begin().await?;
+        tx.finish_taxii_poll(id, error.as_deref(), next_at, at)
+            .await?;
+        tx.commit().await?;
+        match &error {
+            None => tracing::info!(
+                taxii.feed = %id,
+                taxii.pages = outcome.pages,
+                taxii.objects = outcome.objects,
+                taxii.imported = outcome.imported,
+                "TAXII feed polled"
+            ),
+            Some(e) => {
+                tracing::warn!(taxii.feed = %id, error = %e, retry_at = %next_at, "TAXII poll failed")
+            }
+        }
+        outcome.error = error;
+        Ok(outcome)
+    }
+
+    /// The pages of one poll. An error is returned as text for the feed's record; pages
+    /// already kept stay kept.
+    async fn read_pages(
+        &self,
+        cap: &IntakeWriter<'_>,
+        feed: &FeedRow,
+        meta: &RequestMeta,
+        outcome: &mut PollOutcome,
+    ) -> Result<(), String> {
+        let auth = FeedAuth::of(feed)?;
+        let source = SourceSpec {
+            name: feed.source_name.clone(),
+            kind: "taxii".into(),
+            // The source exists (the feed refers to it): its stored default applies.
+            default_marking: cybernav_core::sharing::marking::Marking::tlp(
+                cybernav_core::sharing::marking::Tlp::Red,
+            ),
+        };
+        let mut asked_after = feed.added_after.clone();
+        let mut next: Option<String> = None;
+        loop {
+            let url = objects_url(feed, asked_after.as_deref(), next.as_deref())?;
+            let fetched = taxii_get(&url, &auth, MAX_PAGE_BYTES).await?;
+            let page = read_envelope(&fetched.body)
+                .map_err(|e| format!("{}: page {}: {e}", fetched.final_url, outcome.pages + 1))?;
+            // A one-object page may carry only the first date (medallion does).
+            let last = fetched
+                .header("X-TAXII-Date-Added-Last")
+                .or_else(|| fetched.header("X-TAXII-Date-Added-First"))
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string);
+            outcome.pages += 1;
+            let name = format!(
+                "{}collections/{}/objects/ (page {})",
+                feed.api_root, feed.collection_id, outcome.pages
+            );
+            self.keep_page(
+                cap,
+                feed,
+                &source,
+                &name,
+                page.bundle,
+                page.objects,
+                last.as_deref(),
+                meta,
+                outcome,
+            )
+            .await
+            .map_err(|e| format!("{name}: {e}"))?;
+            if !page.more {
+                return Ok(());
+            }
+            if outcome.pages >= MAX_PAGES_PER_POLL {
+                outcome.truncated = true;
+                return Ok(());
+            }
+            match page.next {
+                Some(n) => next = Some(n),
+                // A server that pages by date alone: ask again after the last date added.
+                None => match last {
+                    Some(l) if asked_after.as_deref() != Some(l.as_str()) => {
+                        asked_after = Some(l);
+                        next = None;
+                    }
+                    _ => {
+                        return Err(format!(
+                            "{name}: the server says there is more but gives neither `next` nor a new X-TAXII-Date-Added-Last; the poll stops here"
+                        ));
+                    }
+                },
+            }
+        }
+    }
+
+    /// Imports one page and moves the feed's position, in one transaction.
+    #[allow(clippy::too_many_arguments)]
+    async fn keep_page(
+        &self,
+        cap: &IntakeWriter<'_>,
+        feed: &FeedRow,
+        source: &SourceSpec,
+        name: &str,
+        bundle: Vec<u8>,
+        objects: usize,
+        last: Option<&str>,
+        meta: &RequestMeta,
+        outcome: &mut PollOutcome,
+    ) -> AppResult<()> {
+        let mut tx = self.store.begin().await?;
+        if objects > 0 {
+            let summary: IntakeSummary = stix_in(&mut tx, cap, source, name, bundle, meta).await?;
+            outcome.objects += objects;
+            outcome.imported += summary.imported;
+            outcome.duplicates += summary.duplicates;
+            outcome.rejected += summary.rejected.len();
+            outcome.runs.push(summary.run_id);
+        }
+        if let Some(l) = last {
+            tx.set_taxii_position(feed.id, l, now()).await?;
+            outcome.added_after = Some(l.to_string());
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// Polls due feeds every `every` until `shutdown` changes (spawned by `serve`); safe on
+/// every replica at once.
+pub async fn run_taxii_polling(
+    app: App,
+    every: std::time::Duration,
+    shutdown: tokio::sync::watch::Receiver<bool>,
+) {
+    let mut shutdown = shutdown;
+    let meta = RequestMeta {
+        ip: Some("scheduled job".into()),
+        user_agent: None,
+    };
+    loop {
+        if let Err(e) = app.poll_due_taxii_feeds(&meta).await {
+            tracing::error!(error = %e, "TAXII polling failed");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = shutdown.changed() => return,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_back_off_to_a_day() {
+        assert_eq!(retry_delay(1), Duration::minutes(5));
+        assert_eq!(retry_delay(2), Duration::minutes(10));
+        assert_eq!(retry_delay(5), Duration::minutes(80));
+        assert_eq!(retry_delay(9), Duration::minutes(1280));
+        assert_eq!(retry_delay(10), Duration::minutes(1440));
+        assert_eq!(retry_delay(500), Duration::minutes(1440));
+    }
+
+    #[test]
+    fn secrets_are_referred_to_never_given() {
+        assert_eq!(
+            SecretRef::parse("env:CISA_AIS_TOKEN"),
+            Ok(SecretRef::Env("CISA_AIS_TOKEN".into()))
+        );
+        assert_eq!(
+            SecretRef::parse("file:/run/credentials/cybernav/ais"),
+            Ok(SecretRef::File("/run/credentials/cybernav/ais".into()))
+        );
+        assert!(SecretRef::parse("hunter2").is_err());
+        assert!(SecretRef::parse("env:1BAD").is_err());
+        assert!(SecretRef::parse("env:A-B").is_err());
+        assert!(SecretRef::parse("file:relative/path").is_err());
+    }
+
+    #[test]
+    fn api_roots_are_kept_with_a_final_slash_and_no_credentials() {
+        assert_eq!(
+            api_root_in(" https://taxii.example.gov/api1 ").unwrap(),
+            "https://taxii.example.gov/api1/"
+        );
+        assert_eq!(
+            api_root_in("https://taxii.example.gov/api1/?x=1#y").unwrap(),
+            "https://taxii.example.gov/api1/"
+        );
+        assert!(api_root_in("ftp://taxii.example.gov/").is_err());
+        assert!(api_root_in("https://u:p@taxii.example.gov/").is_err());
+        assert!(api_root_in("taxii.example.gov").is_err());
+    }
+
+    #[test]
+    fn page_urls_encode_the_position() {
+        let at = now();
+        let feed = FeedRow {
+            id: Uuid::nil(),
+            source_id: Uuid::nil(),
+            source_name: "s".into(),
+            api_root: "https://t.example/api1/".into(),
+            collection_id: "91a7b528-80eb-42ed-a74d-c6fbd5a26116".into(),
+            auth: "none".into(),
+            username: None,
+            secret_ref: None,
+            poll_minutes: 60,
+            page_size: 500,
+            enabled: true,
+            added_after: None,
+            next_poll_at: at,
+            failures: 0,
+            last_error: None,
+            last_polled_at: None,
+            last_success_at: None,
+            created_at: at,
+            updated_at: at,
+        };
+        assert_eq!(
+            objects_url(&feed, None, None).unwrap(),
+            "https://t.example/api1/collections/91a7b528-80eb-42ed-a74d-c6fbd5a26116/objects/?limit=500"
+        );
+        assert_eq!(
+            objects_url(&feed, Some("2026-11-30T10:00:00.123456Z"), Some("a+b/c")).unwrap(),
+            "https://t.example/api1/collections/91a7b528-80eb-42ed-a74d-c6fbd5a26116/objects/?limit=500&added_after=2026-11-30T10%3A00%3A00.123456Z&next=a%2Bb%2Fc"
+        );
+    }
+}
