@@ -444,6 +444,36 @@ async fn new_event(t: &TestApp, n: usize) -> uuid::Uuid {
         .unwrap()
 }
 
+/// A TAXII feed to an address where nothing listens, for the intake page's rows.
+async fn new_feed(t: &TestApp, n: usize) -> uuid::Uuid {
+    use cybernav_app::sharing::intake::SourceSpec;
+    use cybernav_app::sharing::taxii_feeds::{FeedAuth, FeedSpec};
+    use cybernav_core::sharing::marking::{Marking, Tlp};
+    let system = system_actor();
+    let spec = FeedSpec {
+        source: SourceSpec {
+            name: "Matrix TAXII".into(),
+            kind: "taxii".into(),
+            default_marking: Marking::tlp(Tlp::Amber),
+        },
+        api_root: "http://127.0.0.1:9/taxii2/api1/".into(),
+        collection_id: format!("matrix-{n}"),
+        auth: FeedAuth::None,
+        poll_minutes: 60,
+        page_size: 100,
+        added_after: None,
+    };
+    t.app
+        .add_taxii_feed(
+            &system.import_intel().unwrap(),
+            &spec,
+            &RequestMeta::default(),
+        )
+        .await
+        .unwrap()
+        .id
+}
+
 /// The intake history is read by the Board staff who manage intake and by auditors.
 const INTAKE_HISTORY: &[&str] = &["board_admin", "program_manager", "navigator", "auditor"];
 
@@ -1424,6 +1454,11 @@ fn page_table() -> Vec<PageRow> {
         row("POST", "/events/{id}/attendance", "adams", OUTREACH_RECORDERS),
         row("POST", "/events/{id}/attendance", "chicago", MANAGERS).not_found(SCOPED),
         // Intelligence products and information needs (213.30(a)(4), (6), (7)).
+        row("GET", "/intake", "", INTAKE_HISTORY),
+        row("POST", "/intake/upload", "indicator list", MANAGERS),
+        row("POST", "/intake/feeds", "", MANAGERS),
+        row("POST", "/intake/feeds/{id}/poll", "unreachable server", MANAGERS),
+        row("POST", "/intake/feeds/{id}/schedule", "pause", MANAGERS),
         row("GET", "/sharing", "", ALL),
         row("GET", "/sharing/new", "", PRODUCT_WRITERS),
         row("POST", "/sharing/new", "", PRODUCT_WRITERS),
@@ -2632,6 +2667,39 @@ async fn prepare(r: &mut Runner<'_>, row: &PageRow) -> Prepared {
                 ],
             )
             .to(format!("/events/{id}?notice=attendance_recorded#attendance"))
+        }
+        ("GET", "/intake", _) => Prepared::get("/intake"),
+        ("POST", "/intake/upload", _) => {
+            let mut p = Prepared::post("/intake/upload", &[]);
+            p.send = Send::File {
+                field: "file".into(),
+                file_name: "matrix.txt".into(),
+                content: format!("198.51.100.{}\nexample[.]org\n", n % 250 + 1),
+            };
+            p
+        }
+        ("POST", "/intake/feeds", _) => Prepared::post(
+            "/intake/feeds",
+            &[
+                ("source", "Matrix TAXII"),
+                ("api_root", "https://taxii.example.gov/api1/"),
+                ("collection", &format!("matrix-form-{n}")),
+                ("user", ""),
+                ("secret", "env:MATRIX_TAXII_TOKEN"),
+                ("every", "30"),
+                ("tlp", "AMBER"),
+            ],
+        )
+        .to("/intake?notice=feed_added#feeds"),
+        ("POST", "/intake/feeds/{id}/poll", _) => {
+            let id = new_feed(t, n).await;
+            // A failed poll is kept on the feed, not audited; nothing came in.
+            Prepared::post(format!("/intake/feeds/{id}/poll"), &[]).read_only()
+        }
+        ("POST", "/intake/feeds/{id}/schedule", _) => {
+            let id = new_feed(t, n).await;
+            Prepared::post(format!("/intake/feeds/{id}/schedule"), &[("enabled", "false")])
+                .to("/intake?notice=feed_paused#feeds")
         }
         ("GET", "/sharing" | "/sharing/new", _) => Prepared::get(row.route),
         ("POST", "/sharing/new", _) => Prepared::post(

@@ -498,3 +498,187 @@ async fn lists_are_refanged_and_misp_feeds_keep_their_tags() {
         t.cleanup().await;
     }
 }
+
+/// A multipart upload of the intake form: one file and text fields.
+async fn upload_form(
+    t: &TestApp,
+    c: &mut common::Client,
+    file: (&str, &[u8]),
+    fields: &[(&str, &str)],
+) -> Reply {
+    const B: &str = "intake-page-boundary";
+    let csrf = c.csrf().await;
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!("--{B}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{B}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\nContent-Type: application/octet-stream\r\n\r\n",
+            file.0
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(file.1);
+    body.extend_from_slice(format!("\r\n--{B}--\r\n").as_bytes());
+    let cookies = c
+        .cookies
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let req = Request::post(format!("/intake/upload?csrf={csrf}"))
+        .header(header::COOKIE, cookies)
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={B}"),
+        )
+        .body(Body::from(body))
+        .unwrap();
+    t.request(req).await
+}
+
+#[tokio::test]
+async fn the_intake_page_uploads_shows_refusals_and_keeps_bad_files_out() {
+    for db in databases() {
+        let t = TestApp::new(db).await;
+        let mut pm = t.signed_in("program_manager").await;
+        let page = pm.get("/intake").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("Upload a file"));
+        assert!(page.body.contains("Nothing has been imported yet."));
+
+        // A bundle with refused objects: the rest comes in, each refusal is listed.
+        let bundle = std::fs::read(fixture("stix/bad-objects-2.1.json")).unwrap();
+        let r = upload_form(
+            &t,
+            &mut pm,
+            ("bad-objects-2.1.json", &bundle),
+            &[("source", "MS-ISAC"), ("tlp", "GREEN"), ("fouo", "yes")],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert!(
+            r.body.contains("bad-objects-2.1.json was imported"),
+            "{}",
+            r.body
+        );
+        assert!(r.body.contains("<h2>Refused</h2>"));
+        assert!(
+            r.body.contains("MS-ISAC"),
+            "the run is listed with its source"
+        );
+        let (indicators, _, _) = counts(&t).await;
+        assert!(indicators > 0);
+
+        // A defanged list as text.
+        let r = upload_form(
+            &t,
+            &mut pm,
+            ("ioc.txt", b"hxxp://evil[.]example/login\n203.0.113[.]77\n"),
+            &[("source", "Fusion center e-mail"), ("tlp", "AMBER")],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert!(r.body.contains("2 new indicator(s)"), "{}", r.body);
+        let (after_list, _, _) = counts(&t).await;
+        assert_eq!(after_list, indicators + 2);
+
+        // A truncated bundle: refused with its place, nothing stored, the form kept.
+        let r = upload_form(
+            &t,
+            &mut pm,
+            (
+                "cut.json",
+                br#"{"type":"bundle","objects":[{"type":"indicator""#,
+            ),
+            &[("source", "Truncated source"), ("tlp", "RED")],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(r.body.contains("nothing was imported"), "{}", r.body);
+        assert!(
+            r.body.contains("value=\"Truncated source\""),
+            "the form keeps what was typed"
+        );
+        assert_eq!(counts(&t).await.0, after_list);
+        let mut tx = t.app.store.read().await.unwrap();
+        let sources: Vec<String> = tx
+            .intel_sources()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|s| s.name)
+            .collect();
+        drop(tx);
+        assert!(!sources.contains(&"Truncated source".to_string()));
+
+        // An unknown TLP is refused by field.
+        let r = upload_form(
+            &t,
+            &mut pm,
+            ("x.txt", b"198.51.100.1\n"),
+            &[("tlp", "PURPLE")],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("href=\"#tlp\""), "{}", r.body);
+
+        // Adding a feed with a secret typed in is refused; a reference is taken.
+        let r = pm
+            .post_form(
+                "/intake/feeds",
+                &[
+                    ("source", "CISA AIS"),
+                    ("api_root", "https://taxii.example.gov/api1/"),
+                    ("collection", "91a7b528-80eb-42ed-a74d-c6fbd5a26116"),
+                    ("user", "board"),
+                    ("secret", "hunter2"),
+                    ("every", "30"),
+                    ("tlp", "AMBER"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            r.body.contains("the secret itself is never stored"),
+            "{}",
+            r.body
+        );
+        let r = pm
+            .post_form(
+                "/intake/feeds",
+                &[
+                    ("source", "CISA AIS"),
+                    ("api_root", "https://taxii.example.gov/api1/"),
+                    ("collection", "91a7b528-80eb-42ed-a74d-c6fbd5a26116"),
+                    ("user", "board"),
+                    ("secret", "file:/run/credentials/cybernav/ais"),
+                    ("every", "30"),
+                    ("tlp", "AMBER"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let page = pm.get("/intake").await;
+        assert!(
+            page.body
+                .contains("collections/91a7b528-80eb-42ed-a74d-c6fbd5a26116/")
+        );
+        assert!(page.body.contains("Not polled yet"));
+        assert!(!page.body.contains("hunter2"));
+
+        // A navigator reads the history but gets no forms; a clerk gets nothing.
+        let mut nav = t.signed_in("navigator").await;
+        let page = nav.get("/intake").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(!page.body.contains("Upload a file"));
+        assert!(!page.body.contains("Poll now"));
+        let mut clerk = t.signed_in("ea_official").await;
+        assert_eq!(clerk.get("/intake").await.status, StatusCode::FORBIDDEN);
+        t.cleanup().await;
+    }
+}
