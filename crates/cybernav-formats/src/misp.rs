@@ -441,6 +441,7 @@ pub fn map_attribute(misp_type: &str, value: &str) -> Option<Result<Mapped, Stri
         "ip-src" | "ip-dst" => ip(value).map(|i| vec![(i, None)]),
         "domain" | "hostname" => one(IndicatorKind::Domain, value).map(|i| vec![(i, None)]),
         "url" | "uri" => one(IndicatorKind::Url, value).map(|i| vec![(i, None)]),
+        "vulnerability" => one(IndicatorKind::Cve, value).map(|i| vec![(i, None)]),
         "email" | "email-src" | "email-dst" | "email-reply-to" | "whois-registrant-email" => {
             one(IndicatorKind::Email, value).map(|i| vec![(i, None)])
         }

@@ -231,7 +231,8 @@ fn misp_feed_manifest_and_events() {
             assert_eq!(e.skipped.get("text"), Some(&1));
         } else {
             assert!(e.rejected.is_empty());
-            assert_eq!(e.skipped.get("vulnerability"), Some(&1));
+            // A vulnerability attribute is a CVE indicator, not skipped.
+            assert_eq!(e.skipped.get("vulnerability"), None);
         }
     }
     let s = |v: &str, t: &str, f: bool| (v.to_string(), t.to_string(), f);
@@ -257,6 +258,7 @@ fn misp_feed_manifest_and_events() {
         s("domain:scan.portal-check.example", "TLP:RED", true),
         s("ipv4:198.51.100.78", "TLP:RED", true),
         s("domain:portal-check.example", "TLP:AMBER", true),
+        s("cve:CVE-2024-3400", "TLP:AMBER", true),
     ]
     .into_iter()
     .collect();

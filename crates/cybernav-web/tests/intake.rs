@@ -682,3 +682,50 @@ async fn the_intake_page_uploads_shows_refusals_and_keeps_bad_files_out() {
         t.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn the_kev_catalog_becomes_clear_cve_indicators_for_everyone() {
+    for db in databases() {
+        let t = TestApp::new(db).await;
+        let kev = std::fs::read(fixture("kev/known_exploited_vulnerabilities.json")).unwrap();
+        let system = cybernav_core::authz::system_actor();
+        let cap = system.manage_kev().unwrap();
+        let first = t
+            .app
+            .import_kev(
+                &cap,
+                "known_exploited_vulnerabilities.json",
+                &kev,
+                &RequestMeta::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!((first.entries, first.new_to_sharing), (3, 3));
+        // TLP:CLEAR, as CISA publishes it: a partner without need-to-know sees every CVE.
+        let seen = visible(&t, "partner").await;
+        for cve in ["CVE-2021-44228", "CVE-2019-0708", "CVE-2023-4966"] {
+            assert!(seen.contains(cve), "{cve} in {seen:?}");
+        }
+        let token = t.token("partner").await;
+        let list = ok(
+            &t.api_get(&token, "/api/v1/indicators?kind=cve").await,
+            StatusCode::OK,
+        );
+        let i = &list["indicators"][0];
+        assert_eq!(i["kind"], "cve");
+        assert_eq!(i["reports"][0]["source"], "CISA KEV catalog", "{i}");
+        // The next day's catalog brings nothing new for the desk.
+        let again = t
+            .app
+            .import_kev(
+                &cap,
+                "known_exploited_vulnerabilities.json",
+                &kev,
+                &RequestMeta::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(again.new_to_sharing, 0);
+        t.cleanup().await;
+    }
+}

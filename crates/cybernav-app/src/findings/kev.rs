@@ -12,7 +12,20 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use uuid::Uuid;
 
+use crate::sharing::intake::SourceSpec;
+use crate::sharing::intake_feeds::{ListIn, list_in};
 use crate::{App, AppError, AppResult, RequestMeta, audit};
+use cybernav_core::sharing::marking::{Marking, Tlp};
+use cybernav_core::sharing::{Indicator, IndicatorKind};
+
+/// The intake source KEV entries are recorded under.
+fn kev_source() -> SourceSpec {
+    SourceSpec {
+        name: "CISA KEV catalog".into(),
+        kind: "kev".into(),
+        default_marking: Marking::tlp(Tlp::Clear),
+    }
+}
 
 use super::*;
 
@@ -111,6 +124,31 @@ impl App {
             catalog_version: Some(catalog.catalog_version.clone()),
         })
         .await?;
+        // The catalog is also intelligence the desk shares: each CVE becomes an indicator of
+        // the source "CISA KEV catalog" (TLP:CLEAR, as CISA publishes it), in this transaction.
+        let new_to_sharing = match actor.import_intel() {
+            Some(intake) => {
+                let entries: Vec<(Indicator, String)> = catalog
+                    .vulnerabilities
+                    .iter()
+                    .filter_map(|k| {
+                        Indicator::parse(IndicatorKind::Cve, &k.cve_id)
+                            .ok()
+                            .map(|i| (i, k.cve_id.clone()))
+                    })
+                    .collect();
+                let list = ListIn {
+                    source: &kev_source(),
+                    file_name,
+                    format: "kev",
+                    sha256: sha.clone(),
+                    entries: &entries,
+                    rejected: Vec::new(),
+                };
+                list_in(&mut tx, &intake, list, meta).await?.imported
+            }
+            None => 0,
+        };
         audit::Entry::new("kev.import", "kev_catalog", &catalog.catalog_version)
             .changes(json!({
                 "file": file_name,
@@ -124,6 +162,7 @@ impl App {
             catalog_version: catalog.catalog_version,
             entries: rows.len(),
             flagged,
+            new_to_sharing,
         })
     }
 

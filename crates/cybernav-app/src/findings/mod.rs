@@ -141,6 +141,8 @@ pub struct KevImport {
     pub entries: usize,
     /// Findings newly flagged or whose KEV facts changed.
     pub flagged: usize,
+    /// CVEs new to the sharing desk's indicators (source "CISA KEV catalog", TLP:CLEAR).
+    pub new_to_sharing: u64,
 }
 
 fn parse_day(errors: &mut FieldErrors, field: &str, raw: Option<&str>) -> Option<Date> {

@@ -11,9 +11,11 @@
 use std::sync::Arc;
 
 use cybernav_core::authz::IntakeWriter;
+use cybernav_core::sharing::Indicator;
 use cybernav_core::sharing::marking::Marking;
 use cybernav_formats::freetext::{ListRead, read_free_text, read_indicator_csv};
 use cybernav_formats::misp::{MispError, MispIndicator, read_event, read_manifest};
+use cybernav_store::Tx;
 use cybernav_store::intake::Provenance;
 
 use super::intake::{
@@ -172,52 +174,93 @@ impl App {
                 read_free_text(text)
             }
         };
-        let mut tx = self.store.begin().await?;
-        let src = source_in(&mut tx, source).await?;
-        let run = start_run(&mut tx, cap, &src, file_name, "list", sha256_hex(bytes)).await?;
-        let from = Provenance {
-            source_id: src.id,
-            run_id: run.id,
-            received_at: run.received_at,
-        };
-        let marking: Arc<str> = marking_json(&src.default_marking).into();
-        let original: Arc<str> = "[]".into();
-        let mut summary = IntakeSummary {
-            run_id: run.id,
-            ..IntakeSummary::default()
-        };
-        summary
+        let entries: Vec<(Indicator, String)> = read
+            .entries
+            .into_iter()
+            .map(|e| (e.indicator, file_name.to_string()))
+            .collect();
+        let rejected: Vec<RejectedItem> = read
             .rejected
-            .extend(read.rejected.iter().map(|r| RejectedItem {
+            .iter()
+            .map(|r| RejectedItem {
                 id: format!("line {}", r.line),
                 reason: format!("'{}': {}", r.value, r.reason),
-            }));
-        let mut written = Written::default();
-        for chunk in read.entries.chunks(REPORTS_PER_BATCH) {
-            let mut batch = Batch::default();
-            for e in chunk {
-                let id = indicator_id(&e.indicator);
-                batch.indicators.push((
-                    id,
-                    e.indicator.kind().as_str().to_string(),
-                    e.indicator.value().to_string(),
-                ));
-                batch.reports.push(OwnedReport {
-                    indicator_id: id,
-                    reference: file_name.to_string(),
-                    marking: marking.clone(),
-                    original_markings: original.clone(),
-                    valid_until: None,
-                    confidence: None,
-                    revoked: false,
-                });
-            }
-            write_batch(&mut tx, &batch, from, &mut written).await?;
-        }
-        summary.imported = written.imported;
-        summary.duplicates = written.indicators_seen - written.imported;
-        finish_run(&mut tx, cap, meta, &src, run, &summary, file_name).await?;
+            })
+            .collect();
+        let mut tx = self.store.begin().await?;
+        let list = ListIn {
+            source,
+            file_name,
+            format: "list",
+            sha256: sha256_hex(bytes),
+            entries: &entries,
+            rejected,
+        };
+        let summary = list_in(&mut tx, cap, list, meta).await?;
         tx.commit().await?;
         Ok(summary)
     }
+}
+
+/// Indicators already read, with their reference in the source, for [`list_in`].
+pub(crate) struct ListIn<'a> {
+    pub source: &'a SourceSpec,
+    pub file_name: &'a str,
+    /// The run's format (`list`, `kev`).
+    pub format: &'a str,
+    pub sha256: String,
+    /// Each indicator with its reference in the source (the file, a CVE id).
+    pub entries: &'a [(Indicator, String)],
+    /// What was refused while reading.
+    pub rejected: Vec<RejectedItem>,
+}
+
+/// Records a list of indicators as one run of `source`, inside the caller's transaction:
+/// every entry is reported under the source's default marking.
+pub(crate) async fn list_in(
+    tx: &mut Tx,
+    cap: &IntakeWriter<'_>,
+    list: ListIn<'_>,
+    meta: &RequestMeta,
+) -> AppResult<IntakeSummary> {
+    let src = source_in(tx, list.source).await?;
+    let run = start_run(tx, cap, &src, list.file_name, list.format, list.sha256).await?;
+    let from = Provenance {
+        source_id: src.id,
+        run_id: run.id,
+        received_at: run.received_at,
+    };
+    let marking: Arc<str> = marking_json(&src.default_marking).into();
+    let original: Arc<str> = "[]".into();
+    let mut summary = IntakeSummary {
+        run_id: run.id,
+        rejected: list.rejected,
+        ..IntakeSummary::default()
+    };
+    let mut written = Written::default();
+    for chunk in list.entries.chunks(REPORTS_PER_BATCH) {
+        let mut batch = Batch::default();
+        for (indicator, reference) in chunk {
+            let id = indicator_id(indicator);
+            batch.indicators.push((
+                id,
+                indicator.kind().as_str().to_string(),
+                indicator.value().to_string(),
+            ));
+            batch.reports.push(OwnedReport {
+                indicator_id: id,
+                reference: reference.clone(),
+                marking: marking.clone(),
+                original_markings: original.clone(),
+                valid_until: None,
+                confidence: None,
+                revoked: false,
+            });
+        }
+        write_batch(tx, &batch, from, &mut written).await?;
+    }
+    summary.imported = written.imported;
+    summary.duplicates = written.indicators_seen - written.imported;
+    finish_run(tx, cap, meta, &src, run, &summary, list.file_name).await?;
+    Ok(summary)
 }

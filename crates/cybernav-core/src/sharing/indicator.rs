@@ -34,11 +34,14 @@ pub enum IndicatorKind {
     Sha256,
     /// A SHA-512 file hash.
     Sha512,
+    /// A vulnerability by its CVE identifier (`CVE-2024-3400`), as CISA's KEV catalog and
+    /// advisories list them.
+    Cve,
 }
 
 impl IndicatorKind {
     /// Every kind.
-    pub const ALL: [IndicatorKind; 9] = [
+    pub const ALL: [IndicatorKind; 10] = [
         IndicatorKind::Ipv4,
         IndicatorKind::Ipv6,
         IndicatorKind::Domain,
@@ -48,6 +51,7 @@ impl IndicatorKind {
         IndicatorKind::Sha1,
         IndicatorKind::Sha256,
         IndicatorKind::Sha512,
+        IndicatorKind::Cve,
     ];
 
     /// The stable identifier (`ipv4`, `sha256`).
@@ -62,6 +66,7 @@ impl IndicatorKind {
             IndicatorKind::Sha1 => "sha1",
             IndicatorKind::Sha256 => "sha256",
             IndicatorKind::Sha512 => "sha512",
+            IndicatorKind::Cve => "cve",
         }
     }
 
@@ -77,6 +82,7 @@ impl IndicatorKind {
             IndicatorKind::Sha1 => "SHA-1 hash",
             IndicatorKind::Sha256 => "SHA-256 hash",
             IndicatorKind::Sha512 => "SHA-512 hash",
+            IndicatorKind::Cve => "CVE identifier",
         }
     }
 
@@ -98,6 +104,7 @@ impl IndicatorKind {
             "sha1" | "sha-1" | "filehash-sha1" => IndicatorKind::Sha1,
             "sha256" | "sha-256" | "filehash-sha256" => IndicatorKind::Sha256,
             "sha512" | "sha-512" | "filehash-sha512" => IndicatorKind::Sha512,
+            "cve" | "cve-id" | "vulnerability" => IndicatorKind::Cve,
             _ => {
                 return Err(format!(
                     "'{}' is not an indicator type; expected one of {}",
@@ -209,6 +216,7 @@ impl Indicator {
                 }
                 v.to_ascii_lowercase()
             }
+            IndicatorKind::Cve => normalise_cve(v).map_err(|r| IndicatorError::new(v, label, r))?,
         };
         Ok(Indicator { kind, value })
     }
@@ -221,7 +229,9 @@ impl Indicator {
         if v.is_empty() {
             return Err(IndicatorError::new(v, "indicator", "the value is empty"));
         }
-        let kind = if v.contains("://") {
+        let kind = if v.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("cve-")) {
+            IndicatorKind::Cve
+        } else if v.contains("://") {
             IndicatorKind::Url
         } else if v.contains('@') {
             IndicatorKind::Email
@@ -300,6 +310,26 @@ fn split_prefix(v: &str, max: u8) -> Result<(&str, Option<u8>), String> {
             Ok((addr, Some(n)))
         }
     }
+}
+
+/// `CVE-YYYY-NNNN…`: the year (1999 or later) and a sequence of at least four digits, the
+/// prefix upper-cased.
+fn normalise_cve(v: &str) -> Result<String, String> {
+    let shape = "expected CVE-YYYY-NNNN, such as CVE-2024-3400";
+    let rest = v
+        .get(..4)
+        .filter(|p| p.eq_ignore_ascii_case("cve-"))
+        .map(|_| &v[4..])
+        .ok_or_else(|| shape.to_string())?;
+    let (year, seq) = rest.split_once('-').ok_or_else(|| shape.to_string())?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if year.len() != 4 || !digits(year) || seq.len() < 4 || seq.len() > 19 || !digits(seq) {
+        return Err(shape.to_string());
+    }
+    if year < "1999" {
+        return Err(format!("CVE identifiers start in 1999, not {year}"));
+    }
+    Ok(format!("CVE-{year}-{seq}"))
 }
 
 fn normalise_ipv4(v: &str) -> Result<String, String> {
@@ -487,6 +517,12 @@ mod tests {
             "bad.actor@example.org"
         );
         assert_eq!(v(IndicatorKind::Md5, &"AB".repeat(16)), "ab".repeat(16));
+        assert_eq!(v(IndicatorKind::Cve, " cve-2024-3400 "), "CVE-2024-3400");
+        assert_eq!(v(IndicatorKind::Cve, "CVE-2021-44228"), "CVE-2021-44228");
+        assert_eq!(
+            v(IndicatorKind::Cve, "CVE-2023-1234567"),
+            "CVE-2023-1234567"
+        );
     }
 
     #[test]
@@ -501,6 +537,10 @@ mod tests {
         assert!(Indicator::parse(IndicatorKind::Email, "nobody").is_err());
         assert!(Indicator::parse(IndicatorKind::Sha256, "abc").is_err());
         assert!(Indicator::parse(IndicatorKind::Sha1, &"g".repeat(40)).is_err());
+        assert!(Indicator::parse(IndicatorKind::Cve, "CVE-24-3400").is_err());
+        assert!(Indicator::parse(IndicatorKind::Cve, "CVE-2024-340").is_err());
+        assert!(Indicator::parse(IndicatorKind::Cve, "CVE-1998-0001").is_err());
+        assert!(Indicator::parse(IndicatorKind::Cve, "2024-3400").is_err());
     }
 
     #[test]
@@ -513,6 +553,8 @@ mod tests {
         assert_eq!(k("http://bad.example.net/a"), Ok(IndicatorKind::Url));
         assert_eq!(k("x@bad.example.net"), Ok(IndicatorKind::Email));
         assert_eq!(k(&"a".repeat(64)), Ok(IndicatorKind::Sha256));
+        assert_eq!(k("Cve-2024-3400"), Ok(IndicatorKind::Cve));
+        assert!(k("cve-2024").is_err());
         assert!(k("deadbeef").is_err());
         assert!(k("hello").is_err());
         assert!(k("1.2.3").is_err());
