@@ -37,6 +37,7 @@ pub mod participation;
 pub mod products;
 pub mod registry;
 pub mod rows;
+pub mod taxii;
 pub mod users;
 
 pub use binds::Bind;

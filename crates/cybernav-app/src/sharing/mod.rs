@@ -7,5 +7,6 @@ pub mod intake;
 pub mod intake_feeds;
 pub mod products;
 pub mod reader;
+pub mod taxii;
 
 pub use reader::BOARD;
