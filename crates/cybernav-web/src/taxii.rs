@@ -154,9 +154,7 @@ fn accepts_taxii(headers: &HeaderMap) -> bool {
         let params: Vec<String> = parts.filter(|p| !p.starts_with("q=")).collect();
         match ty.as_str() {
             "*/*" | "application/*" => true,
-            "application/taxii+json" => params
-                .iter()
-                .all(|p| p.replace(' ', "") == "version=2.1"),
+            "application/taxii+json" => params.iter().all(|p| p.replace(' ', "") == "version=2.1"),
             _ => false,
         }
     })
@@ -196,7 +194,8 @@ impl FromRequestParts<AppState> for TaxiiClient {
                         .decode(value.trim())
                         .ok()?;
                     let text = String::from_utf8(decoded).ok()?;
-                    text.split_once(':').map(|(_, password)| password.to_string())
+                    text.split_once(':')
+                        .map(|(_, password)| password.to_string())
                 } else {
                     None
                 }
@@ -252,12 +251,18 @@ fn collection_resource(a: &CollectionAccess) -> Value {
 
 /// Reads the query string of a GET on objects, manifest or versions. `object_id` is the path's
 /// object, when there is one (then `match[id]` and `match[type]` do not apply).
-fn parse_query(raw: Option<&str>, object_id: Option<&str>, versions: bool) -> TaxiiResult<TaxiiQuery> {
+fn parse_query(
+    raw: Option<&str>,
+    object_id: Option<&str>,
+    versions: bool,
+) -> TaxiiResult<TaxiiQuery> {
     let mut q = TaxiiQuery::default();
     let mut seen = std::collections::BTreeSet::new();
     for (k, v) in form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
         if !seen.insert(k.to_string()) {
-            return Err(TaxiiError::bad_request(format!("{k}: is given more than once")));
+            return Err(TaxiiError::bad_request(format!(
+                "{k}: is given more than once"
+            )));
         }
         let list = || -> Vec<String> {
             v.split(',')
@@ -474,9 +479,8 @@ pub async fn add_objects(
     }
     let text = std::str::from_utf8(&body)
         .map_err(|_| TaxiiError::bad_request("the envelope is not UTF-8 text"))?;
-    let env: Envelope<'_> = serde_json::from_str(text).map_err(|e| {
-        TaxiiError::bad_request(format!("the body is not a TAXII envelope: {e}"))
-    })?;
+    let env: Envelope<'_> = serde_json::from_str(text)
+        .map_err(|e| TaxiiError::bad_request(format!("the body is not a TAXII envelope: {e}")))?;
     let objects = env
         .objects
         .ok_or_else(|| TaxiiError::bad_request("objects: the envelope has no objects"))?;

@@ -3092,7 +3092,10 @@ async fn out_of_scope_authorities_are_not_found_for_scoped_roles() {
 /// collections is open to every account (each object then passes the access decision); the
 /// reports collection is written by the people of an authority and read by the Board staff
 /// who validate reports; it is not shown at all to partners and auditors (404).
-fn taxii_table(status: &str, object: &str) -> Vec<(&'static str, String, Vec<(&'static str, u16)>)> {
+fn taxii_table(
+    status: &str,
+    object: &str,
+) -> Vec<(&'static str, String, Vec<(&'static str, u16)>)> {
     const BOARD: &str = "/taxii2/root/collections/9b1f3c52-7e4d-4a8b-9c21-5d0e6f7a8b01";
     const REPORTS: &str = "/taxii2/root/collections/c4d2e8f6-1a3b-4c5d-8e7f-0a9b1c2d3e03";
     let all = |code: u16| ROLES.iter().map(|r| (*r, code)).collect::<Vec<_>>();
@@ -3124,7 +3127,16 @@ fn taxii_table(status: &str, object: &str) -> Vec<(&'static str, String, Vec<(&'
         .collect::<Vec<_>>();
     let reports_collection = ROLES
         .iter()
-        .map(|r| (*r, if matches!(*r, "partner" | "auditor") { 404 } else { 200 }))
+        .map(|r| {
+            (
+                *r,
+                if matches!(*r, "partner" | "auditor") {
+                    404
+                } else {
+                    200
+                },
+            )
+        })
         .collect::<Vec<_>>();
     // The status belongs to the Adams official who posted it.
     let status_read = ROLES
@@ -3141,11 +3153,13 @@ fn taxii_table(status: &str, object: &str) -> Vec<(&'static str, String, Vec<(&'
         ("GET", format!("{BOARD}/objects/"), all(200)),
         ("GET", format!("{REPORTS}/objects/"), reports_read.clone()),
         ("POST", format!("{REPORTS}/objects/"), reports_write),
-        ("POST", format!("{BOARD}/objects/"), {
-            all(403)
-        }),
+        ("POST", format!("{BOARD}/objects/"), { all(403) }),
         ("GET", format!("{BOARD}/objects/{object}/"), all(200)),
-        ("GET", format!("{BOARD}/objects/{object}/versions/"), all(200)),
+        (
+            "GET",
+            format!("{BOARD}/objects/{object}/versions/"),
+            all(200),
+        ),
         ("GET", format!("/taxii2/root/status/{status}/"), status_read),
     ]
 }
@@ -3195,7 +3209,7 @@ async fn every_taxii_operation_as_every_role() {
         let token = t.token("partner").await;
         let r = t
             .request(
-                Request::get("/taxii2/root/collections/9b1f3c52-7e4d-4a8b-9c21-5d0e6f7a8b01/objects/?match[type]=indicator")
+                Request::get("/taxii2/root/collections/9b1f3c52-7e4d-4a8b-9c21-5d0e6f7a8b01/objects/?match%5Btype%5D=indicator")
                     .header(header::AUTHORIZATION, format!("Bearer {token}"))
                     .body(Body::empty())
                     .unwrap(),
@@ -3227,13 +3241,19 @@ async fn every_taxii_operation_as_every_role() {
                 .header(header::ACCEPT, "application/taxii+json;version=2.1");
             let body = if *method == "POST" {
                 req = req.header(header::CONTENT_TYPE, "application/taxii+json;version=2.1");
-                Body::from(format!(r#"{{"objects":{}}}"#, envelope(n * 10 + ROLES.iter().position(|r| r == role).unwrap())))
+                Body::from(format!(
+                    r#"{{"objects":{}}}"#,
+                    envelope(n * 10 + ROLES.iter().position(|r| r == role).unwrap())
+                ))
             } else {
                 Body::empty()
             };
             let r = t.request(req.body(body).unwrap()).await;
             if r.status.as_u16() != *code {
-                failures.push(format!("{method} {path} as {role}: {} (expected {code}): {}", r.status, r.body));
+                failures.push(format!(
+                    "{method} {path} as {role}: {} (expected {code}): {}",
+                    r.status, r.body
+                ));
             }
             // Without a token, every operation is 401.
         }

@@ -190,7 +190,12 @@ impl VersionMatch {
         Ok(m)
     }
 
-    fn accepts(&self, version: OffsetDateTime, first: OffsetDateTime, last: OffsetDateTime) -> bool {
+    fn accepts(
+        &self,
+        version: OffsetDateTime,
+        first: OffsetDateTime,
+        last: OffsetDateTime,
+    ) -> bool {
         self.all
             || (self.first && version == first)
             || (self.last && version == last)
@@ -322,7 +327,12 @@ fn encode_next(c: Collection, p: &Position) -> String {
 }
 
 fn decode_next(c: Collection, token: &str) -> AppResult<Position> {
-    let bad = || AppError::invalid("next", "is not a token this server gave for this collection");
+    let bad = || {
+        AppError::invalid(
+            "next",
+            "is not a token this server gave for this collection",
+        )
+    };
     if token.len() % 2 != 0 || token.len() > 400 {
         return Err(bad());
     }
@@ -372,6 +382,12 @@ fn board_objects() -> Vec<(String, Value)> {
     v
 }
 
+/// `t` cut to the millisecond, the precision STIX timestamps are written with.
+fn to_millis(t: OffsetDateTime) -> OffsetDateTime {
+    let ms = t.millisecond();
+    t.replace_millisecond(ms).unwrap_or(t)
+}
+
 fn parse_version(s: &str) -> Option<OffsetDateTime> {
     OffsetDateTime::parse(s, &Rfc3339).ok()
 }
@@ -411,7 +427,12 @@ impl App {
     }
 
     /// The stored markings among `stored` that `reader` may see (held by the Board).
-    fn allowed_markings(&self, reader: &Reader, stored: Vec<String>, what: &str) -> AppResult<Vec<String>> {
+    fn allowed_markings(
+        &self,
+        reader: &Reader,
+        stored: Vec<String>,
+        what: &str,
+    ) -> AppResult<Vec<String>> {
         let mut out = Vec::new();
         for raw in stored {
             let m = parse_marking(&raw, what)?;
@@ -512,7 +533,8 @@ impl App {
         let created = board_created();
         if start.at <= created {
             for (id, object) in board_objects() {
-                let after = start.at < created || start.key.as_deref().is_some_and(|k| id.as_str() > k);
+                let after =
+                    start.at < created || start.key.as_deref().is_some_and(|k| id.as_str() > k);
                 let ty = object["type"].as_str().unwrap_or_default().to_string();
                 if after
                     && wants_type(&ty)
@@ -557,7 +579,10 @@ impl App {
                 at: start.at,
                 key: match start.key.as_deref() {
                     Some(k) => Some(Uuid::parse_str(k).map_err(|_| {
-                        AppError::invalid("next", "is not a token this server gave for this collection")
+                        AppError::invalid(
+                            "next",
+                            "is not a token this server gave for this collection",
+                        )
                     })?),
                     None => None,
                 },
@@ -593,14 +618,15 @@ impl App {
                 let Some(marking) = least_restrictive(&markings) else {
                     continue;
                 };
-                if !q.versions.accepts(row.modified, row.modified, row.modified) {
+                // The version is `modified` as published: to the millisecond.
+                let version = to_millis(row.modified.max(row.first_seen));
+                if !q.versions.accepts(version, version, version) {
                     continue;
                 }
                 let Ok(kind) = IndicatorKind::parse(&row.kind) else {
-                    return Err(AppError::Store(cybernav_store::StoreError::Corrupt(format!(
-                        "indicators {}: kind '{}'",
-                        row.id, row.kind
-                    ))));
+                    return Err(AppError::Store(cybernav_store::StoreError::Corrupt(
+                        format!("indicators {}: kind '{}'", row.id, row.kind),
+                    )));
                 };
                 let valid_until = if mine.iter().any(|f| f.valid_until.is_none()) {
                     None
@@ -621,7 +647,7 @@ impl App {
                 out.push((
                     TaxiiEntry {
                         id: write::indicator_stix_id(row.id),
-                        version: row.modified.max(row.first_seen),
+                        version,
                         date_added: row.modified,
                         spec_version: "2.1".into(),
                         object,
@@ -655,7 +681,10 @@ impl App {
             at: start.at,
             key: match start.key.as_deref() {
                 Some(k) => Some(k.parse::<i64>().map_err(|_| {
-                    AppError::invalid("next", "is not a token this server gave for this collection")
+                    AppError::invalid(
+                        "next",
+                        "is not a token this server gave for this collection",
+                    )
                 })?),
                 None => None,
             },
@@ -697,7 +726,8 @@ impl App {
                 .collect();
             let mut span: HashMap<String, (OffsetDateTime, OffsetDateTime)> = HashMap::new();
             if !q.versions.all {
-                for (id, modified, added) in tx.taxii_object_versions(table, &allowed, &ids).await? {
+                for (id, modified, added) in tx.taxii_object_versions(table, &allowed, &ids).await?
+                {
                     let v = parse_version(&modified).unwrap_or(added);
                     span.entry(id)
                         .and_modify(|(f, l)| {
@@ -709,7 +739,10 @@ impl App {
             }
             for row in rows {
                 let version = parse_version(&row.modified).unwrap_or(row.added_at);
-                let (first, last) = span.get(&row.stix_id).copied().unwrap_or((version, version));
+                let (first, last) = span
+                    .get(&row.stix_id)
+                    .copied()
+                    .unwrap_or((version, version));
                 if !q.versions.accepts(version, first, last) {
                     continue;
                 }
@@ -864,7 +897,14 @@ impl App {
         let at = now();
         let mut tx = self.store.begin().await?;
         let outcome = self
-            .submit_report_in(&mut tx, &submitter, ReportChannel::Taxii, objects_json, at, meta)
+            .submit_report_in(
+                &mut tx,
+                &submitter,
+                ReportChannel::Taxii,
+                objects_json,
+                at,
+                meta,
+            )
             .await?;
         let status = TaxiiStatus {
             id: Uuid::new_v4(),
@@ -875,7 +915,8 @@ impl App {
             failures: outcome.refused,
             pendings: Vec::new(),
         };
-        let to_json = |v: &Vec<StatusDetail>| serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
+        let to_json =
+            |v: &Vec<StatusDetail>| serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
         tx.insert_taxii_status(&TaxiiStatusRow {
             id: status.id,
             collection_id: collection.id().into(),
@@ -938,7 +979,10 @@ struct CheckedObject {
 fn check_report_objects(objects_json: &str) -> AppResult<Vec<CheckedObject>> {
     let trimmed = objects_json.trim();
     if !trimmed.starts_with('[') {
-        return Err(AppError::invalid("objects", "must be a JSON array of STIX 2.1 objects"));
+        return Err(AppError::invalid(
+            "objects",
+            "must be a JSON array of STIX 2.1 objects",
+        ));
     }
     let bundle = format!("{{\"type\":\"bundle\",\"objects\":{trimmed}}}");
     let mut read: Vec<(String, Result<StixObject<'_>, String>)> = Vec::new();
@@ -949,7 +993,10 @@ fn check_report_objects(objects_json: &str) -> AppResult<Vec<CheckedObject>> {
     if read.len() > POST_MAX_OBJECTS {
         return Err(AppError::invalid(
             "objects",
-            format!("holds {} objects; at most {POST_MAX_OBJECTS} per request", read.len()),
+            format!(
+                "holds {} objects; at most {POST_MAX_OBJECTS} per request",
+                read.len()
+            ),
         ));
     }
     let mut table = MarkingTable::new();
@@ -1061,10 +1108,7 @@ mod tests {
         ]"#;
         let out = check_report_objects(objs).unwrap();
         assert_eq!(out.len(), 4);
-        assert_eq!(
-            out[0].verdict.as_ref().unwrap(),
-            &Marking::tlp(Tlp::Green)
-        );
+        assert_eq!(out[0].verdict.as_ref().unwrap(), &Marking::tlp(Tlp::Green));
         assert!(out[1].verdict.is_err(), "{:?}", out[1].verdict);
         assert!(
             out[2].verdict.as_ref().unwrap_err().contains("not defined"),

@@ -249,7 +249,10 @@ mod tests {
             (IndicatorKind::Url, "http://evil.example/a'b\\c?x=1"),
             (IndicatorKind::Email, "phish@evil.example"),
             (IndicatorKind::Md5, "d41d8cd98f00b204e9800998ecf8427e"),
-            (IndicatorKind::Sha1, "da39a3ee5e6b4b0d3255bfef95601890afd80709"),
+            (
+                IndicatorKind::Sha1,
+                "da39a3ee5e6b4b0d3255bfef95601890afd80709",
+            ),
             (
                 IndicatorKind::Sha256,
                 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
