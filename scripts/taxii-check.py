@@ -115,8 +115,10 @@ def main():
         check(not errors, f"{name}: stix2-validator: {errors[:5]}")
 
         # added_after: the last object's date added leaves nothing after it.
-        manifest = board.get_manifest()
+        manifest = board.get_manifest(limit=1000)
         check(manifest.get("objects"), f"{name}: empty manifest")
+        check(not manifest.get("more"), f"{name}: manifest of every object has more")
+        check(len(manifest["objects"]) == len(seen), f"{name}: manifest and objects differ")
         last_added = max(m["date_added"] for m in manifest["objects"])
         first_added = min(m["date_added"] for m in manifest["objects"])
         after_all = board.get_objects(added_after=last_added)
@@ -151,7 +153,7 @@ def main():
         )
         got = board.get_object(one["id"])
         check(got["objects"][0]["id"] == one["id"], f"{name}: get object")
-        versions = board.get_object_versions(one["id"])
+        versions = board.object_versions(one["id"])
         check(versions["versions"] == [one["modified"]], f"{name}: versions {versions}")
 
         # The shared collection pages too, and what it releases validates.

@@ -204,7 +204,7 @@ impl Tx {
     pub async fn object_markings(&mut self, table: ObjectTable) -> StoreResult<Vec<String>> {
         let sql = format!("SELECT DISTINCT marking FROM {}", table.name());
         let rows: Vec<(String,)> =
-            with_conn!(self, |c| { sqlx::query_as(&sql).fetch_all(&mut *c).await? });
+            with_conn!(self, |c| sqlx::query_as(&sql).fetch_all(&mut *c).await?);
         Ok(rows.into_iter().map(|r| r.0).collect())
     }
 

@@ -131,7 +131,8 @@ async fn load_sharing(t: &TestApp) {
         .bind(&stored)
         .execute(&mut *conn)
         .await
-        .unwrap());
+        .unwrap()
+        .rows_affected());
         tx.commit().await.unwrap();
     }
     let bundle = json!({
@@ -327,7 +328,7 @@ async fn an_independent_taxii_client_receives_exactly_what_each_account_may_see(
         let audit: Vec<(String,)> = {
             let mut tx = t.app.store.read().await.unwrap();
             cybernav_store::with_conn!(&mut tx, |conn| sqlx::query_as(
-                "SELECT changes FROM audit_events WHERE action = 'community_report.submit'"
+                "SELECT changes FROM audit_log WHERE action = 'community_report.submit'"
             )
             .fetch_all(&mut *conn)
             .await
