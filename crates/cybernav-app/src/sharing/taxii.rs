@@ -333,7 +333,7 @@ fn decode_next(c: Collection, token: &str) -> AppResult<Position> {
             "is not a token this server gave for this collection",
         )
     };
-    if token.len() % 2 != 0 || token.len() > 400 {
+    if !token.len().is_multiple_of(2) || token.len() > 400 {
         return Err(bad());
     }
     let bytes: Vec<u8> = (0..token.len())
