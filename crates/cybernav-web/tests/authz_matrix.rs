@@ -3092,10 +3092,10 @@ async fn out_of_scope_authorities_are_not_found_for_scoped_roles() {
 /// collections is open to every account (each object then passes the access decision); the
 /// reports collection is written by the people of an authority and read by the Board staff
 /// who validate reports; it is not shown at all to partners and auditors (404).
-fn taxii_table(
-    status: &str,
-    object: &str,
-) -> Vec<(&'static str, String, Vec<(&'static str, u16)>)> {
+/// A TAXII matrix row: method, path, and the expected status per role.
+type TaxiiRow = (&'static str, String, Vec<(&'static str, u16)>);
+
+fn taxii_table(status: &str, object: &str) -> Vec<TaxiiRow> {
     const BOARD: &str = "/taxii2/root/collections/9b1f3c52-7e4d-4a8b-9c21-5d0e6f7a8b01";
     const REPORTS: &str = "/taxii2/root/collections/c4d2e8f6-1a3b-4c5d-8e7f-0a9b1c2d3e03";
     let all = |code: u16| ROLES.iter().map(|r| (*r, code)).collect::<Vec<_>>();
