@@ -37,6 +37,7 @@ pub mod participation;
 pub mod products;
 pub mod registry;
 pub mod rows;
+pub mod taxii;
 pub mod taxii_feeds;
 pub mod users;
 

@@ -46,7 +46,8 @@ fn presented_in_query(req: &Request) -> Option<String> {
 pub async fn protect(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let existing = cookie(req.headers(), CSRF_COOKIE).filter(|c| is_token(c));
     let token = existing.clone().unwrap_or_else(generate_token);
-    let is_api = req.uri().path().starts_with("/api/");
+    // The API and the TAXII server authenticate with tokens only, never cookies.
+    let is_api = req.uri().path().starts_with("/api/") || req.uri().path().starts_with("/taxii2");
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let mut req = req;
     if unsafe_method && !is_api {

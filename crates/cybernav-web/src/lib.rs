@@ -16,6 +16,7 @@ pub mod pages;
 pub mod rate_limit;
 pub mod security;
 pub mod state;
+pub mod taxii;
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -35,6 +36,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages::routes())
         .merge(api::routes())
+        .merge(taxii::routes())
         .merge(assets::routes())
         .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
         .layer(middleware::from_fn_with_state(

@@ -3155,3 +3155,189 @@ async fn out_of_scope_authorities_are_not_found_for_scoped_roles() {
         );
     }
 }
+
+/// (method, path, expected status per role) for every TAXII operation. Reading the shared
+/// collections is open to every account (each object then passes the access decision); the
+/// reports collection is written by the people of an authority and read by the Board staff
+/// who validate reports; it is not shown at all to partners and auditors (404).
+/// A TAXII matrix row: method, path, and the expected status per role.
+type TaxiiRow = (&'static str, String, Vec<(&'static str, u16)>);
+
+fn taxii_table(status: &str, object: &str) -> Vec<TaxiiRow> {
+    const BOARD: &str = "/taxii2/root/collections/9b1f3c52-7e4d-4a8b-9c21-5d0e6f7a8b01";
+    const REPORTS: &str = "/taxii2/root/collections/c4d2e8f6-1a3b-4c5d-8e7f-0a9b1c2d3e03";
+    let all = |code: u16| ROLES.iter().map(|r| (*r, code)).collect::<Vec<_>>();
+    let reports_read = ROLES
+        .iter()
+        .map(|r| {
+            (
+                *r,
+                match *r {
+                    "board_admin" | "program_manager" | "navigator" => 200,
+                    "ea_official" | "ea_it" => 403,
+                    _ => 404,
+                },
+            )
+        })
+        .collect::<Vec<_>>();
+    let reports_write = ROLES
+        .iter()
+        .map(|r| {
+            (
+                *r,
+                match *r {
+                    "ea_official" | "ea_it" => 202,
+                    "board_admin" | "program_manager" | "navigator" => 403,
+                    _ => 404,
+                },
+            )
+        })
+        .collect::<Vec<_>>();
+    let reports_collection = ROLES
+        .iter()
+        .map(|r| {
+            (
+                *r,
+                if matches!(*r, "partner" | "auditor") {
+                    404
+                } else {
+                    200
+                },
+            )
+        })
+        .collect::<Vec<_>>();
+    // The status belongs to the Adams official who posted it.
+    let status_read = ROLES
+        .iter()
+        .map(|r| (*r, if *r == "ea_official" { 200 } else { 404 }))
+        .collect::<Vec<_>>();
+    vec![
+        ("GET", "/taxii2/".into(), all(200)),
+        ("GET", "/taxii2/root/".into(), all(200)),
+        ("GET", "/taxii2/root/collections/".into(), all(200)),
+        ("GET", format!("{BOARD}/"), all(200)),
+        ("GET", format!("{REPORTS}/"), reports_collection),
+        ("GET", format!("{BOARD}/manifest/"), all(200)),
+        ("GET", format!("{BOARD}/objects/"), all(200)),
+        ("GET", format!("{REPORTS}/objects/"), reports_read.clone()),
+        ("POST", format!("{REPORTS}/objects/"), reports_write),
+        ("POST", format!("{BOARD}/objects/"), { all(403) }),
+        ("GET", format!("{BOARD}/objects/{object}/"), all(200)),
+        (
+            "GET",
+            format!("{BOARD}/objects/{object}/versions/"),
+            all(200),
+        ),
+        ("GET", format!("/taxii2/root/status/{status}/"), status_read),
+    ]
+}
+
+#[tokio::test]
+async fn every_taxii_operation_as_every_role() {
+    let t = TestApp::new(Db::Sqlite).await;
+    // A CLEAR indicator everyone receives, and a status owned by the Adams official.
+    let pm = t.actor("program_manager").await;
+    t.app
+        .import_indicator_list(
+            &pm.import_intel().unwrap(),
+            &cybernav_app::sharing::intake::SourceSpec {
+                name: "Matrix list".into(),
+                kind: "list".into(),
+                default_marking: cybernav_core::sharing::marking::Marking::tlp(
+                    cybernav_core::sharing::marking::Tlp::Clear,
+                ),
+            },
+            "list.txt",
+            cybernav_app::sharing::intake_feeds::ListFormat::FreeText,
+            b"matrix.example\n",
+            &RequestMeta::default(),
+        )
+        .await
+        .unwrap();
+    let official = t.actor("ea_official").await;
+    let envelope = |n: usize| {
+        format!(
+            r#"[{{"type":"note","spec_version":"2.1","id":"note--0f2d8c1e-3b4a-4c5d-8e6f-7a8b9c0d{n:04}",
+               "created":"2026-03-01T10:00:00.000Z","modified":"2026-03-01T10:00:00.000Z",
+               "content":"seen","object_refs":["indicator--0f2d8c1e-3b4a-4c5d-8e6f-7a8b9c0d1e01"]}}]"#
+        )
+    };
+    let status = t
+        .app
+        .taxii_add_objects(
+            &official.read_taxii(),
+            cybernav_app::sharing::taxii::Collection::Reports,
+            &envelope(9999),
+            &RequestMeta::default(),
+        )
+        .await
+        .unwrap()
+        .id;
+    let object = {
+        let token = t.token("partner").await;
+        let r = t
+            .request(
+                Request::get("/taxii2/root/collections/9b1f3c52-7e4d-4a8b-9c21-5d0e6f7a8b01/objects/?match%5Btype%5D=indicator")
+                    .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        r.json()["objects"][0]["id"].as_str().unwrap().to_string()
+    };
+    let table = taxii_table(&status.to_string(), &object);
+    // Every operation of the server has at least one row.
+    for (method, template) in cybernav_web::taxii::OPERATIONS {
+        let prefix = template.split('{').next().unwrap();
+        let suffix = template.rsplit('}').next().unwrap();
+        assert!(
+            table.iter().any(|(m, p, _)| *m == method
+                && p.starts_with(prefix)
+                && p.ends_with(suffix)
+                && (template.contains('{') || p == template)),
+            "TAXII operation {method} {template} has no row in the matrix"
+        );
+    }
+    let mut failures = Vec::new();
+    for (n, (method, path, expected)) in table.iter().enumerate() {
+        for (role, code) in expected {
+            let token = t.token(role).await;
+            let mut req = Request::builder()
+                .method(*method)
+                .uri(path)
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .header(header::ACCEPT, "application/taxii+json;version=2.1");
+            let body = if *method == "POST" {
+                req = req.header(header::CONTENT_TYPE, "application/taxii+json;version=2.1");
+                Body::from(format!(
+                    r#"{{"objects":{}}}"#,
+                    envelope(n * 10 + ROLES.iter().position(|r| r == role).unwrap())
+                ))
+            } else {
+                Body::empty()
+            };
+            let r = t.request(req.body(body).unwrap()).await;
+            if r.status.as_u16() != *code {
+                failures.push(format!(
+                    "{method} {path} as {role}: {} (expected {code}): {}",
+                    r.status, r.body
+                ));
+            }
+            // Without a token, every operation is 401.
+        }
+        let r = t
+            .request(
+                Request::builder()
+                    .method(*method)
+                    .uri(path)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        if r.status != StatusCode::UNAUTHORIZED {
+            failures.push(format!("{method} {path} without a token: {}", r.status));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    t.cleanup().await;
+}

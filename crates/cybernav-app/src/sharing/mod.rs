@@ -7,6 +7,7 @@ pub mod intake;
 pub mod intake_feeds;
 pub mod products;
 pub mod reader;
+pub mod taxii;
 pub mod taxii_feeds;
 
 pub use reader::BOARD;

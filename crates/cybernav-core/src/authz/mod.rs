@@ -213,6 +213,8 @@ mod need_to_know;
 pub use need_to_know::*;
 mod products;
 pub use products::*;
+mod taxii;
+pub use taxii::*;
 
 pub use assessments::*;
 

@@ -13,6 +13,7 @@
 
 pub mod markings;
 pub mod pattern;
+pub mod write;
 
 use std::borrow::Cow;
 use std::fmt;

@@ -1,0 +1,1130 @@
+//! The use cases behind the TAXII 2.1 server and two-way sharing: the collections, pages of
+//! objects in `(date added, key)` order with TAXII's filters, and reports sent by election
+//! authorities (Part 213.50(a)(2)(B)).
+//!
+//! Collections:
+//!
+//! * **Board indicators**: the indicators intake stored, published as STIX 2.1 `indicator`
+//!   objects under the Board's identity (`cybernav_formats::stix::write`), plus the Board's
+//!   identity and its FOUO and CUI marking definitions. A reader sees an indicator when the
+//!   access decision lets them see at least one report of it; the object carries the least
+//!   restrictive marking among those reports, and its version (`modified`, also its date
+//!   added) is the time of the latest of them.
+//! * **Shared with the program**: every STIX object intake kept as received (reports,
+//!   malware, sightings, identities, marking definitions, indicators kept as patterns).
+//! * **Reports to the Board**: what authorities send; writable by the people of an
+//!   authority, readable by the Board staff who validate it.
+//!
+//! Every object passes [`App::may_see`] through its stored marking (held by the Board): the
+//! distinct markings of a table are few, so each is decided once per request and the query
+//! returns only rows with an allowed one. What a reader may not see is absent, never an error.
+//!
+//! Paging: a page ends at a position (date added, key); `next` is that position, encoded, so
+//! it survives restarts and works on any replica. Rows added together share a date added, and
+//! the key (indicator id, or the order of addition) breaks the tie.
+
+use std::collections::{BTreeSet, HashMap};
+
+use cybernav_core::authz::{Actor, ReportSubmitter, TaxiiReader};
+use cybernav_core::sharing::IndicatorKind;
+use cybernav_core::sharing::marking::{Marking, Reader, Tlp};
+use cybernav_formats::stix::markings::MarkingTable;
+use cybernav_formats::stix::write::{
+    self, BOARD_OBJECTS_CREATED, BoardIndicator, CUI_MARKING_ID, FOUO_MARKING_ID,
+};
+use cybernav_formats::stix::{StixObject, read_bundle_raw};
+use cybernav_store::taxii::{
+    After, CommunityReportRow, NewReportObject, ObjectFilter, ObjectTable, TaxiiObjectRow,
+    TaxiiStatusRow,
+};
+use serde_json::{Value, json};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use uuid::Uuid;
+
+use super::BOARD;
+use super::intake::{marking_json, parse_marking};
+use crate::store::now;
+use crate::{App, AppError, AppResult, RequestMeta, audit};
+
+/// The name of the Board's STIX identity.
+pub const BOARD_NAME: &str = "State Board of Elections (Cyber Navigator Program)";
+
+/// The most objects one page holds; a larger `limit` is lowered to it (TAXII lets the
+/// server do so).
+pub const PAGE_MAX: usize = 1000;
+
+/// The page size when the client gives no `limit`.
+pub const PAGE_DEFAULT: usize = 100;
+
+/// The most objects one POST may carry.
+pub const POST_MAX_OBJECTS: usize = 1000;
+
+/// The marking of a reported object that names no TLP level: the Board's own organisation
+/// only, until the Program Manager validates it and decides how to share.
+pub const REPORT_DEFAULT_TLP: Tlp = Tlp::AmberStrict;
+
+/// One of the API root's collections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Collection {
+    /// The Board's indicators, as STIX indicators under the Board's identity.
+    Indicators,
+    /// Objects the Board received and kept, as received.
+    Shared,
+    /// What election authorities report to the Board.
+    Reports,
+}
+
+impl Collection {
+    /// Every collection, in the order listed.
+    pub const ALL: [Collection; 3] = [
+        Collection::Indicators,
+        Collection::Shared,
+        Collection::Reports,
+    ];
+
+    /// Its TAXII id (fixed).
+    pub fn id(self) -> &'static str {
+        match self {
+            Collection::Indicators => "9b1f3c52-7e4d-4a8b-9c21-5d0e6f7a8b01",
+            Collection::Shared => "3e7a9d10-2c5b-4f68-a1d4-8b6c0e2f4a02",
+            Collection::Reports => "c4d2e8f6-1a3b-4c5d-8e7f-0a9b1c2d3e03",
+        }
+    }
+
+    /// The collection with TAXII id `id`.
+    pub fn from_id(id: &str) -> Option<Collection> {
+        Collection::ALL.into_iter().find(|c| c.id() == id)
+    }
+
+    /// Its title.
+    pub fn title(self) -> &'static str {
+        match self {
+            Collection::Indicators => "Board indicators",
+            Collection::Shared => "Shared with the program",
+            Collection::Reports => "Reports to the Board",
+        }
+    }
+
+    /// What it holds, in plain words.
+    pub fn description(self) -> &'static str {
+        match self {
+            Collection::Indicators => {
+                "Indicators the State Board of Elections publishes under its own identity, \
+                 each with its TLP 2.0 marking and any FOUO or CUI caveat. You receive those \
+                 your organisation and need-to-know approval allow."
+            }
+            Collection::Shared => {
+                "STIX objects the Board received from its partners (reports, malware, \
+                 sightings, identities, marking definitions) as they were received, each \
+                 released only as its marking allows."
+            }
+            Collection::Reports => {
+                "Send what your election authority observes: the Program Manager validates \
+                 each report. Objects that name no TLP level are treated as TLP:AMBER+STRICT \
+                 (the Board's staff only)."
+            }
+        }
+    }
+}
+
+/// What a caller may do with a collection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CollectionAccess {
+    /// The collection.
+    pub collection: Collection,
+    /// May read its objects.
+    pub can_read: bool,
+    /// May add objects.
+    pub can_write: bool,
+}
+
+/// Which versions `match[version]` asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionMatch {
+    /// The first version.
+    pub first: bool,
+    /// The last version.
+    pub last: bool,
+    /// Every version.
+    pub all: bool,
+    /// Versions with exactly these `modified` times.
+    pub at: Vec<OffsetDateTime>,
+}
+
+impl Default for VersionMatch {
+    /// The last version (TAXII's default).
+    fn default() -> Self {
+        VersionMatch {
+            first: false,
+            last: true,
+            all: false,
+            at: Vec::new(),
+        }
+    }
+}
+
+impl VersionMatch {
+    /// Reads `match[version]`: a comma-separated list of `last`, `first`, `all` and
+    /// timestamps.
+    pub fn parse(s: &str) -> Result<VersionMatch, String> {
+        let mut m = VersionMatch {
+            first: false,
+            last: false,
+            all: false,
+            at: Vec::new(),
+        };
+        for part in s.split(',').map(str::trim) {
+            match part {
+                "first" => m.first = true,
+                "last" => m.last = true,
+                "all" => m.all = true,
+                t => m.at.push(OffsetDateTime::parse(t, &Rfc3339).map_err(|_| {
+                    format!(
+                        "'{t}' is not 'first', 'last', 'all' or an RFC 3339 timestamp \
+                         (2026-02-10T14:30:00.000Z)"
+                    )
+                })?),
+            }
+        }
+        Ok(m)
+    }
+
+    fn accepts(
+        &self,
+        version: OffsetDateTime,
+        first: OffsetDateTime,
+        last: OffsetDateTime,
+    ) -> bool {
+        self.all
+            || (self.first && version == first)
+            || (self.last && version == last)
+            || self.at.contains(&version)
+    }
+}
+
+/// A request for objects of a collection.
+#[derive(Debug, Clone, Default)]
+pub struct TaxiiQuery {
+    /// Only objects added after this instant.
+    pub added_after: Option<OffsetDateTime>,
+    /// Continue after the page that gave this token.
+    pub next: Option<String>,
+    /// At most this many (lowered to [`PAGE_MAX`]).
+    pub limit: Option<usize>,
+    /// Only these ids.
+    pub ids: Option<Vec<String>>,
+    /// Only these types.
+    pub types: Option<Vec<String>>,
+    /// Which versions.
+    pub versions: VersionMatch,
+    /// Only these spec versions.
+    pub spec_versions: Option<Vec<String>>,
+}
+
+/// One object of a page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaxiiEntry {
+    /// STIX id.
+    pub id: String,
+    /// Its version (`modified`, or the date added when it has none).
+    pub version: OffsetDateTime,
+    /// When it was added to the collection.
+    pub date_added: OffsetDateTime,
+    /// `2.0` or `2.1`.
+    pub spec_version: String,
+    /// The object.
+    pub object: Value,
+}
+
+/// One page of a collection.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaxiiPage {
+    /// The objects.
+    pub entries: Vec<TaxiiEntry>,
+    /// More objects follow.
+    pub more: bool,
+    /// The token for the next page, when more follow.
+    pub next: Option<String>,
+}
+
+/// A TAXII status detail.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct StatusDetail {
+    /// The object's id.
+    pub id: String,
+    /// Its version.
+    pub version: String,
+    /// Why it was refused, or what became of it.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub message: Option<String>,
+}
+
+/// The status of a POST.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaxiiStatus {
+    /// Id.
+    pub id: Uuid,
+    /// `complete` (reports are stored while the request is answered).
+    pub status: String,
+    /// When the request came.
+    pub request_timestamp: OffsetDateTime,
+    /// Objects sent.
+    pub total_count: i64,
+    /// Objects accepted.
+    pub successes: Vec<StatusDetail>,
+    /// Objects refused, with the reason.
+    pub failures: Vec<StatusDetail>,
+    /// Objects not yet decided.
+    pub pendings: Vec<StatusDetail>,
+}
+
+/// How a report arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportChannel {
+    /// A TAXII POST.
+    Taxii,
+    /// The county's web form.
+    Form,
+}
+
+impl ReportChannel {
+    /// The stored identifier.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportChannel::Taxii => "taxii",
+            ReportChannel::Form => "form",
+        }
+    }
+}
+
+/// What became of a submitted report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportOutcome {
+    /// The stored report (none when every object was refused).
+    pub report_id: Option<Uuid>,
+    /// Objects kept.
+    pub accepted: Vec<StatusDetail>,
+    /// Objects refused, with the reason.
+    pub refused: Vec<StatusDetail>,
+}
+
+/// A position in a collection, as `next` encodes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Position {
+    at: OffsetDateTime,
+    key: Option<String>,
+}
+
+fn encode_next(c: Collection, p: &Position) -> String {
+    let raw = format!(
+        "{}|{}|{}",
+        c.id(),
+        p.at.unix_timestamp_nanos() / 1000,
+        p.key.as_deref().unwrap_or("")
+    );
+    raw.bytes().map(|b| format!("{b:02x}")).collect()
+}
+
+fn decode_next(c: Collection, token: &str) -> AppResult<Position> {
+    let bad = || {
+        AppError::invalid(
+            "next",
+            "is not a token this server gave for this collection",
+        )
+    };
+    if !token.len().is_multiple_of(2) || token.len() > 400 {
+        return Err(bad());
+    }
+    let bytes: Vec<u8> = (0..token.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(token.get(i..i + 2).unwrap_or("zz"), 16))
+        .collect::<Result<_, _>>()
+        .map_err(|_| bad())?;
+    let raw = String::from_utf8(bytes).map_err(|_| bad())?;
+    let mut parts = raw.splitn(3, '|');
+    let (Some(id), Some(micros), Some(key)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(bad());
+    };
+    if id != c.id() {
+        return Err(bad());
+    }
+    let micros: i128 = micros.parse().map_err(|_| bad())?;
+    let at = OffsetDateTime::from_unix_timestamp_nanos(micros * 1000).map_err(|_| bad())?;
+    Ok(Position {
+        at,
+        key: (!key.is_empty()).then(|| key.to_string()),
+    })
+}
+
+fn board_created() -> OffsetDateTime {
+    OffsetDateTime::parse(BOARD_OBJECTS_CREATED, &Rfc3339).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
+/// The Board's own objects in the indicators collection, by id: its identity and its FOUO and
+/// CUI marking definitions, all added at [`BOARD_OBJECTS_CREATED`].
+fn board_objects() -> Vec<(String, Value)> {
+    let mut v = vec![
+        (
+            write::BOARD_IDENTITY_ID.to_string(),
+            write::board_identity(BOARD_NAME),
+        ),
+        (
+            FOUO_MARKING_ID.to_string(),
+            write::caveat_marking_definition(&cybernav_core::sharing::marking::Caveat::Fouo),
+        ),
+        (
+            CUI_MARKING_ID.to_string(),
+            write::caveat_marking_definition(&cybernav_core::sharing::marking::Caveat::Cui),
+        ),
+    ];
+    v.sort_by(|a, b| a.0.cmp(&b.0));
+    v
+}
+
+/// `t` cut to the millisecond, the precision STIX timestamps are written with.
+fn to_millis(t: OffsetDateTime) -> OffsetDateTime {
+    let ms = t.millisecond();
+    t.replace_millisecond(ms).unwrap_or(t)
+}
+
+fn parse_version(s: &str) -> Option<OffsetDateTime> {
+    OffsetDateTime::parse(s, &Rfc3339).ok()
+}
+
+/// The least restrictive of markings a reader may see: no caveat first, then the lowest TLP
+/// level (the same value released more widely by one source is that widely releasable).
+fn least_restrictive(markings: &[Marking]) -> Option<&Marking> {
+    markings
+        .iter()
+        .min_by_key(|m| (!m.caveats.is_empty(), m.tlp, m.caveats.len()))
+}
+
+impl App {
+    /// The collections `actor` is shown, with what they may do with each.
+    pub fn taxii_collections(&self, cap: &TaxiiReader<'_>) -> Vec<CollectionAccess> {
+        let actor = cap.actor();
+        Collection::ALL
+            .into_iter()
+            .filter_map(|c| self.taxii_access(actor, c))
+            .collect()
+    }
+
+    /// What `actor` may do with `collection`; `None` when it is not shown to them at all.
+    pub fn taxii_access(&self, actor: &Actor, c: Collection) -> Option<CollectionAccess> {
+        let (can_read, can_write) = match c {
+            Collection::Indicators | Collection::Shared => (true, false),
+            Collection::Reports => (
+                actor.read_community_reports().is_some(),
+                actor.submit_report().is_some(),
+            ),
+        };
+        (can_read || can_write).then_some(CollectionAccess {
+            collection: c,
+            can_read,
+            can_write,
+        })
+    }
+
+    /// The stored markings among `stored` that `reader` may see (held by the Board).
+    fn allowed_markings(
+        &self,
+        reader: &Reader,
+        stored: Vec<String>,
+        what: &str,
+    ) -> AppResult<Vec<String>> {
+        let mut out = Vec::new();
+        for raw in stored {
+            let m = parse_marking(&raw, what)?;
+            if self.may_see(reader, &m, BOARD).is_allowed() {
+                out.push(raw);
+            }
+        }
+        Ok(out)
+    }
+
+    /// A page of `collection` for the caller, as the access decision allows object by
+    /// object. `Forbidden` when the caller may not read the collection.
+    pub async fn taxii_objects(
+        &self,
+        cap: &TaxiiReader<'_>,
+        collection: Collection,
+        q: &TaxiiQuery,
+    ) -> AppResult<TaxiiPage> {
+        let actor = cap.actor();
+        let access = self
+            .taxii_access(actor, collection)
+            .ok_or(AppError::NotFound)?;
+        if !access.can_read {
+            return Err(AppError::Forbidden);
+        }
+        let limit = q.limit.unwrap_or(PAGE_DEFAULT).clamp(1, PAGE_MAX);
+        let start = match (&q.next, q.added_after) {
+            (Some(token), _) => decode_next(collection, token)?,
+            (None, Some(t)) => Position { at: t, key: None },
+            (None, None) => Position {
+                at: OffsetDateTime::UNIX_EPOCH,
+                key: None,
+            },
+        };
+        let at = now();
+        let reader = self.reader_for(actor, at).await?;
+        let mut found: Vec<(TaxiiEntry, Position)> = Vec::new();
+        match collection {
+            Collection::Indicators => {
+                self.indicator_entries(&reader, q, start, limit + 1, &mut found)
+                    .await?
+            }
+            Collection::Shared => {
+                self.object_entries(
+                    ObjectTable::Received,
+                    &reader,
+                    q,
+                    start,
+                    limit + 1,
+                    &mut found,
+                )
+                .await?
+            }
+            Collection::Reports => {
+                self.object_entries(
+                    ObjectTable::Community,
+                    &reader,
+                    q,
+                    start,
+                    limit + 1,
+                    &mut found,
+                )
+                .await?
+            }
+        }
+        let more = found.len() > limit;
+        found.truncate(limit);
+        let next = if more {
+            found.last().map(|(_, p)| encode_next(collection, p))
+        } else {
+            None
+        };
+        Ok(TaxiiPage {
+            entries: found.into_iter().map(|(e, _)| e).collect(),
+            more,
+            next,
+        })
+    }
+
+    async fn indicator_entries(
+        &self,
+        reader: &Reader,
+        q: &TaxiiQuery,
+        start: Position,
+        want: usize,
+        out: &mut Vec<(TaxiiEntry, Position)>,
+    ) -> AppResult<()> {
+        let wants_type = |t: &str| q.types.as_ref().is_none_or(|ts| ts.iter().any(|x| x == t));
+        let wants_id = |id: &str| q.ids.as_ref().is_none_or(|ids| ids.iter().any(|x| x == id));
+        let wants_spec = q
+            .spec_versions
+            .as_ref()
+            .is_none_or(|v| v.iter().any(|x| x == "2.1"));
+        if !wants_spec {
+            return Ok(());
+        }
+        // The Board's own objects come first, at their fixed date added; a single version each.
+        let created = board_created();
+        if start.at <= created {
+            for (id, object) in board_objects() {
+                let after =
+                    start.at < created || start.key.as_deref().is_some_and(|k| id.as_str() > k);
+                let ty = object["type"].as_str().unwrap_or_default().to_string();
+                if after
+                    && wants_type(&ty)
+                    && wants_id(&id)
+                    && q.versions.accepts(created, created, created)
+                {
+                    out.push((
+                        TaxiiEntry {
+                            id: id.clone(),
+                            version: created,
+                            date_added: created,
+                            spec_version: "2.1".into(),
+                            object,
+                        },
+                        Position {
+                            at: created,
+                            key: Some(id),
+                        },
+                    ));
+                    if out.len() >= want {
+                        return Ok(());
+                    }
+                }
+            }
+        }
+        if !wants_type("indicator") {
+            return Ok(());
+        }
+        let ids: Option<Vec<Uuid>> = q.ids.as_ref().map(|ids| {
+            ids.iter()
+                .filter_map(|s| s.strip_prefix("indicator--"))
+                .filter_map(|u| Uuid::parse_str(u).ok())
+                .collect()
+        });
+        let mut after = if start.at <= created {
+            After {
+                at: created,
+                key: None,
+            }
+        } else {
+            After {
+                at: start.at,
+                key: match start.key.as_deref() {
+                    Some(k) => Some(Uuid::parse_str(k).map_err(|_| {
+                        AppError::invalid(
+                            "next",
+                            "is not a token this server gave for this collection",
+                        )
+                    })?),
+                    None => None,
+                },
+            }
+        };
+        let mut tx = self.store.read().await?;
+        let stored = tx.report_markings().await?;
+        let allowed = self.allowed_markings(reader, stored, "indicator_reports")?;
+        if allowed.is_empty() {
+            return Ok(());
+        }
+        let batch = (want - out.len()).clamp(1, PAGE_MAX + 1) as i64;
+        loop {
+            let rows = tx
+                .taxii_indicators(&allowed, &after, ids.as_deref(), batch)
+                .await?;
+            let Some(last) = rows.last() else {
+                break;
+            };
+            after = After {
+                at: last.modified,
+                key: Some(last.id),
+            };
+            let row_ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+            let facts = tx.taxii_report_facts(&allowed, &row_ids).await?;
+            let full = rows.len() as i64 == batch;
+            for row in rows {
+                let mine: Vec<_> = facts.iter().filter(|f| f.indicator_id == row.id).collect();
+                let markings = mine
+                    .iter()
+                    .map(|f| parse_marking(&f.marking, "indicator_reports"))
+                    .collect::<AppResult<Vec<_>>>()?;
+                let Some(marking) = least_restrictive(&markings) else {
+                    continue;
+                };
+                // The version is `modified` as published: to the millisecond.
+                let version = to_millis(row.modified.max(row.first_seen));
+                if !q.versions.accepts(version, version, version) {
+                    continue;
+                }
+                let Ok(kind) = IndicatorKind::parse(&row.kind) else {
+                    return Err(AppError::Store(cybernav_store::StoreError::Corrupt(
+                        format!("indicators {}: kind '{}'", row.id, row.kind),
+                    )));
+                };
+                // CVEs (the KEV catalog) are CISA's to publish; the Board's collection carries
+                // the observables its sources reported.
+                if kind == IndicatorKind::Cve {
+                    continue;
+                }
+                let valid_until = if mine.iter().any(|f| f.valid_until.is_none()) {
+                    None
+                } else {
+                    mine.iter().filter_map(|f| f.valid_until).max()
+                };
+                let object = write::indicator_object(&BoardIndicator {
+                    id: row.id,
+                    kind,
+                    value: &row.value,
+                    first_seen: row.first_seen,
+                    modified: row.modified,
+                    valid_until,
+                    confidence: mine.iter().filter_map(|f| f.confidence).max(),
+                    revoked: mine.iter().all(|f| f.revoked),
+                    marking,
+                });
+                out.push((
+                    TaxiiEntry {
+                        id: write::indicator_stix_id(row.id),
+                        version,
+                        date_added: row.modified,
+                        spec_version: "2.1".into(),
+                        object,
+                    },
+                    Position {
+                        at: row.modified,
+                        key: Some(row.id.to_string()),
+                    },
+                ));
+                if out.len() >= want {
+                    return Ok(());
+                }
+            }
+            if !full {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    async fn object_entries(
+        &self,
+        table: ObjectTable,
+        reader: &Reader,
+        q: &TaxiiQuery,
+        start: Position,
+        want: usize,
+        out: &mut Vec<(TaxiiEntry, Position)>,
+    ) -> AppResult<()> {
+        let mut after = After {
+            at: start.at,
+            key: match start.key.as_deref() {
+                Some(k) => Some(k.parse::<i64>().map_err(|_| {
+                    AppError::invalid(
+                        "next",
+                        "is not a token this server gave for this collection",
+                    )
+                })?),
+                None => None,
+            },
+        };
+        let filter = ObjectFilter {
+            ids: q.ids.clone(),
+            types: q.types.clone(),
+            spec_versions: q.spec_versions.clone(),
+        };
+        let what = match table {
+            ObjectTable::Received => "stix_objects",
+            ObjectTable::Community => "community_report_objects",
+        };
+        let mut tx = self.store.read().await?;
+        let stored = tx.object_markings(table).await?;
+        let allowed = self.allowed_markings(reader, stored, what)?;
+        if allowed.is_empty() {
+            return Ok(());
+        }
+        let batch = (want - out.len()).clamp(1, PAGE_MAX + 1) as i64;
+        loop {
+            let rows: Vec<TaxiiObjectRow> = tx
+                .taxii_objects(table, &allowed, &after, &filter, batch)
+                .await?;
+            let Some(last) = rows.last() else {
+                break;
+            };
+            after = After {
+                at: last.added_at,
+                key: Some(last.seq),
+            };
+            let full = rows.len() as i64 == batch;
+            // First and last visible version of each id on this batch.
+            let ids: Vec<String> = rows
+                .iter()
+                .map(|r| r.stix_id.clone())
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            let mut span: HashMap<String, (OffsetDateTime, OffsetDateTime)> = HashMap::new();
+            if !q.versions.all {
+                for (id, modified, added) in tx.taxii_object_versions(table, &allowed, &ids).await?
+                {
+                    let v = parse_version(&modified).unwrap_or(added);
+                    span.entry(id)
+                        .and_modify(|(f, l)| {
+                            *f = (*f).min(v);
+                            *l = (*l).max(v);
+                        })
+                        .or_insert((v, v));
+                }
+            }
+            for row in rows {
+                let version = parse_version(&row.modified).unwrap_or(row.added_at);
+                let (first, last) = span
+                    .get(&row.stix_id)
+                    .copied()
+                    .unwrap_or((version, version));
+                if !q.versions.accepts(version, first, last) {
+                    continue;
+                }
+                let object: Value = serde_json::from_str(&row.raw).map_err(|e| {
+                    AppError::Store(cybernav_store::StoreError::Corrupt(format!(
+                        "{what} {}: {e}",
+                        row.seq
+                    )))
+                })?;
+                out.push((
+                    TaxiiEntry {
+                        id: row.stix_id,
+                        version,
+                        date_added: row.added_at,
+                        spec_version: row.spec_version,
+                        object,
+                    },
+                    Position {
+                        at: row.added_at,
+                        key: Some(row.seq.to_string()),
+                    },
+                ));
+                if out.len() >= want {
+                    return Ok(());
+                }
+            }
+            if !full {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Takes a report from an election authority: `objects_json` is the JSON array of STIX
+    /// 2.1 objects (a TAXII envelope's `objects`, or what the web form builds). Each object is
+    /// checked on its own; refused objects are listed with their id and reason, the others
+    /// are stored as one pending report, with its audit record, in one transaction.
+    pub async fn submit_report(
+        &self,
+        cap: &ReportSubmitter<'_>,
+        channel: ReportChannel,
+        objects_json: &str,
+        meta: &RequestMeta,
+    ) -> AppResult<ReportOutcome> {
+        let mut tx = self.store.begin().await?;
+        let at = now();
+        let outcome = self
+            .submit_report_in(&mut tx, cap, channel, objects_json, at, meta)
+            .await?;
+        tx.commit().await?;
+        Ok(outcome)
+    }
+
+    async fn submit_report_in(
+        &self,
+        tx: &mut cybernav_store::Tx,
+        cap: &ReportSubmitter<'_>,
+        channel: ReportChannel,
+        objects_json: &str,
+        at: OffsetDateTime,
+        meta: &RequestMeta,
+    ) -> AppResult<ReportOutcome> {
+        let checked = check_report_objects(objects_json)?;
+        let mut accepted = Vec::new();
+        let mut refused = Vec::new();
+        let mut keep: Vec<(Marking, &CheckedObject)> = Vec::new();
+        for o in &checked {
+            match &o.verdict {
+                Err(reason) => refused.push(StatusDetail {
+                    id: o.id.clone(),
+                    version: o.version.clone(),
+                    message: Some(reason.clone()),
+                }),
+                Ok(marking) => {
+                    keep.push((marking.clone(), o));
+                    accepted.push(StatusDetail {
+                        id: o.id.clone(),
+                        version: o.version.clone(),
+                        message: Some("received; pending the Program Manager's validation".into()),
+                    });
+                }
+            }
+        }
+        let mut report_id = None;
+        if !keep.is_empty() {
+            let id = Uuid::new_v4();
+            let stored: Vec<String> = keep.iter().map(|(m, _)| marking_json(m)).collect();
+            let combined = Marking::highest(keep.iter().map(|(m, _)| m));
+            let row = CommunityReportRow {
+                id,
+                channel: channel.as_str().into(),
+                submitted_by: cap.actor().user_id,
+                election_authority_id: cap.election_authority(),
+                received_at: at,
+                object_count: keep.len() as i64,
+                marking: marking_json(&combined),
+                status: "pending".into(),
+                decided_by: None,
+                decided_at: None,
+                decision_note: None,
+            };
+            let objects: Vec<NewReportObject<'_>> = keep
+                .iter()
+                .zip(&stored)
+                .map(|((_, o), m)| NewReportObject {
+                    stix_id: &o.id,
+                    modified: &o.version,
+                    object_type: &o.object_type,
+                    spec_version: "2.1",
+                    marking: m,
+                    raw: &o.raw,
+                })
+                .collect();
+            tx.insert_community_report(&row, &objects).await?;
+            // Counts and markings only: what an authority observed may be sensitive.
+            audit::Entry::new("community_report.submit", "community_report", id)
+                .changes(json!({
+                    "channel": {"from": null, "to": channel.as_str()},
+                    "election_authority": {"from": null, "to": cap.election_authority().to_string()},
+                    "objects": {"from": null, "to": keep.len()},
+                    "refused": {"from": null, "to": refused.len()},
+                    "marking": {"from": null, "to": combined.label()},
+                }))
+                .record(tx, cap.actor(), meta, at)
+                .await?;
+            report_id = Some(id);
+        }
+        Ok(ReportOutcome {
+            report_id,
+            accepted,
+            refused,
+        })
+    }
+
+    /// Adds the objects of a TAXII envelope to `collection` (only the reports collection
+    /// takes objects) and stores the status resource, in one transaction.
+    pub async fn taxii_add_objects(
+        &self,
+        cap: &TaxiiReader<'_>,
+        collection: Collection,
+        objects_json: &str,
+        meta: &RequestMeta,
+    ) -> AppResult<TaxiiStatus> {
+        let actor = cap.actor();
+        let access = self
+            .taxii_access(actor, collection)
+            .ok_or(AppError::NotFound)?;
+        let submitter = actor.submit_report().filter(|_| access.can_write);
+        let Some(submitter) = submitter else {
+            return Err(AppError::Forbidden);
+        };
+        let at = now();
+        let mut tx = self.store.begin().await?;
+        let outcome = self
+            .submit_report_in(
+                &mut tx,
+                &submitter,
+                ReportChannel::Taxii,
+                objects_json,
+                at,
+                meta,
+            )
+            .await?;
+        let status = TaxiiStatus {
+            id: Uuid::new_v4(),
+            status: "complete".into(),
+            request_timestamp: at,
+            total_count: (outcome.accepted.len() + outcome.refused.len()) as i64,
+            successes: outcome.accepted,
+            failures: outcome.refused,
+            pendings: Vec::new(),
+        };
+        let to_json =
+            |v: &Vec<StatusDetail>| serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
+        tx.insert_taxii_status(&TaxiiStatusRow {
+            id: status.id,
+            collection_id: collection.id().into(),
+            requested_by: actor.user_id,
+            request_timestamp: at,
+            status: status.status.clone(),
+            total_count: status.total_count,
+            success_count: status.successes.len() as i64,
+            failure_count: status.failures.len() as i64,
+            pending_count: 0,
+            successes: to_json(&status.successes),
+            failures: to_json(&status.failures),
+            pendings: "[]".into(),
+            report_id: outcome.report_id,
+        })
+        .await?;
+        tx.commit().await?;
+        Ok(status)
+    }
+
+    /// A status resource: only the account that made the request sees it (others: not found).
+    pub async fn taxii_status(&self, cap: &TaxiiReader<'_>, id: Uuid) -> AppResult<TaxiiStatus> {
+        let mut tx = self.store.read().await?;
+        let row = tx.taxii_status(id).await?.ok_or(AppError::NotFound)?;
+        if row.requested_by != cap.actor().user_id {
+            return Err(AppError::NotFound);
+        }
+        let details = |s: &str, what: &str| -> AppResult<Vec<StatusDetail>> {
+            serde_json::from_str(s).map_err(|e| {
+                AppError::Store(cybernav_store::StoreError::Corrupt(format!(
+                    "taxii_status {id}: {what}: {e}"
+                )))
+            })
+        };
+        Ok(TaxiiStatus {
+            id: row.id,
+            status: row.status.clone(),
+            request_timestamp: row.request_timestamp,
+            total_count: row.total_count,
+            successes: details(&row.successes, "successes")?,
+            failures: details(&row.failures, "failures")?,
+            pendings: details(&row.pendings, "pendings")?,
+        })
+    }
+}
+
+/// One submitted object, checked.
+#[derive(Debug, Clone)]
+struct CheckedObject {
+    id: String,
+    version: String,
+    object_type: String,
+    raw: String,
+    /// Its marking, or why it is refused.
+    verdict: Result<Marking, String>,
+}
+
+/// Checks every object of a submitted array with the STIX reader: well-formed, STIX 2.1,
+/// markings it can interpret. A body that is not a JSON array of objects is refused whole.
+fn check_report_objects(objects_json: &str) -> AppResult<Vec<CheckedObject>> {
+    let trimmed = objects_json.trim();
+    if !trimmed.starts_with('[') {
+        return Err(AppError::invalid(
+            "objects",
+            "must be a JSON array of STIX 2.1 objects",
+        ));
+    }
+    let bundle = format!("{{\"type\":\"bundle\",\"objects\":{trimmed}}}");
+    let mut read: Vec<(String, Result<StixObject<'_>, String>)> = Vec::new();
+    read_bundle_raw(bundle.as_bytes(), |raw, o| {
+        read.push((raw.to_string(), o.map_err(|r| r.reason)));
+    })
+    .map_err(|e| AppError::invalid("objects", e.message))?;
+    if read.len() > POST_MAX_OBJECTS {
+        return Err(AppError::invalid(
+            "objects",
+            format!(
+                "holds {} objects; at most {POST_MAX_OBJECTS} per request",
+                read.len()
+            ),
+        ));
+    }
+    let mut table = MarkingTable::new();
+    for (_, o) in &read {
+        if let Ok(StixObject::MarkingDefinition(d)) = o {
+            table.add(&d.id, d.meaning.clone());
+        }
+    }
+    let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut out = Vec::with_capacity(read.len());
+    for (index, (raw, o)) in read.into_iter().enumerate() {
+        let value: Value = serde_json::from_str(&raw).unwrap_or(Value::Null);
+        let id = value["id"]
+            .as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("objects[{index}]"));
+        let version = value["modified"]
+            .as_str()
+            .or_else(|| value["created"].as_str())
+            .unwrap_or_default()
+            .to_string();
+        let object_type = value["type"].as_str().unwrap_or_default().to_string();
+        let verdict = match o {
+            Err(reason) => Err(reason),
+            Ok(parsed) => {
+                let (spec, refs): (&str, Vec<String>) = match &parsed {
+                    StixObject::Indicator(i) => (
+                        i.spec_version.as_str(),
+                        i.marking_refs().map(str::to_string).collect(),
+                    ),
+                    StixObject::Identity(i) => (i.spec_version.as_str(), Vec::new()),
+                    StixObject::MarkingDefinition(_) => ("2.1", Vec::new()),
+                    StixObject::Other(x) => {
+                        (x.spec_version.as_str(), x.object_marking_refs.clone())
+                    }
+                };
+                let resolved = table.resolve(refs.iter().map(String::as_str));
+                if spec != "2.1" {
+                    Err(format!(
+                        "spec_version {spec}: this collection takes STIX 2.1 objects"
+                    ))
+                } else if value["spec_version"].as_str() != Some("2.1") {
+                    Err("spec_version: is required and must be \"2.1\"".to_string())
+                } else if let Some(unknown) = resolved.unknown_refs.first() {
+                    Err(format!(
+                        "marking {unknown} is not defined in this request and is not a TLP \
+                         marking; send its definition with the object"
+                    ))
+                } else if !seen.insert((id.clone(), version.clone())) {
+                    Err(format!("sent twice in this request (version {version})"))
+                } else {
+                    Ok(resolved.into_marking(REPORT_DEFAULT_TLP))
+                }
+            }
+        };
+        out.push(CheckedObject {
+            id,
+            version,
+            object_type,
+            raw,
+            verdict,
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_tokens_round_trip_and_belong_to_their_collection() {
+        let p = Position {
+            at: OffsetDateTime::from_unix_timestamp_nanos(1_780_000_000_123_456_000).unwrap(),
+            key: Some("42".into()),
+        };
+        let t = encode_next(Collection::Shared, &p);
+        assert_eq!(decode_next(Collection::Shared, &t).unwrap(), p);
+        assert!(decode_next(Collection::Indicators, &t).is_err());
+        assert!(decode_next(Collection::Shared, "zz").is_err());
+        assert!(decode_next(Collection::Shared, "").is_err());
+    }
+
+    #[test]
+    fn version_match_reads_keywords_and_timestamps() {
+        let m = VersionMatch::parse("first,2026-02-10T14:30:00.000Z").unwrap();
+        assert!(m.first && !m.last && !m.all);
+        assert_eq!(m.at.len(), 1);
+        assert!(VersionMatch::parse("newest").is_err());
+    }
+
+    #[test]
+    fn submitted_objects_are_checked_one_by_one() {
+        let objs = r#"[
+          {"type":"indicator","spec_version":"2.1","id":"indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
+           "created":"2026-02-10T14:30:00.000Z","modified":"2026-02-10T14:30:00.000Z",
+           "pattern":"[ipv4-addr:value = '198.51.100.7']","pattern_type":"stix","valid_from":"2026-02-10T14:30:00Z",
+           "object_marking_refs":["marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"]},
+          {"type":"indicator","spec_version":"2.1","id":"indicator--not-a-uuid",
+           "created":"2026-02-10T14:30:00.000Z","modified":"2026-02-10T14:30:00.000Z",
+           "pattern":"[ipv4-addr:value = '198.51.100.8']","pattern_type":"stix","valid_from":"2026-02-10T14:30:00Z"},
+          {"type":"note","spec_version":"2.1","id":"note--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061",
+           "created":"2026-02-10T14:30:00.000Z","modified":"2026-02-10T14:30:00.000Z","content":"x",
+           "object_refs":["indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"],
+           "object_marking_refs":["marking-definition--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0099"]},
+          {"type":"note","spec_version":"2.1","id":"note--1c7b5b88-8ff7-4a4d-aa9d-feb398cd0061",
+           "created":"2026-02-10T14:30:00.000Z","modified":"2026-02-10T14:30:00.000Z","content":"y",
+           "object_refs":["indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"]}
+        ]"#;
+        let out = check_report_objects(objs).unwrap();
+        assert_eq!(out.len(), 4);
+        assert_eq!(out[0].verdict.as_ref().unwrap(), &Marking::tlp(Tlp::Green));
+        assert!(out[1].verdict.is_err(), "{:?}", out[1].verdict);
+        assert!(
+            out[2].verdict.as_ref().unwrap_err().contains("not defined"),
+            "{:?}",
+            out[2].verdict
+        );
+        assert_eq!(
+            out[3].verdict.as_ref().unwrap(),
+            &Marking::tlp(REPORT_DEFAULT_TLP)
+        );
+        assert!(check_report_objects("{}").is_err());
+        assert!(check_report_objects("[1,").is_err());
+    }
+}
