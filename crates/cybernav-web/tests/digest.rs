@@ -459,7 +459,7 @@ async fn each_mailbox_holds_only_what_its_owner_may_see() {
         let audit = ok(
             &t.api_get(
                 &t.token("board_admin").await,
-                "/api/v1/audit?action=digest.run",
+                "/api/v1/audit-events?action=digest.run",
             )
             .await,
             StatusCode::OK,
