@@ -168,6 +168,26 @@ async fn seed(app: &App) {
         })
         .await
         .unwrap();
+        // `insert_product` writes a draft; publish it as the workflow would.
+        let sql = "UPDATE products SET published_at = $1 WHERE id = $2";
+        match &mut tx.conn {
+            cybernav_app::store::Conn::Sqlite(c) => {
+                sqlx::query(sql)
+                    .bind(now)
+                    .bind(id)
+                    .execute(&mut **c)
+                    .await
+                    .unwrap();
+            }
+            cybernav_app::store::Conn::Postgres(c) => {
+                sqlx::query(sql)
+                    .bind(now)
+                    .bind(id)
+                    .execute(&mut **c)
+                    .await
+                    .unwrap();
+            }
+        }
         let p = |m: &str, t: &str| (m.to_string(), t.repeat(6));
         tx.replace_product_paragraphs(
             id,

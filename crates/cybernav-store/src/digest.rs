@@ -345,4 +345,15 @@ impl Tx {
             .await?
         }))
     }
+
+    /// Deletes a message queued in this transaction (a digest claimed elsewhere meanwhile).
+    pub async fn delete_outbox_message(&mut self, id: Uuid) -> StoreResult<()> {
+        with_conn!(self, |c| {
+            sqlx::query("DELETE FROM outbox WHERE id = $1")
+                .bind(id)
+                .execute(&mut *c)
+                .await?;
+        });
+        Ok(())
+    }
 }

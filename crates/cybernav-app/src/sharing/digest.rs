@@ -39,6 +39,9 @@ use super::products::{kind_of, paragraphs_of, state_of, stored_marking, stored_t
 use super::reader::reader_in;
 use crate::{App, AppError, AppResult, RequestMeta, audit};
 
+/// People written per transaction.
+const SEND_BATCH: usize = 100;
+
 /// The outbox kind of a digest message.
 pub const OUTBOX_KIND: &str = "daily_digest";
 
@@ -405,54 +408,69 @@ impl App {
             indicator_reports_in_window: day.reports.len(),
             ..Default::default()
         };
-        for c in &candidates {
-            if opted_out.contains(&c.user.id) {
-                summary.opted_out += 1;
+        // People are written in batches, one transaction each: a commit per person would
+        // spend most of the run waiting for the disk. Each person's claim is still its own
+        // unique row, and a person already claimed elsewhere has their message deleted again
+        // inside the batch.
+        for batch in candidates.chunks(SEND_BATCH) {
+            let mut ready = Vec::with_capacity(batch.len());
+            for c in batch {
+                if opted_out.contains(&c.user.id) {
+                    summary.opted_out += 1;
+                    continue;
+                }
+                let digest = self.personal_digest(&day, &window, &c.actor, &c.reader);
+                if digest.is_empty() {
+                    summary.nothing_new += 1;
+                    continue;
+                }
+                ready.push((c, self.render_for(&c.user, &c.actor, &digest)));
+            }
+            if ready.is_empty() {
                 continue;
             }
-            let digest = self.personal_digest(&day, &window, &c.actor, &c.reader);
-            if digest.is_empty() {
-                summary.nothing_new += 1;
-                continue;
-            }
-            let rendered = self.render_for(&c.user, &c.actor, &digest);
             let stamp = now();
             let mut tx = self.store.begin().await?;
-            let outbox_id = tx
-                .enqueue_email(
-                    OUTBOX_KIND,
-                    &c.user.email,
-                    &rendered.subject,
-                    &rendered.body,
-                    stamp,
-                )
-                .await?;
-            let send = DigestSendRow {
-                id: Uuid::new_v4(),
-                run_id: run.id,
-                user_id: c.user.id,
-                digest_date: window.date,
-                outbox_id,
-                to_addr: c.user.email.clone(),
-                subject_marking: rendered.marking.label(),
-                items: rendered.receipts.len() as i32,
-                created_at: stamp,
-            };
-            if !tx.claim_digest_send(&send).await? {
-                // Already queued by another replica or an earlier run: drop the message.
-                drop(tx);
-                summary.already_sent += 1;
-                continue;
+            let (mut sent, mut items) = (0, 0);
+            for (c, rendered) in &ready {
+                let outbox_id = tx
+                    .enqueue_email(
+                        OUTBOX_KIND,
+                        &c.user.email,
+                        &rendered.subject,
+                        &rendered.body,
+                        stamp,
+                    )
+                    .await?;
+                let send = DigestSendRow {
+                    id: Uuid::new_v4(),
+                    run_id: run.id,
+                    user_id: c.user.id,
+                    digest_date: window.date,
+                    outbox_id,
+                    to_addr: c.user.email.clone(),
+                    subject_marking: rendered.marking.label(),
+                    items: rendered.receipts.len() as i32,
+                    created_at: stamp,
+                };
+                if !tx.claim_digest_send(&send).await? {
+                    // Already queued by another replica or an earlier run: drop the message.
+                    tx.delete_outbox_message(outbox_id).await?;
+                    summary.already_sent += 1;
+                    continue;
+                }
+                let receipts: Vec<(&str, Uuid, String)> = rendered
+                    .receipts
+                    .iter()
+                    .map(|r| (r.kind, r.id, r.marking.clone()))
+                    .collect();
+                tx.insert_digest_receipts(send.id, &receipts).await?;
+                sent += 1;
+                items += receipts.len();
             }
-            let receipts: Vec<(&str, Uuid, String)> = rendered
-                .receipts
-                .iter()
-                .map(|r| (r.kind, r.id, r.marking.clone()))
-                .collect();
-            tx.insert_digest_receipts(send.id, &receipts).await?;
             tx.commit().await?;
-            summary.sent += 1;
-            summary.items += receipts.len();
+            summary.sent += sent;
+            summary.items += items;
         }
         summary.skipped = summary.opted_out + summary.nothing_new + summary.already_sent;
         run.finished_at = Some(now());
