@@ -65,6 +65,12 @@ pub struct Config {
     /// The Board's sharing settings the access decision reads
     /// (`CYBERNAV_AUTHORITIES_ARE_BOARD_CLIENTS`, `true` or `false`, default `true`).
     pub sharing: cybernav_core::sharing::marking::AccessSettings,
+    /// The hour the daily digest goes out on the Board's clock (`CYBERNAV_DIGEST_HOUR`,
+    /// 0–23, default 7).
+    pub digest_hour: u8,
+    /// The Board's time zone, an IANA name (`CYBERNAV_TIMEZONE`, default `America/Chicago`):
+    /// the clock of the digest's hour and of the dates it is named by.
+    pub time_zone: cybernav_core::deadline::BoardTimeZone,
 }
 
 impl std::fmt::Debug for Config {
@@ -117,6 +123,11 @@ impl Config {
             sharing: cybernav_core::sharing::marking::AccessSettings {
                 authorities_are_board_clients: true,
             },
+            digest_hour: 7,
+            time_zone: cybernav_core::deadline::BoardTimeZone::parse("America/Chicago")
+                .unwrap_or_else(|_| {
+                    unreachable!("the bundled time zone database has America/Chicago")
+                }),
         }
     }
 
@@ -218,6 +229,14 @@ impl Config {
                 }
             };
         }
+        if let Some(v) = var("CYBERNAV_DIGEST_HOUR") {
+            self.digest_hour = cybernav_core::sharing::digest::parse_hour(&v)
+                .map_err(|e| format!("CYBERNAV_DIGEST_HOUR: {e}"))?;
+        }
+        if let Some(v) = var("CYBERNAV_TIMEZONE") {
+            self.time_zone = cybernav_core::deadline::BoardTimeZone::parse(&v)
+                .map_err(|e| format!("CYBERNAV_TIMEZONE: {e}"))?;
+        }
         if let Some(v) = var("CYBERNAV_SIGNING_KEY_FILE") {
             let text = std::fs::read_to_string(v.trim())
                 .map_err(|e| format!("CYBERNAV_SIGNING_KEY_FILE: cannot read {v}: {e}"))?;
@@ -282,6 +301,35 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         Config::new(PathBuf::from("/tmp")).with_vars(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn the_digest_hour_and_time_zone_are_read_and_checked() {
+        let c = with(&[]).expect("defaults");
+        assert_eq!(
+            (c.digest_hour, c.time_zone.as_str()),
+            (7, "America/Chicago")
+        );
+        let c = with(&[
+            ("CYBERNAV_DIGEST_HOUR", "6"),
+            ("CYBERNAV_TIMEZONE", "America/New_York"),
+        ])
+        .expect("set");
+        assert_eq!(
+            (c.digest_hour, c.time_zone.as_str()),
+            (6, "America/New_York")
+        );
+        let Err(e) = with(&[("CYBERNAV_DIGEST_HOUR", "25")]) else {
+            panic!("25 was accepted")
+        };
+        assert!(e.starts_with("CYBERNAV_DIGEST_HOUR: "), "{e}");
+        let Err(e) = with(&[("CYBERNAV_TIMEZONE", "Mars/Olympus")]) else {
+            panic!("a made-up zone was accepted")
+        };
+        assert!(
+            e.starts_with("CYBERNAV_TIMEZONE: ") && e.contains("Mars/Olympus"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -330,6 +330,10 @@ fn api_table() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
         ("POST", "/api/v1/intake/stix", MANAGERS),
         ("POST", "/api/v1/intake/indicators", MANAGERS),
         ("GET", "/api/v1/intake/runs", INTAKE_HISTORY),
+        ("GET", "/api/v1/digest/runs", DIGEST_HISTORY),
+        ("GET", "/api/v1/digest/people/{id}/receipts", DIGEST_HISTORY),
+        ("GET", "/api/v1/me/digest", ALL),
+        ("PUT", "/api/v1/me/digest", ALL),
         ("GET", "/api/v1/indicators", ALL),
         ("GET", "/api/v1/need-to-know/applications", NTK_READERS),
         ("POST", "/api/v1/need-to-know/applications", ALL),
@@ -473,6 +477,10 @@ async fn new_feed(t: &TestApp, n: usize) -> uuid::Uuid {
         .unwrap()
         .id
 }
+
+/// Who read the digest runs and each person's receipts: the Board, the Program Manager and
+/// auditors.
+const DIGEST_HISTORY: &[&str] = &["board_admin", "program_manager", "auditor"];
 
 /// The intake history is read by the Board staff who manage intake and by auditors.
 const INTAKE_HISTORY: &[&str] = &["board_admin", "program_manager", "navigator", "auditor"];
@@ -951,6 +959,7 @@ fn body_for(
         ("POST", "/api/v1/products") => r#"{"kind":"bulletin","title":"Matrix bulletin","summary":"Matrix","base_marking":"TLP:GREEN","body":"Patch now."}"#.into(),
         ("PATCH", "/api/v1/products/{id}") => r#"{"title":"Matrix edit"}"#.into(),
         ("POST", "/api/v1/products/{id}/transitions") => r#"{"action":"submit"}"#.into(),
+        ("PUT", "/api/v1/me/digest") => r#"{"receive":true}"#.into(),
         ("PUT", "/api/v1/election-authorities/{id}/information-needs") => {
             r#"{"topics":["ransomware"],"systems":["e-poll books"]}"#.into()
         }
@@ -1094,6 +1103,9 @@ async fn every_api_operation_as_every_role() {
                     new_directory_entry(&t, n).await.to_string()
                 }
                 p if p.starts_with("/api/v1/events/{id}") => new_event(&t, n).await.to_string(),
+                p if p.starts_with("/api/v1/digest/people/") => {
+                    t.people["ea_official"].id.to_string()
+                }
                 p if p.ends_with("/acceptance") => {
                     ntk_application(&t, role, "approved").await.to_string()
                 }
@@ -1567,6 +1579,7 @@ fn page_table() -> Vec<PageRow> {
         row("POST", "/account/tokens/{id}/revoke", "someone else's token", NOBODY).not_found(ALL),
         row("POST", "/logout", "", ALL),
         row("POST", "/account/sign-out-everywhere", "", ALL),
+        row("POST", "/account/digest", "", ALL),
         row("GET", "/account/password", "", ALL),
         row("POST", "/account/password", "", ALL),
         row("GET", "/account/mfa/setup", "", ALL),
@@ -2262,6 +2275,8 @@ async fn prepare(r: &mut Runner<'_>, row: &PageRow) -> Prepared {
                 .to("/account?notice=token_revoked")
         }
         ("POST", "/logout", _) => Prepared::post(row.route, &[]).to("/login"),
+        ("POST", "/account/digest", _) => Prepared::post(row.route, &[("receive", "off")])
+            .to("/account?notice=saved#digest-heading"),
         ("POST", "/account/sign-out-everywhere", _) => {
             Prepared::post(row.route, &[]).to("/login?notice=signed_out_everywhere")
         }

@@ -100,11 +100,36 @@ enum Command {
         #[command(subcommand)]
         command: taxii::TaxiiCommand,
     },
+    /// The daily digest (Part 213.30(a)(8)): send it now, or preview one person's.
+    Digest {
+        #[command(subcommand)]
+        command: DigestCommand,
+    },
     /// Write a consistent copy of the embedded database.
     Backup {
         /// Destination file (default: DATA_DIR/backups/cybernav-<UTC time>.db).
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum DigestCommand {
+    /// Queue today's digest for everyone who may receive it (once per person per date, however
+    /// often it runs), deliver it when CYBERNAV_SMTP_URL is set, and print a JSON summary.
+    Send {
+        /// The digest's date on the Board's clock, YYYY-MM-DD (default: the latest one due).
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// Print what one person would get, without sending or recording anything.
+    Preview {
+        /// The person's e-mail address.
+        #[arg(long = "as")]
+        email: String,
+        /// The digest's date on the Board's clock, YYYY-MM-DD (default: the latest one due).
+        #[arg(long)]
+        date: Option<String>,
     },
 }
 
@@ -358,6 +383,14 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         } => return audit_verify(cli.data_dir).await,
         Command::Backup { out } => backup(cli.data_dir, out).await?,
         Command::Taxii { command } => return taxii::run(cli.data_dir, command).await,
+        Command::Digest { command } => match command {
+            DigestCommand::Send { date } => {
+                return digest_send(cli.data_dir, date.as_deref()).await;
+            }
+            DigestCommand::Preview { email, date } => {
+                return digest_preview(cli.data_dir, &email, date.as_deref()).await;
+            }
+        },
         Command::Attestation {
             command: AttestationCommand::Verify { file, public_key },
         } => return attestation_verify(&file, public_key.as_deref()),
@@ -455,6 +488,11 @@ async fn serve(data_dir: PathBuf, demo: bool, bind: SocketAddr) -> Result<()> {
     tokio::spawn(cybernav_app::statewide::run_reminders(
         app.clone(),
         Duration::from_secs(3600),
+        stop_rx.clone(),
+    ));
+    tokio::spawn(cybernav_app::sharing::digest::run_daily_digest(
+        app.clone(),
+        Duration::from_secs(300),
         stop_rx.clone(),
     ));
     tokio::spawn(cybernav_app::need_to_know::run_expiry_warnings(
@@ -710,6 +748,80 @@ async fn import_kev(data_dir: PathBuf, file: &std::path::Path) -> Result<ExitCod
             Ok(ExitCode::SUCCESS)
         }
         Err(cybernav_app::AppError::Invalid(errors)) => Ok(print_refusal(&name, &errors)),
+        Err(e) => Err(anyhow::anyhow!("{e}")),
+    }
+}
+
+/// Reads `--date YYYY-MM-DD`.
+fn digest_date(raw: Option<&str>) -> Result<Option<time::Date>> {
+    raw.map(|d| {
+        time::Date::parse(
+            d.trim(),
+            time::macros::format_description!("[year]-[month]-[day]"),
+        )
+        .map_err(|_| {
+            anyhow::anyhow!("--date: '{d}' is not a date; write YYYY-MM-DD, e.g. 2026-12-01")
+        })
+    })
+    .transpose()
+}
+
+fn digest_refusal(errors: &cybernav_core::FieldErrors) -> ExitCode {
+    for e in &errors.0 {
+        eprintln!("--{}: {}", e.field, e.message);
+    }
+    eprintln!("digest: nothing was sent or recorded.");
+    ExitCode::FAILURE
+}
+
+async fn digest_send(data_dir: PathBuf, date: Option<&str>) -> Result<ExitCode> {
+    let date = digest_date(date)?;
+    let app = open(data_dir).await?;
+    let system = cybernav_core::authz::system_actor();
+    let cap = system.send_digest().context("system sends the digest")?;
+    let summary = match app
+        .send_digest(&cap, date, cybernav_app::store::now(), None)
+        .await
+    {
+        Ok(s) => s,
+        Err(cybernav_app::AppError::Invalid(errors)) => return Ok(digest_refusal(&errors)),
+        Err(e) => return Err(anyhow::anyhow!("{e}")),
+    };
+    let mut out = serde_json::to_value(&summary)?;
+    if let Some(url) = &app.config.smtp_url {
+        let mailer = Mailer::new(url, &app.config.mail_from).map_err(anyhow::Error::msg)?;
+        let delivered =
+            cybernav_app::mail::deliver_due(&app.store, &mailer, cybernav_app::store::now())
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+        out["delivered"] = delivered.into();
+    } else {
+        eprintln!(
+            "CYBERNAV_SMTP_URL is not set: the digests wait in the outbox for `cybernav serve` to deliver them"
+        );
+    }
+    println!("{}", serde_json::to_string(&out)?);
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn digest_preview(data_dir: PathBuf, email: &str, date: Option<&str>) -> Result<ExitCode> {
+    let date = digest_date(date)?;
+    let app = open(data_dir).await?;
+    let system = cybernav_core::authz::system_actor();
+    let cap = system.send_digest().context("system sends the digest")?;
+    match app
+        .preview_digest(&cap, email, date, cybernav_app::store::now())
+        .await
+    {
+        Ok(Ok(d)) => {
+            println!("To: {}\nSubject: {}\n\n{}", email.trim(), d.subject, d.body);
+            Ok(ExitCode::SUCCESS)
+        }
+        Ok(Err(reason)) => {
+            println!("{reason}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(cybernav_app::AppError::Invalid(errors)) => Ok(digest_refusal(&errors)),
         Err(e) => Err(anyhow::anyhow!("{e}")),
     }
 }

@@ -2,6 +2,7 @@
 //! out. Every release of a marked item asks [`cybernav_core::sharing::marking::may_see`] with
 //! the [`Reader`](cybernav_core::sharing::marking::Reader) that [`App::reader_for`] builds.
 
+pub mod digest;
 pub mod indicators;
 pub mod intake;
 pub mod intake_feeds;

@@ -278,11 +278,11 @@ fn corrupt(what: impl std::fmt::Display) -> AppError {
     AppError::Store(StoreError::Corrupt(what.to_string()))
 }
 
-fn stored_marking(id: Uuid, label: &str) -> AppResult<Marking> {
+pub(crate) fn stored_marking(id: Uuid, label: &str) -> AppResult<Marking> {
     Marking::parse_label(label).map_err(|e| corrupt(format!("products {id}: {e}")))
 }
 
-fn stored_terms(raw: &str) -> AppResult<Vec<String>> {
+pub(crate) fn stored_terms(raw: &str) -> AppResult<Vec<String>> {
     serde_json::from_str(raw).map_err(|e| corrupt(format!("stored terms: {e}")))
 }
 
@@ -290,15 +290,15 @@ fn terms_json(terms: &[String]) -> String {
     serde_json::to_string(terms).unwrap_or_else(|_| "[]".into())
 }
 
-fn state_of(row: &ProductRow) -> AppResult<State> {
+pub(crate) fn state_of(row: &ProductRow) -> AppResult<State> {
     State::parse(&row.state).map_err(|e| corrupt(format!("products {}: {e}", row.id)))
 }
 
-fn kind_of(row: &ProductRow) -> AppResult<Kind> {
+pub(crate) fn kind_of(row: &ProductRow) -> AppResult<Kind> {
     Kind::parse(&row.kind).map_err(|e| corrupt(format!("products {}: {e}", row.id)))
 }
 
-async fn paragraphs_of(tx: &mut Tx, id: Uuid) -> AppResult<Vec<Paragraph<String>>> {
+pub(crate) async fn paragraphs_of(tx: &mut Tx, id: Uuid) -> AppResult<Vec<Paragraph<String>>> {
     tx.product_paragraphs(id)
         .await?
         .into_iter()

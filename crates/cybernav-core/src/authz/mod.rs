@@ -201,6 +201,8 @@ ea_capability!(
 // Capabilities of later parts of the program live in their own files; each adds its own
 // `impl Actor` block with the checks.
 mod assessments;
+mod digest;
+pub use digest::*;
 mod directory;
 pub use directory::*;
 mod field_ops;

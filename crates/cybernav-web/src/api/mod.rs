@@ -16,6 +16,7 @@ pub mod audit;
 pub mod authorities;
 pub mod catalogs;
 pub mod contacts;
+pub mod digest;
 pub mod directory;
 pub mod extract;
 pub mod field_ops;
@@ -217,6 +218,9 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         )
         .routes(routes!(intake::list_indicators))
         .routes(routes!(intake::list_runs))
+        .routes(routes!(digest::list_digest_runs))
+        .routes(routes!(digest::list_digest_receipts))
+        .routes(routes!(digest::get_my_digest, digest::put_my_digest))
         .routes(routes!(findings::get_findings_overview))
         .routes(routes!(oscal::get_assessment_results))
         .routes(routes!(oscal::get_poam))

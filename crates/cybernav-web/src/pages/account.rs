@@ -31,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/account/recovery-codes", post(new_recovery_codes))
         .route("/account/sign-out-everywhere", post(sign_out_everywhere))
+        .route("/account/digest", post(set_digest))
         .route("/account/tokens", post(create_token))
         .route("/account/tokens/{id}/revoke", post(revoke_token))
 }
@@ -58,6 +59,8 @@ struct AccountPage {
     token_name: String,
     /// Problems with the token form.
     errors: Vec<FormError>,
+    /// Whether the person receives the daily digest.
+    receives_digest: bool,
 }
 
 impl AccountPage {
@@ -97,6 +100,7 @@ async fn account_view(
         new_token,
         token_name,
         errors,
+        receives_digest: state.app.receives_digest(actor).await?,
     })
 }
 
@@ -233,6 +237,43 @@ async fn sign_out_everywhere(
 ) -> Result<Response, PageError> {
     state.app.logout_everywhere(&session.actor, &meta).await?;
     Ok(to_login(&state, "signed_out_everywhere"))
+}
+
+// ---------------------------------------------------------------- daily digest
+
+#[derive(Deserialize)]
+struct DigestForm {
+    #[serde(default)]
+    receive: String,
+}
+
+/// Turns the person's own daily digest on (`receive=on`) or off (`receive=off`).
+async fn set_digest(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Meta(meta): Meta,
+    SignedIn(session): SignedIn,
+    Form(form): Form<DigestForm>,
+) -> Result<Response, PageError> {
+    let receive = match form.receive.as_str() {
+        "on" => true,
+        "off" => false,
+        _ => {
+            let errors = vec![FormError {
+                field: "digest-on".into(),
+                label: "Send me the daily digest".into(),
+                message: "Choose yes or no".into(),
+            }];
+            return Ok(unprocessable(render(
+                &account_view(&state, &ctx, &session, None, String::new(), errors).await?,
+            )));
+        }
+    };
+    state
+        .app
+        .set_receives_digest(&session.actor, receive, &meta)
+        .await?;
+    Ok(see_other("/account#digest-heading", "saved"))
 }
 
 // ---------------------------------------------------------------- API tokens
