@@ -2696,13 +2696,13 @@ async fn prepare(r: &mut Runner<'_>, row: &PageRow) -> Prepared {
         ("POST", "/intake/feeds", _) => Prepared::post(
             "/intake/feeds",
             &[
-                ("source", "Matrix TAXII"),
-                ("api_root", "https://taxii.example.gov/api1/"),
-                ("collection", &format!("matrix-form-{n}")),
-                ("user", ""),
-                ("secret", "env:MATRIX_TAXII_TOKEN"),
-                ("every", "30"),
-                ("tlp", "AMBER"),
+                ("feed_source", "Matrix TAXII"),
+                ("feed_api_root", "https://taxii.example.gov/api1/"),
+                ("feed_collection", &format!("matrix-form-{n}")),
+                ("feed_user", ""),
+                ("feed_secret", "env:MATRIX_TAXII_TOKEN"),
+                ("feed_every", "30"),
+                ("feed_tlp", "AMBER"),
             ],
         )
         .to("/intake?notice=feed_added#feeds"),

@@ -632,13 +632,13 @@ async fn the_intake_page_uploads_shows_refusals_and_keeps_bad_files_out() {
             .post_form(
                 "/intake/feeds",
                 &[
-                    ("source", "CISA AIS"),
-                    ("api_root", "https://taxii.example.gov/api1/"),
-                    ("collection", "91a7b528-80eb-42ed-a74d-c6fbd5a26116"),
-                    ("user", "board"),
-                    ("secret", "hunter2"),
-                    ("every", "30"),
-                    ("tlp", "AMBER"),
+                    ("feed_source", "CISA AIS"),
+                    ("feed_api_root", "https://taxii.example.gov/api1/"),
+                    ("feed_collection", "91a7b528-80eb-42ed-a74d-c6fbd5a26116"),
+                    ("feed_user", "board"),
+                    ("feed_secret", "hunter2"),
+                    ("feed_every", "30"),
+                    ("feed_tlp", "AMBER"),
                 ],
             )
             .await;
@@ -652,13 +652,13 @@ async fn the_intake_page_uploads_shows_refusals_and_keeps_bad_files_out() {
             .post_form(
                 "/intake/feeds",
                 &[
-                    ("source", "CISA AIS"),
-                    ("api_root", "https://taxii.example.gov/api1/"),
-                    ("collection", "91a7b528-80eb-42ed-a74d-c6fbd5a26116"),
-                    ("user", "board"),
-                    ("secret", "file:/run/credentials/cybernav/ais"),
-                    ("every", "30"),
-                    ("tlp", "AMBER"),
+                    ("feed_source", "CISA AIS"),
+                    ("feed_api_root", "https://taxii.example.gov/api1/"),
+                    ("feed_collection", "91a7b528-80eb-42ed-a74d-c6fbd5a26116"),
+                    ("feed_user", "board"),
+                    ("feed_secret", "file:/run/credentials/cybernav/ais"),
+                    ("feed_every", "30"),
+                    ("feed_tlp", "AMBER"),
                 ],
             )
             .await;

@@ -82,37 +82,37 @@ impl IntakePage {
         let f = &self.feed;
         vec![
             (
-                "source",
+                "feed_source",
                 "Source name",
                 "As it should appear on what it brings, such as \"CISA AIS\".",
                 f.source.clone(),
             ),
             (
-                "api_root",
+                "feed_api_root",
                 "API root",
                 "The address the partner gave, such as https://taxii.example.gov/api1/.",
                 f.api_root.clone(),
             ),
             (
-                "collection",
+                "feed_collection",
                 "Collection id",
                 "As the partner's server lists it.",
                 f.collection.clone(),
             ),
             (
-                "user",
+                "feed_user",
                 "User name (if the server asks for one)",
                 "Leave empty for a token.",
                 f.user.clone(),
             ),
             (
-                "secret",
+                "feed_secret",
                 "Where the password or token is",
                 "env:NAME or file:/path on the server, such as file:/run/credentials/cybernav/ais.",
                 f.secret.clone(),
             ),
             (
-                "every",
+                "feed_every",
                 "Minutes between polls",
                 "5 to 10080; 60 if left empty.",
                 f.every.clone(),
@@ -144,19 +144,19 @@ struct UploadForm {
 
 #[derive(Debug, Clone, Default, Deserialize)]
 struct FeedForm {
-    #[serde(default)]
+    #[serde(default, rename = "feed_source")]
     source: String,
-    #[serde(default)]
+    #[serde(default, rename = "feed_api_root")]
     api_root: String,
-    #[serde(default)]
+    #[serde(default, rename = "feed_collection")]
     collection: String,
-    #[serde(default)]
+    #[serde(default, rename = "feed_user")]
     user: String,
-    #[serde(default)]
+    #[serde(default, rename = "feed_secret")]
     secret: String,
-    #[serde(default)]
+    #[serde(default, rename = "feed_every")]
     every: String,
-    #[serde(default)]
+    #[serde(default, rename = "feed_tlp")]
     tlp: String,
 }
 
@@ -168,23 +168,25 @@ const UPLOAD_LABELS: &[(&str, &str)] = &[
 ];
 
 const FEED_LABELS: &[(&str, &str)] = &[
-    ("source", "Source name"),
-    ("api_root", "API root"),
-    ("collection", "Collection id"),
-    ("user", "User name"),
-    ("secret", "Where the password or token is"),
-    ("every", "Minutes between polls"),
-    ("tlp", "Marking for what carries none"),
+    ("feed_source", "Source name"),
+    ("feed_api_root", "API root"),
+    ("feed_collection", "Collection id"),
+    ("feed_user", "User name"),
+    ("feed_secret", "Where the password or token is"),
+    ("feed_every", "Minutes between polls"),
+    ("feed_tlp", "Marking for what carries none"),
 ];
 
-/// The app's field names as the form's inputs are named.
-fn feed_field(field: &str) -> &str {
-    match field {
+/// The app's field names as the feed form's inputs are named (`feed_…`, apart from the
+/// upload form's).
+fn feed_field(field: &str) -> String {
+    let name = match field {
         "collection_id" => "collection",
         "username" => "user",
         "poll_minutes" => "every",
         other => other,
-    }
+    };
+    format!("feed_{name}")
 }
 
 fn state_of(f: &FeedRow) -> (String, bool) {
@@ -469,7 +471,7 @@ async fn add_feed(
         Ok(()) => Ok(see_other("/intake#feeds", "feed_added")),
         Err(AppError::Conflict(m)) => {
             let errors = vec![FormError {
-                field: "collection".into(),
+                field: "feed_collection".into(),
                 label: "Collection id".into(),
                 message: m,
             }];
@@ -490,7 +492,7 @@ async fn add_feed(
             let e = match e {
                 AppError::Invalid(mut f) => {
                     for x in &mut f.0 {
-                        x.field = feed_field(&x.field).to_string();
+                        x.field = feed_field(&x.field);
                     }
                     AppError::Invalid(f)
                 }
