@@ -7,7 +7,7 @@
 //! the tear-lines, the rendering, and one transaction per person with the outbox message, the
 //! send row and the receipts).
 //!
-//! `CARGO_TARGET_DIR=/work/tgt-digest cargo bench -p cybernav-app --bench digest`
+//! `cargo bench -p cybernav-app --bench digest`
 //! (PostgreSQL too when `CYBERNAV_TEST_POSTGRES_URL` is set).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
