@@ -6,6 +6,9 @@
 //! and refusals as an uploaded bundle, and nothing is re-serialised.
 
 use serde::Deserialize;
+
+/// The TAXII 2.1 media type, in `Accept` and `Content-Type` both ways.
+pub const TAXII_MEDIA_TYPE: &str = "application/taxii+json;version=2.1";
 use serde_json::value::RawValue;
 
 /// One page of a collection's objects.

@@ -34,8 +34,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::auth::Meta;
 
-/// The TAXII 2.1 media type.
-pub const TAXII_MEDIA_TYPE: &str = "application/taxii+json;version=2.1";
+pub use cybernav_app::sharing::taxii_feeds::TAXII_MEDIA_TYPE;
 
 /// The STIX 2.1 media type (of the objects in a manifest).
 pub const STIX_MEDIA_TYPE: &str = "application/stix+json;version=2.1";

@@ -9,8 +9,7 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::StatusCode;
 use common::{Client, TestApp, audit_total, databases};
 
 const FIXTURES: &str = concat!(
@@ -18,31 +17,9 @@ const FIXTURES: &str = concat!(
     "/../cybernav-formats/tests/fixtures"
 );
 
-async fn upload(t: &TestApp, c: &mut Client, url: &str, files: &[(&str, String)]) -> common::Reply {
-    const B: &str = "findings-page-boundary";
-    let csrf = c.csrf().await;
-    let mut body = String::new();
-    for (name, content) in files {
-        body.push_str(&format!(
-            "--{B}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: text/csv\r\n\r\n{content}\r\n"
-        ));
-    }
-    body.push_str(&format!("--{B}--\r\n"));
-    let cookies = c
-        .cookies
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("; ");
-    let req = Request::post(format!("{url}?csrf={csrf}"))
-        .header(header::COOKIE, cookies)
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={B}"),
-        )
-        .body(Body::from(body))
-        .unwrap();
-    t.request(req).await
+async fn upload(c: &mut Client, url: &str, files: &[(&str, String)]) -> common::Reply {
+    let files: Vec<(&str, &[u8])> = files.iter().map(|(n, c)| (*n, c.as_bytes())).collect();
+    c.post_multipart(url, &[], &files).await
 }
 
 #[tokio::test]
@@ -59,7 +36,6 @@ async fn scan_upload_list_finding_page_and_overview() {
 
         let mut board = t.signed_in("board_admin").await;
         let r = upload(
-            &t,
             &mut board,
             "/findings/kev",
             &[("known_exploited_vulnerabilities.json", kev)],
@@ -77,13 +53,7 @@ async fn scan_upload_list_finding_page_and_overview() {
         // A bad file: the problem by line and column, nothing stored.
         let before = audit_total(&t).await;
         let bad = findings.replace("192.0.2.11", "not-an-ip");
-        let r = upload(
-            &t,
-            &mut nav,
-            &format!("{list}/cyhy"),
-            &[("findings.csv", bad)],
-        )
-        .await;
+        let r = upload(&mut nav, &format!("{list}/cyhy"), &[("findings.csv", bad)]).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
         assert!(
             r.body.contains("findings.csv: line 3, column ip"),
@@ -93,7 +63,6 @@ async fn scan_upload_list_finding_page_and_overview() {
         assert_eq!(audit_total(&t).await, before);
 
         let r = upload(
-            &t,
             &mut nav,
             &format!("{list}/cyhy"),
             &[("findings.csv", findings.clone())],
@@ -169,7 +138,6 @@ async fn scan_upload_list_finding_page_and_overview() {
 
         // Evidence of the fix from the page, and the CSV export of the list.
         let r = upload(
-            &t,
             &mut clerk,
             &format!("/findings/{id}/evidence"),
             &[("accounts.txt", "Each clerk has an account now.".into())],

@@ -501,44 +501,11 @@ async fn lists_are_refanged_and_misp_feeds_keep_their_tags() {
 
 /// A multipart upload of the intake form: one file and text fields.
 async fn upload_form(
-    t: &TestApp,
     c: &mut common::Client,
     file: (&str, &[u8]),
     fields: &[(&str, &str)],
 ) -> Reply {
-    const B: &str = "intake-page-boundary";
-    let csrf = c.csrf().await;
-    let mut body = Vec::new();
-    for (name, value) in fields {
-        body.extend_from_slice(
-            format!("--{B}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
-                .as_bytes(),
-        );
-    }
-    body.extend_from_slice(
-        format!(
-            "--{B}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\nContent-Type: application/octet-stream\r\n\r\n",
-            file.0
-        )
-        .as_bytes(),
-    );
-    body.extend_from_slice(file.1);
-    body.extend_from_slice(format!("\r\n--{B}--\r\n").as_bytes());
-    let cookies = c
-        .cookies
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("; ");
-    let req = Request::post(format!("/intake/upload?csrf={csrf}"))
-        .header(header::COOKIE, cookies)
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={B}"),
-        )
-        .body(Body::from(body))
-        .unwrap();
-    t.request(req).await
+    c.post_multipart("/intake/upload", fields, &[file]).await
 }
 
 #[tokio::test]
@@ -554,7 +521,6 @@ async fn the_intake_page_uploads_shows_refusals_and_keeps_bad_files_out() {
         // A bundle with refused objects: the rest comes in, each refusal is listed.
         let bundle = std::fs::read(fixture("stix/bad-objects-2.1.json")).unwrap();
         let r = upload_form(
-            &t,
             &mut pm,
             ("bad-objects-2.1.json", &bundle),
             &[("source", "MS-ISAC"), ("tlp", "GREEN"), ("fouo", "yes")],
@@ -576,7 +542,6 @@ async fn the_intake_page_uploads_shows_refusals_and_keeps_bad_files_out() {
 
         // A defanged list as text.
         let r = upload_form(
-            &t,
             &mut pm,
             ("ioc.txt", b"hxxp://evil[.]example/login\n203.0.113[.]77\n"),
             &[("source", "Fusion center e-mail"), ("tlp", "AMBER")],
@@ -589,7 +554,6 @@ async fn the_intake_page_uploads_shows_refusals_and_keeps_bad_files_out() {
 
         // A truncated bundle: refused with its place, nothing stored, the form kept.
         let r = upload_form(
-            &t,
             &mut pm,
             (
                 "cut.json",
@@ -617,13 +581,7 @@ async fn the_intake_page_uploads_shows_refusals_and_keeps_bad_files_out() {
         assert!(!sources.contains(&"Truncated source".to_string()));
 
         // An unknown TLP is refused by field.
-        let r = upload_form(
-            &t,
-            &mut pm,
-            ("x.txt", b"198.51.100.1\n"),
-            &[("tlp", "PURPLE")],
-        )
-        .await;
+        let r = upload_form(&mut pm, ("x.txt", b"198.51.100.1\n"), &[("tlp", "PURPLE")]).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.body.contains("href=\"#tlp\""), "{}", r.body);
 

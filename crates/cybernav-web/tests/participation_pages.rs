@@ -6,8 +6,7 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::{StatusCode, header};
 use common::{Client, Reply, TestApp, audit_total, databases};
 use cybernav_app::RequestMeta;
 use cybernav_app::participation::GrantCycleInput;
@@ -35,31 +34,8 @@ async fn open_cycle(t: &TestApp, name: &str, deadline: &str) -> Uuid {
 }
 
 /// A multipart upload of one file, as the browser sends the evidence form.
-async fn upload(t: &TestApp, c: &mut Client, url: &str, file_name: &str, content: &[u8]) -> Reply {
-    const BOUNDARY: &str = "cybernav-test-boundary";
-    let csrf = c.csrf().await;
-    let mut body = format!(
-        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\
-         Content-Type: application/octet-stream\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(content);
-    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
-    let cookies = c
-        .cookies
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("; ");
-    let req = Request::post(format!("{url}&csrf={csrf}"))
-        .header(header::COOKIE, cookies)
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={BOUNDARY}"),
-        )
-        .body(Body::from(body))
-        .unwrap();
-    t.request(req).await
+async fn upload(c: &mut Client, url: &str, file_name: &str, content: &[u8]) -> Reply {
+    c.post_multipart(url, &[], &[(file_name, content)]).await
 }
 
 #[tokio::test]
@@ -103,7 +79,6 @@ async fn the_county_sees_and_answers_its_checklist_before_the_board_publishes() 
         );
         let before = audit_total(&t).await;
         let bad = upload(
-            &t,
             &mut clerk,
             &evidence_url,
             "agreement.pdf",
@@ -123,7 +98,7 @@ async fn the_county_sees_and_answers_its_checklist_before_the_board_publishes() 
             "nothing stored, nothing audited"
         );
         let pdf = b"%PDF-1.4\n% ICN interconnection agreement, Adams County\n";
-        let ok = upload(&t, &mut clerk, &evidence_url, "ICN agreement.pdf", pdf).await;
+        let ok = upload(&mut clerk, &evidence_url, "ICN agreement.pdf", pdf).await;
         assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
         assert!(
             ok.location().ends_with("notice=evidence_added#item-icn"),

@@ -130,14 +130,11 @@ fn restrictiveness(m: &Marking) -> (bool, cybernav_core::sharing::Tlp) {
     (!m.caveats.is_empty(), m.tlp)
 }
 
+/// The system, named in the audit log as the daily digest.
 fn system_actor() -> Actor {
     Actor {
-        user_id: Uuid::nil(),
         email: "system (daily digest)".into(),
-        role: Role::BoardAdmin,
-        election_authority_id: None,
-        assigned_authorities: Vec::new(),
-        partner_org_id: None,
+        ..cybernav_core::authz::system_actor()
     }
 }
 

@@ -95,6 +95,31 @@ pub struct SourceSpec {
     pub default_marking: Marking,
 }
 
+/// A source's default marking from what a person gave: a TLP level (`AMBER` when none) and
+/// an optional caveat. Problems are added to `errors` under `tlp` and `caveat`.
+pub fn default_marking(
+    tlp: Option<&str>,
+    caveat: Option<&str>,
+    errors: &mut cybernav_core::FieldErrors,
+) -> Marking {
+    let level = match Tlp::parse(tlp.unwrap_or("AMBER")) {
+        Ok(t) => t,
+        Err(e) => {
+            errors.add("tlp", e);
+            Tlp::Amber
+        }
+    };
+    let marking = Marking::tlp(level);
+    match caveat.map(cybernav_core::sharing::marking::Caveat::parse) {
+        Some(Ok(c)) => marking.with_caveat(c),
+        Some(Err(e)) => {
+            errors.add("caveat", e);
+            marking
+        }
+        None => marking,
+    }
+}
+
 /// A source as the import uses it.
 #[derive(Debug, Clone)]
 pub(crate) struct Source {

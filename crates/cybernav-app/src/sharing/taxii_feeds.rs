@@ -19,6 +19,7 @@
 //!   never carry a partner's password. Errors never include it.
 
 use cybernav_core::authz::{IntakeHistoryReader, IntakeWriter, system_actor};
+pub use cybernav_formats::taxii_envelope::TAXII_MEDIA_TYPE;
 use cybernav_formats::taxii_envelope::{Collection, read_collections, read_envelope};
 use cybernav_store::now;
 use cybernav_store::taxii_feeds::FeedRow;
@@ -32,8 +33,6 @@ use super::intake::{IntakeSummary, SourceSpec, source_in, stix_in};
 use crate::http::{Fetched, HttpClient};
 use crate::{App, AppError, AppResult, RequestMeta, audit};
 
-/// The TAXII 2.1 media type, asked for in `Accept`.
-pub const TAXII_MEDIA_TYPE: &str = "application/taxii+json;version=2.1";
 /// The largest page accepted, in bytes.
 pub const MAX_PAGE_BYTES: usize = 256 * 1024 * 1024;
 /// Pages read in one poll at most; the rest waits for the next poll, due at once.

@@ -7,11 +7,10 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use cybernav_app::AppError;
 use cybernav_app::sharing::indicators::{IndicatorQuery, IndicatorView, RunView};
-use cybernav_app::sharing::intake::{IntakeSummary, SourceSpec};
+use cybernav_app::sharing::intake::{IntakeSummary, SourceSpec, default_marking};
 use cybernav_app::sharing::intake_feeds::ListFormat;
 use cybernav_core::FieldErrors;
 use cybernav_core::sharing::IndicatorKind;
-use cybernav_core::sharing::marking::{Caveat, Marking, Tlp};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -50,20 +49,7 @@ impl SourceQuery {
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .unwrap_or("API upload");
-        let tlp = match Tlp::parse(self.tlp.as_deref().unwrap_or("AMBER")) {
-            Ok(t) => t,
-            Err(e) => {
-                errors.add("tlp", e);
-                Tlp::Amber
-            }
-        };
-        let mut marking = Marking::tlp(tlp);
-        if let Some(c) = self.caveat.as_deref() {
-            match Caveat::parse(c) {
-                Ok(c) => marking = marking.with_caveat(c),
-                Err(e) => errors.add("caveat", e),
-            }
-        }
+        let marking = default_marking(self.tlp.as_deref(), self.caveat.as_deref(), &mut errors);
         errors.into_result(|| ())?;
         Ok(SourceSpec {
             name: name.to_string(),

@@ -12,12 +12,11 @@ use axum::{Form, Router};
 use cybernav_app::AppError;
 use cybernav_app::accounts::SessionInfo;
 use cybernav_app::sharing::indicators::RunView;
-use cybernav_app::sharing::intake::{IntakeSummary, SourceSpec};
+use cybernav_app::sharing::intake::{IntakeSummary, SourceSpec, default_marking};
 use cybernav_app::sharing::intake_feeds::ListFormat;
 use cybernav_app::sharing::taxii_feeds::{FeedAuth, FeedSpec, PollOutcome, SecretRef};
 use cybernav_app::store::taxii_feeds::FeedRow;
 use cybernav_core::FieldErrors;
-use cybernav_core::sharing::marking::{Caveat, Marking, Tlp};
 use serde::Deserialize;
 
 use crate::AppState;
@@ -272,24 +271,6 @@ async fn page(
     .await
 }
 
-fn marking_of(tlp: &str, fouo: bool, errors: &mut FieldErrors) -> Marking {
-    let level = match Tlp::parse(if tlp.is_empty() { "AMBER" } else { tlp }) {
-        Ok(t) => t,
-        Err(e) => {
-            errors.add("tlp", e);
-            Tlp::Amber
-        }
-    };
-    let marking = Marking::tlp(level);
-    if fouo {
-        match Caveat::parse("FOUO") {
-            Ok(c) => return marking.with_caveat(c),
-            Err(e) => errors.add("caveat", e),
-        }
-    }
-    marking
-}
-
 /// The file and fields of the upload form.
 async fn read_upload(
     multipart: &mut Multipart,
@@ -344,7 +325,11 @@ async fn upload(
     let result = async {
         let (file_name, bytes) = read_upload(&mut multipart, &mut form).await?;
         let mut errors = FieldErrors::default();
-        let marking = marking_of(&form.tlp, form.fouo, &mut errors);
+        let marking = default_marking(
+            Some(form.tlp.as_str()).filter(|t| !t.is_empty()),
+            form.fouo.then_some("FOUO"),
+            &mut errors,
+        );
         errors.into_result(|| ())?;
         let name = form.source.trim();
         let spec = |kind: &str| SourceSpec {
@@ -412,7 +397,11 @@ async fn add_feed(
     let cap = session.actor.import_intel().ok_or(AppError::Forbidden)?;
     let spec = || -> Result<FeedSpec, AppError> {
         let mut errors = FieldErrors::default();
-        let marking = marking_of(&form.tlp, false, &mut errors);
+        let marking = default_marking(
+            Some(form.tlp.as_str()).filter(|t| !t.is_empty()),
+            None,
+            &mut errors,
+        );
         let secret = if form.secret.trim().is_empty() {
             None
         } else {
