@@ -4,7 +4,7 @@
 //! the alert e-mails, the audit (never body text), and the pages.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{TestApp, databases, ok, refusal};

@@ -4,7 +4,7 @@
 //! and why a peer comparison is withheld.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{AssessmentSetup, Db, Stage, TestApp};

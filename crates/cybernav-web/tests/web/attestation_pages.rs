@@ -4,7 +4,7 @@
 //! page, and a clerk of another county is told the letter does not exist.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use axum::http::{StatusCode, header};
 use common::{TestApp, audit_total, databases, grant_cycle, meet_every_requirement};

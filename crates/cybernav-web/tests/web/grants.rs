@@ -3,7 +3,7 @@
 //! up, with its EAC export.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use axum::http::{StatusCode, header};
 use common::{

@@ -4,7 +4,7 @@
 //! Board publishes it. Reminders go out once per authority and threshold.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use axum::http::{StatusCode, header};
 use common::{Client, Reply, TestApp, audit_total, databases};

@@ -4,7 +4,7 @@
 //! that store nothing; and who sees which indicator, by TLP and need-to-know.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;

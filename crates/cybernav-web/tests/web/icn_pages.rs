@@ -3,7 +3,7 @@
 //! only names the public entries that stand in its way, then refuses public ranges.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{TestApp, audit_total, databases};

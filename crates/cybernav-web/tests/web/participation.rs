@@ -2,7 +2,7 @@
 //! navigators record, the county's certification, and eligibility with its reasons.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{TestApp, audit_total, databases, ok, refusal};

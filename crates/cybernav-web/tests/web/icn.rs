@@ -3,7 +3,7 @@
 //! participation facts that follow a circuit's status.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{TestApp, audit_total, databases, ok, refusal};

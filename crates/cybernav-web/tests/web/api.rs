@@ -7,7 +7,7 @@
     reason = "test helpers fail loudly, with the body, by design"
 )]
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};

@@ -7,7 +7,7 @@
 //! to the findings it raised.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{Client, TestApp, audit_total, databases};

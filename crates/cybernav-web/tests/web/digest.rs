@@ -6,7 +6,7 @@
 //! opt-out; the history API.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 

@@ -4,7 +4,7 @@
 //! events with attendance, the "last contact" list, and the pages.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{TestApp, audit_total, databases, ok, refusal};

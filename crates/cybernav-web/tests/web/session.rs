@@ -1,6 +1,6 @@
 //! Sign-in, sessions and the second factor, through the real router, on every database.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{PASSWORD, TestApp, databases};

@@ -4,7 +4,7 @@
 //! assessment not yet validated is refused, and partners get nothing.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

@@ -2,7 +2,7 @@
 //! export) through the real router, on every database.
 #![expect(clippy::unwrap_used, reason = "a failed step fails the test, loudly")]
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};

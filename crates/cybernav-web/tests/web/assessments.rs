@@ -5,7 +5,7 @@
 //! comparison. The catalog is synthetic and CIS-shaped, written for the tests.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{AssessmentSetup, Reply, Stage, TestApp, audit_total, databases, ok, refusal};

@@ -3,7 +3,7 @@
 //! risk acceptance, comments, evidence, the CSV export and the statewide overview.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{TestApp, audit_total, databases, ok};

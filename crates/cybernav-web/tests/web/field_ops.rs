@@ -4,7 +4,7 @@
 //! workload across navigator pairs with its suggested assignment applied.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{Reply, TestApp, audit_total, databases, ok};

@@ -4,7 +4,7 @@
 //! the pages a person and the Program Manager use.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{TestApp, databases, ok, refusal};

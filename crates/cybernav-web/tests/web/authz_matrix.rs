@@ -9,7 +9,7 @@
 //! refuses a role the person may not give) with no audit record written.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

@@ -3,7 +3,7 @@
 //! is refused with the reasons, and the equal-split proposal is applied row by row.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{TestApp, audit_total, certify, databases, grant_cycle, meet_every_requirement};

@@ -4,7 +4,7 @@
 //! makes the attestation stale.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use axum::http::{StatusCode, header};
 use common::{Reply, TestApp, databases, ok};

@@ -4,7 +4,7 @@
 //! item titles, both ways, and on the catalog's page as "Related in other catalogs".
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{TestApp, databases, ok};

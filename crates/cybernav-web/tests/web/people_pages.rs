@@ -2,7 +2,7 @@
 //! database: what a Program Manager, a county user, an auditor and a newcomer do.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{PASSWORD, TestApp, between, databases};

@@ -5,7 +5,7 @@
 //! survives a restart, and who receives what.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

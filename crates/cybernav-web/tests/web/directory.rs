@@ -4,7 +4,7 @@
 //! Program Manager only, the CSV and JSON exports, and the printable incident card.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{TestApp, audit_total, databases, ok, refusal};
