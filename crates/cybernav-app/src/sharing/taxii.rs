@@ -27,6 +27,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use cybernav_core::authz::{Actor, ReportSubmitter, TaxiiReader};
 use cybernav_core::sharing::IndicatorKind;
+use cybernav_core::sharing::community_report::ObservationKind;
 use cybernav_core::sharing::marking::{Marking, Reader, Tlp};
 use cybernav_formats::stix::markings::MarkingTable;
 use cybernav_formats::stix::write::{
@@ -296,6 +297,26 @@ impl ReportChannel {
             ReportChannel::Form => "form",
         }
     }
+
+    /// Reads the stored identifier.
+    pub fn parse(s: &str) -> Result<ReportChannel, String> {
+        match s.trim() {
+            "taxii" => Ok(ReportChannel::Taxii),
+            "form" => Ok(ReportChannel::Form),
+            other => Err(format!("'{other}' is not a channel; expected taxii or form")),
+        }
+    }
+}
+
+/// A report about to be stored.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct NewReport {
+    /// Its id (the form names its STIX objects under it).
+    pub id: Uuid,
+    /// How it came.
+    pub channel: ReportChannel,
+    /// What the form says was seen.
+    pub kind: Option<ObservationKind>,
 }
 
 /// What became of a submitted report.
@@ -794,18 +815,25 @@ impl App {
     ) -> AppResult<ReportOutcome> {
         let mut tx = self.store.begin().await?;
         let at = now();
+        let report = NewReport {
+            id: Uuid::new_v4(),
+            channel,
+            kind: None,
+        };
         let outcome = self
-            .submit_report_in(&mut tx, cap, channel, objects_json, at, meta)
+            .submit_report_in(&mut tx, cap, &report, objects_json, at, meta)
             .await?;
         tx.commit().await?;
         Ok(outcome)
     }
 
-    async fn submit_report_in(
+    /// The body of [`App::submit_report`], inside the caller's transaction: the one path of
+    /// both channels.
+    pub(crate) async fn submit_report_in(
         &self,
         tx: &mut cybernav_store::Tx,
         cap: &ReportSubmitter<'_>,
-        channel: ReportChannel,
+        report: &NewReport,
         objects_json: &str,
         at: OffsetDateTime,
         meta: &RequestMeta,
@@ -831,9 +859,10 @@ impl App {
                 }
             }
         }
+        let channel = report.channel;
         let mut report_id = None;
         if !keep.is_empty() {
-            let id = Uuid::new_v4();
+            let id = report.id;
             let stored: Vec<String> = keep.iter().map(|(m, _)| marking_json(m)).collect();
             let combined = Marking::highest(keep.iter().map(|(m, _)| m));
             let row = CommunityReportRow {
@@ -848,6 +877,8 @@ impl App {
                 decided_by: None,
                 decided_at: None,
                 decision_note: None,
+                kind: report.kind.map(|k| k.as_str().to_string()),
+                note_id: None,
             };
             let objects: Vec<NewReportObject<'_>> = keep
                 .iter()
@@ -866,6 +897,7 @@ impl App {
             audit::Entry::new("community_report.submit", "community_report", id)
                 .changes(json!({
                     "channel": {"from": null, "to": channel.as_str()},
+                    "kind": {"from": null, "to": report.kind.map(ObservationKind::as_str)},
                     "election_authority": {"from": null, "to": cap.election_authority().to_string()},
                     "objects": {"from": null, "to": keep.len()},
                     "refused": {"from": null, "to": refused.len()},
@@ -901,15 +933,13 @@ impl App {
         };
         let at = now();
         let mut tx = self.store.begin().await?;
+        let report = NewReport {
+            id: Uuid::new_v4(),
+            channel: ReportChannel::Taxii,
+            kind: None,
+        };
         let outcome = self
-            .submit_report_in(
-                &mut tx,
-                &submitter,
-                ReportChannel::Taxii,
-                objects_json,
-                at,
-                meta,
-            )
+            .submit_report_in(&mut tx, &submitter, &report, objects_json, at, meta)
             .await?;
         let status = TaxiiStatus {
             id: Uuid::new_v4(),
@@ -970,18 +1000,18 @@ impl App {
 
 /// One submitted object, checked.
 #[derive(Debug, Clone)]
-struct CheckedObject {
-    id: String,
-    version: String,
-    object_type: String,
-    raw: String,
+pub(crate) struct CheckedObject {
+    pub id: String,
+    pub version: String,
+    pub object_type: String,
+    pub raw: String,
     /// Its marking, or why it is refused.
-    verdict: Result<Marking, String>,
+    pub verdict: Result<Marking, String>,
 }
 
 /// Checks every object of a submitted array with the STIX reader: well-formed, STIX 2.1,
 /// markings it can interpret. A body that is not a JSON array of objects is refused whole.
-fn check_report_objects(objects_json: &str) -> AppResult<Vec<CheckedObject>> {
+pub(crate) fn check_report_objects(objects_json: &str) -> AppResult<Vec<CheckedObject>> {
     let trimmed = objects_json.trim();
     if !trimmed.starts_with('[') {
         return Err(AppError::invalid(
@@ -1038,6 +1068,7 @@ fn check_report_objects(objects_json: &str) -> AppResult<Vec<CheckedObject>> {
                         (x.spec_version.as_str(), x.object_marking_refs.clone())
                     }
                 };
+                let is_definition = matches!(parsed, StixObject::MarkingDefinition(_));
                 let resolved = table.resolve(refs.iter().map(String::as_str));
                 if spec != "2.1" {
                     Err(format!(
@@ -1052,6 +1083,10 @@ fn check_report_objects(objects_json: &str) -> AppResult<Vec<CheckedObject>> {
                     ))
                 } else if !seen.insert((id.clone(), version.clone())) {
                     Err(format!("sent twice in this request (version {version})"))
+                } else if is_definition {
+                    // A marking definition says what a marking means, nothing observed: it
+                    // is shared freely, as intake keeps it.
+                    Ok(Marking::tlp(Tlp::Clear))
                 } else {
                     Ok(resolved.into_marking(REPORT_DEFAULT_TLP))
                 }
