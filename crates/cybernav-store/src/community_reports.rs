@@ -135,10 +135,7 @@ impl Tx {
         if let Some(c) = &filter.channel {
             f.push("channel = {}", Bind::Text(c.clone()));
         }
-        let sql = format!(
-            "SELECT COUNT(*) FROM community_reports{}",
-            f.where_clause()
-        );
+        let sql = format!("SELECT COUNT(*) FROM community_reports{}", f.where_clause());
         let n: (i64,) = with_conn!(self, |c| {
             bind_all!(sqlx::query_as(&sql), f.binds.clone())
                 .fetch_one(&mut *c)
@@ -151,7 +148,10 @@ impl Tx {
     pub async fn community_report(&mut self, id: Uuid) -> StoreResult<Option<ReportListing>> {
         let sql = format!("{LISTING} WHERE r.id = $1");
         Ok(with_conn!(self, |c| {
-            sqlx::query_as(&sql).bind(id).fetch_optional(&mut *c).await?
+            sqlx::query_as(&sql)
+                .bind(id)
+                .fetch_optional(&mut *c)
+                .await?
         }))
     }
 

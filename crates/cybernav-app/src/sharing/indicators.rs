@@ -100,10 +100,7 @@ pub struct AuthoritySighting {
 }
 
 /// Sums the sightings `reader` may know of; `None` when there are none.
-fn sightings_view(
-    rows: &[&SightingRow],
-    names_authorities: bool,
-) -> Option<SightingsView> {
+fn sightings_view(rows: &[&SightingRow], names_authorities: bool) -> Option<SightingsView> {
     let first = rows.iter().map(|s| s.first_seen).min()?;
     let last = rows.iter().map(|s| s.last_seen).max()?;
     let mut by: Vec<AuthoritySighting> = Vec::new();

@@ -76,7 +76,15 @@ impl App {
         })?;
         let mut tx = self.store.begin().await?;
         let src = source_in(&mut tx, source).await?;
-        let run = start_run(&mut tx, cap.actor(), &src, feed_name, "misp", sha256_hex(manifest)).await?;
+        let run = start_run(
+            &mut tx,
+            cap.actor(),
+            &src,
+            feed_name,
+            "misp",
+            sha256_hex(manifest),
+        )
+        .await?;
         let from = Provenance {
             source_id: src.id,
             run_id: run.id,
@@ -224,7 +232,15 @@ pub(crate) async fn list_in(
     meta: &RequestMeta,
 ) -> AppResult<IntakeSummary> {
     let src = source_in(tx, list.source).await?;
-    let run = start_run(tx, cap.actor(), &src, list.file_name, list.format, list.sha256).await?;
+    let run = start_run(
+        tx,
+        cap.actor(),
+        &src,
+        list.file_name,
+        list.format,
+        list.sha256,
+    )
+    .await?;
     let from = Provenance {
         source_id: src.id,
         run_id: run.id,

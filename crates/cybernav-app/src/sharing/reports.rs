@@ -46,8 +46,8 @@ use uuid::Uuid;
 
 use super::BOARD;
 use super::intake::{
-    Batch, IntakeSummary, OwnedReport, SourceSpec, Written, finish_run, indicator_id,
-    marking_json, parse_marking, sha256_hex, source_in, start_run, write_batch,
+    Batch, IntakeSummary, OwnedReport, SourceSpec, Written, finish_run, indicator_id, marking_json,
+    parse_marking, sha256_hex, source_in, start_run, write_batch,
 };
 use super::products::{LinkInput, ProductInput};
 use super::reader::reader_in;
@@ -97,6 +97,7 @@ pub struct FormReportInput {
 }
 
 /// A checked form.
+#[derive(Debug)]
 struct CheckedForm {
     kind: ObservationKind,
     seen_at: OffsetDateTime,
@@ -168,16 +169,18 @@ fn check_form(
     };
     let time_of_day = match input.seen_time.trim() {
         "" => None,
-        t => match time::Time::parse(t, format_description!("[hour]:[minute]")) {
-            Ok(t) => Some(t),
-            Err(_) => {
-                errors.add(
+        t => {
+            match time::Time::parse(t, format_description!("[hour]:[minute]")) {
+                Ok(t) => Some(t),
+                Err(_) => {
+                    errors.add(
                     "seen_time",
                     format!("'{t}' is not a time; write it as HH:MM on a 24-hour clock, such as 14:30"),
                 );
-                None
+                    None
+                }
             }
-        },
+        }
     };
     let mut seen = None;
     if let Some(d) = day {
@@ -265,7 +268,10 @@ fn check_form(
         );
     }
     let subject = errors
-        .check("subject", optional_text(Some(&input.subject), cr::SUBJECT_MAX))
+        .check(
+            "subject",
+            optional_text(Some(&input.subject), cr::SUBJECT_MAX),
+        )
         .flatten();
     let level = match input.tlp.trim() {
         "" => Some(cr::FORM_DEFAULT_LEVEL),
@@ -615,11 +621,13 @@ impl App {
             .await?;
         // The form writes its own objects: one refused is a fault here, not the person's.
         if let Some(r) = outcome.refused.first() {
-            return Err(AppError::Store(cybernav_store::StoreError::Corrupt(format!(
-                "the form wrote an object the report check refused: {}: {}",
-                r.id,
-                r.message.as_deref().unwrap_or_default()
-            ))));
+            return Err(AppError::Store(cybernav_store::StoreError::Corrupt(
+                format!(
+                    "the form wrote an object the report check refused: {}: {}",
+                    r.id,
+                    r.message.as_deref().unwrap_or_default()
+                ),
+            )));
         }
         tx.commit().await?;
         Ok(FormReportReceipt {
@@ -808,7 +816,14 @@ impl App {
         let at = now();
         let mut tx = self.store.begin().await?;
         let l = self
-            .decide(&mut tx, cap, id, ReportStatus::Validated, note.as_deref(), at)
+            .decide(
+                &mut tx,
+                cap,
+                id,
+                ReportStatus::Validated,
+                note.as_deref(),
+                at,
+            )
             .await?;
         let rows = tx.community_report_objects(id).await?;
         let reader = reader_in(&mut tx, cap.actor(), at).await?;
@@ -1020,7 +1035,11 @@ impl App {
             )
         })?;
         let reference = cr::reference(l.row.id);
-        let kind = l.row.kind.as_deref().and_then(|k| ObservationKind::parse(k).ok());
+        let kind = l
+            .row
+            .kind
+            .as_deref()
+            .and_then(|k| ObservationKind::parse(k).ok());
         let what = kind.map_or("Report from an election authority", ObservationKind::label);
         // A paragraph of the report's text that starts like a portion mark must not lower or
         // break its marking: it carries the base mark explicitly.
@@ -1032,7 +1051,10 @@ impl App {
         let mut paragraphs: Vec<String> = Vec::new();
         for row in rows {
             let v: Value = serde_json::from_str(&row.raw).unwrap_or(Value::Null);
-            if !matches!(row.object_type.as_str(), "report" | "note" | "incident" | "opinion" | "observed-data") {
+            if !matches!(
+                row.object_type.as_str(),
+                "report" | "note" | "incident" | "opinion" | "observed-data"
+            ) {
                 continue;
             }
             for key in ["description", "content", "explanation"] {
@@ -1105,7 +1127,10 @@ impl App {
             summary,
             base_marking: base.label(),
             body,
-            tags: kind.and_then(ObservationKind::tag).unwrap_or_default().into(),
+            tags: kind
+                .and_then(ObservationKind::tag)
+                .unwrap_or_default()
+                .into(),
             sources: format!(
                 "Community report {reference}: {}/reports/{}",
                 self.config.base_url, l.row.id
@@ -1149,7 +1174,11 @@ mod tests {
         let values: Vec<&str> = f.indicators.iter().map(Indicator::value).collect();
         assert_eq!(
             values,
-            ["http://evil.example/login", "198.51.100.7", "payroll@evil.example"]
+            [
+                "http://evil.example/login",
+                "198.51.100.7",
+                "payroll@evil.example"
+            ]
         );
         assert_eq!(f.marking.label(), "TLP:AMBER FOUO");
         assert_eq!(f.sender.as_deref(), Some("payroll@evil.example"));
@@ -1170,10 +1199,20 @@ mod tests {
         let fields: Vec<&str> = e.0.iter().map(|x| x.field.as_str()).collect();
         assert_eq!(
             fields,
-            ["kind", "seen_on", "description", "indicators", "sender", "tlp"]
+            [
+                "kind",
+                "seen_on",
+                "description",
+                "indicators",
+                "sender",
+                "tlp"
+            ]
         );
         let lines = &e.0[3].message;
-        assert!(lines.starts_with("2 line(s) were not understood"), "{lines}");
+        assert!(
+            lines.starts_with("2 line(s) were not understood"),
+            "{lines}"
+        );
         assert!(lines.contains("line 2 'not'") && lines.contains("line 3 'invoice.pdf'"));
         let empty = check_form(
             &FormReportInput::default(),
@@ -1216,8 +1255,15 @@ mod tests {
             marking: &f.marking,
         });
         let checked = check_report_objects(&serde_json::to_string(&objects).unwrap()).unwrap();
+        assert_eq!(checked.len(), 6);
         for o in &checked {
-            assert_eq!(o.verdict.as_ref().map(Marking::label), Ok("TLP:AMBER FOUO".into()));
+            // The FOUO definition says what FOUO means and is shared freely.
+            let expected = if o.object_type == "marking-definition" {
+                "TLP:CLEAR"
+            } else {
+                "TLP:AMBER FOUO"
+            };
+            assert_eq!(o.verdict.as_ref().map(Marking::label), Ok(expected.into()));
         }
     }
 }

@@ -303,7 +303,9 @@ impl ReportChannel {
         match s.trim() {
             "taxii" => Ok(ReportChannel::Taxii),
             "form" => Ok(ReportChannel::Form),
-            other => Err(format!("'{other}' is not a channel; expected taxii or form")),
+            other => Err(format!(
+                "'{other}' is not a channel; expected taxii or form"
+            )),
         }
     }
 }

@@ -176,9 +176,7 @@ mod tests {
             );
             let scope = a.read_reports().map(|r| r.scope());
             let expected = match role {
-                Role::BoardAdmin | Role::ProgramManager | Role::Navigator => {
-                    Some(ReportScope::All)
-                }
+                Role::BoardAdmin | Role::ProgramManager | Role::Navigator => Some(ReportScope::All),
                 Role::EaOfficial | Role::EaIt => ea.map(ReportScope::Authority),
                 Role::Partner | Role::Auditor => None,
             };

@@ -191,7 +191,9 @@ mod tests {
         assert_eq!(found, ["evil.example", "payroll@evil.example"]);
         for r in refs {
             assert_eq!(
-                table.resolve(r.iter().map(String::as_str)).into_marking(Tlp::Red),
+                table
+                    .resolve(r.iter().map(String::as_str))
+                    .into_marking(Tlp::Red),
                 marking
             );
         }

@@ -334,7 +334,11 @@ pub struct RejectRequest {
     pub reason: String,
 }
 
-async fn detail(state: &AppState, caller: &ApiCaller, id: Uuid) -> Result<ReportDetailItem, ApiError> {
+async fn detail(
+    state: &AppState,
+    caller: &ApiCaller,
+    id: Uuid,
+) -> Result<ReportDetailItem, ApiError> {
     let cap = caller.0.read_reports().ok_or(AppError::Forbidden)?;
     Ok(state.app.read_report(&cap, id).await?.into())
 }

@@ -12,9 +12,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use cybernav_app::AppError;
 use cybernav_app::accounts::SessionInfo;
-use cybernav_app::sharing::reports::{
-    FormReportInput, ReportDetail, ReportQuery, ReportSummary,
-};
+use cybernav_app::sharing::reports::{FormReportInput, ReportDetail, ReportQuery, ReportSummary};
 use cybernav_app::sharing::taxii::ReportChannel;
 use cybernav_core::sharing::community_report::{
     FORM_DEFAULT_LEVEL, FORM_LEVELS, ObservationKind, ReportStatus,
@@ -128,11 +126,7 @@ async fn list_page(
             .map(|s| (s.as_str(), s.label(), Some(*s) == status))
             .collect(),
         channels: vec![
-            (
-                "form",
-                "The web form",
-                channel == Some(ReportChannel::Form),
-            ),
+            ("form", "The web form", channel == Some(ReportChannel::Form)),
             (
                 "taxii",
                 "A tool (TAXII)",
@@ -219,7 +213,10 @@ const FORM_LABELS: &[(&str, &str)] = &[
     ("seen_on", "Day you saw it"),
     ("seen_time", "About what time"),
     ("description", "What happened"),
-    ("indicators", "Web addresses, IP addresses, e-mail addresses or file hashes"),
+    (
+        "indicators",
+        "Web addresses, IP addresses, e-mail addresses or file hashes",
+    ),
     ("sender", "Sender's e-mail address"),
     ("subject", "E-mail subject"),
     ("tlp", "Who may see this report"),
@@ -268,7 +265,10 @@ async fn create(
 ) -> Result<Response, PageError> {
     let cap = session.actor.submit_report().ok_or(AppError::Forbidden)?;
     match state.app.submit_form_report(&cap, &f.input(), &meta).await {
-        Ok(r) => Ok(see_other(&format!("/reports/{}", r.report_id), "report_sent")),
+        Ok(r) => Ok(see_other(
+            &format!("/reports/{}", r.report_id),
+            "report_sent",
+        )),
         Err(e) => {
             let errors = form_errors(e, FORM_LABELS)?;
             Ok(form_page(&ctx, &session, f, errors))
@@ -352,7 +352,15 @@ async fn show_page(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let id = parse_id(&id)?;
-    show_view(&state, &ctx, &session, id, Vec::new(), DecisionForm::default()).await
+    show_view(
+        &state,
+        &ctx,
+        &session,
+        id,
+        Vec::new(),
+        DecisionForm::default(),
+    )
+    .await
 }
 
 /// The validator capability, refusing as forbidden someone who may see the report and as not

@@ -53,7 +53,10 @@ fn form<'a>(day: &'a str, extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str
             "indicators",
             "hxxps://payroll-adams[.]example/verify\n198.51.100.77  # in the firewall log\n",
         ),
-        ("sender", "Payroll Dept <payroll[at]adams-payroll[.]example>"),
+        (
+            "sender",
+            "Payroll Dept <payroll[at]adams-payroll[.]example>",
+        ),
         ("subject", "Action required: verify your payroll"),
         ("tlp", "amber"),
     ];
@@ -118,11 +121,20 @@ async fn bad_input_stores_nothing(t: &TestApp, clerk: &mut Client, day: &str) {
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    assert!(r.body.contains("2 line(s) were not understood"), "{}", r.body);
-    assert!(r.body.contains("line 2 &#39;see&#39;") || r.body.contains("line 2 &#x27;see&#x27;"), "{}", r.body);
+    assert!(
+        r.body.contains("2 line(s) were not understood"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("line 2 &#39;see&#39;") || r.body.contains("line 2 &#x27;see&#x27;"),
+        "{}",
+        r.body
+    );
     assert!(r.body.contains("line 3"));
     assert!(
-        r.body.contains("aria-describedby=\"indicators-hint indicators-error\""),
+        r.body
+            .contains("aria-describedby=\"indicators-hint indicators-error\""),
         "the error is tied to its field"
     );
     // What was typed comes back, so nothing has to be typed again.
@@ -168,11 +180,17 @@ async fn story(db: Db) {
 
     // The clerk finds the form from the navigation.
     let home = clerk.get("/").await;
-    assert!(home.body.contains("href=\"/reports\""), "a clerk's navigation links the reports");
+    assert!(
+        home.body.contains("href=\"/reports\""),
+        "a clerk's navigation links the reports"
+    );
     let page = clerk.get("/reports/new").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Who may see this report?"));
-    assert!(page.body.contains("value=\"amber\" checked"), "TLP:AMBER by default");
+    assert!(
+        page.body.contains("value=\"amber\" checked"),
+        "TLP:AMBER by default"
+    );
 
     bad_input_stores_nothing(&t, &mut clerk, &day).await;
 
@@ -183,7 +201,10 @@ async fn story(db: Db) {
     let id = report_id(&r.location());
     let mine = clerk.get(&r.location()).await;
     let reference = common::between(&mine.body, "<strong id=\"reference\">");
-    assert!(reference.starts_with("CR-") && reference.len() == 12, "{reference}");
+    assert!(
+        reference.starts_with("CR-") && reference.len() == 12,
+        "{reference}"
+    );
     assert!(mine.body.contains("Waiting for review"));
     // The office's own list has it; the description is the office's own, readable there.
     let list = clerk.get("/reports").await;
@@ -195,16 +216,32 @@ async fn story(db: Db) {
 
     // Who may see it: another county's official does not know it exists.
     let mut other = t.signed_in("ea_official_other").await;
-    assert_eq!(other.get(&format!("/reports/{id}")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        other.get(&format!("/reports/{id}")).await.status,
+        StatusCode::NOT_FOUND
+    );
     let other_token = t.token("ea_official_other").await;
-    let theirs = ok(&t.api_get(&other_token, "/api/v1/reports").await, StatusCode::OK);
-    assert_eq!(theirs["meta"]["total"], 0);
-    let asked = ok(
-        &t.api_get(&other_token, &format!("/api/v1/reports?election_authority={adams}")).await,
+    let theirs = ok(
+        &t.api_get(&other_token, "/api/v1/reports").await,
         StatusCode::OK,
     );
-    assert_eq!(asked["meta"]["total"], 0, "asking for another authority's gives none");
-    for path in [format!("/api/v1/reports/{id}"), format!("/api/v1/reports/{id}/validate")] {
+    assert_eq!(theirs["meta"]["total"], 0);
+    let asked = ok(
+        &t.api_get(
+            &other_token,
+            &format!("/api/v1/reports?election_authority={adams}"),
+        )
+        .await,
+        StatusCode::OK,
+    );
+    assert_eq!(
+        asked["meta"]["total"], 0,
+        "asking for another authority's gives none"
+    );
+    for path in [
+        format!("/api/v1/reports/{id}"),
+        format!("/api/v1/reports/{id}/validate"),
+    ] {
         let r = if path.ends_with("validate") {
             t.api_send("POST", &other_token, &path, "{}").await
         } else {
@@ -218,13 +255,25 @@ async fn story(db: Db) {
     let r = nav.post_form(&format!("/reports/{id}/validate"), &[]).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let nav_token = t.token("navigator").await;
-    let r = t.api_send("POST", &nav_token, &format!("/api/v1/reports/{id}/reject"), r#"{"reason":"no"}"#).await;
+    let r = t
+        .api_send(
+            "POST",
+            &nav_token,
+            &format!("/api/v1/reports/{id}/reject"),
+            r#"{"reason":"no"}"#,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let mut partner = t.signed_in("partner").await;
     assert_eq!(partner.get("/reports").await.status, StatusCode::FORBIDDEN);
-    assert_eq!(partner.get(&format!("/reports/{id}")).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        partner.get(&format!("/reports/{id}")).await.status,
+        StatusCode::FORBIDDEN
+    );
     // The clerk cannot decide on their own report.
-    let r = clerk.post_form(&format!("/reports/{id}/validate"), &[]).await;
+    let r = clerk
+        .post_form(&format!("/reports/{id}/validate"), &[])
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 
     // The Program Manager: pending first, filters, the report in words.
@@ -253,12 +302,18 @@ async fn story(db: Db) {
     let r = pm
         .post_form(
             &format!("/reports/{id}/validate"),
-            &[("start_note", "yes"), ("note", "Thank you: two other counties got the same e-mail.")],
+            &[
+                ("start_note", "yes"),
+                ("note", "Thank you: two other counties got the same e-mail."),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert!(r.location().ends_with("notice=report_validated_note"));
-    assert!(audit_total(&t).await >= audit_before + 3, "validation, intake run, draft note");
+    assert!(
+        audit_total(&t).await >= audit_before + 3,
+        "validation, intake run, draft note"
+    );
     let (_, _, sightings, products) = stored(&t).await;
     assert_eq!((sightings, products), (3, 1));
     let decided = pm.get(&format!("/reports/{id}")).await;
@@ -272,7 +327,10 @@ async fn story(db: Db) {
         .next()
         .unwrap()
         .to_string();
-    assert!(!decided.body.contains("id=\"decide-heading\""), "no second decision offered");
+    assert!(
+        !decided.body.contains("id=\"decide-heading\""),
+        "no second decision offered"
+    );
     let draft = pm.get(&format!("/sharing/{note_id}")).await;
     assert_eq!(draft.status, StatusCode::OK);
     for text in [
@@ -287,15 +345,22 @@ async fn story(db: Db) {
     }
     // The indicators are intake of the source "Community reports", with the report's marking.
     let pm_token = t.token("program_manager").await;
-    let ip = indicator(&t, "program_manager", "198.51.100.77").await.unwrap();
+    let ip = indicator(&t, "program_manager", "198.51.100.77")
+        .await
+        .unwrap();
     assert_eq!(ip["reports"][0]["source"], "Community reports");
     assert_eq!(ip["reports"][0]["reference"], reference.as_str());
     assert_eq!(ip["reports"][0]["marking"], "TLP:AMBER");
     assert_eq!(ip["sightings"]["count"], 1);
     assert_eq!(ip["sightings"]["authorities"], 1);
-    assert_eq!(ip["sightings"]["by_authority"][0]["name"], "Adams County Clerk");
+    assert_eq!(
+        ip["sightings"]["by_authority"][0]["name"],
+        "Adams County Clerk"
+    );
     // Another county (TLP:AMBER reaches the Board's clients) learns it was seen, not by whom.
-    let seen_elsewhere = indicator(&t, "ea_official_other", "198.51.100.77").await.unwrap();
+    let seen_elsewhere = indicator(&t, "ea_official_other", "198.51.100.77")
+        .await
+        .unwrap();
     assert_eq!(seen_elsewhere["sightings"]["count"], 1);
     assert!(seen_elsewhere["sightings"].get("by_authority").is_none());
     assert!(!seen_elsewhere.to_string().contains("Adams"));
@@ -304,38 +369,99 @@ async fn story(db: Db) {
 
     // The office is told: the reference and the decision, nothing it reported.
     let mail = outbox(&t).await;
-    let told: Vec<_> = mail.iter().filter(|m| m.kind == "report_decision").collect();
+    let told: Vec<_> = mail
+        .iter()
+        .filter(|m| m.kind == "report_decision")
+        .collect();
     assert_eq!(told.len(), 1);
     assert_eq!(told[0].to_addr, t.people["ea_official"].email);
     assert!(told[0].subject.contains(&reference) && told[0].subject.contains("validated"));
-    for secret in ["payroll", "198.51.100.77", "deputy clerk", "two other counties"] {
-        assert!(!told[0].body_text.contains(secret), "the e-mail leaks '{secret}'");
+    for secret in [
+        "payroll",
+        "198.51.100.77",
+        "deputy clerk",
+        "two other counties",
+    ] {
+        assert!(
+            !told[0].body_text.contains(secret),
+            "the e-mail leaks '{secret}'"
+        );
     }
-    assert!(told[0].body_text.contains(&format!("http://cybernav.test/reports/{id}")));
+    assert!(
+        told[0]
+            .body_text
+            .contains(&format!("http://cybernav.test/reports/{id}"))
+    );
     // The office reads the decision and the note.
     let list = clerk.get("/reports").await;
     assert!(list.body.contains("Validated") && list.body.contains("two other counties"));
-    assert!(!clerk.get(&format!("/reports/{id}")).await.body.contains("/sharing/"), "the draft is the desk's");
+    assert!(
+        !clerk
+            .get(&format!("/reports/{id}"))
+            .await
+            .body
+            .contains("/sharing/"),
+        "the draft is the desk's"
+    );
 
     // A decision is taken once: 409 with a clear message, and nothing changes.
-    let before = (stored(&t).await, audit_total(&t).await, outbox(&t).await.len());
-    let r = pm.post_form(&format!("/reports/{id}/reject"), &[("reason", "second thoughts")]).await;
+    let before = (
+        stored(&t).await,
+        audit_total(&t).await,
+        outbox(&t).await.len(),
+    );
+    let r = pm
+        .post_form(
+            &format!("/reports/{id}/reject"),
+            &[("reason", "second thoughts")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert!(r.body.contains("already validated"), "{}", r.body);
-    let r = t.api_send("POST", &pm_token, &format!("/api/v1/reports/{id}/validate"), "{}").await;
+    let r = t
+        .api_send(
+            "POST",
+            &pm_token,
+            &format!("/api/v1/reports/{id}/validate"),
+            "{}",
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
-    let detail = r.json()["errors"][0]["detail"].as_str().unwrap().to_string();
+    let detail = r.json()["errors"][0]["detail"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert!(
         detail.contains("already validated") && detail.contains("by Test Program Manager"),
         "{detail}"
     );
-    assert_eq!((stored(&t).await, audit_total(&t).await, outbox(&t).await.len()), before);
+    assert_eq!(
+        (
+            stored(&t).await,
+            audit_total(&t).await,
+            outbox(&t).await.len()
+        ),
+        before
+    );
 
     // Unknown report ids are simply not found.
     let unknown = uuid::Uuid::new_v4();
-    assert_eq!(pm.get(&format!("/reports/{unknown}")).await.status, StatusCode::NOT_FOUND);
-    assert_eq!(pm.get("/reports/not-an-id").await.status, StatusCode::NOT_FOUND);
-    let r = t.api_send("POST", &pm_token, &format!("/api/v1/reports/{unknown}/validate"), "{}").await;
+    assert_eq!(
+        pm.get(&format!("/reports/{unknown}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        pm.get("/reports/not-an-id").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let r = t
+        .api_send(
+            "POST",
+            &pm_token,
+            &format!("/api/v1/reports/{unknown}/validate"),
+            "{}",
+        )
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 
     // The reject path, through the API: the IT person reports with a list of indicators.
@@ -362,14 +488,27 @@ async fn story(db: Db) {
     assert_eq!(sent["report"]["channel"], "form");
     assert_eq!(sent["report"]["objects"].as_array().unwrap().len(), 4);
     // Pending first in the queue, though it is the newer.
-    let queue = ok(&t.api_get(&pm_token, "/api/v1/reports").await, StatusCode::OK);
+    let queue = ok(
+        &t.api_get(&pm_token, "/api/v1/reports").await,
+        StatusCode::OK,
+    );
     assert_eq!(queue["reports"][0]["id"], second.as_str());
     assert_eq!(queue["reports"][1]["id"], id.as_str());
     // A rejection needs its reason.
     let before = (stored(&t).await, audit_total(&t).await);
-    let (fields, _) = refusal(&t.api_send("POST", &pm_token, &format!("/api/v1/reports/{second}/reject"), r#"{"reason":"  "}"#).await);
+    let (fields, _) = refusal(
+        &t.api_send(
+            "POST",
+            &pm_token,
+            &format!("/api/v1/reports/{second}/reject"),
+            r#"{"reason":"  "}"#,
+        )
+        .await,
+    );
     assert_eq!(fields, ["reason"]);
-    let r = pm.post_form(&format!("/reports/{second}/reject"), &[("reason", "")]).await;
+    let r = pm
+        .post_form(&format!("/reports/{second}/reject"), &[("reason", "")])
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("id=\"reason-error\""));
     assert_eq!((stored(&t).await, audit_total(&t).await), before);
@@ -384,12 +523,29 @@ async fn story(db: Db) {
         StatusCode::OK,
     );
     assert_eq!(rejected["report"]["status"], "rejected");
-    assert!(indicator(&t, "program_manager", "203.0.113.45").await.is_none(), "a rejected report is not intake");
-    let mine = ok(&t.api_get(&it, "/api/v1/reports?status=rejected").await, StatusCode::OK);
-    assert_eq!(mine["reports"][0]["decision_note"], "This is the state's own vulnerability scanner; nothing to share.");
+    assert!(
+        indicator(&t, "program_manager", "203.0.113.45")
+            .await
+            .is_none(),
+        "a rejected report is not intake"
+    );
+    let mine = ok(
+        &t.api_get(&it, "/api/v1/reports?status=rejected").await,
+        StatusCode::OK,
+    );
+    assert_eq!(
+        mine["reports"][0]["decision_note"],
+        "This is the state's own vulnerability scanner; nothing to share."
+    );
     let mail = outbox(&t).await;
-    let told = mail.iter().find(|m| m.to_addr == t.people["ea_it"].email && m.kind == "report_decision").unwrap();
-    assert!(!told.body_text.contains("scanner"), "the reason stays behind sign-in");
+    let told = mail
+        .iter()
+        .find(|m| m.to_addr == t.people["ea_it"].email && m.kind == "report_decision")
+        .unwrap();
+    assert!(
+        !told.body_text.contains("scanner"),
+        "the reason stays behind sign-in"
+    );
 
     // A For Official Use Only report: a Program Manager without a need-to-know approval
     // cannot validate what they may not read; nothing changes.
@@ -410,11 +566,22 @@ async fn story(db: Db) {
     let fouo_id = fouo["report"]["id"].as_str().unwrap().to_string();
     assert_eq!(fouo["report"]["marking"], "TLP:AMBER FOUO");
     let before = (stored(&t).await, audit_total(&t).await);
-    let r = t.api_send("POST", &pm_token, &format!("/api/v1/reports/{fouo_id}/validate"), "{}").await;
+    let r = t
+        .api_send(
+            "POST",
+            &pm_token,
+            &format!("/api/v1/reports/{fouo_id}/validate"),
+            "{}",
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
     assert!(r.body.contains("markings do not let you see"));
     assert_eq!((stored(&t).await, audit_total(&t).await), before);
-    let withheld = ok(&t.api_get(&pm_token, &format!("/api/v1/reports/{fouo_id}")).await, StatusCode::OK);
+    let withheld = ok(
+        &t.api_get(&pm_token, &format!("/api/v1/reports/{fouo_id}"))
+            .await,
+        StatusCode::OK,
+    );
     // The incident and the report are FOUO; the FOUO marking definition itself is not.
     assert_eq!(withheld["report"]["withheld"], 2);
     assert!(!withheld.to_string().contains("from abroad"));
@@ -461,10 +628,20 @@ async fn two_decisions_at_once_leave_one() {
         );
         let mut statuses = [a.status, b.status];
         statuses.sort();
-        assert_eq!(statuses, [StatusCode::OK, StatusCode::CONFLICT], "{} | {}", a.body, b.body);
+        assert_eq!(
+            statuses,
+            [StatusCode::OK, StatusCode::CONFLICT],
+            "{} | {}",
+            a.body,
+            b.body
+        );
         let (_, _, sightings, _) = stored(&t).await;
         let validated = a.status == StatusCode::OK;
-        assert_eq!(sightings, i64::from(validated), "sightings only when validation won");
+        assert_eq!(
+            sightings,
+            i64::from(validated),
+            "sightings only when validation won"
+        );
         t.cleanup().await;
     }
 }
