@@ -84,6 +84,36 @@ pub struct SightingRow {
     pub recorded_at: OffsetDateTime,
 }
 
+/// A position in the Board's TAXII collection for sightings: strictly after this instant, or
+/// at this instant and after this indicator (`true`: from this indicator on, its own sighting
+/// included, when the position is that indicator itself).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SightingAfter {
+    /// The date added.
+    pub at: OffsetDateTime,
+    /// The indicator within that instant, and whether its own sighting is still to come.
+    pub key: Option<(Uuid, bool)>,
+}
+
+/// Every sighting of one indicator a reader may see, summed, for the TAXII collection.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct TaxiiSightingRow {
+    /// The indicator.
+    pub indicator_id: Uuid,
+    /// When the first was recorded.
+    pub created: OffsetDateTime,
+    /// When the latest was (its version and date added).
+    pub modified: OffsetDateTime,
+    /// First seen.
+    pub first_seen: OffsetDateTime,
+    /// Last seen.
+    pub last_seen: OffsetDateTime,
+    /// Times seen.
+    pub seen_count: i64,
+    /// By how many authorities.
+    pub authorities: i64,
+}
+
 const LISTING: &str = "SELECT r.id, r.channel, r.submitted_by, r.election_authority_id, r.received_at, \
      r.object_count, r.marking, r.status, r.decided_by, r.decided_at, r.decision_note, r.kind, \
      r.note_id, e.name AS authority_name, u.name AS submitter_name, u.email AS submitter_email, \
@@ -256,6 +286,92 @@ impl Tx {
              s.marking, s.first_seen, s.last_seen, s.seen_count, s.recorded_at \
              FROM indicator_sightings s JOIN election_authorities e ON e.id = s.election_authority_id{} \
              ORDER BY s.first_seen, s.report_id",
+            f.where_clause()
+        );
+        Ok(with_conn!(self, |c| {
+            bind_all!(sqlx::query_as(&sql), f.binds.clone())
+                .fetch_all(&mut *c)
+                .await?
+        }))
+    }
+
+    /// Every distinct stored marking of sightings.
+    pub async fn sighting_markings(&mut self) -> StoreResult<Vec<String>> {
+        let rows: Vec<(String,)> = with_conn!(self, |c| {
+            sqlx::query_as("SELECT DISTINCT marking FROM indicator_sightings")
+                .fetch_all(&mut *c)
+                .await?
+        });
+        Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+
+    /// Per indicator, its sightings with an allowed marking summed, at the time of the latest,
+    /// in `(that time, indicator)` order after `after`.
+    pub async fn taxii_sightings(
+        &mut self,
+        allowed_markings: &[String],
+        after: &SightingAfter,
+        limit: i64,
+    ) -> StoreResult<Vec<TaxiiSightingRow>> {
+        if allowed_markings.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut f = Filter::new();
+        let ps: Vec<String> = allowed_markings
+            .iter()
+            .map(|m| f.bind(Bind::Text(m.clone())))
+            .collect();
+        f.push_raw(&format!("s.marking IN ({})", ps.join(", ")));
+        let t = f.bind(Bind::Time(after.at));
+        let having = match after.key {
+            Some((k, inclusive)) => {
+                let k = f.bind(Bind::Uuid(k));
+                let op = if inclusive { ">=" } else { ">" };
+                format!(
+                    "MAX(s.recorded_at) > {t} OR (MAX(s.recorded_at) = {t} AND s.indicator_id {op} {k})"
+                )
+            }
+            None => format!("MAX(s.recorded_at) > {t}"),
+        };
+        let l = f.bind(Bind::I64(limit));
+        let sql = format!(
+            "SELECT s.indicator_id, MIN(s.recorded_at) AS created, MAX(s.recorded_at) AS modified, \
+             MIN(s.first_seen) AS first_seen, MAX(s.last_seen) AS last_seen, \
+             CAST(SUM(s.seen_count) AS BIGINT) AS seen_count, \
+             COUNT(DISTINCT s.election_authority_id) AS authorities \
+             FROM indicator_sightings s{} GROUP BY s.indicator_id HAVING {having} \
+             ORDER BY MAX(s.recorded_at), s.indicator_id LIMIT {l}",
+            f.where_clause()
+        );
+        Ok(with_conn!(self, |c| {
+            bind_all!(sqlx::query_as(&sql), f.binds.clone())
+                .fetch_all(&mut *c)
+                .await?
+        }))
+    }
+
+    /// The allowed markings of the sightings of `indicators`, as (indicator, marking).
+    pub async fn taxii_sighting_markings(
+        &mut self,
+        allowed_markings: &[String],
+        indicators: &[Uuid],
+    ) -> StoreResult<Vec<(Uuid, String)>> {
+        if allowed_markings.is_empty() || indicators.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut f = Filter::new();
+        let ms: Vec<String> = allowed_markings
+            .iter()
+            .map(|m| f.bind(Bind::Text(m.clone())))
+            .collect();
+        f.push_raw(&format!("marking IN ({})", ms.join(", ")));
+        let ids: Vec<String> = indicators
+            .iter()
+            .map(|id| f.bind(Bind::Uuid(*id)))
+            .collect();
+        f.push_raw(&format!("indicator_id IN ({})", ids.join(", ")));
+        let sql = format!(
+            "SELECT DISTINCT indicator_id, marking FROM indicator_sightings{}",
             f.where_clause()
         );
         Ok(with_conn!(self, |c| {

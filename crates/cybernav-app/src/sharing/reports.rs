@@ -876,7 +876,7 @@ impl App {
             ..Validation::default()
         };
         if !named.is_empty() {
-            let (run_id, new) = self
+            let (run_id, new, recorded) = self
                 .record_community_intake(&mut tx, cap, &reference, &sha, &named, meta)
                 .await?;
             result.run_id = Some(run_id);
@@ -898,7 +898,9 @@ impl App {
                     seen_count: n.count,
                 })
                 .collect();
-            tx.insert_sightings(&sightings, at).await?;
+            // Recorded at the instant of the intake run, so in the TAXII collection a sighting
+            // comes right after the report of its indicator.
+            tx.insert_sightings(&sightings, recorded).await?;
         }
         if start_note {
             let writer = cap.actor().write_products().ok_or(AppError::Forbidden)?;
@@ -962,8 +964,8 @@ impl App {
     }
 
     /// Records the indicators a validated report names as one intake run of the source
-    /// "Community reports", each under the marking the report gave it. Returns the run and
-    /// how many indicators were new.
+    /// "Community reports", each under the marking the report gave it. Returns the run, how
+    /// many indicators were new and when the run was recorded.
     async fn record_community_intake(
         &self,
         tx: &mut Tx,
@@ -972,7 +974,7 @@ impl App {
         sha256: &str,
         named: &BTreeMap<Uuid, Named>,
         meta: &RequestMeta,
-    ) -> AppResult<(Uuid, u64)> {
+    ) -> AppResult<(Uuid, u64, OffsetDateTime)> {
         let spec = SourceSpec {
             name: COMMUNITY_SOURCE.into(),
             kind: "report".into(),
@@ -1011,9 +1013,9 @@ impl App {
             duplicates: written.indicators_seen - written.imported,
             ..IntakeSummary::default()
         };
-        let run_id = run.id;
+        let (run_id, recorded) = (run.id, run.received_at);
         finish_run(tx, cap.actor(), meta, &src, run, &summary, &file).await?;
-        Ok((run_id, summary.imported))
+        Ok((run_id, summary.imported, recorded))
     }
 
     /// A draft intelligence note prefilled from a report: its text (each paragraph under the

@@ -172,6 +172,125 @@ async fn bad_input_stores_nothing(t: &TestApp, clerk: &mut Client, day: &str) {
     );
 }
 
+const BOARD_COLLECTION: &str =
+    "/taxii2/root/collections/9b1f3c52-7e4d-4a8b-9c21-5d0e6f7a8b01/objects/";
+
+/// Every object of the Board's collection `key` receives, `limit` a page, following `next`.
+async fn board_objects(t: &TestApp, key: &str, filter: &str, limit: usize) -> Vec<Value> {
+    let token = t.token(key).await;
+    let mut out = Vec::new();
+    let mut next: Option<String> = None;
+    loop {
+        let mut path = format!("{BOARD_COLLECTION}?limit={limit}{filter}");
+        if let Some(n) = &next {
+            path.push_str(&format!("&next={n}"));
+        }
+        let req = axum::http::Request::get(&path)
+            .header(axum::http::header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(
+                axum::http::header::ACCEPT,
+                "application/taxii+json;version=2.1",
+            )
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let page = ok(&t.request(req).await, StatusCode::OK);
+        out.extend(page["objects"].as_array().cloned().unwrap_or_default());
+        match page["next"].as_str() {
+            Some(n) if page["more"] == true => next = Some(n.to_string()),
+            _ => break,
+        }
+    }
+    out
+}
+
+/// The Board's TAXII collection carries one `sighting` per indicator seen, naming no
+/// authority; paging one object at a time across indicators and sightings loses and repeats
+/// nothing; the OASIS validator finds no error in a sighting.
+async fn taxii_sightings(t: &TestApp, reference: &str) {
+    let sightings = board_objects(t, "program_manager", "&match[type]=sighting", 100).await;
+    assert_eq!(sightings.len(), 3, "{sightings:#?}");
+    for s in &sightings {
+        assert_eq!(s["count"], 1);
+        assert!(
+            s["sighting_of_ref"]
+                .as_str()
+                .unwrap()
+                .starts_with("indicator--")
+        );
+        assert_eq!(
+            s["description"],
+            "Seen by one election authority, as reported to the State Board of Elections."
+        );
+        assert!(s.get("where_sighted_refs").is_none());
+        assert_eq!(
+            s["object_marking_refs"][0],
+            cybernav_core::sharing::marking::Tlp::Amber.stix_id()
+        );
+    }
+    let text = serde_json::to_string(&sightings).unwrap();
+    assert!(!text.contains("Adams") && !text.contains(reference));
+    // One sighting by id, as TAXII clients ask for it.
+    let id = sightings[0]["id"].as_str().unwrap();
+    let one = board_objects(t, "program_manager", &format!("&match[id]={id}"), 100).await;
+    assert_eq!(one, vec![sightings[0].clone()]);
+    // Another county reads them too (TLP:AMBER reaches the Board's clients); a partner does not.
+    assert_eq!(
+        board_objects(t, "ea_official_other", "&match[type]=sighting", 100)
+            .await
+            .len(),
+        3
+    );
+    assert!(
+        board_objects(t, "partner", "&match[type]=sighting", 100)
+            .await
+            .is_empty()
+    );
+    // Paging: one object a page gives exactly what one page of all gives, in the same order.
+    let whole = board_objects(t, "program_manager", "", 1000).await;
+    let paged = board_objects(t, "program_manager", "", 1).await;
+    let ids = |v: &[Value]| {
+        v.iter()
+            .map(|o| o["id"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&paged), ids(&whole));
+    assert_eq!(whole.iter().filter(|o| o["type"] == "sighting").count(), 3);
+    // Each sighting comes after the indicator it is of.
+    let order = ids(&whole);
+    for s in &sightings {
+        let of = s["sighting_of_ref"].as_str().unwrap();
+        let at = |x: &str| order.iter().position(|i| i == x).unwrap();
+        assert!(at(of) < at(s["id"].as_str().unwrap()));
+    }
+    // The OASIS validator (scripts/setup installs it) finds no error.
+    let script = "import json,sys\nfrom stix2validator import ValidationOptions, validate_instance\n\
+        errs=[e.message for o in json.load(sys.stdin) for r in [validate_instance(o, ValidationOptions(version='2.1', strict=False))] if not r.is_valid for e in r.errors]\n\
+        print(json.dumps(errs)); sys.exit(1 if errs else 0)";
+    let mut child = std::process::Command::new("python3")
+        .args(["-c", script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
+    {
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "stix2-validator on the sightings (run scripts/setup if it is missing): {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 async fn story(db: Db) {
     let t = TestApp::new(db).await;
     let day = recent_day();
@@ -366,6 +485,8 @@ async fn story(db: Db) {
     assert!(!seen_elsewhere.to_string().contains("Adams"));
     // A partner is not an AMBER audience: the indicator is not theirs to see at all.
     assert!(indicator(&t, "partner", "198.51.100.77").await.is_none());
+
+    taxii_sightings(&t, &reference).await;
 
     // The office is told: the reference and the decision, nothing it reported.
     let mail = outbox(&t).await;
