@@ -24,6 +24,7 @@ pub mod attestation;
 pub mod audit;
 pub mod binds;
 pub mod checklist;
+pub mod community_reports;
 pub mod digest;
 pub mod directory;
 pub mod field_ops;

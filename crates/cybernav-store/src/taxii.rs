@@ -128,6 +128,10 @@ pub struct CommunityReportRow {
     pub decided_at: Option<OffsetDateTime>,
     /// Why.
     pub decision_note: Option<String>,
+    /// What the county's form says was seen (`phishing`, …); none for a TAXII POST.
+    pub kind: Option<String>,
+    /// The draft intelligence note started from it.
+    pub note_id: Option<Uuid>,
 }
 
 /// One object of a community report, to store.
@@ -364,8 +368,9 @@ impl Tx {
         with_conn!(self, |c| {
             sqlx::query(
                 "INSERT INTO community_reports (id, channel, submitted_by, election_authority_id, \
-                 received_at, object_count, marking, status, decided_by, decided_at, decision_note) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                 received_at, object_count, marking, status, decided_by, decided_at, decision_note, \
+                 kind, note_id) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
             )
             .bind(r.id)
             .bind(&r.channel)
@@ -378,6 +383,8 @@ impl Tx {
             .bind(r.decided_by)
             .bind(r.decided_at)
             .bind(&r.decision_note)
+            .bind(&r.kind)
+            .bind(r.note_id)
             .execute(&mut *c)
             .await?
             .rows_affected()
@@ -403,30 +410,6 @@ impl Tx {
             });
         }
         Ok(())
-    }
-
-    /// Community reports, newest first, optionally of one status.
-    pub async fn community_reports(
-        &mut self,
-        status: Option<&str>,
-        limit: i64,
-    ) -> StoreResult<Vec<CommunityReportRow>> {
-        let mut f = Filter::new();
-        if let Some(s) = status {
-            f.push("status = {}", Bind::Text(s.to_string()));
-        }
-        let l = f.bind(Bind::I64(limit));
-        let sql = format!(
-            "SELECT id, channel, submitted_by, election_authority_id, received_at, object_count, \
-             marking, status, decided_by, decided_at, decision_note FROM community_reports{} \
-             ORDER BY received_at DESC, id LIMIT {l}",
-            f.where_clause()
-        );
-        Ok(with_conn!(self, |c| {
-            bind_all!(sqlx::query_as(&sql), f.binds.clone())
-                .fetch_all(&mut *c)
-                .await?
-        }))
     }
 
     /// Stores a status resource.

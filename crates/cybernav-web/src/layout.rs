@@ -217,6 +217,22 @@ const NOTICES: &[(&str, &str)] = &[
     ),
     ("product_withdrawn", "The product was withdrawn."),
     (
+        "report_sent",
+        "Your report was sent to the Program Manager. Keep the reference number shown below.",
+    ),
+    (
+        "report_validated",
+        "The report was validated: its indicators are in intake and counted as sightings, and the office was told by e-mail.",
+    ),
+    (
+        "report_validated_note",
+        "The report was validated and a draft intelligence note was started from it; the office was told by e-mail.",
+    ),
+    (
+        "report_rejected",
+        "The report was rejected with your reason; the office was told by e-mail.",
+    ),
+    (
         "needs_saved",
         "The information needs were saved. Products about them now come first for this office's people.",
     ),
@@ -294,6 +310,11 @@ impl PageCtx {
                 push("/findings", "Findings");
             }
             push("/sharing", "Threat sharing");
+            if a.read_community_reports().is_some() {
+                push("/reports", "Reports from authorities");
+            } else if a.read_reports().is_some() {
+                push("/reports", "Report to the Board");
+            }
             if a.read_intake_history().is_some() {
                 push("/intake", "Intake");
             }

@@ -5,10 +5,16 @@
 //! decision lets them see at least one report of it, and sees only those reports (source,
 //! when, marking). The same value reported `TLP:CLEAR` by one source and `TLP:RED` by another
 //! is visible to everyone, with only the `TLP:CLEAR` report.
+//!
+//! Sightings (what validated community reports said election authorities saw) come with an
+//! indicator under the same rule, sighting by sighting: a reader is told of those whose
+//! marking they may see, as counts and dates; which authority saw it is told to the Board's
+//! staff only (those who read community reports).
 
 use cybernav_core::authz::{IndicatorReader, IntakeHistoryReader};
 use cybernav_core::sharing::IndicatorKind;
 use cybernav_core::sharing::marking::Reader;
+use cybernav_store::community_reports::SightingRow;
 use cybernav_store::intake::RunRow;
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -56,6 +62,72 @@ pub struct IndicatorView {
     pub first_seen: OffsetDateTime,
     /// The visible reports, oldest first.
     pub reports: Vec<ReportView>,
+    /// What election authorities reported seeing, as far as the reader may know.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sightings: Option<SightingsView>,
+}
+
+/// The sightings of an indicator a reader may know of.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SightingsView {
+    /// Times seen, over every visible sighting.
+    pub count: i64,
+    /// How many election authorities saw it.
+    pub authorities: usize,
+    /// First seen.
+    #[serde(with = "time::serde::rfc3339")]
+    pub first_seen: OffsetDateTime,
+    /// Last seen.
+    #[serde(with = "time::serde::rfc3339")]
+    pub last_seen: OffsetDateTime,
+    /// Which authorities saw it: for the Board's staff only (absent for everyone else).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by_authority: Option<Vec<AuthoritySighting>>,
+}
+
+/// One authority's sightings of an indicator (Board staff only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuthoritySighting {
+    /// The authority.
+    pub election_authority_id: Uuid,
+    /// Its name.
+    pub name: String,
+    /// Times seen.
+    pub count: i64,
+    /// Last seen.
+    #[serde(with = "time::serde::rfc3339")]
+    pub last_seen: OffsetDateTime,
+}
+
+/// Sums the sightings `reader` may know of; `None` when there are none.
+fn sightings_view(rows: &[&SightingRow], names_authorities: bool) -> Option<SightingsView> {
+    let first = rows.iter().map(|s| s.first_seen).min()?;
+    let last = rows.iter().map(|s| s.last_seen).max()?;
+    let mut by: Vec<AuthoritySighting> = Vec::new();
+    for s in rows {
+        match by
+            .iter_mut()
+            .find(|a| a.election_authority_id == s.election_authority_id)
+        {
+            Some(a) => {
+                a.count += s.seen_count;
+                a.last_seen = a.last_seen.max(s.last_seen);
+            }
+            None => by.push(AuthoritySighting {
+                election_authority_id: s.election_authority_id,
+                name: s.authority_name.clone(),
+                count: s.seen_count,
+                last_seen: s.last_seen,
+            }),
+        }
+    }
+    Some(SightingsView {
+        count: rows.iter().map(|s| s.seen_count).sum(),
+        authorities: by.len(),
+        first_seen: first,
+        last_seen: last,
+        by_authority: names_authorities.then_some(by),
+    })
 }
 
 /// What to list.
@@ -137,7 +209,7 @@ impl App {
     /// are left out.
     pub async fn indicators(
         &self,
-        _cap: &IndicatorReader<'_>,
+        cap: &IndicatorReader<'_>,
         reader: &Reader,
         q: &IndicatorQuery,
     ) -> AppResult<Vec<IndicatorView>> {
@@ -150,6 +222,9 @@ impl App {
             .await?;
         let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
         let mut reports = tx.reports_of(&ids).await?;
+        let sightings = tx.sightings_of(&ids).await?;
+        let names_authorities = cap.actor().read_community_reports().is_some();
+        let mut sighting_ok: Vec<(String, bool)> = Vec::new();
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
             let mut visible = Vec::new();
@@ -169,12 +244,29 @@ impl App {
                 }
             }
             if !visible.is_empty() {
+                let mut seen = Vec::new();
+                for s in sightings.iter().filter(|s| s.indicator_id == row.id) {
+                    // A handful of distinct markings: each is decided once.
+                    let allowed = match sighting_ok.iter().find(|(m, _)| *m == s.marking) {
+                        Some((_, ok)) => *ok,
+                        None => {
+                            let m = parse_marking(&s.marking, "indicator_sightings")?;
+                            let ok = self.may_see(reader, &m, BOARD).is_allowed();
+                            sighting_ok.push((s.marking.clone(), ok));
+                            ok
+                        }
+                    };
+                    if allowed {
+                        seen.push(s);
+                    }
+                }
                 out.push(IndicatorView {
                     id: row.id,
                     kind: row.kind,
                     value: row.value,
                     first_seen: row.first_seen,
                     reports: visible,
+                    sightings: sightings_view(&seen, names_authorities),
                 });
             }
         }

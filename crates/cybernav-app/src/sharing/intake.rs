@@ -16,7 +16,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use cybernav_core::authz::IntakeWriter;
+use cybernav_core::authz::{Actor, IntakeWriter};
 use cybernav_core::sharing::Indicator;
 use cybernav_core::sharing::marking::{Marking, Tlp};
 use cybernav_formats::stix::markings::{MarkingTable, ResolvedMarking};
@@ -556,7 +556,7 @@ pub(crate) async fn stix_in(
 ) -> AppResult<IntakeSummary> {
     let sha = sha256_hex(&bytes);
     let src = source_in(tx, source).await?;
-    let run = start_run(tx, cap, &src, file_name, "stix", sha).await?;
+    let run = start_run(tx, cap.actor(), &src, file_name, "stix", sha).await?;
     let from = Provenance {
         source_id: src.id,
         run_id: run.id,
@@ -605,14 +605,14 @@ pub(crate) async fn stix_in(
     summary.imported = written.imported;
     summary.duplicates = written.indicators_seen - written.imported;
     summary.objects = written.objects;
-    finish_run(tx, cap, meta, &src, run, &summary, file_name).await?;
+    finish_run(tx, cap.actor(), meta, &src, run, &summary, file_name).await?;
     Ok(summary)
 }
 
 /// Records the start of a run (its counts are filled in by [`finish_run`]).
 pub(crate) async fn start_run(
     tx: &mut Tx,
-    cap: &IntakeWriter<'_>,
+    actor: &Actor,
     src: &Source,
     file_name: &str,
     format: &str,
@@ -631,7 +631,7 @@ pub(crate) async fn start_run(
         objects: 0,
         rejected: 0,
         rejected_detail: "[]".to_string(),
-        run_by: cap.actor().account_id(),
+        run_by: actor.account_id(),
     };
     tx.insert_intake_run(&run).await?;
     Ok(run)
@@ -640,7 +640,7 @@ pub(crate) async fn start_run(
 /// Records a run's counts and audits the import (counts and file, never content).
 pub(crate) async fn finish_run(
     tx: &mut Tx,
-    cap: &IntakeWriter<'_>,
+    actor: &Actor,
     meta: &RequestMeta,
     src: &Source,
     mut run: RunRow,
@@ -667,7 +667,7 @@ pub(crate) async fn finish_run(
             "objects": run.objects,
             "rejected": run.rejected,
         }))
-        .record(tx, cap.actor(), meta, run.received_at)
+        .record(tx, actor, meta, run.received_at)
         .await
 }
 

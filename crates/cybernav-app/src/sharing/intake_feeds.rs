@@ -76,7 +76,15 @@ impl App {
         })?;
         let mut tx = self.store.begin().await?;
         let src = source_in(&mut tx, source).await?;
-        let run = start_run(&mut tx, cap, &src, feed_name, "misp", sha256_hex(manifest)).await?;
+        let run = start_run(
+            &mut tx,
+            cap.actor(),
+            &src,
+            feed_name,
+            "misp",
+            sha256_hex(manifest),
+        )
+        .await?;
         let from = Provenance {
             source_id: src.id,
             run_id: run.id,
@@ -142,7 +150,7 @@ impl App {
         write_batch(&mut tx, &batch, from, &mut written).await?;
         summary.imported = written.imported;
         summary.duplicates = written.indicators_seen - written.imported;
-        finish_run(&mut tx, cap, meta, &src, run, &summary, feed_name).await?;
+        finish_run(&mut tx, cap.actor(), meta, &src, run, &summary, feed_name).await?;
         tx.commit().await?;
         Ok(summary)
     }
@@ -224,7 +232,15 @@ pub(crate) async fn list_in(
     meta: &RequestMeta,
 ) -> AppResult<IntakeSummary> {
     let src = source_in(tx, list.source).await?;
-    let run = start_run(tx, cap, &src, list.file_name, list.format, list.sha256).await?;
+    let run = start_run(
+        tx,
+        cap.actor(),
+        &src,
+        list.file_name,
+        list.format,
+        list.sha256,
+    )
+    .await?;
     let from = Provenance {
         source_id: src.id,
         run_id: run.id,
@@ -261,6 +277,6 @@ pub(crate) async fn list_in(
     }
     summary.imported = written.imported;
     summary.duplicates = written.indicators_seen - written.imported;
-    finish_run(tx, cap, meta, &src, run, &summary, list.file_name).await?;
+    finish_run(tx, cap.actor(), meta, &src, run, &summary, list.file_name).await?;
     Ok(summary)
 }

@@ -8,6 +8,7 @@ pub mod intake;
 pub mod intake_feeds;
 pub mod products;
 pub mod reader;
+pub mod reports;
 pub mod taxii;
 pub mod taxii_feeds;
 

@@ -431,10 +431,27 @@ impl App {
         input: &ProductInput,
         meta: &RequestMeta,
     ) -> AppResult<Uuid> {
-        let c = check_input(input)?;
         let at = now();
         let mut tx = self.store.begin().await?;
-        self.check_supersedes(&mut tx, None, c.supersedes).await?;
+        let id = self
+            .create_product_in(&mut tx, cap, input, at, meta)
+            .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The body of [`App::create_product`], inside the caller's transaction (a draft note
+    /// started from a community report is created with the report's validation).
+    pub(crate) async fn create_product_in(
+        &self,
+        tx: &mut Tx,
+        cap: &ProductWriter<'_>,
+        input: &ProductInput,
+        at: OffsetDateTime,
+        meta: &RequestMeta,
+    ) -> AppResult<Uuid> {
+        let c = check_input(input)?;
+        self.check_supersedes(tx, None, c.supersedes).await?;
         let marking = product::product_marking(&c.base, &c.paragraphs);
         let row = ProductRow {
             id: Uuid::new_v4(),
@@ -474,7 +491,7 @@ impl App {
                 "state": {"from": null, "to": row.state},
                 "paragraphs": {"from": null, "to": paragraphs.len()},
             }))
-            .commit(tx, cap.actor(), meta, at)
+            .record(tx, cap.actor(), meta, at)
             .await?;
         Ok(row.id)
     }

@@ -9,7 +9,9 @@
 //!   identity and its FOUO and CUI marking definitions. A reader sees an indicator when the
 //!   access decision lets them see at least one report of it; the object carries the least
 //!   restrictive marking among those reports, and its version (`modified`, also its date
-//!   added) is the time of the latest of them.
+//!   added) is the time of the latest of them. With each indicator election authorities
+//!   reported seeing, the Board's `sighting` of it: the sightings the reader may see summed,
+//!   under the highest of their markings, naming no authority.
 //! * **Shared with the program**: every STIX object intake kept as received (reports,
 //!   malware, sightings, identities, marking definitions, indicators kept as patterns).
 //! * **Reports to the Board**: what authorities send; writable by the people of an
@@ -27,12 +29,14 @@ use std::collections::{BTreeSet, HashMap};
 
 use cybernav_core::authz::{Actor, ReportSubmitter, TaxiiReader};
 use cybernav_core::sharing::IndicatorKind;
+use cybernav_core::sharing::community_report::ObservationKind;
 use cybernav_core::sharing::marking::{Marking, Reader, Tlp};
 use cybernav_formats::stix::markings::MarkingTable;
 use cybernav_formats::stix::write::{
-    self, BOARD_OBJECTS_CREATED, BoardIndicator, CUI_MARKING_ID, FOUO_MARKING_ID,
+    self, BOARD_OBJECTS_CREATED, BoardIndicator, BoardSighting, CUI_MARKING_ID, FOUO_MARKING_ID,
 };
 use cybernav_formats::stix::{StixObject, read_bundle_raw};
+use cybernav_store::community_reports::SightingAfter;
 use cybernav_store::taxii::{
     After, CommunityReportRow, NewReportObject, ObjectFilter, ObjectTable, TaxiiObjectRow,
     TaxiiStatusRow,
@@ -56,6 +60,9 @@ pub const PAGE_MAX: usize = 1000;
 
 /// The page size when the client gives no `limit`.
 pub const PAGE_DEFAULT: usize = 100;
+
+/// What follows an indicator's id in the paging key of its sighting in the Board's collection.
+const SIGHTING_KEY: &str = "/s";
 
 /// The most objects one POST may carry.
 pub const POST_MAX_OBJECTS: usize = 1000;
@@ -111,8 +118,10 @@ impl Collection {
         match self {
             Collection::Indicators => {
                 "Indicators the State Board of Elections publishes under its own identity, \
-                 each with its TLP 2.0 marking and any FOUO or CUI caveat. You receive those \
-                 your organisation and need-to-know approval allow."
+                 each with its TLP 2.0 marking and any FOUO or CUI caveat, and sightings of \
+                 them by Illinois election authorities (counts and dates, naming no \
+                 authority). You receive those your organisation and need-to-know approval \
+                 allow."
             }
             Collection::Shared => {
                 "STIX objects the Board received from its partners (reports, malware, \
@@ -296,6 +305,28 @@ impl ReportChannel {
             ReportChannel::Form => "form",
         }
     }
+
+    /// Reads the stored identifier.
+    pub fn parse(s: &str) -> Result<ReportChannel, String> {
+        match s.trim() {
+            "taxii" => Ok(ReportChannel::Taxii),
+            "form" => Ok(ReportChannel::Form),
+            other => Err(format!(
+                "'{other}' is not a channel; expected taxii or form"
+            )),
+        }
+    }
+}
+
+/// A report about to be stored.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct NewReport {
+    /// Its id (the form names its STIX objects under it).
+    pub id: Uuid,
+    /// How it came.
+    pub channel: ReportChannel,
+    /// What the form says was seen.
+    pub kind: Option<ObservationKind>,
 }
 
 /// What became of a submitted report.
@@ -560,9 +591,39 @@ impl App {
                 }
             }
         }
-        if !wants_type("indicator") {
-            return Ok(());
-        }
+        // Indicators and the Board's sightings of them, each stream in (date added, key)
+        // order, merged: a sighting's key is its indicator's id with `/s` after it, so it
+        // comes just after an indicator added at the same instant.
+        let need = want - out.len();
+        let mut indicators = if wants_type("indicator") {
+            self.board_indicator_entries(reader, q, &start, need)
+                .await?
+        } else {
+            Vec::new()
+        };
+        let sightings = if wants_type("sighting") {
+            self.board_sighting_entries(reader, q, &start, need).await?
+        } else {
+            Vec::new()
+        };
+        indicators.extend(sightings);
+        indicators.sort_by(|a, b| (a.1.at, &a.1.key).cmp(&(b.1.at, &b.1.key)));
+        indicators.truncate(need);
+        out.extend(indicators);
+        Ok(())
+    }
+
+    /// The Board's indicators after `start`, at most `want`.
+    async fn board_indicator_entries(
+        &self,
+        reader: &Reader,
+        q: &TaxiiQuery,
+        start: &Position,
+        want: usize,
+    ) -> AppResult<Vec<(TaxiiEntry, Position)>> {
+        let mut found: Vec<(TaxiiEntry, Position)> = Vec::new();
+        let out = &mut found;
+        let created = board_created();
         let ids: Option<Vec<Uuid>> = q.ids.as_ref().map(|ids| {
             ids.iter()
                 .filter_map(|s| s.strip_prefix("indicator--"))
@@ -578,12 +639,14 @@ impl App {
             After {
                 at: start.at,
                 key: match start.key.as_deref() {
-                    Some(k) => Some(Uuid::parse_str(k).map_err(|_| {
-                        AppError::invalid(
-                            "next",
-                            "is not a token this server gave for this collection",
-                        )
-                    })?),
+                    Some(k) => Some(Uuid::parse_str(k.trim_end_matches(SIGHTING_KEY)).map_err(
+                        |_| {
+                            AppError::invalid(
+                                "next",
+                                "is not a token this server gave for this collection",
+                            )
+                        },
+                    )?),
                     None => None,
                 },
             }
@@ -592,9 +655,9 @@ impl App {
         let stored = tx.report_markings().await?;
         let allowed = self.allowed_markings(reader, stored, "indicator_reports")?;
         if allowed.is_empty() {
-            return Ok(());
+            return Ok(found);
         }
-        let batch = (want - out.len()).clamp(1, PAGE_MAX + 1) as i64;
+        let batch = want.clamp(1, PAGE_MAX + 1) as i64;
         loop {
             let rows = tx
                 .taxii_indicators(&allowed, &after, ids.as_deref(), batch)
@@ -663,14 +726,131 @@ impl App {
                     },
                 ));
                 if out.len() >= want {
-                    return Ok(());
+                    return Ok(found);
                 }
             }
             if !full {
                 break;
             }
         }
-        Ok(())
+        Ok(found)
+    }
+
+    /// The Board's sightings after `start`, at most `want`: per indicator, every sighting the
+    /// reader may see, summed, under the highest of their markings (the count combines them
+    /// all). No authority is named: the object has no `where_sighted_refs`.
+    async fn board_sighting_entries(
+        &self,
+        reader: &Reader,
+        q: &TaxiiQuery,
+        start: &Position,
+        want: usize,
+    ) -> AppResult<Vec<(TaxiiEntry, Position)>> {
+        let mut out: Vec<(TaxiiEntry, Position)> = Vec::new();
+        // Sighting ids are derived from their indicator's: `match[id]` is checked on the
+        // objects made.
+        let wanted: Option<BTreeSet<&str>> = q.ids.as_ref().map(|ids| {
+            ids.iter()
+                .map(String::as_str)
+                .filter(|s| s.starts_with("sighting--"))
+                .collect()
+        });
+        if wanted.as_ref().is_some_and(BTreeSet::is_empty) {
+            return Ok(out);
+        }
+        let created = board_created();
+        let mut after = if start.at <= created {
+            SightingAfter {
+                at: created,
+                key: None,
+            }
+        } else {
+            let key = match start.key.as_deref() {
+                Some(k) => {
+                    let sighting = k.ends_with(SIGHTING_KEY);
+                    let id = Uuid::parse_str(k.trim_end_matches(SIGHTING_KEY)).map_err(|_| {
+                        AppError::invalid(
+                            "next",
+                            "is not a token this server gave for this collection",
+                        )
+                    })?;
+                    // After an indicator, its own sighting (same instant) is still to come.
+                    Some((id, !sighting))
+                }
+                None => None,
+            };
+            SightingAfter { at: start.at, key }
+        };
+        let mut tx = self.store.read().await?;
+        let stored = tx.sighting_markings().await?;
+        let allowed = self.allowed_markings(reader, stored, "indicator_sightings")?;
+        if allowed.is_empty() {
+            return Ok(out);
+        }
+        let batch = want.clamp(1, PAGE_MAX + 1) as i64;
+        loop {
+            let rows = tx.taxii_sightings(&allowed, &after, batch).await?;
+            let Some(last) = rows.last() else {
+                break;
+            };
+            after = SightingAfter {
+                at: last.modified,
+                key: Some((last.indicator_id, false)),
+            };
+            let full = rows.len() as i64 == batch;
+            let ids: Vec<Uuid> = rows.iter().map(|r| r.indicator_id).collect();
+            let markings = tx.taxii_sighting_markings(&allowed, &ids).await?;
+            for row in rows {
+                let id = write::sighting_stix_id(row.indicator_id);
+                if wanted.as_ref().is_some_and(|w| !w.contains(id.as_str())) {
+                    continue;
+                }
+                let version = to_millis(row.modified);
+                if !q.versions.accepts(version, version, version) {
+                    continue;
+                }
+                let mine = markings
+                    .iter()
+                    .filter(|(i, _)| *i == row.indicator_id)
+                    .map(|(_, m)| parse_marking(m, "indicator_sightings"))
+                    .collect::<AppResult<Vec<_>>>()?;
+                if mine.is_empty() {
+                    // Only rows with an allowed marking come back; never publish unmarked.
+                    continue;
+                }
+                let marking = Marking::highest(mine.iter());
+                let object = write::sighting_object(&BoardSighting {
+                    indicator_id: row.indicator_id,
+                    created: row.created,
+                    modified: row.modified,
+                    first_seen: row.first_seen,
+                    last_seen: row.last_seen,
+                    count: row.seen_count,
+                    authorities: row.authorities,
+                    marking: &marking,
+                });
+                out.push((
+                    TaxiiEntry {
+                        id,
+                        version,
+                        date_added: row.modified,
+                        spec_version: "2.1".into(),
+                        object,
+                    },
+                    Position {
+                        at: row.modified,
+                        key: Some(format!("{}{SIGHTING_KEY}", row.indicator_id)),
+                    },
+                ));
+                if out.len() >= want {
+                    return Ok(out);
+                }
+            }
+            if !full {
+                break;
+            }
+        }
+        Ok(out)
     }
 
     async fn object_entries(
@@ -794,18 +974,25 @@ impl App {
     ) -> AppResult<ReportOutcome> {
         let mut tx = self.store.begin().await?;
         let at = now();
+        let report = NewReport {
+            id: Uuid::new_v4(),
+            channel,
+            kind: None,
+        };
         let outcome = self
-            .submit_report_in(&mut tx, cap, channel, objects_json, at, meta)
+            .submit_report_in(&mut tx, cap, &report, objects_json, at, meta)
             .await?;
         tx.commit().await?;
         Ok(outcome)
     }
 
-    async fn submit_report_in(
+    /// The body of [`App::submit_report`], inside the caller's transaction: the one path of
+    /// both channels.
+    pub(crate) async fn submit_report_in(
         &self,
         tx: &mut cybernav_store::Tx,
         cap: &ReportSubmitter<'_>,
-        channel: ReportChannel,
+        report: &NewReport,
         objects_json: &str,
         at: OffsetDateTime,
         meta: &RequestMeta,
@@ -831,9 +1018,10 @@ impl App {
                 }
             }
         }
+        let channel = report.channel;
         let mut report_id = None;
         if !keep.is_empty() {
-            let id = Uuid::new_v4();
+            let id = report.id;
             let stored: Vec<String> = keep.iter().map(|(m, _)| marking_json(m)).collect();
             let combined = Marking::highest(keep.iter().map(|(m, _)| m));
             let row = CommunityReportRow {
@@ -848,6 +1036,8 @@ impl App {
                 decided_by: None,
                 decided_at: None,
                 decision_note: None,
+                kind: report.kind.map(|k| k.as_str().to_string()),
+                note_id: None,
             };
             let objects: Vec<NewReportObject<'_>> = keep
                 .iter()
@@ -866,6 +1056,7 @@ impl App {
             audit::Entry::new("community_report.submit", "community_report", id)
                 .changes(json!({
                     "channel": {"from": null, "to": channel.as_str()},
+                    "kind": {"from": null, "to": report.kind.map(ObservationKind::as_str)},
                     "election_authority": {"from": null, "to": cap.election_authority().to_string()},
                     "objects": {"from": null, "to": keep.len()},
                     "refused": {"from": null, "to": refused.len()},
@@ -901,15 +1092,13 @@ impl App {
         };
         let at = now();
         let mut tx = self.store.begin().await?;
+        let report = NewReport {
+            id: Uuid::new_v4(),
+            channel: ReportChannel::Taxii,
+            kind: None,
+        };
         let outcome = self
-            .submit_report_in(
-                &mut tx,
-                &submitter,
-                ReportChannel::Taxii,
-                objects_json,
-                at,
-                meta,
-            )
+            .submit_report_in(&mut tx, &submitter, &report, objects_json, at, meta)
             .await?;
         let status = TaxiiStatus {
             id: Uuid::new_v4(),
@@ -970,18 +1159,18 @@ impl App {
 
 /// One submitted object, checked.
 #[derive(Debug, Clone)]
-struct CheckedObject {
-    id: String,
-    version: String,
-    object_type: String,
-    raw: String,
+pub(crate) struct CheckedObject {
+    pub id: String,
+    pub version: String,
+    pub object_type: String,
+    pub raw: String,
     /// Its marking, or why it is refused.
-    verdict: Result<Marking, String>,
+    pub verdict: Result<Marking, String>,
 }
 
 /// Checks every object of a submitted array with the STIX reader: well-formed, STIX 2.1,
 /// markings it can interpret. A body that is not a JSON array of objects is refused whole.
-fn check_report_objects(objects_json: &str) -> AppResult<Vec<CheckedObject>> {
+pub(crate) fn check_report_objects(objects_json: &str) -> AppResult<Vec<CheckedObject>> {
     let trimmed = objects_json.trim();
     if !trimmed.starts_with('[') {
         return Err(AppError::invalid(
@@ -1038,6 +1227,7 @@ fn check_report_objects(objects_json: &str) -> AppResult<Vec<CheckedObject>> {
                         (x.spec_version.as_str(), x.object_marking_refs.clone())
                     }
                 };
+                let is_definition = matches!(parsed, StixObject::MarkingDefinition(_));
                 let resolved = table.resolve(refs.iter().map(String::as_str));
                 if spec != "2.1" {
                     Err(format!(
@@ -1052,6 +1242,10 @@ fn check_report_objects(objects_json: &str) -> AppResult<Vec<CheckedObject>> {
                     ))
                 } else if !seen.insert((id.clone(), version.clone())) {
                     Err(format!("sent twice in this request (version {version})"))
+                } else if is_definition {
+                    // A marking definition says what a marking means, nothing observed: it
+                    // is shared freely, as intake keeps it.
+                    Ok(Marking::tlp(Tlp::Clear))
                 } else {
                     Ok(resolved.into_marking(REPORT_DEFAULT_TLP))
                 }

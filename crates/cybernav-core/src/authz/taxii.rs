@@ -7,7 +7,10 @@
 //!   form): the people of an election authority, for their own authority.
 //! * Reading the community reports: the Board administrator, the Program Manager and the
 //!   navigators, who validate and analyse them (213.30(a)(2)); each object still passes the
-//!   access decision.
+//!   access decision. The people of an authority read their own authority's reports (status
+//!   and the Program Manager's decision) in the county's "Reports from my office" list.
+//! * Deciding on a report (validate, turning it into intake and sightings, or reject with a
+//!   reason): the Program Manager and the Board administrator. Navigators read only.
 
 use uuid::Uuid;
 
@@ -43,6 +46,53 @@ impl<'a> ReportSubmitter<'a> {
     }
 }
 
+capability!(
+    /// May validate a community report (its indicators become intake and sightings, and a
+    /// draft intelligence note may start from it) or reject it with a reason.
+    ReportValidator
+);
+
+/// Which community reports a person lists and opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportScope {
+    /// Every authority's (Board staff).
+    All,
+    /// One authority's own (its people).
+    Authority(Uuid),
+}
+
+/// May list and open community reports within a scope.
+#[derive(Debug, Clone, Copy)]
+pub struct ReportReader<'a> {
+    actor: &'a Actor,
+    scope: ReportScope,
+}
+
+impl<'a> ReportReader<'a> {
+    /// The actor who holds this capability.
+    pub fn actor(&self) -> &'a Actor {
+        self.actor
+    }
+
+    /// Whose reports.
+    pub fn scope(&self) -> ReportScope {
+        self.scope
+    }
+
+    /// True when the report of `election_authority` is within the scope.
+    pub fn covers(&self, election_authority: Uuid) -> bool {
+        match self.scope {
+            ReportScope::All => true,
+            ReportScope::Authority(ea) => ea == election_authority,
+        }
+    }
+
+    /// True for Board staff, who see which authority sent a report and every authority's.
+    pub fn is_board_staff(&self) -> bool {
+        self.scope == ReportScope::All
+    }
+}
+
 impl Actor {
     /// Everyone signed in reads the shared collections, object by object.
     pub fn read_taxii(&self) -> TaxiiReader<'_> {
@@ -67,6 +117,26 @@ impl Actor {
             Role::BoardAdmin | Role::ProgramManager | Role::Navigator
         )
         .then_some(CommunityReportReader { actor: self })
+    }
+
+    /// Board staff list every authority's reports; the people of an authority their own.
+    pub fn read_reports(&self) -> Option<ReportReader<'_>> {
+        if self.read_community_reports().is_some() {
+            return Some(ReportReader {
+                actor: self,
+                scope: ReportScope::All,
+            });
+        }
+        self.submit_report().map(|s| ReportReader {
+            actor: self,
+            scope: ReportScope::Authority(s.election_authority()),
+        })
+    }
+
+    /// The Program Manager and the Board administrator decide on reports.
+    pub fn validate_reports(&self) -> Option<ReportValidator<'_>> {
+        matches!(self.role, Role::BoardAdmin | Role::ProgramManager)
+            .then_some(ReportValidator { actor: self })
     }
 }
 
@@ -99,6 +169,21 @@ mod tests {
                 ),
                 "{role:?}"
             );
+            assert_eq!(
+                a.validate_reports().is_some(),
+                matches!(role, Role::BoardAdmin | Role::ProgramManager),
+                "{role:?}"
+            );
+            let scope = a.read_reports().map(|r| r.scope());
+            let expected = match role {
+                Role::BoardAdmin | Role::ProgramManager | Role::Navigator => Some(ReportScope::All),
+                Role::EaOfficial | Role::EaIt => ea.map(ReportScope::Authority),
+                Role::Partner | Role::Auditor => None,
+            };
+            assert_eq!(scope, expected, "{role:?}");
+            if let (Some(r), Some(ea)) = (a.read_reports(), ea) {
+                assert!(r.covers(ea) && !r.covers(Uuid::new_v4()), "{role:?}");
+            }
         }
     }
 }

@@ -6,6 +6,7 @@
 //! Nothing here reads files or the database: parsers of STIX, MISP and free-text lists live in
 //! `cybernav-formats`, and the stored items, people and approvals in `cybernav-store`.
 
+pub mod community_report;
 pub mod digest;
 pub mod indicator;
 pub mod marking;

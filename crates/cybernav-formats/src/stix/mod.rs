@@ -13,6 +13,7 @@
 
 pub mod markings;
 pub mod pattern;
+pub mod report_form;
 pub mod write;
 
 use std::borrow::Cow;

@@ -236,6 +236,67 @@ pub fn indicator_object(i: &BoardIndicator<'_>) -> Value {
     o
 }
 
+/// The namespace of the Board's sighting ids (UUID v5 of the indicator's id).
+const SIGHTING_NAMESPACE: Uuid = Uuid::from_u128(0x2c8f_51a0_7d3e_4b69_a1c4_0e97_d2b5_6f18);
+
+/// What election authorities reported seeing of one indicator, as one reader may be told.
+#[derive(Debug, Clone)]
+pub struct BoardSighting<'a> {
+    /// The indicator seen.
+    pub indicator_id: Uuid,
+    /// When the first of these sightings was recorded.
+    pub created: OffsetDateTime,
+    /// When the latest was (this version).
+    pub modified: OffsetDateTime,
+    /// First seen.
+    pub first_seen: OffsetDateTime,
+    /// Last seen.
+    pub last_seen: OffsetDateTime,
+    /// Times seen.
+    pub count: i64,
+    /// By how many election authorities.
+    pub authorities: i64,
+    /// The marking it is published under.
+    pub marking: &'a Marking,
+}
+
+/// The STIX id of the Board's sighting of the indicator whose UUID is `indicator`.
+pub fn sighting_stix_id(indicator: Uuid) -> String {
+    format!(
+        "sighting--{}",
+        Uuid::new_v5(&SIGHTING_NAMESPACE, indicator.as_bytes())
+    )
+}
+
+/// The STIX 2.1 `sighting` of an indicator by Illinois election authorities, under the
+/// Board's identity. Which authorities is never written (no `where_sighted_refs`): the count
+/// of them is in the description.
+pub fn sighting_object(s: &BoardSighting<'_>) -> Value {
+    let created = timestamp(s.created);
+    let modified = timestamp(s.modified.max(s.created));
+    let first = timestamp(s.first_seen.min(s.last_seen));
+    let last = timestamp(s.last_seen.max(s.first_seen));
+    let who = if s.authorities == 1 {
+        "one election authority".to_string()
+    } else {
+        format!("{} election authorities", s.authorities)
+    };
+    json!({
+        "type": "sighting",
+        "spec_version": "2.1",
+        "id": sighting_stix_id(s.indicator_id),
+        "created": created,
+        "modified": modified,
+        "created_by_ref": BOARD_IDENTITY_ID,
+        "description": format!("Seen by {who}, as reported to the State Board of Elections."),
+        "first_seen": first,
+        "last_seen": last,
+        "count": s.count.clamp(0, 999_999_999),
+        "sighting_of_ref": indicator_stix_id(s.indicator_id),
+        "object_marking_refs": marking_refs(s.marking),
+    })
+}
+
 /// A STIX 2.1 bundle of `objects` with the given bundle id (a `bundle--<uuid>`).
 pub fn bundle(id: Uuid, objects: Vec<Value>) -> Value {
     json!({"type": "bundle", "id": format!("bundle--{id}"), "objects": objects})

@@ -217,7 +217,8 @@ pub struct IndicatorsQuery {
 pub struct IndicatorList {
     /// Paging.
     pub meta: PageMeta,
-    /// The indicators, newest first, each with the reports the caller may see.
+    /// The indicators, newest first, each with the reports the caller may see and, when
+    /// election authorities reported seeing it, `sightings`.
     #[schema(value_type = Vec<Object>)]
     pub indicators: Vec<IndicatorView>,
 }
@@ -226,7 +227,9 @@ pub struct IndicatorList {
 ///
 /// Newest first. Each indicator comes with the reports of it the caller may see (source,
 /// when, marking); an indicator none of whose reports the caller may see is not listed.
-/// Everyone signed in.
+/// `sightings` counts what validated community reports said election authorities saw (the
+/// sightings whose marking the caller may see: times, how many authorities, first and last
+/// seen); which authorities, by name, is given to the Board's staff only. Everyone signed in.
 #[utoipa::path(
     get,
     path = "/api/v1/indicators",

@@ -33,6 +33,7 @@ pub mod participation;
 pub mod partners;
 pub mod people;
 pub mod products;
+pub mod reports;
 pub mod statewide;
 pub mod tokens;
 pub mod zones;
@@ -95,6 +96,7 @@ impl Modify for BearerScheme {
         (name = "directory", description = "The incident-response directory: whom an election authority calls in an incident, in which order, on which channel, and when the details were last verified (Part 213.30(a)(9))."),
         (name = "outreach", description = "Contacts with each election authority's officials, webinars, conferences, trainings and tabletops with attendance, and every authority's last contact (Part 213.30(a)(3), (10))."),
         (name = "products", description = "Intelligence notes, best-practice bulletins and urgent alerts of the sharing desk: drafts, review, approval by a second person, publication paragraph by paragraph as each reader's markings allow, and each authority's information needs (Part 213.30(a)(4), (6), (7))."),
+        (name = "reports", description = "Two-way sharing: what election authorities report they observed (the county form as JSON; tools use the TAXII collection Reports to the Board), the Program Manager's queue, and validation into intake and sightings or rejection with a reason (Part 213.50(a)(2)(B))."),
         (name = "field operations", description = "Documents on file and their reviews (213.40(a)(2)), field visits and follow-ups, navigators' workload, need scores and the balanced assignment of authorities to navigator pairs (Part 213.40)."),
     )
 )]
@@ -274,6 +276,10 @@ pub fn api_router() -> OpenApiRouter<AppState> {
             products::get_information_needs,
             products::put_information_needs
         ))
+        .routes(routes!(reports::list_reports, reports::create_report))
+        .routes(routes!(reports::get_report))
+        .routes(routes!(reports::validate_report))
+        .routes(routes!(reports::reject_report))
 }
 
 /// The OpenAPI document.

@@ -21,6 +21,7 @@ pub mod participation;
 pub mod partners;
 pub mod people;
 pub mod products;
+pub mod reports;
 pub mod session;
 pub mod when;
 
@@ -52,6 +53,7 @@ pub fn routes() -> Router<AppState> {
         .merge(directory::routes())
         .merge(outreach::routes())
         .merge(products::routes())
+        .merge(reports::routes())
         .merge(intake::routes())
         .merge(partners::routes())
         .merge(people::routes())

@@ -400,7 +400,57 @@ fn api_table() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
             "/api/v1/election-authorities/{id}/information-needs",
             NEEDS_EDITORS,
         ),
+        // Two-way sharing (213.50(a)(2)(B)): {id} is a pending report of Adams's official.
+        ("GET", "/api/v1/reports", REPORT_READERS),
+        ("POST", "/api/v1/reports", REPORTERS),
+        ("GET", "/api/v1/reports/{id}", REPORT_READERS),
+        ("POST", "/api/v1/reports/{id}/validate", MANAGERS),
+        ("POST", "/api/v1/reports/{id}/reject", MANAGERS),
     ]
+}
+
+/// Board staff and an authority's people read reports (the latter their own office's).
+const REPORT_READERS: &[&str] = &[
+    "board_admin",
+    "program_manager",
+    "navigator",
+    "ea_official",
+    "ea_it",
+];
+/// The people of an election authority report for it.
+const REPORTERS: &[&str] = &["ea_official", "ea_it"];
+/// Board staff read every authority's reports.
+const BOARD_STAFF_READERS: &[&str] = &["board_admin", "program_manager", "navigator"];
+/// County people of Adams: a report of Cook's does not exist for them.
+const ADAMS_PEOPLE: &[&str] = &["ea_official", "ea_it"];
+
+/// A pending report sent with the form by the official of `case` ("adams", or "cook" for the
+/// other county's official).
+async fn matrix_report(t: &TestApp, case: &str, n: usize) -> uuid::Uuid {
+    let who = if case.contains("cook") {
+        "ea_official_other"
+    } else {
+        "ea_official"
+    };
+    let actor = t.actor(who).await;
+    let input = cybernav_app::sharing::reports::FormReportInput {
+        kind: "other".into(),
+        seen_on: (time::OffsetDateTime::now_utc() - time::Duration::days(2))
+            .date()
+            .to_string(),
+        description: format!("Matrix report {n}"),
+        indicators: format!("198.51.100.{}", n % 250 + 1),
+        ..Default::default()
+    };
+    t.app
+        .submit_form_report(
+            &actor.submit_report().unwrap(),
+            &input,
+            &RequestMeta::default(),
+        )
+        .await
+        .unwrap()
+        .report_id
 }
 
 /// The Board, the Program Manager and navigators mark directory entries verified.
@@ -960,6 +1010,15 @@ fn body_for(
         ("PATCH", "/api/v1/products/{id}") => r#"{"title":"Matrix edit"}"#.into(),
         ("POST", "/api/v1/products/{id}/transitions") => r#"{"action":"submit"}"#.into(),
         ("PUT", "/api/v1/me/digest") => r#"{"receive":true}"#.into(),
+        ("POST", "/api/v1/reports") => serde_json::json!({
+            "kind": "phishing",
+            "seen_on": (time::OffsetDateTime::now_utc() - time::Duration::days(2)).date().to_string(),
+            "description": format!("Matrix phishing {n}"),
+            "indicators": [format!("matrix{n}-phish[.]example")],
+        })
+        .to_string(),
+        ("POST", "/api/v1/reports/{id}/validate") => r#"{"note":"Matrix"}"#.into(),
+        ("POST", "/api/v1/reports/{id}/reject") => r#"{"reason":"Matrix"}"#.into(),
         ("PUT", "/api/v1/election-authorities/{id}/information-needs") => {
             r#"{"topics":["ransomware"],"systems":["e-poll books"]}"#.into()
         }
@@ -1124,6 +1183,9 @@ async fn every_api_operation_as_every_role() {
                 }
                 p if p.starts_with("/api/v1/products/{id}") => {
                     matrix_product(&t, false).await.to_string()
+                }
+                p if p.starts_with("/api/v1/reports/{id}") => {
+                    matrix_report(&t, "adams", n).await.to_string()
                 }
                 "/api/v1/need-to-know/applications" if *method == "POST" => {
                     ntk_application(&t, role, "none").await;
@@ -1481,6 +1543,16 @@ fn page_table() -> Vec<PageRow> {
         row("POST", "/sharing/{id}/edit", "navigator's draft", PRODUCT_WRITERS).not_found(DRAFT_HIDDEN),
         row("POST", "/sharing/{id}/transition", "navigator's draft, submit", PRODUCT_WRITERS)
             .not_found(DRAFT_HIDDEN),
+        // Two-way sharing (213.50(a)(2)(B)): the county's form, the queue, the decision.
+        row("GET", "/reports", "", REPORT_READERS),
+        row("GET", "/reports/new", "", REPORTERS),
+        row("POST", "/reports/new", "", REPORTERS),
+        row("GET", "/reports/{id}", "adams", REPORT_READERS),
+        row("GET", "/reports/{id}", "cook", BOARD_STAFF_READERS).not_found(ADAMS_PEOPLE),
+        row("POST", "/reports/{id}/validate", "adams, pending", MANAGERS),
+        row("POST", "/reports/{id}/validate", "cook, pending", MANAGERS).not_found(ADAMS_PEOPLE),
+        row("POST", "/reports/{id}/reject", "adams, pending", MANAGERS),
+        row("POST", "/reports/{id}/reject", "cook, pending", MANAGERS).not_found(ADAMS_PEOPLE),
         row("GET", "/election-authorities/{id}/information-needs", "adams", NOT_PARTNER),
         row("GET", "/election-authorities/{id}/information-needs", "chicago", &["board_admin", "program_manager", "auditor"])
             .not_found(SCOPED),
@@ -2763,6 +2835,37 @@ async fn prepare(r: &mut Runner<'_>, row: &PageRow) -> Prepared {
             &[("topics", "ransomware"), ("systems", "e-poll books"), ("vendors", "")],
         )
         .to(format!("{}/information-needs?notice=needs_saved", ea_href(case))),
+        ("GET", "/reports" | "/reports/new", _) => Prepared::get(row.route),
+        ("POST", "/reports/new", _) => {
+            let day = (time::OffsetDateTime::now_utc() - time::Duration::days(2))
+                .date()
+                .to_string();
+            Prepared::post(
+                "/reports/new",
+                &[
+                    ("kind", "phishing"),
+                    ("seen_on", &day),
+                    ("description", &format!("Matrix phishing {n}")),
+                    ("indicators", &format!("hxxp://matrix{n}[.]example/login")),
+                    ("tlp", "amber"),
+                ],
+            )
+            .to("/reports/*?notice=report_sent")
+        }
+        ("GET", "/reports/{id}", case) => {
+            let id = matrix_report(t, case, n).await;
+            Prepared::get(format!("/reports/{id}"))
+        }
+        ("POST", "/reports/{id}/validate", case) => {
+            let id = matrix_report(t, case, n).await;
+            Prepared::post(format!("/reports/{id}/validate"), &[("note", "Matrix")])
+                .to(format!("/reports/{id}?notice=report_validated"))
+        }
+        ("POST", "/reports/{id}/reject", case) => {
+            let id = matrix_report(t, case, n).await;
+            Prepared::post(format!("/reports/{id}/reject"), &[("reason", "Matrix")])
+                .to(format!("/reports/{id}?notice=report_rejected"))
+        }
         other => panic!("no way to exercise {other:?}: add an arm to `prepare`"),
     }
 }

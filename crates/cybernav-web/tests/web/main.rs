@@ -28,5 +28,6 @@ mod participation_pages;
 mod people_pages;
 mod products;
 mod registry_pages;
+mod reports;
 mod session;
 mod taxii;
