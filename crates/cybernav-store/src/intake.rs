@@ -119,6 +119,9 @@ pub struct Provenance {
     pub run_id: Uuid,
     /// When it was received.
     pub received_at: OffsetDateTime,
+    /// The source may have reports already: it is not new, or this import repeats a
+    /// reference. When false, SQLite does not look for earlier reports to update.
+    pub known_source: bool,
 }
 
 /// An indicator with how many reports it has, for listings.
@@ -192,6 +195,22 @@ fn values_list(tx: &Tx, rows: usize, cols: usize) -> String {
 
 const RUN_COLUMNS: &str = "r.id, r.source_id, s.name AS source_name, r.format, r.file_name, \
      r.sha256, r.received_at, r.imported, r.duplicates, r.objects, r.rejected, r.rejected_detail, r.run_by";
+
+/// The stored report differs from the one arriving, named `new`: in its marking, the markings
+/// as sent, validity, confidence or withdrawal.
+fn report_changed(new: &str) -> String {
+    [
+        "marking",
+        "original_markings",
+        "valid_until",
+        "confidence",
+        "revoked",
+    ]
+    .iter()
+    .map(|c| format!("indicator_reports.{c} IS DISTINCT FROM {new}.{c}"))
+    .collect::<Vec<_>>()
+    .join(" OR ")
+}
 
 const REPORT_COLUMNS: &str = "p.indicator_id, p.source_id, s.name AS source_name, p.ref AS reference, \
      p.run_id, r.received_at, p.marking, p.original_markings, p.valid_until, p.confidence, p.revoked";
@@ -341,8 +360,19 @@ impl Tx {
         if batch.is_empty() {
             return Ok(0);
         }
+        // On SQLite `OR IGNORE` rather than `ON CONFLICT DO NOTHING`: the latter still stops
+        // the statement on a NOT NULL failure, so SQLite keeps a statement journal (a copy of
+        // every page the batch changes); nothing here can be NULL.
+        let verb = match self.backend() {
+            crate::Backend::Sqlite => "INSERT OR IGNORE INTO",
+            crate::Backend::Postgres => "INSERT INTO",
+        };
+        let tail = match self.backend() {
+            crate::Backend::Sqlite => "",
+            crate::Backend::Postgres => " ON CONFLICT DO NOTHING",
+        };
         let sql = format!(
-            "INSERT INTO indicators (id, kind, value, first_seen) VALUES {} ON CONFLICT DO NOTHING",
+            "{verb} indicators (id, kind, value, first_seen) VALUES {}{tail}",
             values_list(self, batch.len(), 4)
         );
         Ok(with_conn!(self, |c| {
@@ -355,7 +385,10 @@ impl Tx {
     }
 
     /// Stores reports (at most [`REPORT_BATCH`] per call, no two for the same indicator and
-    /// reference); a report the source made before is updated to this run.
+    /// reference). A report the source made before is updated to this run only when something
+    /// in it changed (marking, markings as sent, validity, confidence, withdrawal): a feed
+    /// that sends its whole list again does not make every report new today. When
+    /// [`Provenance::known_source`] is false SQLite skips the search for earlier reports.
     pub async fn upsert_reports(
         &mut self,
         batch: &[NewReport<'_>],
@@ -364,17 +397,67 @@ impl Tx {
         if batch.is_empty() {
             return Ok(());
         }
+        if self.backend() == crate::Backend::Sqlite {
+            // Two statements that cannot stop half-way (`OR IGNORE`, and the table's foreign
+            // keys are checked at commit), so SQLite keeps no statement journal for them:
+            // first the changed reports the source made before, then the new ones.
+            if from.known_source {
+                self.update_changed_reports(batch, from).await?;
+            }
+            let sql = format!(
+                "INSERT OR IGNORE INTO indicator_reports (indicator_id, source_id, ref, run_id, \
+                 marking, original_markings, valid_until, confidence, revoked) VALUES {}",
+                values_list(self, batch.len(), 9)
+            );
+            return self.bind_reports(&sql, batch, from).await;
+        }
         let sql = format!(
             "INSERT INTO indicator_reports (indicator_id, source_id, ref, run_id, \
              marking, original_markings, valid_until, confidence, revoked) VALUES {} \
              ON CONFLICT (indicator_id, source_id, ref) DO UPDATE SET run_id = excluded.run_id, \
              marking = excluded.marking, \
              original_markings = excluded.original_markings, valid_until = excluded.valid_until, \
-             confidence = excluded.confidence, revoked = excluded.revoked",
-            values_list(self, batch.len(), 9)
+             confidence = excluded.confidence, revoked = excluded.revoked \
+             WHERE {}",
+            values_list(self, batch.len(), 9),
+            report_changed("excluded")
         );
+        self.bind_reports(&sql, batch, from).await
+    }
+
+    /// SQLite: brings the reports in `batch` that the source made before up to this run, where
+    /// something in them changed.
+    async fn update_changed_reports(
+        &mut self,
+        batch: &[NewReport<'_>],
+        from: Provenance,
+    ) -> StoreResult<()> {
+        let sql = format!(
+            "UPDATE OR IGNORE indicator_reports SET run_id = v.run_id, marking = v.marking, \
+             original_markings = v.original_markings, valid_until = v.valid_until, \
+             confidence = v.confidence, revoked = v.revoked \
+             FROM (SELECT column1 AS indicator_id, column2 AS source_id, column3 AS ref, \
+             column4 AS run_id, column5 AS marking, column6 AS original_markings, \
+             column7 AS valid_until, column8 AS confidence, column9 AS revoked \
+             FROM (VALUES {})) AS v \
+             WHERE indicator_reports.indicator_id = v.indicator_id \
+             AND indicator_reports.source_id = v.source_id AND indicator_reports.ref = v.ref \
+             AND ({})",
+            values_list(self, batch.len(), 9),
+            report_changed("v")
+        );
+        self.bind_reports(&sql, batch, from).await
+    }
+
+    /// Runs `sql` with the nine values of each report in `batch`.
+    async fn bind_reports(
+        &mut self,
+        sql: &str,
+        batch: &[NewReport<'_>],
+        from: Provenance,
+    ) -> StoreResult<()> {
         with_conn!(self, |c| {
-            let mut q = sqlx::query(&sql);
+            let mut q = sqlx::query(sql);
             for r in batch {
                 q = q
                     .bind(r.indicator_id)

@@ -42,8 +42,9 @@ pub const INDICATOR_NAMESPACE: Uuid = Uuid::from_u128(0x6f1c_2b0e_8f0a_4d5e_9a31
 /// Refusals kept in a run's record (all of them are in the summary returned).
 pub const RUN_REJECTED_KEPT: usize = 1_000;
 
-/// Objects read before a batch goes to the writer.
-const OBJECTS_PER_BATCH: usize = 2_000;
+/// Objects read before a batch goes to the writer. Large, because the writer sorts each batch
+/// by key: rows that arrive in key order land on neighbouring pages of the indexes.
+const OBJECTS_PER_BATCH: usize = 20_000;
 
 /// The id of an indicator.
 pub fn indicator_id(i: &Indicator) -> Uuid {
@@ -215,6 +216,9 @@ pub(crate) struct Batch {
     pub objects: Vec<OwnedObject>,
     pub rejected: Vec<RejectedItem>,
     pub patterns_kept: u64,
+    /// An indicator object in this batch has an id seen earlier in the same file, so its
+    /// reports may already be stored by this import.
+    pub repeats: bool,
 }
 
 impl Batch {
@@ -260,7 +264,17 @@ pub(crate) async fn write_batch(
     from: Provenance,
     written: &mut Written,
 ) -> AppResult<()> {
-    for chunk in batch.indicators.chunks(INDICATOR_BATCH) {
+    let from = Provenance {
+        known_source: from.known_source || batch.repeats,
+        ..from
+    };
+    // In key order, each once: sorted rows land on neighbouring index pages, so a batch
+    // touches a few pages per statement instead of one page per row.
+    let mut indicators: Vec<&(Uuid, String, String)> = batch.indicators.iter().collect();
+    indicators.sort_unstable_by_key(|(id, _, _)| *id);
+    written.indicators_seen += indicators.len() as u64;
+    indicators.dedup_by_key(|(id, _, _)| *id);
+    for chunk in indicators.chunks(INDICATOR_BATCH) {
         let rows: Vec<NewIndicator<'_>> = chunk
             .iter()
             .map(|(id, kind, value)| NewIndicator {
@@ -269,27 +283,37 @@ pub(crate) async fn write_batch(
                 value,
             })
             .collect();
-        written.indicators_seen += rows.len() as u64;
         written.imported += tx.insert_indicators(&rows, from.received_at).await?;
     }
-    for chunk in batch.reports.chunks(REPORT_BATCH) {
-        // One statement may not update the same row twice (PostgreSQL refuses): the last
-        // report of an indicator under one reference wins, as it would row by row.
-        let mut seen = HashSet::with_capacity(chunk.len());
-        let mut rows: Vec<NewReport<'_>> = Vec::with_capacity(chunk.len());
-        for r in chunk.iter().rev() {
-            if seen.insert((r.indicator_id, r.reference.as_str())) {
-                rows.push(NewReport {
-                    indicator_id: r.indicator_id,
-                    reference: &r.reference,
-                    marking: &r.marking,
-                    original_markings: &r.original_markings,
-                    valid_until: r.valid_until,
-                    confidence: r.confidence,
-                    revoked: r.revoked,
-                });
+    // The last report of an indicator under one reference wins, as it would row by row (and
+    // one statement may not change the same row twice): a stable sort keeps file order among
+    // equal keys, and the last of each run is kept.
+    let mut reports: Vec<&OwnedReport> = batch.reports.iter().collect();
+    reports.sort_by(|a, b| {
+        (a.indicator_id, a.reference.as_str()).cmp(&(b.indicator_id, b.reference.as_str()))
+    });
+    let mut last: Vec<&OwnedReport> = Vec::with_capacity(reports.len());
+    for r in reports {
+        match last.last_mut() {
+            Some(prev) if prev.indicator_id == r.indicator_id && prev.reference == r.reference => {
+                *prev = r;
             }
+            _ => last.push(r),
         }
+    }
+    for chunk in last.chunks(REPORT_BATCH) {
+        let rows: Vec<NewReport<'_>> = chunk
+            .iter()
+            .map(|r| NewReport {
+                indicator_id: r.indicator_id,
+                reference: &r.reference,
+                marking: &r.marking,
+                original_markings: &r.original_markings,
+                valid_until: r.valid_until,
+                confidence: r.confidence,
+                revoked: r.revoked,
+            })
+            .collect();
         tx.upsert_reports(&rows, from).await?;
     }
     for chunk in batch.objects.chunks(REPORT_BATCH) {
@@ -334,6 +358,10 @@ struct StixReader {
     /// Interned marking JSON, so a million rows share a handful of strings.
     markings: Vec<(Marking, Arc<str>)>,
     originals: Vec<(Vec<String>, Arc<str>)>,
+    /// Hashes of the indicator object ids read so far (8 bytes each, not the ids): a repeat
+    /// marks its batch, whose reports may then update ones this import stored.
+    seen: HashSet<u64>,
+    hasher: std::collections::hash_map::RandomState,
 }
 
 impl StixReader {
@@ -421,6 +449,10 @@ impl StixReader {
                 let original = self.original(refs);
                 match &i.outcome {
                     PatternOutcome::Indicators(found) => {
+                        let key = std::hash::BuildHasher::hash_one(&self.hasher, i.id.as_str());
+                        if !self.seen.insert(key) {
+                            batch.repeats = true;
+                        }
                         for ind in found {
                             let id = indicator_id(ind);
                             batch.indicators.push((
@@ -469,6 +501,8 @@ fn read_stix(
         default,
         markings: Vec::new(),
         originals: Vec::new(),
+        seen: HashSet::new(),
+        hasher: std::collections::hash_map::RandomState::new(),
     };
     let mut batch = Batch::default();
     let mut waiting: Vec<(&str, StixObject<'_>)> = Vec::new();
@@ -561,6 +595,8 @@ pub(crate) async fn stix_in(
         source_id: src.id,
         run_id: run.id,
         received_at: run.received_at,
+        // A source registered by this import has no reports yet: SQLite then only inserts.
+        known_source: !src.registered,
     };
 
     let (send, mut receive) = tokio::sync::mpsc::channel::<Batch>(4);

@@ -89,6 +89,7 @@ impl App {
             source_id: src.id,
             run_id: run.id,
             received_at: run.received_at,
+            known_source: true,
         };
         let mut summary = IntakeSummary {
             run_id: run.id,
@@ -245,6 +246,7 @@ pub(crate) async fn list_in(
         source_id: src.id,
         run_id: run.id,
         received_at: run.received_at,
+        known_source: true,
     };
     let marking: Arc<str> = marking_json(&src.default_marking).into();
     let original: Arc<str> = "[]".into();

@@ -987,6 +987,7 @@ impl App {
             source_id: src.id,
             run_id: run.id,
             received_at: run.received_at,
+            known_source: true,
         };
         let mut batch = Batch::default();
         for (id, n) in named {

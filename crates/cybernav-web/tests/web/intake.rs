@@ -687,3 +687,132 @@ async fn the_kev_catalog_becomes_clear_cve_indicators_for_everyone() {
         t.cleanup().await;
     }
 }
+
+/// A bundle of one identity and the given indicator objects, each `(id, domain, marking ref,
+/// confidence)`.
+fn domain_bundle(indicators: &[(&str, &str, &str, u8)]) -> Vec<u8> {
+    const GREEN: &str = "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb";
+    const AMBER: &str = "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421";
+    let mut objects = vec![serde_json::json!({
+        "type": "identity", "spec_version": "2.1",
+        "id": "identity--0c2b0f4e-1f3a-4d55-9b8e-0d7f6e5a4b3c",
+        "created": "2026-01-01T00:00:00.000Z", "modified": "2026-01-01T00:00:00.000Z",
+        "name": "Re-sending feed", "identity_class": "organization"
+    })];
+    for (id, domain, tlp, confidence) in indicators {
+        objects.push(serde_json::json!({
+            "type": "indicator", "spec_version": "2.1", "id": id,
+            "created": "2026-03-01T12:00:00.000Z", "modified": "2026-03-01T12:00:00.000Z",
+            "pattern": format!("[domain-name:value = '{domain}']"), "pattern_type": "stix",
+            "valid_from": "2026-03-01T12:00:00Z", "confidence": confidence,
+            "object_marking_refs": [if *tlp == "AMBER" { AMBER } else { GREEN }]
+        }));
+    }
+    serde_json::to_vec(&serde_json::json!({
+        "type": "bundle", "id": "bundle--5e0f2b4c-8d1a-4c6e-9f3b-2a7d1c0e4b5f", "objects": objects
+    }))
+    .unwrap()
+}
+
+/// The report of `domain` by `source`: its run, marking and confidence.
+async fn report_of(t: &TestApp, domain: &str, source: &str) -> (uuid::Uuid, String, Option<i64>) {
+    use cybernav_core::sharing::{Indicator, IndicatorKind};
+    let id = cybernav_app::sharing::intake::indicator_id(
+        &Indicator::parse(IndicatorKind::Domain, domain).unwrap(),
+    );
+    let mut tx = t.app.store.read().await.unwrap();
+    let reports = tx.reports_of(&[id]).await.unwrap();
+    let r = reports
+        .iter()
+        .find(|r| r.source_name == source)
+        .unwrap_or_else(|| panic!("no report of {domain} by {source}: {reports:?}"));
+    (r.run_id, r.marking.clone(), r.confidence)
+}
+
+#[tokio::test]
+async fn a_feed_sent_again_changes_only_the_reports_that_changed() {
+    const A: &str = "indicator--1b7c3f0e-5a2d-4e8b-9c6f-0d3e2a1b4c5d";
+    const B: &str = "indicator--2c8d4a1f-6b3e-4f9c-8d7a-1e4f3b2c5d6e";
+    for db in databases() {
+        let t = TestApp::new(db).await;
+        let pm = t.token("program_manager").await;
+        let send = |bundle: Vec<u8>| {
+            let t = &t;
+            let pm = &pm;
+            async move {
+                ok(
+                    &post_raw(
+                        t,
+                        pm,
+                        "/api/v1/intake/stix?source=Re-sending%20feed",
+                        "application/stix+json",
+                        bundle,
+                    )
+                    .await,
+                    StatusCode::CREATED,
+                )
+            }
+        };
+        let first = send(domain_bundle(&[
+            (A, "a.example.net", "GREEN", 50),
+            (B, "b.example.net", "GREEN", 50),
+        ]))
+        .await;
+        let run1: uuid::Uuid = first["run_id"].as_str().unwrap().parse().unwrap();
+        assert_eq!(first["imported"], 2, "{first}");
+
+        // The whole list again, unchanged: no report moves to the new run, so the day's
+        // digest does not list the feed's whole catalog as new.
+        let again = send(domain_bundle(&[
+            (A, "a.example.net", "GREEN", 50),
+            (B, "b.example.net", "GREEN", 50),
+        ]))
+        .await;
+        assert_eq!(again["duplicates"], 2);
+        assert_eq!(
+            report_of(&t, "a.example.net", "Re-sending feed").await.0,
+            run1
+        );
+        assert_eq!(
+            report_of(&t, "b.example.net", "Re-sending feed").await.0,
+            run1
+        );
+
+        // One report changes its marking: that one, and only that one, is of the new run.
+        let third = send(domain_bundle(&[
+            (A, "a.example.net", "AMBER", 50),
+            (B, "b.example.net", "GREEN", 50),
+        ]))
+        .await;
+        let run3: uuid::Uuid = third["run_id"].as_str().unwrap().parse().unwrap();
+        assert_eq!(
+            report_of(&t, "a.example.net", "Re-sending feed").await,
+            (run3, "TLP:AMBER".to_string(), Some(50))
+        );
+        assert_eq!(
+            report_of(&t, "b.example.net", "Re-sending feed").await.0,
+            run1
+        );
+
+        // A new source whose file repeats an object: the later version in the file wins, as
+        // it would row by row, on every database.
+        ok(
+            &post_raw(
+                &t,
+                &pm,
+                "/api/v1/intake/stix?source=Repeating%20feed",
+                "application/stix+json",
+                domain_bundle(&[
+                    (A, "c.example.net", "GREEN", 10),
+                    (B, "d.example.net", "GREEN", 20),
+                    (A, "c.example.net", "AMBER", 90),
+                ]),
+            )
+            .await,
+            StatusCode::CREATED,
+        );
+        let (_, marking, confidence) = report_of(&t, "c.example.net", "Repeating feed").await;
+        assert_eq!((marking.as_str(), confidence), ("TLP:AMBER", Some(90)));
+        t.cleanup().await;
+    }
+}
