@@ -1139,6 +1139,7 @@ impl App {
             ),
             links,
             supersedes: None,
+            recipients: Vec::new(),
         })
     }
 }
