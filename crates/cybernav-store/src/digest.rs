@@ -44,6 +44,19 @@ pub struct DigestRunRow {
     pub items: i32,
 }
 
+/// How one run's messages fared in the outbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
+pub struct DigestRunDelivery {
+    /// The run.
+    pub run_id: Uuid,
+    /// Messages the mail server accepted.
+    pub delivered: i64,
+    /// Messages the outbox gave up on.
+    pub failed: i64,
+    /// Messages not yet sent (waiting for a retry).
+    pub waiting: i64,
+}
+
 /// One person's digest of one date.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
 pub struct DigestSendRow {
@@ -244,6 +257,32 @@ impl Tx {
                 .fetch_all(&mut *c)
                 .await?
         }))
+    }
+
+    /// How the messages of the latest runs fared, per run: delivered, still waiting, failed
+    /// for good (the outbox gave up). Runs with no message are left out.
+    pub async fn digest_run_delivery(
+        &mut self,
+        runs: &[Uuid],
+    ) -> StoreResult<Vec<DigestRunDelivery>> {
+        let mut out = Vec::with_capacity(runs.len());
+        for run in runs {
+            let row: Option<DigestRunDelivery> = with_conn!(self, |c| {
+                sqlx::query_as(
+                    "SELECT s.run_id, \
+                     COUNT(o.sent_at) AS delivered, \
+                     COUNT(o.failed_at) AS failed, \
+                     SUM(CASE WHEN o.sent_at IS NULL AND o.failed_at IS NULL THEN 1 ELSE 0 END) AS waiting \
+                     FROM digest_sends s JOIN outbox o ON o.id = s.outbox_id \
+                     WHERE s.run_id = $1 GROUP BY s.run_id",
+                )
+                .bind(run)
+                .fetch_optional(&mut *c)
+                .await?
+            });
+            out.extend(row);
+        }
+        Ok(out)
     }
 
     /// The digests one run queued.

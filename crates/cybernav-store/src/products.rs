@@ -114,6 +114,27 @@ pub struct NeedsRow {
     pub updated_by: Option<Uuid>,
 }
 
+/// A person a TLP:RED product may name or names: their account and organisation.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
+pub struct RecipientRow {
+    /// The account.
+    pub id: Uuid,
+    /// Name.
+    pub name: String,
+    /// E-mail address.
+    pub email: String,
+    /// Role identifier.
+    pub role: String,
+    /// `invited`, `active` or `disabled`.
+    pub status: String,
+    /// Their election authority's or partner's name; `None` for the Board's people.
+    pub organisation: Option<String>,
+}
+
+const RECIPIENT_SELECT: &str = "SELECT u.id, u.name, u.email, u.role, u.status, COALESCE(ea.name, po.name) AS organisation \
+     FROM users u LEFT JOIN election_authorities ea ON ea.id = u.election_authority_id \
+     LEFT JOIN partner_orgs po ON po.id = u.partner_org_id";
+
 const COLUMNS: &str = "p.id, p.kind, p.title, p.summary, p.tags, p.base_marking, p.marking, p.state, p.author_id, \
      p.reviewer_id, p.approver_id, p.created_at, p.updated_at, p.submitted_at, p.approved_at, p.published_at, \
      p.withdrawn_at, p.supersedes, p.superseded_by";
@@ -276,6 +297,85 @@ impl Tx {
             }
         });
         Ok(())
+    }
+
+    /// Sets the people a TLP:RED product is for (replacing any named before).
+    pub async fn replace_product_recipients(
+        &mut self,
+        id: Uuid,
+        people: &[Uuid],
+    ) -> StoreResult<()> {
+        with_conn!(self, |c| {
+            sqlx::query("DELETE FROM product_recipients WHERE product_id = $1")
+                .bind(id)
+                .execute(&mut *c)
+                .await?;
+            for person in people {
+                sqlx::query(
+                    "INSERT INTO product_recipients (product_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                )
+                .bind(id)
+                .bind(person)
+                .execute(&mut *c)
+                .await?;
+            }
+        });
+        Ok(())
+    }
+
+    /// The people a TLP:RED product is for, by name, with their organisation's name.
+    pub async fn product_recipients(&mut self, id: Uuid) -> StoreResult<Vec<RecipientRow>> {
+        let sql = format!(
+            "{RECIPIENT_SELECT} JOIN product_recipients r ON r.user_id = u.id WHERE r.product_id = $1 ORDER BY u.name, u.email"
+        );
+        Ok(with_conn!(self, |c| {
+            sqlx::query_as(&sql).bind(id).fetch_all(&mut *c).await?
+        }))
+    }
+
+    /// Active accounts whose name, e-mail address or organisation contains `term` (ignoring
+    /// case), by name, at most `limit`: the people a TLP:RED product may name.
+    pub async fn find_active_people(
+        &mut self,
+        term: &str,
+        limit: i64,
+    ) -> StoreResult<Vec<RecipientRow>> {
+        let pattern = format!(
+            "%{}%",
+            term.trim()
+                .to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        let sql = format!(
+            "{RECIPIENT_SELECT} WHERE u.status = 'active' AND (LOWER(u.name) LIKE $1 ESCAPE '\\' \
+             OR LOWER(u.email) LIKE $1 ESCAPE '\\' OR LOWER(COALESCE(ea.name, po.name, '')) LIKE $1 ESCAPE '\\') \
+             ORDER BY u.name, u.email LIMIT $2"
+        );
+        Ok(with_conn!(self, |c| {
+            sqlx::query_as(&sql)
+                .bind(&pattern)
+                .bind(limit)
+                .fetch_all(&mut *c)
+                .await?
+        }))
+    }
+
+    /// These accounts (any status), with their organisation's name; unknown ids are left out.
+    pub async fn people_by_id(&mut self, ids: &[Uuid]) -> StoreResult<Vec<RecipientRow>> {
+        let sql = format!("{RECIPIENT_SELECT} WHERE u.id = $1");
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let row: Option<RecipientRow> = with_conn!(self, |c| {
+                sqlx::query_as(&sql)
+                    .bind(id)
+                    .fetch_optional(&mut *c)
+                    .await?
+            });
+            out.extend(row);
+        }
+        Ok(out)
     }
 
     /// A product's sources, in order.

@@ -237,7 +237,7 @@ struct SourceArgs {
     /// The source's name, registered on its first import ("CISA AIS", "MS-ISAC").
     #[arg(long, default_value = "Manual import")]
     source: String,
-    /// TLP level for objects that carry none (CLEAR, GREEN, AMBER, AMBER+STRICT, RED); used
+    /// TLP level for objects that carry none (CLEAR, GREEN, AMBER, AMBER+STRICT; not RED); used
     /// when the source is first registered.
     #[arg(long, default_value = "AMBER")]
     tlp: String,
@@ -250,6 +250,8 @@ impl SourceArgs {
     fn spec(&self, kind: &str) -> Result<cybernav_app::sharing::intake::SourceSpec> {
         use cybernav_core::sharing::marking::{Caveat, Marking, Tlp};
         let tlp = Tlp::parse(&self.tlp).map_err(|e| anyhow::anyhow!("--tlp: {e}"))?;
+        cybernav_core::sharing::marking::check_source_default(tlp)
+            .map_err(|e| anyhow::anyhow!("--tlp: {e}"))?;
         let mut marking = Marking::tlp(tlp);
         for c in &self.caveat {
             marking = marking

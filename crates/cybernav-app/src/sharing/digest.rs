@@ -23,7 +23,7 @@ use cybernav_core::sharing::digest::{
 };
 use cybernav_core::sharing::marking::{Marking, Reader};
 use cybernav_core::sharing::product::{self, InformationNeeds, State};
-use cybernav_store::digest::{DigestReceiptRow, DigestRunRow, DigestSendRow};
+use cybernav_store::digest::{DigestReceiptRow, DigestRunDelivery, DigestRunRow, DigestSendRow};
 use cybernav_store::products::ProductRow;
 use cybernav_store::rows::UserRow;
 use cybernav_store::users::UserQuery;
@@ -35,7 +35,7 @@ use uuid::Uuid;
 
 use super::BOARD;
 use super::intake::parse_marking;
-use super::products::{kind_of, paragraphs_of, state_of, stored_marking, stored_terms};
+use super::products::{base_of, kind_of, paragraphs_of, state_of, stored_terms};
 use super::reader::reader_in;
 use crate::{App, AppError, AppResult, RequestMeta, audit};
 
@@ -83,6 +83,17 @@ pub struct ReceivedDigest {
     pub send: DigestSendRow,
     /// The items, in message order.
     pub receipts: Vec<DigestReceiptRow>,
+}
+
+/// A digest run as the runs page shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DigestRunView {
+    /// The run.
+    pub run: DigestRunRow,
+    /// How its messages fared; `None` when it queued none.
+    pub delivery: Option<DigestRunDelivery>,
+    /// Who started it by hand; `None` for the schedule or the command line.
+    pub started_by: Option<String>,
 }
 
 /// What the job reads once per run: the day's products and indicator reports, and the
@@ -183,7 +194,7 @@ impl App {
             if state_of(&l.row)? != State::Published || !window.contains(published) {
                 continue;
             }
-            let base = stored_marking(l.row.id, &l.row.base_marking)?;
+            let base = base_of(tx, &l.row).await?;
             let paragraphs = paragraphs_of(tx, l.row.id).await?;
             products.push(DayProduct {
                 kind_label: kind_of(&l.row)?.label(),
@@ -568,6 +579,45 @@ impl App {
     ) -> AppResult<Vec<DigestRunRow>> {
         let mut tx = self.store.read().await?;
         Ok(tx.digest_runs(limit.clamp(1, 200)).await?)
+    }
+
+    /// The latest digest runs, newest first, each with how its messages fared in the outbox
+    /// (for the runs page).
+    pub async fn digest_run_history(
+        &self,
+        _cap: &DigestHistoryReader<'_>,
+        limit: i64,
+    ) -> AppResult<Vec<DigestRunView>> {
+        let mut tx = self.store.read().await?;
+        let runs = tx.digest_runs(limit.clamp(1, 200)).await?;
+        let ids: Vec<Uuid> = runs.iter().map(|r| r.id).collect();
+        let delivery: HashMap<Uuid, DigestRunDelivery> = tx
+            .digest_run_delivery(&ids)
+            .await?
+            .into_iter()
+            .map(|d| (d.run_id, d))
+            .collect();
+        let mut out = Vec::with_capacity(runs.len());
+        for run in runs {
+            let started_by = match run.started_by {
+                Some(id) => tx.people_by_id(&[id]).await?.pop().map(|p| p.name),
+                None => None,
+            };
+            out.push(DigestRunView {
+                delivery: delivery.get(&run.id).copied(),
+                started_by,
+                run,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The digests `actor` received, newest first (their own history: no capability).
+    pub async fn my_digests(&self, actor: &Actor, limit: i64) -> AppResult<Vec<DigestSendRow>> {
+        let mut tx = self.store.read().await?;
+        Ok(tx
+            .digest_sends_of(actor.user_id, limit.clamp(1, 100))
+            .await?)
     }
 
     /// What the person `user` received, newest first: each digest with its receipts.

@@ -11,12 +11,16 @@
 use cybernav_core::FieldErrors;
 use cybernav_core::authz::{Actor, NeedsEditor, NeedsReader, ProductReader, ProductWriter};
 use cybernav_core::role::Role;
-use cybernav_core::sharing::marking::{Marking, Paragraph, Reader};
+use std::collections::BTreeSet;
+
+use cybernav_core::sharing::marking::{Marking, Paragraph, Reader, Tlp};
 use cybernav_core::sharing::product::{
     self, Action, InformationNeeds, Kind, ProductError, Relevance, State, parse_terms,
 };
 use cybernav_core::validation::{clean_text, optional_multiline_text};
-use cybernav_store::products::{CommentRow, LinkRow, NeedsRow, ProductListing, ProductRow};
+use cybernav_store::products::{
+    CommentRow, LinkRow, NeedsRow, ProductListing, ProductRow, RecipientRow,
+};
 use cybernav_store::users::UserQuery;
 use cybernav_store::{StoreError, Tx, now};
 use serde::{Deserialize, Serialize};
@@ -67,7 +71,13 @@ pub struct ProductInput {
     pub links: Vec<LinkInput>,
     /// A published product this one replaces when published.
     pub supersedes: Option<Uuid>,
+    /// For TLP:RED: the people it is for, each an account id (picked from the list) or an
+    /// e-mail address of an active account. The author is always among them.
+    pub recipients: Vec<String>,
 }
+
+/// The most people one TLP:RED product may name.
+pub const RECIPIENTS_MAX: usize = 100;
 
 /// A checked [`ProductInput`].
 struct Checked {
@@ -82,7 +92,113 @@ struct Checked {
     supersedes: Option<Uuid>,
 }
 
+/// The people `input.recipients` names, as account ids, with a problem per entry that names
+/// nobody who may be named (unknown, not active, not an address).
+async fn resolve_recipients(
+    tx: &mut Tx,
+    input: &ProductInput,
+) -> AppResult<(BTreeSet<Uuid>, Vec<String>)> {
+    let mut named = BTreeSet::new();
+    let mut problems = Vec::new();
+    for entry in input.recipients.iter().map(|e| e.trim()) {
+        if entry.is_empty() {
+            continue;
+        }
+        let person = if let Ok(id) = Uuid::parse_str(entry) {
+            match tx.people_by_id(&[id]).await?.pop() {
+                Some(p) => p,
+                None => {
+                    problems.push(format!("no account has the id {entry}"));
+                    continue;
+                }
+            }
+        } else if entry.contains('@') {
+            let user = tx.find_user_by_email(&entry.to_lowercase()).await?;
+            match user {
+                Some(u) => match tx.people_by_id(&[u.id]).await?.pop() {
+                    Some(p) => p,
+                    None => continue,
+                },
+                None => {
+                    problems.push(format!(
+                        "no account has the e-mail address {entry}; only people with an account can be named"
+                    ));
+                    continue;
+                }
+            }
+        } else {
+            problems.push(format!(
+                "'{entry}' is not an e-mail address; type one address a line or pick people from the list"
+            ));
+            continue;
+        };
+        if person.status != "active" {
+            problems.push(format!(
+                "{} ({}) cannot be named: the account is {}",
+                person.name, person.email, person.status
+            ));
+            continue;
+        }
+        named.insert(person.id);
+    }
+    if named.len() > RECIPIENTS_MAX {
+        problems.push(format!(
+            "at most {RECIPIENTS_MAX} people; there are {}",
+            named.len()
+        ));
+    }
+    Ok((named, problems))
+}
+
+/// Checks an input with its named people resolved (`named`, and the problems found with the
+/// entries); the author is added to the people of a TLP:RED product.
+fn check_input_named(
+    input: &ProductInput,
+    author: Option<Uuid>,
+    named: BTreeSet<Uuid>,
+    problems: Vec<String>,
+) -> Result<Checked, FieldErrors> {
+    let typed = input.recipients.iter().any(|r| !r.trim().is_empty());
+    let label_is_red = Marking::parse_label(&input.base_marking).is_ok_and(|m| m.tlp == Tlp::Red);
+    let mut extra = FieldErrors::new();
+    if label_is_red {
+        for p in problems {
+            extra.add("recipients", p);
+        }
+        let others = named.iter().filter(|id| Some(**id) != author).count();
+        if others == 0 && extra.is_empty() {
+            extra.add(
+                "recipients",
+                "is required for TLP:RED: name at least one person besides yourself who may read it (and a reviewer, who must be named to approve it)",
+            );
+        }
+    } else if typed {
+        extra.add(
+            "recipients",
+            "people are named only for TLP:RED; choose TLP:RED as the marking or clear the list",
+        );
+    }
+    let mut named = named;
+    if label_is_red {
+        named.extend(author);
+    }
+    let result = check_input_with(input, &named);
+    match result {
+        Ok(c) if extra.is_empty() => Ok(c),
+        Ok(_) => Err(extra),
+        Err(mut e) => {
+            e.0.extend(extra.0);
+            Err(e)
+        }
+    }
+}
+
+#[cfg(test)]
 fn check_input(input: &ProductInput) -> Result<Checked, FieldErrors> {
+    check_input_with(input, &BTreeSet::new())
+}
+
+fn check_input_with(input: &ProductInput, named: &BTreeSet<Uuid>) -> Result<Checked, FieldErrors> {
     let mut errors = FieldErrors::new();
     let kind = errors.check("kind", Kind::parse(&input.kind));
     let title = errors.check("title", clean_text(&input.title, product::TITLE_MAX));
@@ -100,7 +216,15 @@ fn check_input(input: &ProductInput) -> Result<Checked, FieldErrors> {
     }
     let base = errors.check(
         "base_marking",
-        Marking::parse_label(&input.base_marking).and_then(|m| product::check_base(&m).map(|()| m)),
+        Marking::parse_label(&input.base_marking)
+            .map(|m| product::with_recipients(m, named))
+            .and_then(|m| {
+                if m.tlp == Tlp::Red {
+                    // The people are checked under `recipients`.
+                    return Ok(m);
+                }
+                product::check_base(&m).map(|()| m)
+            }),
     );
     let body = errors.check(
         "body",
@@ -265,6 +389,8 @@ pub struct ProductView {
     /// Whether the reader may edit it now (a draft, their own or as a manager, and every
     /// paragraph visible to them).
     pub editable: bool,
+    /// For TLP:RED: the people it is for (shown only to those who may read it).
+    pub recipients: Vec<RecipientRow>,
 }
 
 /// What a publication did.
@@ -298,8 +424,30 @@ pub(crate) fn kind_of(row: &ProductRow) -> AppResult<Kind> {
     Kind::parse(&row.kind).map_err(|e| corrupt(format!("products {}: {e}", row.id)))
 }
 
+/// The people a TLP:RED product names (empty for any other product).
+pub(crate) async fn recipients_of(tx: &mut Tx, id: Uuid) -> AppResult<BTreeSet<Uuid>> {
+    Ok(tx
+        .product_recipients(id)
+        .await?
+        .into_iter()
+        .map(|p| p.id)
+        .collect())
+}
+
+/// A product's base marking, with its named people when it is TLP:RED.
+pub(crate) async fn base_of(tx: &mut Tx, row: &ProductRow) -> AppResult<Marking> {
+    let base = stored_marking(row.id, &row.base_marking)?;
+    Ok(if base.tlp == Tlp::Red {
+        product::with_recipients(base, &recipients_of(tx, row.id).await?)
+    } else {
+        base
+    })
+}
+
+/// A product's paragraphs, TLP:RED ones with the product's named people.
 pub(crate) async fn paragraphs_of(tx: &mut Tx, id: Uuid) -> AppResult<Vec<Paragraph<String>>> {
-    tx.product_paragraphs(id)
+    let mut out: Vec<Paragraph<String>> = tx
+        .product_paragraphs(id)
         .await?
         .into_iter()
         .map(|p| {
@@ -308,7 +456,17 @@ pub(crate) async fn paragraphs_of(tx: &mut Tx, id: Uuid) -> AppResult<Vec<Paragr
                 body: p.body,
             })
         })
-        .collect()
+        .collect::<AppResult<_>>()?;
+    if out.iter().any(|p| p.marking.tlp == Tlp::Red) {
+        let named = recipients_of(tx, id).await?;
+        for p in &mut out {
+            p.marking = product::with_recipients(
+                std::mem::replace(&mut p.marking, Marking::tlp(Tlp::Clear)),
+                &named,
+            );
+        }
+    }
+    Ok(out)
 }
 
 /// The information needs of the authorities whose people `actor` is: their own authority for
@@ -450,7 +608,9 @@ impl App {
         at: OffsetDateTime,
         meta: &RequestMeta,
     ) -> AppResult<Uuid> {
-        let c = check_input(input)?;
+        let author = cap.actor().account_id();
+        let (named, problems) = resolve_recipients(tx, input).await?;
+        let c = check_input_named(input, author, named, problems)?;
         self.check_supersedes(tx, None, c.supersedes).await?;
         let marking = product::product_marking(&c.base, &c.paragraphs);
         let row = ProductRow {
@@ -483,14 +643,21 @@ impl App {
         tx.replace_product_paragraphs(row.id, &paragraphs).await?;
         tx.replace_product_sources(row.id, &c.sources).await?;
         tx.replace_product_links(row.id, &c.links).await?;
+        let recipients = product::recipients_of(&c.base);
+        tx.replace_product_recipients(row.id, &recipients).await?;
+        let mut changes = json!({
+            "kind": {"from": null, "to": row.kind},
+            "title": {"from": null, "to": row.title},
+            "marking": {"from": null, "to": row.marking},
+            "state": {"from": null, "to": row.state},
+            "paragraphs": {"from": null, "to": paragraphs.len()},
+        });
+        if !recipients.is_empty() {
+            // Who a RED product is for, by account id only.
+            changes["recipients"] = json!({"from": null, "to": recipients});
+        }
         audit::Entry::new("product.create", "product", row.id)
-            .changes(json!({
-                "kind": {"from": null, "to": row.kind},
-                "title": {"from": null, "to": row.title},
-                "marking": {"from": null, "to": row.marking},
-                "state": {"from": null, "to": row.state},
-                "paragraphs": {"from": null, "to": paragraphs.len()},
-            }))
+            .changes(changes)
             .record(tx, cap.actor(), meta, at)
             .await?;
         Ok(row.id)
@@ -520,7 +687,8 @@ impl App {
         }
         self.check_sees_everything(&mut tx, cap.actor(), &l.row, at)
             .await?;
-        let c = check_input(input)?;
+        let (named, problems) = resolve_recipients(&mut tx, input).await?;
+        let c = check_input_named(input, l.row.author_id, named, problems)?;
         self.check_supersedes(&mut tx, Some(id), c.supersedes)
             .await?;
         let marking = product::product_marking(&c.base, &c.paragraphs);
@@ -542,13 +710,20 @@ impl App {
         tx.replace_product_paragraphs(id, &paragraphs).await?;
         tx.replace_product_sources(id, &c.sources).await?;
         tx.replace_product_links(id, &c.links).await?;
+        let before: Vec<Uuid> = recipients_of(&mut tx, id).await?.into_iter().collect();
+        let recipients = product::recipients_of(&c.base);
+        tx.replace_product_recipients(id, &recipients).await?;
+        let mut changes = json!({
+            "kind": {"from": l.row.kind, "to": row.kind},
+            "title": {"from": l.row.title, "to": row.title},
+            "marking": {"from": l.row.marking, "to": row.marking},
+            "paragraphs": {"to": paragraphs.len()},
+        });
+        if before != recipients {
+            changes["recipients"] = json!({"from": before, "to": recipients});
+        }
         audit::Entry::new("product.edit", "product", id)
-            .changes(json!({
-                "kind": {"from": l.row.kind, "to": row.kind},
-                "title": {"from": l.row.title, "to": row.title},
-                "marking": {"from": l.row.marking, "to": row.marking},
-                "paragraphs": {"to": paragraphs.len()},
-            }))
+            .changes(changes)
             .commit(tx, cap.actor(), meta, at)
             .await
     }
@@ -563,7 +738,7 @@ impl App {
     ) -> AppResult<ProductListing> {
         let l = tx.get_product(id).await?;
         let state = state_of(&l.row)?;
-        let base = stored_marking(id, &l.row.base_marking)?;
+        let base = base_of(tx, &l.row).await?;
         let reader = reader_in(tx, actor, now()).await?;
         let cap = actor.read_products();
         if access(self, &cap, &reader, &l.row, state, &base).is_none() {
@@ -580,7 +755,12 @@ impl App {
         at: OffsetDateTime,
     ) -> AppResult<()> {
         let reader = reader_in(tx, actor, at).await?;
-        let base = stored_marking(row.id, &row.base_marking)?;
+        let base = base_of(tx, row).await?;
+        if base.tlp == Tlp::Red && !base.named_recipients.contains(&actor.user_id) {
+            return Err(AppError::Conflict(
+                "this product is TLP:RED and does not name you, so you cannot change or approve it; ask its author to add you to the people who may read it".into(),
+            ));
+        }
         let all_visible = self.may_see(&reader, &base, BOARD).is_allowed()
             && paragraphs_of(tx, row.id)
                 .await?
@@ -708,7 +888,7 @@ impl App {
         row: &ProductRow,
         at: OffsetDateTime,
     ) -> AppResult<usize> {
-        let base = stored_marking(row.id, &row.base_marking)?;
+        let base = base_of(tx, row).await?;
         let paragraphs = paragraphs_of(tx, row.id).await?;
         let doc = product::document(BOARD, paragraphs);
         let users = tx.list_users(&UserQuery::default()).await?;
@@ -769,7 +949,7 @@ impl App {
         for l in tx.list_products().await? {
             let state = state_of(&l.row)?;
             let kind = kind_of(&l.row)?;
-            let base = stored_marking(l.row.id, &l.row.base_marking)?;
+            let base = base_of(&mut tx, &l.row).await?;
             let Some(content) = access(self, cap, &reader, &l.row, state, &base) else {
                 continue;
             };
@@ -805,7 +985,7 @@ impl App {
         let l = tx.get_product(id).await?;
         let state = state_of(&l.row)?;
         let kind = kind_of(&l.row)?;
-        let base = stored_marking(id, &l.row.base_marking)?;
+        let base = base_of(&mut tx, &l.row).await?;
         let reader = reader_in(&mut tx, cap.actor(), at).await?;
         let Some(content) = access(self, cap, &reader, &l.row, state, &base) else {
             return Err(AppError::NotFound);
@@ -864,6 +1044,11 @@ impl App {
                 }
             }
         }
+        let recipients = if content && base.tlp == Tlp::Red {
+            tx.product_recipients(id).await?
+        } else {
+            Vec::new()
+        };
         let editable = state == State::Draft
             && content
             && withheld == 0
@@ -886,6 +1071,7 @@ impl App {
             superseded_by: l.row.superseded_by,
             actions,
             editable,
+            recipients,
         })
     }
 
@@ -903,8 +1089,15 @@ impl App {
         }
         self.check_sees_everything(&mut tx, cap.actor(), &l.row, at)
             .await?;
-        let base = stored_marking(id, &l.row.base_marking)?;
+        let base = base_of(&mut tx, &l.row).await?;
         let paragraphs = paragraphs_of(&mut tx, id).await?;
+        // The author is always named; the form lists the others.
+        let recipients = base
+            .named_recipients
+            .iter()
+            .filter(|p| Some(**p) != l.row.author_id)
+            .map(Uuid::to_string)
+            .collect();
         Ok(ProductInput {
             kind: l.row.kind.clone(),
             title: l.row.title.clone(),
@@ -923,7 +1116,31 @@ impl App {
                 })
                 .collect(),
             supersedes: l.row.supersedes,
+            recipients,
         })
+    }
+
+    /// Active accounts a TLP:RED product may name whose name, e-mail address or organisation
+    /// contains `term`, at most 20; and the people `chosen` (ids picked before), so a form
+    /// filtered again keeps what was ticked. For those who write products.
+    pub async fn recipient_choices(
+        &self,
+        _cap: &ProductWriter<'_>,
+        term: &str,
+        chosen: &[Uuid],
+    ) -> AppResult<(Vec<RecipientRow>, Vec<RecipientRow>)> {
+        let mut tx = self.store.read().await?;
+        let chosen = tx.people_by_id(chosen).await?;
+        let found = if term.trim().chars().count() >= 2 {
+            tx.find_active_people(term, 20)
+                .await?
+                .into_iter()
+                .filter(|p| !chosen.iter().any(|c| c.id == p.id))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Ok((chosen, found))
     }
 
     /// An authority's information needs (empty when it stated none) and when they were last
@@ -1032,6 +1249,7 @@ mod tests {
                 reference: "report--4c7b2d44-55a3-4f0e-9d6b-8c9a4b3f2e1d".into(),
             }],
             supersedes: None,
+            recipients: Vec::new(),
         }
     }
 
@@ -1044,7 +1262,7 @@ mod tests {
             kind: "memo".into(),
             title: " ".into(),
             summary: "".into(),
-            base_marking: "TLP:RED".into(),
+            base_marking: "TLP:PURPLE".into(),
             body: "x".into(),
             tags: "a".repeat(200),
             sources: "".into(),
@@ -1053,6 +1271,7 @@ mod tests {
                 reference: "report--nope".into(),
             }],
             supersedes: None,
+            recipients: Vec::new(),
         };
         let e = check_input(&bad).err().unwrap();
         let fields: Vec<_> = e.0.iter().map(|f| f.field.as_str()).collect();
@@ -1068,6 +1287,63 @@ mod tests {
         .unwrap();
         assert_eq!(e.0[0].field, "body");
         assert!(e.0[0].message.contains("paragraph 2"), "{}", e.0[0].message);
+    }
+
+    #[test]
+    fn red_names_people_besides_the_author_and_other_levels_name_none() {
+        let author = Uuid::from_u128(1);
+        let red = ProductInput {
+            base_marking: "TLP:RED".into(),
+            body: "For the two of you.\n\n(TLP:GREEN) Advice anyone may read.".into(),
+            recipients: vec!["clerk@example.gov".into()],
+            ..input()
+        };
+        let e = check_input_named(&red, Some(author), BTreeSet::new(), Vec::new())
+            .err()
+            .unwrap();
+        assert_eq!(e.0.len(), 1);
+        assert_eq!(e.0[0].field, "recipients");
+        assert!(e.0[0].message.contains("is required for TLP:RED"));
+        let e = check_input_named(
+            &red,
+            Some(author),
+            BTreeSet::new(),
+            vec!["no account has the e-mail address x@example.gov; only people with an account can be named".into()],
+        )
+        .err()
+        .unwrap();
+        assert_eq!(e.0.len(), 1);
+        assert!(e.0[0].message.contains("x@example.gov"));
+        let c = check_input_named(
+            &red,
+            Some(author),
+            BTreeSet::from([Uuid::from_u128(2)]),
+            Vec::new(),
+        )
+        .unwrap();
+        assert_eq!(
+            c.base.named_recipients,
+            BTreeSet::from([author, Uuid::from_u128(2)])
+        );
+        assert_eq!(
+            c.paragraphs[0].marking.named_recipients,
+            c.base.named_recipients
+        );
+        assert!(c.paragraphs[1].marking.named_recipients.is_empty());
+        let green = ProductInput {
+            recipients: vec!["clerk@example.gov".into()],
+            ..input()
+        };
+        let e = check_input_named(
+            &green,
+            Some(author),
+            BTreeSet::from([Uuid::from_u128(2)]),
+            Vec::new(),
+        )
+        .err()
+        .unwrap();
+        assert_eq!(e.0[0].field, "recipients");
+        assert!(e.0[0].message.contains("only for TLP:RED"));
     }
 
     #[test]

@@ -1140,6 +1140,7 @@ impl App {
             ),
             links,
             supersedes: None,
+            recipients: Vec::new(),
         })
     }
 }

@@ -372,6 +372,17 @@ impl Marking {
     }
 }
 
+/// Refuses TLP:RED as a source's default marking: RED names people one by one, and a source
+/// sends to the whole desk, so whatever it sent unmarked would reach nobody. The message says
+/// what to do instead.
+pub fn check_source_default(tlp: Tlp) -> Result<(), String> {
+    if tlp == Tlp::Red {
+        Err("TLP:RED cannot be a source's marking: it is for people named one by one, and nobody would see what the source sends. Choose TLP:AMBER+STRICT (Board staff only), and share anything for named people as a TLP:RED intelligence note".into())
+    } else {
+        Ok(())
+    }
+}
+
 impl FromStr for Marking {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -721,6 +732,16 @@ mod tests {
         assert_eq!("TLP:GREEN".parse::<Marking>(), Ok(Marking::tlp(Tlp::Green)));
         assert!(Marking::parse_label("  ").is_err());
         assert!(Marking::parse_label("FOUO").is_err());
+    }
+
+    #[test]
+    fn a_source_may_not_default_to_red() {
+        assert!(
+            check_source_default(Tlp::Red)
+                .unwrap_err()
+                .contains("AMBER+STRICT")
+        );
+        assert!(check_source_default(Tlp::AmberStrict).is_ok());
     }
 
     #[test]

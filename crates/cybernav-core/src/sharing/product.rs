@@ -344,12 +344,18 @@ pub struct PortionMark {
 
 impl PortionMark {
     /// The paragraph's marking: the mark's level or else the base level, with the mark's
-    /// caveats only (an explicit `(U)` or `(TLP:GREEN)` says the paragraph carries none).
+    /// caveats only (an explicit `(U)` or `(TLP:GREEN)` says the paragraph carries none). A
+    /// paragraph that ends up TLP:RED is for the people the base names.
     pub fn marking(&self, base: &Marking) -> Marking {
+        let tlp = self.tlp.unwrap_or(base.tlp);
         Marking {
-            tlp: self.tlp.unwrap_or(base.tlp),
+            tlp,
             caveats: self.caveats.clone(),
-            named_recipients: BTreeSet::new(),
+            named_recipients: if tlp == Tlp::Red {
+                base.named_recipients.clone()
+            } else {
+                BTreeSet::new()
+            },
         }
     }
 }
@@ -443,10 +449,10 @@ pub fn parse_body(body: &str, base: &Marking) -> Result<Vec<Paragraph<String>>, 
             Ok(None) => (base.clone(), block.trim().to_string()),
             Ok(Some((mark, rest))) => (mark.marking(base), rest.trim().to_string()),
         };
-        if marking.tlp == Tlp::Red {
+        if marking.tlp == Tlp::Red && base.tlp != Tlp::Red {
             return Err(BodyError {
                 paragraph: n,
-                message: "TLP:RED is for named people only; send it to them directly rather than in a product".into(),
+                message: "TLP:RED is for named people only: mark the whole product TLP:RED and name them, or give this paragraph a lower mark".into(),
             });
         }
         if text.is_empty() {
@@ -505,14 +511,36 @@ pub fn document(
     }
 }
 
-/// The base marking a product may carry: anything but `TLP:RED` (which names people, and a
-/// product goes to an audience).
+/// The base marking a product may carry. Any level: a TLP:RED product goes only to the
+/// people it names, and must name at least one.
 pub fn check_base(base: &Marking) -> Result<(), String> {
-    if base.tlp == Tlp::Red {
-        Err("TLP:RED is for named people only; a product goes to an audience, so choose TLP:AMBER+STRICT or lower".into())
+    if base.tlp == Tlp::Red && base.named_recipients.is_empty() {
+        Err(
+            "TLP:RED is for named people only: name who may read it under \"Who may read it\""
+                .into(),
+        )
     } else {
         Ok(())
     }
+}
+
+/// The people a product's marking names, for storage: the base's named recipients when it
+/// is TLP:RED, none otherwise.
+pub fn recipients_of(base: &Marking) -> Vec<Uuid> {
+    if base.tlp == Tlp::Red {
+        base.named_recipients.iter().copied().collect()
+    } else {
+        Vec::new()
+    }
+}
+
+/// A stored marking (a label) with the product's named people put back: every TLP:RED
+/// marking of a product is for the same people.
+pub fn with_recipients(mut marking: Marking, recipients: &BTreeSet<Uuid>) -> Marking {
+    if marking.tlp == Tlp::Red {
+        marking.named_recipients = recipients.clone();
+    }
+    marking
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -757,6 +785,17 @@ mod tests {
         assert_eq!(again, ps);
         let e = parse_body("Fine.\n\n(TLP:RED) Names", &base).unwrap_err();
         assert_eq!(e.paragraph, 2);
+        let mut red = Marking::tlp(Tlp::Red);
+        red.named_recipients.insert(Uuid::from_u128(7));
+        let ps = parse_body(
+            "For the two.\n\n(U//FOUO) Names.\n\n(TLP:GREEN) Advice.",
+            &red,
+        )
+        .unwrap();
+        assert_eq!(ps[0].marking, red);
+        assert_eq!(ps[1].marking.named_recipients, red.named_recipients);
+        assert!(ps[2].marking.named_recipients.is_empty());
+        assert!(check_base(&red).is_ok());
         let e = parse_body("(U//FOUO)", &base).unwrap_err();
         assert!(e.to_string().contains("paragraph 1"), "{e}");
         assert!(parse_body("  \n\n ", &base).unwrap().is_empty());

@@ -11,6 +11,7 @@ use cybernav_app::sharing::intake::{IntakeSummary, SourceSpec, default_marking};
 use cybernav_app::sharing::intake_feeds::ListFormat;
 use cybernav_core::FieldErrors;
 use cybernav_core::sharing::IndicatorKind;
+use cybernav_core::sharing::marking::check_source_default;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -50,6 +51,9 @@ impl SourceQuery {
             .filter(|s| !s.is_empty())
             .unwrap_or("API upload");
         let marking = default_marking(self.tlp.as_deref(), self.caveat.as_deref(), &mut errors);
+        if let Err(e) = check_source_default(marking.tlp) {
+            errors.add("tlp", e);
+        }
         errors.into_result(|| ())?;
         Ok(SourceSpec {
             name: name.to_string(),

@@ -164,6 +164,21 @@ pub struct ProductDetail {
     pub supersedes: Option<Uuid>,
     /// The product that replaced it.
     pub superseded_by: Option<Uuid>,
+    /// For TLP:RED: the people it is for (the author among them).
+    pub recipients: Vec<RecipientItem>,
+}
+
+/// A person a TLP:RED product is for.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RecipientItem {
+    /// Their account.
+    pub id: Uuid,
+    /// Name.
+    pub name: String,
+    /// E-mail address.
+    pub email: String,
+    /// Their election authority or partner; none for the Board's people.
+    pub organisation: Option<String>,
 }
 
 impl From<ProductView> for ProductDetail {
@@ -204,6 +219,16 @@ impl From<ProductView> for ProductDetail {
             editable: v.editable,
             supersedes: v.supersedes,
             superseded_by: v.superseded_by,
+            recipients: v
+                .recipients
+                .into_iter()
+                .map(|r| RecipientItem {
+                    id: r.id,
+                    name: r.name,
+                    email: r.email,
+                    organisation: r.organisation,
+                })
+                .collect(),
             item: v.summary.into(),
         }
     }
@@ -236,7 +261,8 @@ pub struct ProductRequest {
     pub title: String,
     /// A sentence or two: what happened and what to do. Carries the base marking.
     pub summary: String,
-    /// The base marking: of the title, summary, tags and unmarked paragraphs. Not TLP:RED.
+    /// The base marking: of the title, summary, tags and unmarked paragraphs. TLP:RED needs
+    /// `recipients`.
     #[schema(example = "TLP:GREEN")]
     pub base_marking: String,
     /// Markdown; paragraphs separated by a blank line, each may start with a portion mark
@@ -254,6 +280,10 @@ pub struct ProductRequest {
     /// A published product this one replaces when published.
     #[serde(default)]
     pub supersedes: Option<Uuid>,
+    /// For TLP:RED only: the people it is for, as account ids or e-mail addresses of active
+    /// accounts (at least one besides the author, who is always included).
+    #[serde(default)]
+    pub recipients: Vec<String>,
 }
 
 /// Changes to a draft: only the fields sent change.
@@ -279,6 +309,8 @@ pub struct ProductPatch {
     pub links: Option<Vec<LinkItem>>,
     /// A published product this one replaces.
     pub supersedes: Option<Uuid>,
+    /// For TLP:RED: the people it is for (replaces the list; the author is always included).
+    pub recipients: Option<Vec<String>>,
 }
 
 /// A workflow step.
@@ -429,6 +461,7 @@ pub async fn create_product(
         sources: b.sources.join("\n"),
         links: links_in(b.links),
         supersedes: b.supersedes,
+        recipients: b.recipients,
     };
     let id = state.app.create_product(&cap, &input, &meta).await?;
     Ok((
@@ -524,6 +557,9 @@ pub async fn update_product(
     }
     if p.supersedes.is_some() {
         input.supersedes = p.supersedes;
+    }
+    if let Some(v) = p.recipients {
+        input.recipients = v;
     }
     state.app.edit_product(&cap, id, &input, &meta).await?;
     Ok(Json(ProductResponse {

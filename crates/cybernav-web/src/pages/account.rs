@@ -61,6 +61,18 @@ struct AccountPage {
     errors: Vec<FormError>,
     /// Whether the person receives the daily digest.
     receives_digest: bool,
+    /// The digests they received, newest first.
+    digests: Vec<DigestLine>,
+}
+
+/// One digest a person received, as their account page lists it.
+#[derive(Debug, Clone)]
+struct DigestLine {
+    date: String,
+    items: i32,
+    marking: String,
+    tlp_class: &'static str,
+    to: String,
 }
 
 impl AccountPage {
@@ -101,6 +113,23 @@ async fn account_view(
         token_name,
         errors,
         receives_digest: state.app.receives_digest(actor).await?,
+        digests: state
+            .app
+            .my_digests(actor, 30)
+            .await?
+            .into_iter()
+            .map(|d| DigestLine {
+                date: d.digest_date.to_string(),
+                items: d.items,
+                tlp_class: cybernav_core::sharing::marking::Marking::parse_label(
+                    &d.subject_marking,
+                )
+                .map(|m| crate::pages::products::tlp_class(&m))
+                .unwrap_or("clear"),
+                marking: d.subject_marking,
+                to: d.to_addr,
+            })
+            .collect(),
     })
 }
 

@@ -17,6 +17,7 @@ use cybernav_app::sharing::intake_feeds::ListFormat;
 use cybernav_app::sharing::taxii_feeds::{FeedAuth, FeedSpec, PollOutcome, SecretRef};
 use cybernav_app::store::taxii_feeds::FeedRow;
 use cybernav_core::FieldErrors;
+use cybernav_core::sharing::marking::check_source_default;
 use serde::Deserialize;
 
 use crate::AppState;
@@ -131,7 +132,6 @@ const TLPS: &[(&str, &str)] = &[
     ("GREEN", "TLP:GREEN (the program's community)"),
     ("AMBER", "TLP:AMBER (the Board and election authorities)"),
     ("AMBER+STRICT", "TLP:AMBER+STRICT (Board staff only)"),
-    ("RED", "TLP:RED (named people only)"),
 ];
 
 #[derive(Debug, Clone, Default)]
@@ -330,6 +330,9 @@ async fn upload(
             form.fouo.then_some("FOUO"),
             &mut errors,
         );
+        if let Err(e) = check_source_default(marking.tlp) {
+            errors.add("tlp", e);
+        }
         errors.into_result(|| ())?;
         let name = form.source.trim();
         let spec = |kind: &str| SourceSpec {
@@ -402,6 +405,9 @@ async fn add_feed(
             None,
             &mut errors,
         );
+        if let Err(e) = check_source_default(marking.tlp) {
+            errors.add("feed_tlp", e);
+        }
         let secret = if form.secret.trim().is_empty() {
             None
         } else {

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod authorities;
 pub mod catalogs;
 pub mod dashboard;
+pub mod digests;
 pub mod directory;
 pub mod field_ops;
 pub mod fields;
@@ -53,6 +54,7 @@ pub fn routes() -> Router<AppState> {
         .merge(directory::routes())
         .merge(outreach::routes())
         .merge(products::routes())
+        .merge(digests::routes())
         .merge(reports::routes())
         .merge(intake::routes())
         .merge(partners::routes())

@@ -15,6 +15,7 @@ use cybernav_app::accounts::SessionInfo;
 use cybernav_app::sharing::products::{
     LinkInput, ProductInput, ProductSummary, ProductView, withheld_notice,
 };
+use cybernav_app::store::products::RecipientRow;
 use cybernav_core::sharing::marking::{Marking, Tlp};
 use cybernav_core::sharing::product::{Action, Kind, State as PState};
 use serde::Deserialize;
@@ -32,6 +33,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/sharing", get(list_page))
         .route("/sharing/new", get(new_page).post(create))
+        .route("/sharing/recipients", get(recipient_choices))
         .route("/sharing/{id}", get(show_page))
         .route("/sharing/{id}/edit", get(edit_page).post(edit))
         .route("/sharing/{id}/transition", post(transition))
@@ -75,6 +77,8 @@ struct ListPage {
     earlier: Vec<ProductSummary>,
     can_write: bool,
     needs_link: Option<String>,
+    /// Whether the person may read the digest runs.
+    digest_runs: bool,
 }
 
 impl ListPage {
@@ -117,6 +121,7 @@ async fn list_page(
         desk,
         earlier,
         can_write: actor.write_products().is_some(),
+        digest_runs: actor.read_digest_history().is_some(),
         needs_link: own_ea.map(|ea| format!("/election-authorities/{ea}/information-needs")),
     }))
 }
@@ -250,11 +255,26 @@ struct FormPage {
     kinds: Vec<(&'static str, &'static str)>,
     markings: Vec<&'static str>,
     errors: Vec<FormError>,
+    /// The people ticked (TLP:RED), with their organisation.
+    chosen: Vec<RecipientRow>,
+    /// People found by the filter (none until one is typed).
+    found: Vec<RecipientRow>,
+    /// The filter (empty on the form itself).
+    term: String,
 }
 
 impl FormPage {
     fn err(&self, field: &str) -> String {
-        err(&self.errors, field)
+        // Every problem with the named people, not only the first.
+        self.errors
+            .iter()
+            .filter(|e| e.field == field)
+            .map(|e| e.message.as_str())
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+    fn role_label(&self, role: &str) -> String {
+        role_label(role)
     }
     fn action(&self) -> String {
         match self.id {
@@ -264,8 +284,8 @@ impl FormPage {
     }
 }
 
-/// The base markings offered (TLP:RED is not: a product goes to an audience).
-const MARKINGS: [&str; 8] = [
+/// The base markings offered; TLP:RED asks for the people it is for.
+const MARKINGS: [&str; 10] = [
     "TLP:CLEAR",
     "TLP:GREEN",
     "TLP:AMBER",
@@ -274,6 +294,8 @@ const MARKINGS: [&str; 8] = [
     "TLP:GREEN FOUO",
     "TLP:AMBER FOUO",
     "TLP:AMBER+STRICT FOUO",
+    "TLP:RED",
+    "TLP:RED FOUO",
 ];
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -295,6 +317,12 @@ struct ProductForm {
     /// Links, one a line: `indicator <id>` or a STIX id.
     #[serde(default)]
     links: String,
+    /// TLP:RED: the people ticked in the list (`recipient=<id>` once per box).
+    #[serde(default)]
+    recipient: Vec<String>,
+    /// TLP:RED: e-mail addresses typed, one a line.
+    #[serde(default)]
+    recipients: String,
 }
 
 const FORM_LABELS: &[(&str, &str)] = &[
@@ -307,9 +335,46 @@ const FORM_LABELS: &[(&str, &str)] = &[
     ("sources", "Sources"),
     ("links", "Related indicators and STIX objects"),
     ("supersedes", "Replaces"),
+    ("recipients", "Who may read it (TLP:RED)"),
 ];
 
+/// A role's name as people read it.
+fn role_label(role: &str) -> String {
+    cybernav_core::role::Role::parse(role)
+        .map(|r| r.label().to_string())
+        .unwrap_or_else(|_| role.to_string())
+}
+
 impl ProductForm {
+    /// The form from its fields, with one `recipient` per ticked box.
+    fn from_pairs(pairs: &[(String, String)]) -> Self {
+        let mut f = ProductForm::default();
+        for (k, v) in pairs {
+            match k.as_str() {
+                "kind" => f.kind = v.clone(),
+                "title" => f.title = v.clone(),
+                "summary" => f.summary = v.clone(),
+                "base_marking" => f.base_marking = v.clone(),
+                "body" => f.body = v.clone(),
+                "tags" => f.tags = v.clone(),
+                "sources" => f.sources = v.clone(),
+                "links" => f.links = v.clone(),
+                "recipient" => f.recipient.push(v.clone()),
+                "recipients" => f.recipients = v.clone(),
+                _ => {}
+            }
+        }
+        f
+    }
+
+    /// The ids ticked that read as ids.
+    fn chosen_ids(&self) -> Vec<Uuid> {
+        self.recipient
+            .iter()
+            .filter_map(|r| Uuid::parse_str(r.trim()).ok())
+            .collect()
+    }
+
     fn input(&self) -> ProductInput {
         let links = self
             .links
@@ -341,6 +406,12 @@ impl ProductForm {
             sources: self.sources.clone(),
             links,
             supersedes: None,
+            recipients: self
+                .recipient
+                .iter()
+                .cloned()
+                .chain(self.recipients.lines().map(str::to_string))
+                .collect(),
         }
     }
 
@@ -365,17 +436,25 @@ impl ProductForm {
                 })
                 .collect::<Vec<_>>()
                 .join("\n"),
+            recipient: i.recipients,
+            recipients: String::new(),
         }
     }
 }
 
-fn form_page(
+async fn form_page(
+    state: &AppState,
     ctx: &PageCtx,
     session: &SessionInfo,
     id: Option<Uuid>,
     form: ProductForm,
     errors: Vec<FormError>,
-) -> Response {
+) -> Result<Response, PageError> {
+    let cap = session.actor.write_products().ok_or(AppError::Forbidden)?;
+    let (chosen, found) = state
+        .app
+        .recipient_choices(&cap, "", &form.chosen_ids())
+        .await?;
     let failing = !errors.is_empty();
     let title = if id.is_some() {
         "Edit draft"
@@ -389,19 +468,67 @@ fn form_page(
         kinds: Kind::ALL.iter().map(|k| (k.as_str(), k.label())).collect(),
         markings: MARKINGS.to_vec(),
         errors,
+        chosen,
+        found,
+        term: String::new(),
     });
-    if failing { unprocessable(r) } else { r }
+    Ok(if failing { unprocessable(r) } else { r })
+}
+
+#[derive(Template)]
+#[template(path = "sharing/recipients.html")]
+struct RecipientsFragment {
+    chosen: Vec<RecipientRow>,
+    found: Vec<RecipientRow>,
+    term: String,
+}
+
+impl RecipientsFragment {
+    fn role_label(&self, role: &str) -> String {
+        role_label(role)
+    }
+}
+
+/// `GET /sharing/recipients?q=…&recipient=<id>…`: the people a TLP:RED product may name
+/// whose name, address or organisation contains `q`, after those already ticked (the draft
+/// form asks for it as a person types).
+async fn recipient_choices(
+    State(state): State<AppState>,
+    SignedIn(session): SignedIn,
+    axum::extract::Query(pairs): axum::extract::Query<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let cap = session.actor.write_products().ok_or(AppError::Forbidden)?;
+    let term = pairs
+        .iter()
+        .find(|(k, _)| k == "q")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    let ticked: Vec<Uuid> = pairs
+        .iter()
+        .filter(|(k, _)| k == "recipient")
+        .filter_map(|(_, v)| Uuid::parse_str(v.trim()).ok())
+        .collect();
+    let (chosen, found) = state.app.recipient_choices(&cap, &term, &ticked).await?;
+    Ok(render(&RecipientsFragment {
+        chosen,
+        found,
+        term,
+    }))
 }
 
 /// `GET /sharing/new`: an empty draft form.
-async fn new_page(ctx: PageCtx, SignedIn(session): SignedIn) -> Result<Response, PageError> {
+async fn new_page(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    SignedIn(session): SignedIn,
+) -> Result<Response, PageError> {
     session.actor.write_products().ok_or(AppError::Forbidden)?;
     let form = ProductForm {
         kind: "note".into(),
         base_marking: "TLP:GREEN".into(),
         ..Default::default()
     };
-    Ok(form_page(&ctx, &session, None, form, Vec::new()))
+    form_page(&state, &ctx, &session, None, form, Vec::new()).await
 }
 
 /// `POST /sharing/new`: creates the draft.
@@ -410,14 +537,15 @@ async fn create(
     ctx: PageCtx,
     Meta(meta): Meta,
     SignedIn(session): SignedIn,
-    Form(f): Form<ProductForm>,
+    Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
+    let f = ProductForm::from_pairs(&pairs);
     let cap = session.actor.write_products().ok_or(AppError::Forbidden)?;
     match state.app.create_product(&cap, &f.input(), &meta).await {
         Ok(id) => Ok(see_other(&format!("/sharing/{id}"), "product_created")),
         Err(e) => {
             let errors = form_errors(e, FORM_LABELS)?;
-            Ok(form_page(&ctx, &session, None, f, errors))
+            form_page(&state, &ctx, &session, None, f, errors).await
         }
     }
 }
@@ -455,13 +583,15 @@ async fn edit_page(
     let id = parse_id(&id)?;
     let cap = writer_for(&state, &session, id).await?;
     let input = state.app.product_for_edit(&cap, id).await?;
-    Ok(form_page(
+    form_page(
+        &state,
         &ctx,
         &session,
         Some(id),
         ProductForm::from_input(input),
         Vec::new(),
-    ))
+    )
+    .await
 }
 
 /// `POST /sharing/{id}/edit`: saves the draft.
@@ -471,8 +601,9 @@ async fn edit(
     Meta(meta): Meta,
     SignedIn(session): SignedIn,
     Path(id): Path<String>,
-    Form(f): Form<ProductForm>,
+    Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
+    let f = ProductForm::from_pairs(&pairs);
     let id = parse_id(&id)?;
     let cap = writer_for(&state, &session, id).await?;
     let before = state.app.product_for_edit(&cap, id).await?;
@@ -482,7 +613,7 @@ async fn edit(
         Ok(()) => Ok(see_other(&format!("/sharing/{id}"), "saved")),
         Err(e) => {
             let errors = form_errors(e, FORM_LABELS)?;
-            Ok(form_page(&ctx, &session, Some(id), f, errors))
+            form_page(&state, &ctx, &session, Some(id), f, errors).await
         }
     }
 }

@@ -580,6 +580,43 @@ async fn matrix_product(t: &TestApp, published: bool) -> uuid::Uuid {
     id
 }
 
+/// A published TLP:RED note the navigator wrote for the Adams clerk and the Program Manager
+/// (who approves it: only someone named may).
+async fn matrix_red_product(t: &TestApp) -> uuid::Uuid {
+    use cybernav_core::sharing::product::Action;
+    let meta = RequestMeta::default();
+    let nav = t.actor("navigator").await;
+    let pm = t.actor("program_manager").await;
+    let input = cybernav_app::sharing::products::ProductInput {
+        kind: "note".into(),
+        title: "Matrix red note".into(),
+        summary: "Matrix summary".into(),
+        base_marking: "TLP:RED".into(),
+        body: "For the two of you.".into(),
+        recipients: vec![
+            t.people["ea_official"].email.clone(),
+            t.people["program_manager"].email.clone(),
+        ],
+        ..Default::default()
+    };
+    let id = t
+        .app
+        .create_product(&nav.write_products().unwrap(), &input, &meta)
+        .await
+        .unwrap();
+    for (who, action) in [
+        (&nav, Action::Submit),
+        (&pm, Action::Approve),
+        (&pm, Action::Publish),
+    ] {
+        t.app
+            .product_transition(who, id, action, None, &meta)
+            .await
+            .unwrap();
+    }
+    id
+}
+
 /// The need-to-know roster is read by the Board, the Program Manager and auditors.
 const NTK_READERS: &[&str] = &["board_admin", "program_manager", "auditor"];
 /// Roles for whom someone else's need-to-know entry does not exist.
@@ -1536,7 +1573,13 @@ fn page_table() -> Vec<PageRow> {
         row("GET", "/sharing", "", ALL),
         row("GET", "/sharing/new", "", PRODUCT_WRITERS),
         row("POST", "/sharing/new", "", PRODUCT_WRITERS),
+        row("GET", "/sharing/recipients", "", PRODUCT_WRITERS),
+        row("GET", "/sharing/digests", "", DIGEST_HISTORY),
         row("GET", "/sharing/{id}", "published", NOT_PARTNER).not_found(&["partner"]),
+        // TLP:RED naming the clerk and the Program Manager (the navigator wrote it): the desk
+        // and auditors know of it (title and marking only); the clerk's colleague does not.
+        row("GET", "/sharing/{id}", "published TLP:RED", &["board_admin", "program_manager", "navigator", "ea_official", "auditor"])
+            .not_found(&["ea_it", "partner"]),
         row("GET", "/sharing/{id}", "navigator's draft", &["board_admin", "program_manager", "navigator", "auditor"])
             .not_found(DRAFT_HIDDEN),
         row("GET", "/sharing/{id}/edit", "navigator's draft", PRODUCT_WRITERS).not_found(DRAFT_HIDDEN),
@@ -2800,6 +2843,12 @@ async fn prepare(r: &mut Runner<'_>, row: &PageRow) -> Prepared {
             ],
         )
         .to("/sharing/*?notice=product_created"),
+        ("GET", "/sharing/recipients", _) => Prepared::get("/sharing/recipients?q=ad"),
+        ("GET", "/sharing/digests", _) => Prepared::get(row.route),
+        ("GET", "/sharing/{id}", "published TLP:RED") => {
+            let id = matrix_red_product(t).await;
+            Prepared::get(format!("/sharing/{id}"))
+        }
         ("GET", "/sharing/{id}", case) => {
             let id = matrix_product(t, case == "published").await;
             Prepared::get(format!("/sharing/{id}"))

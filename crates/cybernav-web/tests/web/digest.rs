@@ -473,6 +473,45 @@ async fn each_mailbox_holds_only_what_its_owner_may_see() {
             t.api_get(&clerk_token, "/api/v1/digest/runs").await.status,
             StatusCode::FORBIDDEN
         );
+        // The clerk reads their own digests on their account page (date, items, highest
+        // marking), and the desk reads the runs with how the e-mails fared; the clerk may not.
+        let mut clerk = t.signed_in("ea_official").await;
+        let account = clerk.get("/account").await;
+        assert!(
+            account.body.contains("Digests you received"),
+            "{}",
+            account.body
+        );
+        let history = account
+            .body
+            .split("Digests you received</h3>")
+            .nth(1)
+            .and_then(|rest| rest.split("</table>").next())
+            .unwrap_or_default()
+            .to_string();
+        assert!(
+            history.contains("<th scope=\"col\">Items</th>"),
+            "{history}"
+        );
+        assert!(history.contains("cn-tlp cn-tlp--"), "{history}");
+        assert!(
+            history.contains(&t.people["ea_official"].email),
+            "{history}"
+        );
+        assert!(
+            !history.contains(FOUO_TEXT),
+            "no content, only what each held"
+        );
+        assert_eq!(
+            clerk.get("/sharing/digests").await.status,
+            StatusCode::FORBIDDEN
+        );
+        let mut pm = t.signed_in("program_manager").await;
+        let runs = pm.get("/sharing/digests").await;
+        assert_eq!(runs.status, StatusCode::OK);
+        assert!(runs.body.contains("Digests sent"), "{}", runs.body);
+        assert!(runs.body.contains("The daily schedule"), "{}", runs.body);
+        assert!(!runs.body.contains(&t.people["ea_official"].email));
         second.store.close().await;
         drop(sink);
         t.cleanup().await;

@@ -559,11 +559,26 @@ async fn the_intake_page_uploads_shows_refusals_and_keeps_bad_files_out() {
                 "cut.json",
                 br#"{"type":"bundle","objects":[{"type":"indicator""#,
             ),
-            &[("source", "Truncated source"), ("tlp", "RED")],
+            &[("source", "Truncated source"), ("tlp", "AMBER+STRICT")],
         )
         .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
         assert!(r.body.contains("nothing was imported"), "{}", r.body);
+        // TLP:RED is not offered, and refused in plain words if sent: it names people.
+        assert!(!r.body.contains(r#"<option value="RED""#), "{}", r.body);
+        let red = upload_form(
+            &mut pm,
+            ("list.txt", b"evil.example\n"),
+            &[("source", "Red source"), ("tlp", "RED")],
+        )
+        .await;
+        assert_eq!(red.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", red.body);
+        assert!(
+            red.body.contains("TLP:RED cannot be a source")
+                && red.body.contains("Choose TLP:AMBER+STRICT"),
+            "{}",
+            red.body
+        );
         assert!(
             r.body.contains("value=\"Truncated source\""),
             "the form keeps what was typed"

@@ -27,6 +27,7 @@ mod participation;
 mod participation_pages;
 mod people_pages;
 mod products;
+mod red_products;
 mod registry_pages;
 mod reports;
 mod session;

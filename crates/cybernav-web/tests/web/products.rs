@@ -131,7 +131,8 @@ async fn the_workflow_tear_lines_and_relevance_through_the_api() {
         );
         assert_eq!(
             fields,
-            vec!["kind", "title", "summary", "base_marking", "links"]
+            vec!["kind", "title", "summary", "links", "recipients"],
+            "TLP:RED with nobody named is refused under the people it names"
         );
         let (fields, detail) = refusal(
             &t.api_send(
