@@ -41,8 +41,10 @@ pub mod rows;
 pub mod taxii;
 pub mod taxii_feeds;
 pub mod users;
+pub mod utc;
 
 pub use binds::Bind;
+pub use utc::{UtcTime, utc};
 
 /// What can go wrong in the store.
 #[derive(Debug, thiserror::Error)]

@@ -7,6 +7,7 @@
 //! carrying one of them. Markings are a handful of distinct values, so the app asks the
 //! decision once per value rather than once per row.
 
+use crate::utc;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -371,12 +372,12 @@ impl Tx {
             .bind(&r.channel)
             .bind(r.submitted_by)
             .bind(r.election_authority_id)
-            .bind(r.received_at)
+            .bind(utc(r.received_at))
             .bind(r.object_count)
             .bind(&r.marking)
             .bind(&r.status)
             .bind(r.decided_by)
-            .bind(r.decided_at)
+            .bind(utc(r.decided_at))
             .bind(&r.decision_note)
             .execute(&mut *c)
             .await?
@@ -394,7 +395,7 @@ impl Tx {
                 .bind(o.modified)
                 .bind(o.object_type)
                 .bind(o.spec_version)
-                .bind(r.received_at)
+                .bind(utc(r.received_at))
                 .bind(o.marking)
                 .bind(o.raw)
                 .execute(&mut *c)
@@ -441,7 +442,7 @@ impl Tx {
             .bind(s.id)
             .bind(&s.collection_id)
             .bind(s.requested_by)
-            .bind(s.request_timestamp)
+            .bind(utc(s.request_timestamp))
             .bind(&s.status)
             .bind(s.total_count)
             .bind(s.success_count)

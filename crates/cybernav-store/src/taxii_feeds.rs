@@ -1,6 +1,7 @@
 //! TAXII 2.1 collections the desk polls: their settings, the position the last poll reached,
 //! and a lease so that with several replicas one polls a feed at a time.
 
+use crate::utc;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
@@ -73,8 +74,8 @@ impl Tx {
             .bind(f.page_size)
             .bind(f.enabled)
             .bind(&f.added_after)
-            .bind(f.next_poll_at)
-            .bind(f.created_at)
+            .bind(utc(f.next_poll_at))
+            .bind(utc(f.created_at))
             .execute(&mut *c)
             .await?;
         });
@@ -144,8 +145,8 @@ impl Tx {
         );
         Ok(with_conn!(self, |c| {
             sqlx::query_scalar(sql)
-                .bind(now)
-                .bind(now + lease)
+                .bind(utc(now))
+                .bind(utc(now + lease))
                 .fetch_optional(&mut *c)
                 .await?
         }))
@@ -165,8 +166,8 @@ impl Tx {
                  AND (locked_until IS NULL OR locked_until < $2)",
             )
             .bind(id)
-            .bind(now)
-            .bind(now + lease)
+            .bind(utc(now))
+            .bind(utc(now + lease))
             .execute(&mut *c)
             .await?
             .rows_affected()
@@ -186,7 +187,7 @@ impl Tx {
             sqlx::query("UPDATE taxii_feeds SET added_after = $2, updated_at = $3 WHERE id = $1")
                 .bind(id)
                 .bind(added_after)
-                .bind(now)
+                .bind(utc(now))
                 .execute(&mut *c)
                 .await?;
         });
@@ -212,8 +213,8 @@ impl Tx {
             )
             .bind(id)
             .bind(error)
-            .bind(next_poll_at)
-            .bind(now)
+            .bind(utc(next_poll_at))
+            .bind(utc(now))
             .execute(&mut *c)
             .await?;
         });
@@ -235,7 +236,7 @@ impl Tx {
             )
             .bind(id)
             .bind(enabled)
-            .bind(now)
+            .bind(utc(now))
             .execute(&mut *c)
             .await?
             .rows_affected()

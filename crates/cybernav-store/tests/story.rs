@@ -875,3 +875,158 @@ async fn every_operation_on_every_backend() {
         drop_pg(pg).await;
     }
 }
+
+/// Instants written as text (SQLite) must compare and sort as instants: fractions of
+/// different lengths ('…:05.1Z' against '…:05.12Z', which sort the wrong way round as text)
+/// and offsets other than 'Z' ('…T12:00:05+02:00' is 10:00:05 UTC).
+#[tokio::test]
+async fn instants_compare_and_sort_in_time_order_on_every_backend() {
+    use time::macros::{datetime, offset};
+    for (label, store, pg, _dir) in stores().await {
+        let base = datetime!(2026-11-30 10:00:05 UTC);
+        let mut tx = store.begin().await.unwrap();
+        // Written out of order: .12 s, .1 s, no fraction.
+        let twelve = tx
+            .enqueue_email(
+                "test",
+                "a@example.gov",
+                "12",
+                "b",
+                base + Duration::milliseconds(120),
+            )
+            .await
+            .unwrap();
+        let one = tx
+            .enqueue_email(
+                "test",
+                "a@example.gov",
+                "1",
+                "b",
+                base + Duration::milliseconds(100),
+            )
+            .await
+            .unwrap();
+        let whole = tx
+            .enqueue_email("test", "a@example.gov", "0", "b", base)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        // Each is claimed once due, earliest first.
+        let mut claimed = Vec::new();
+        for _ in 0..4 {
+            let mut tx = store.begin().await.unwrap();
+            let m = tx
+                .claim_email(base + Duration::milliseconds(120), Duration::minutes(5))
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+            claimed.extend(m.map(|m| m.id));
+        }
+        assert_eq!(claimed, vec![whole, one, twelve], "{label}: earliest first");
+
+        // An instant given with another offset is the same instant: 11:00:05.5+01:00 is
+        // before 10:00:06 UTC, so a message due then is not due yet.
+        let mut tx = store.begin().await.unwrap();
+        let later = tx
+            .enqueue_email(
+                "test",
+                "a@example.gov",
+                "later",
+                "b",
+                base + Duration::seconds(1),
+            )
+            .await
+            .unwrap();
+        let before = (base + Duration::milliseconds(500)).to_offset(offset!(+1));
+        assert!(
+            tx.claim_email(before, Duration::minutes(5))
+                .await
+                .unwrap()
+                .is_none(),
+            "{label}: not due at {before}"
+        );
+        let after = (base + Duration::seconds(2)).to_offset(offset!(-5));
+        let m = tx.claim_email(after, Duration::minutes(5)).await.unwrap();
+        assert_eq!(m.map(|m| m.id), Some(later), "{label}: due at {after}");
+        drop(tx);
+
+        // SQLite keeps the one fixed-width UTC form.
+        if let cybernav_store::Pool::Sqlite(p) = store.pool() {
+            let texts: Vec<String> =
+                sqlx::query_scalar("SELECT next_attempt_at FROM outbox ORDER BY next_attempt_at")
+                    .fetch_all(p)
+                    .await
+                    .unwrap();
+            assert_eq!(
+                texts,
+                vec![
+                    "2026-11-30T10:00:05.000000000Z",
+                    "2026-11-30T10:00:05.100000000Z",
+                    "2026-11-30T10:00:05.120000000Z",
+                ]
+            );
+        }
+        store.close().await;
+        drop_pg(pg).await;
+    }
+}
+
+/// A database written before instants had one form: migration 0018 rewrites what SQLite
+/// stored (every instant column, and the versions of STIX objects) in the fixed-width UTC
+/// form, so old and new rows compare alike.
+#[tokio::test]
+async fn instants_stored_before_are_rewritten_in_the_one_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_data_dir(dir.path()).await.unwrap();
+    store.migrate().await.unwrap();
+    let cybernav_store::Pool::Sqlite(p) = store.pool() else {
+        unreachable!("a data folder is SQLite")
+    };
+    // Rows as the earlier writer left them: no trailing zeros, offsets kept.
+    for (id, at) in [
+        (1, "2026-11-30T10:00:05Z"),
+        (2, "2026-11-30T10:00:05.1Z"),
+        (3, "2026-11-30T12:00:05.12+02:00"),
+        (4, "2026-11-30T10:00:05.123456Z"),
+    ] {
+        sqlx::query(
+            "INSERT INTO outbox (id, kind, to_addr, subject, body_text, created_at, \
+             next_attempt_at, attempts) VALUES ($1, 'test', 'a@example.gov', $2, 'b', $3, $3, 0)",
+        )
+        .bind(Uuid::from_u128(id))
+        .bind(at)
+        .bind(at)
+        .execute(p)
+        .await
+        .unwrap();
+    }
+    let migration = include_str!("../migrations/sqlite/0018_review_fixes.sql");
+    for statement in migration.split(';') {
+        let sql: String = statement
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("--"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        if sql.trim_start().starts_with("UPDATE ") {
+            sqlx::query(&sql).execute(p).await.unwrap();
+        }
+    }
+    let rows: Vec<(Vec<u8>, String, String)> = sqlx::query_as(
+        "SELECT id, created_at, next_attempt_at FROM outbox ORDER BY next_attempt_at",
+    )
+    .fetch_all(p)
+    .await
+    .unwrap();
+    let texts: Vec<&str> = rows.iter().map(|r| r.2.as_str()).collect();
+    assert_eq!(
+        texts,
+        vec![
+            "2026-11-30T10:00:05.000000000Z",
+            "2026-11-30T10:00:05.100000000Z",
+            "2026-11-30T10:00:05.120000000Z",
+            "2026-11-30T10:00:05.123456000Z",
+        ]
+    );
+    assert!(rows.iter().all(|r| r.1 == r.2));
+    store.close().await;
+}

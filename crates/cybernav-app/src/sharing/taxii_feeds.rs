@@ -26,7 +26,8 @@ use cybernav_store::taxii_feeds::FeedRow;
 use reqwest::Url;
 use serde::Serialize;
 use serde_json::json;
-use time::Duration;
+use time::format_description::well_known::Rfc3339;
+use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
 use super::intake::{IntakeSummary, SourceSpec, source_in, stix_in};
@@ -241,6 +242,30 @@ fn api_root_in(raw: &str) -> AppResult<String> {
     Ok(url.to_string())
 }
 
+/// Whether two TAXII timestamps name the same instant (`…T12:00:00+02:00` is
+/// `…T10:00:00Z`); text that does not parse is compared as it is.
+fn same_instant(a: &str, b: &str) -> bool {
+    let parse = |s: &str| OffsetDateTime::parse(s.trim(), &Rfc3339).ok();
+    match (parse(a), parse(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+/// A starting point typed by a person: an RFC 3339 instant, sent on in UTC.
+fn added_after_in(raw: Option<&str>) -> AppResult<Option<String>> {
+    let Some(raw) = raw.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    let t = OffsetDateTime::parse(raw, &Rfc3339).map_err(|_| {
+        AppError::invalid(
+            "added_after",
+            format!("'{raw}' is not an RFC 3339 instant, such as 2026-11-30T10:00:00Z"),
+        )
+    })?;
+    Ok(Some(cybernav_formats::stix::write::timestamp(t)))
+}
+
 fn collection_in(raw: &str) -> AppResult<String> {
     let id = raw.trim();
     if id.is_empty() || id.len() > 200 || id.chars().any(|c| c.is_control() || c == '/') {
@@ -300,6 +325,7 @@ impl App {
     ) -> AppResult<FeedRow> {
         let api_root = api_root_in(&spec.api_root)?;
         let collection_id = collection_in(&spec.collection_id)?;
+        let added_after = added_after_in(spec.added_after.as_deref())?;
         if !POLL_MINUTES.contains(&spec.poll_minutes) {
             return Err(AppError::invalid(
                 "poll_minutes",
@@ -349,7 +375,7 @@ impl App {
             poll_minutes: spec.poll_minutes,
             page_size: spec.page_size,
             enabled: true,
-            added_after: spec.added_after.clone().filter(|a| !a.trim().is_empty()),
+            added_after,
             next_poll_at: at,
             failures: 0,
             last_error: None,
@@ -564,7 +590,7 @@ impl App {
                 Some(n) => next = Some(n),
                 // A server that pages by date alone: ask again after the last date added.
                 None => match last {
-                    Some(l) if asked_after.as_deref() != Some(l.as_str()) => {
+                    Some(l) if !asked_after.as_deref().is_some_and(|a| same_instant(a, &l)) => {
                         asked_after = Some(l);
                         next = None;
                     }
@@ -661,6 +687,25 @@ mod tests {
         assert!(SecretRef::parse("env:1BAD").is_err());
         assert!(SecretRef::parse("env:A-B").is_err());
         assert!(SecretRef::parse("file:relative/path").is_err());
+    }
+
+    #[test]
+    fn positions_are_instants_whatever_their_offset() {
+        assert!(same_instant(
+            "2026-11-30T12:00:00+02:00",
+            "2026-11-30T10:00:00.000Z"
+        ));
+        assert!(!same_instant(
+            "2026-11-30T10:00:00.1Z",
+            "2026-11-30T10:00:00.12Z"
+        ));
+        assert!(same_instant("not a time", "not a time"));
+        assert_eq!(
+            added_after_in(Some(" 2026-11-30T12:00:00.5+02:00 ")).ok(),
+            Some(Some("2026-11-30T10:00:00.500Z".to_string()))
+        );
+        assert_eq!(added_after_in(Some("  ")).ok(), Some(None));
+        assert!(added_after_in(Some("yesterday")).is_err());
     }
 
     #[test]
