@@ -16,6 +16,7 @@
 use std::collections::{HashMap, HashSet};
 
 use cybernav_core::authz::{Actor, DigestHistoryReader, DigestSender};
+use cybernav_core::instant::rfc3339_utc;
 use cybernav_core::role::Role;
 use cybernav_core::sharing::digest::{
     DigestIndicator, DigestProduct, DigestRecipient, DigestSchedule, PersonalDigest,
@@ -115,12 +116,6 @@ struct Candidate {
     user: UserRow,
     actor: Actor,
     reader: Reader,
-}
-
-fn rfc3339(t: OffsetDateTime) -> String {
-    t.to_offset(time::UtcOffset::UTC)
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_else(|_| t.to_string())
 }
 
 /// Orders markings for choosing which report of an indicator to show: no caveats before
@@ -398,8 +393,8 @@ impl App {
         let mut summary = DigestSummary {
             run_id: run.id,
             date: window.date.to_string(),
-            window_start: rfc3339(window.start),
-            window_end: rfc3339(window.end),
+            window_start: rfc3339_utc(window.start),
+            window_end: rfc3339_utc(window.end),
             recipients: candidates.len(),
             products_in_window: day.products.len(),
             indicator_reports_in_window: day.reports.len(),
@@ -553,8 +548,8 @@ impl App {
                 "{} gets no digest of {}: nothing they may see was published or received from {} to {}",
                 user.email,
                 window.date,
-                rfc3339(window.start),
-                rfc3339(window.end)
+                rfc3339_utc(window.start),
+                rfc3339_utc(window.end)
             )));
         }
         Ok(Ok(self.render_for(&user, &actor, &digest)))
