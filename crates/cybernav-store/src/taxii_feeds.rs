@@ -24,7 +24,7 @@ pub struct FeedRow {
     pub auth: String,
     /// The user name, for `basic`.
     pub username: Option<String>,
-    /// Where the secret is read at poll time: `env:NAME` or `file:/path`.
+    /// Where the secret is read at poll time: `env:CYBERNAV_TAXII_SECRET_NAME` or `file:NAME`.
     pub secret_ref: Option<String>,
     /// Minutes between polls.
     pub poll_minutes: i64,

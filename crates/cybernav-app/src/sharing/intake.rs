@@ -314,7 +314,8 @@ pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 fn rfc3339(t: Option<OffsetDateTime>) -> String {
-    t.map(cybernav_core::instant::rfc3339_utc).unwrap_or_default()
+    t.map(cybernav_core::instant::rfc3339_utc)
+        .unwrap_or_default()
 }
 
 fn rejected_item(r: Rejected) -> RejectedItem {

@@ -9,6 +9,7 @@ pub mod intake_feeds;
 pub mod products;
 pub mod reader;
 pub mod taxii;
+pub mod taxii_auth;
 pub mod taxii_feeds;
 
 pub use reader::BOARD;

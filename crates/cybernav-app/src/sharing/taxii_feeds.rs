@@ -14,9 +14,12 @@
 //!   not TAXII, a page that is not STIX) is retried after 5 minutes, then 10, 20, … up to a
 //!   day, and the error is kept on the feed for the Program Manager to read; a success puts
 //!   the feed back on its schedule.
-//! * **Credentials.** The database holds only where the secret is (`env:NAME` or
-//!   `file:/path`), read at each poll, never the secret itself, so backups and exports
-//!   never carry a partner's password. Errors never include it.
+//! * **Credentials.** The database holds only where the secret is
+//!   (`env:CYBERNAV_TAXII_SECRET_NAME` or `file:NAME` in the TAXII secrets folder), read at
+//!   each poll, never the secret itself, so backups and exports never carry a partner's
+//!   password; credentials go over https only. Errors never include the secret. The limits
+//!   are in [`super::taxii_auth`], checked when a feed is added or its collections are
+//!   listed, and again at each poll.
 
 use cybernav_core::authz::{IntakeHistoryReader, IntakeWriter, system_actor};
 pub use cybernav_formats::taxii_envelope::TAXII_MEDIA_TYPE;
@@ -31,6 +34,7 @@ use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
 use super::intake::{IntakeSummary, SourceSpec, source_in, stix_in};
+pub use super::taxii_auth::{FeedAuth, SecretPolicy, SecretRef};
 use crate::http::{Fetched, HttpClient};
 use crate::{App, AppError, AppResult, RequestMeta, audit};
 
@@ -44,124 +48,6 @@ pub const POLL_LEASE: Duration = Duration::minutes(30);
 pub const POLL_MINUTES: std::ops::RangeInclusive<i64> = 5..=10_080;
 /// Page size bounds (`limit`).
 pub const PAGE_SIZE: std::ops::RangeInclusive<i64> = 1..=10_000;
-
-/// Where a feed's secret is read at poll time.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SecretRef {
-    /// An environment variable of the server process.
-    Env(String),
-    /// A file (such as a systemd credential); its first line is the secret.
-    File(std::path::PathBuf),
-}
-
-impl SecretRef {
-    /// Reads `env:NAME` or `file:/absolute/path`.
-    pub fn parse(raw: &str) -> Result<SecretRef, String> {
-        let raw = raw.trim();
-        if let Some(name) = raw.strip_prefix("env:") {
-            let ok = !name.is_empty()
-                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-                && !name.starts_with(|c: char| c.is_ascii_digit());
-            if ok {
-                return Ok(SecretRef::Env(name.to_string()));
-            }
-            return Err(format!(
-                "'{name}' is not an environment variable name (letters, digits and _)"
-            ));
-        }
-        if let Some(path) = raw.strip_prefix("file:") {
-            let p = std::path::PathBuf::from(path);
-            if p.is_absolute() {
-                return Ok(SecretRef::File(p));
-            }
-            return Err(format!("'{path}' is not an absolute path"));
-        }
-        Err("say where the secret is, as env:NAME or file:/absolute/path; the secret itself is never stored".into())
-    }
-
-    /// The stored form.
-    pub fn as_stored(&self) -> String {
-        match self {
-            SecretRef::Env(n) => format!("env:{n}"),
-            SecretRef::File(p) => format!("file:{}", p.display()),
-        }
-    }
-
-    /// The secret, read now. The error names where it was looked for, never a value.
-    fn read(&self) -> Result<String, String> {
-        let value = match self {
-            SecretRef::Env(n) => std::env::var(n)
-                .map_err(|_| format!("the environment variable {n} is not set on this server"))?,
-            SecretRef::File(p) => std::fs::read_to_string(p)
-                .map_err(|e| format!("the secret file {} cannot be read: {e}", p.display()))?,
-        };
-        let line = value.lines().next().unwrap_or_default().trim().to_string();
-        if line.is_empty() {
-            return Err(format!("the secret at {} is empty", self.as_stored()));
-        }
-        Ok(line)
-    }
-}
-
-/// How the desk signs in to a TAXII server.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FeedAuth {
-    /// No credentials.
-    None,
-    /// `Authorization: Bearer <secret>`.
-    Bearer(SecretRef),
-    /// HTTP Basic with a user name and the secret as password.
-    Basic {
-        /// The user name.
-        username: String,
-        /// The password's whereabouts.
-        password: SecretRef,
-    },
-}
-
-impl FeedAuth {
-    fn parts(&self) -> (&'static str, Option<String>, Option<String>) {
-        match self {
-            FeedAuth::None => ("none", None, None),
-            FeedAuth::Bearer(s) => ("bearer", None, Some(s.as_stored())),
-            FeedAuth::Basic { username, password } => {
-                ("basic", Some(username.clone()), Some(password.as_stored()))
-            }
-        }
-    }
-
-    fn of(row: &FeedRow) -> Result<FeedAuth, String> {
-        let secret = || {
-            SecretRef::parse(row.secret_ref.as_deref().unwrap_or_default())
-                .map_err(|e| format!("stored secret reference: {e}"))
-        };
-        match row.auth.as_str() {
-            "none" => Ok(FeedAuth::None),
-            "bearer" => Ok(FeedAuth::Bearer(secret()?)),
-            "basic" => Ok(FeedAuth::Basic {
-                username: row.username.clone().unwrap_or_default(),
-                password: secret()?,
-            }),
-            other => Err(format!("unknown stored authentication '{other}'")),
-        }
-    }
-
-    /// The `Authorization` header's value, if any.
-    fn header(&self) -> Result<Option<String>, String> {
-        use base64::Engine;
-        Ok(match self {
-            FeedAuth::None => None,
-            FeedAuth::Bearer(s) => Some(format!("Bearer {}", s.read()?)),
-            FeedAuth::Basic { username, password } => {
-                let pair = format!("{username}:{}", password.read()?);
-                Some(format!(
-                    "Basic {}",
-                    base64::engine::general_purpose::STANDARD.encode(pair)
-                ))
-            }
-        })
-    }
-}
 
 /// A collection to poll, as the Program Manager describes it.
 #[derive(Debug, Clone)]
@@ -301,9 +187,16 @@ fn objects_url(
     Ok(url.to_string())
 }
 
-/// `GET` with TAXII's media type and the feed's credentials.
-async fn taxii_get(url: &str, auth: &FeedAuth, max: usize) -> Result<Fetched, String> {
-    let authorization = auth.header()?;
+/// `GET` with TAXII's media type and the feed's credentials, within the operator's limits.
+async fn taxii_get(
+    policy: &SecretPolicy<'_>,
+    url: &str,
+    auth: &FeedAuth,
+    max: usize,
+) -> Result<Fetched, String> {
+    let parsed = Url::parse(url).map_err(|e| format!("{url}: {e}"))?;
+    policy.check_transport(&parsed, auth)?;
+    let authorization = policy.header(auth)?;
     let mut headers = vec![("Accept", TAXII_MEDIA_TYPE)];
     if let Some(a) = &authorization {
         headers.push(("Authorization", a.as_str()));
@@ -316,6 +209,29 @@ async fn taxii_get(url: &str, auth: &FeedAuth, max: usize) -> Result<Fetched, St
 }
 
 impl App {
+    /// The operator's limits on TAXII secrets and where they go.
+    pub fn taxii_secret_policy(&self) -> SecretPolicy<'_> {
+        SecretPolicy {
+            dir: &self.config.taxii_secrets_dir,
+            allow_http: self.config.taxii_allow_http,
+        }
+    }
+
+    /// Checks that `auth` names a secret within the limits and that its credentials may go
+    /// to `api_root` (see [`super::taxii_auth`]).
+    fn check_feed_auth(&self, api_root: &str, auth: &FeedAuth) -> AppResult<()> {
+        let policy = self.taxii_secret_policy();
+        if let Some(secret) = auth.secret() {
+            policy
+                .check(secret)
+                .map_err(|e| AppError::invalid("secret", e))?;
+        }
+        let url = Url::parse(api_root).map_err(|e| AppError::invalid("api_root", e.to_string()))?;
+        policy
+            .check_transport(&url, auth)
+            .map_err(|e| AppError::invalid("api_root", e))
+    }
+
     /// Registers a collection to poll. It is due at once.
     pub async fn add_taxii_feed(
         &self,
@@ -326,6 +242,7 @@ impl App {
         let api_root = api_root_in(&spec.api_root)?;
         let collection_id = collection_in(&spec.collection_id)?;
         let added_after = added_after_in(spec.added_after.as_deref())?;
+        self.check_feed_auth(&api_root, &spec.auth)?;
         if !POLL_MINUTES.contains(&spec.poll_minutes) {
             return Err(AppError::invalid(
                 "poll_minutes",
@@ -437,8 +354,9 @@ impl App {
         auth: &FeedAuth,
     ) -> AppResult<Vec<Collection>> {
         let root = api_root_in(api_root)?;
+        self.check_feed_auth(&root, auth)?;
         let url = format!("{root}collections/");
-        let fetched = taxii_get(&url, auth, 16 * 1024 * 1024)
+        let fetched = taxii_get(&self.taxii_secret_policy(), &url, auth, 16 * 1024 * 1024)
             .await
             .map_err(|e| AppError::invalid("api_root", e))?;
         read_collections(&fetched.body)
@@ -538,7 +456,11 @@ impl App {
         meta: &RequestMeta,
         outcome: &mut PollOutcome,
     ) -> Result<(), String> {
-        let auth = FeedAuth::of(feed)?;
+        let auth = FeedAuth::from_parts(
+            &feed.auth,
+            feed.username.as_deref(),
+            feed.secret_ref.as_deref(),
+        )?;
         let source = SourceSpec {
             name: feed.source_name.clone(),
             kind: "taxii".into(),
@@ -551,7 +473,8 @@ impl App {
         let mut next: Option<String> = None;
         loop {
             let url = objects_url(feed, asked_after.as_deref(), next.as_deref())?;
-            let fetched = taxii_get(&url, &auth, MAX_PAGE_BYTES).await?;
+            let fetched =
+                taxii_get(&self.taxii_secret_policy(), &url, &auth, MAX_PAGE_BYTES).await?;
             let page = read_envelope(&fetched.body)
                 .map_err(|e| format!("{}: page {}: {e}", fetched.final_url, outcome.pages + 1))?;
             // A one-object page may carry only the first date (medallion does).
@@ -671,22 +594,6 @@ mod tests {
         assert_eq!(retry_delay(9), Duration::minutes(1280));
         assert_eq!(retry_delay(10), Duration::minutes(1440));
         assert_eq!(retry_delay(500), Duration::minutes(1440));
-    }
-
-    #[test]
-    fn secrets_are_referred_to_never_given() {
-        assert_eq!(
-            SecretRef::parse("env:CISA_AIS_TOKEN"),
-            Ok(SecretRef::Env("CISA_AIS_TOKEN".into()))
-        );
-        assert_eq!(
-            SecretRef::parse("file:/run/credentials/cybernav/ais"),
-            Ok(SecretRef::File("/run/credentials/cybernav/ais".into()))
-        );
-        assert!(SecretRef::parse("hunter2").is_err());
-        assert!(SecretRef::parse("env:1BAD").is_err());
-        assert!(SecretRef::parse("env:A-B").is_err());
-        assert!(SecretRef::parse("file:relative/path").is_err());
     }
 
     #[test]

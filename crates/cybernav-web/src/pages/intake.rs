@@ -107,7 +107,7 @@ impl IntakePage {
             (
                 "feed_secret",
                 "Where the password or token is",
-                "env:NAME or file:/path on the server, such as file:/run/credentials/cybernav/ais.",
+                "file:NAME for a file the server's operator put in the TAXII secrets folder, such as file:ais, or env:CYBERNAV_TAXII_SECRET_NAME.",
                 f.secret.clone(),
             ),
             (
@@ -423,7 +423,7 @@ async fn add_feed(
             (_, None) => {
                 errors.add(
                     "secret",
-                    "a user name needs its password: say where it is (env:NAME or file:/path)",
+                    "a user name needs its password: say where it is (file:NAME or env:CYBERNAV_TAXII_SECRET_NAME)",
                 );
                 FeedAuth::None
             }
@@ -456,6 +456,7 @@ async fn add_feed(
         Ok(s) => state.app.add_taxii_feed(&cap, &s, &meta).await.map(|_| ()),
         Err(e) => Err(e),
     };
+
     match result {
         Ok(()) => Ok(see_other("/intake#feeds", "feed_added")),
         Err(AppError::Conflict(m)) => {

@@ -2700,7 +2700,7 @@ async fn prepare(r: &mut Runner<'_>, row: &PageRow) -> Prepared {
                 ("feed_api_root", "https://taxii.example.gov/api1/"),
                 ("feed_collection", &format!("matrix-form-{n}")),
                 ("feed_user", ""),
-                ("feed_secret", "env:MATRIX_TAXII_TOKEN"),
+                ("feed_secret", "env:CYBERNAV_TAXII_SECRET_MATRIX"),
                 ("feed_every", "30"),
                 ("feed_tlp", "AMBER"),
             ],
