@@ -456,7 +456,10 @@ async fn add_feed(
         Ok(s) => state.app.add_taxii_feed(&cap, &s, &meta).await.map(|_| ()),
         Err(e) => Err(e),
     };
-
+    // What was typed where the secret's whereabouts belong may be the secret itself: the
+    // form shown again never carries it.
+    let mut form = form;
+    form.secret.clear();
     match result {
         Ok(()) => Ok(see_other("/intake#feeds", "feed_added")),
         Err(AppError::Conflict(m)) => {

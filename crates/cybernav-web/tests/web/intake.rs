@@ -635,6 +635,16 @@ async fn the_intake_page_uploads_shows_refusals_and_keeps_bad_files_out() {
                 "{secret}: {}",
                 r.body
             );
+            assert!(
+                !r.body.contains("hunter2"),
+                "the typed secret is not shown again"
+            );
+            assert!(
+                r.body
+                    .contains("id=\"feed_secret\" name=\"feed_secret\" type=\"text\" value=\"\""),
+                "the secret field is blank: {}",
+                r.body
+            );
             assert!(r.body.contains("value=\"CISA AIS\""), "the rest is kept");
         }
         let r = pm
