@@ -504,14 +504,17 @@ impl App {
     }
 
     /// What the person with `email` would get in the digest of `date` (default: the latest due
-    /// at `at`), decided at `at`; nothing is sent or recorded. `None` when they would get no
-    /// e-mail (not in the community, turned off, or nothing to see), with the reason.
+    /// at `at`), decided at `at`; nothing is sent. A preview that shows content is audited
+    /// (`digest.preview`: who asked, whose digest, the date, how many items and the marking,
+    /// never the content). `Err(reason)` when they would get no e-mail (not in the
+    /// community, turned off, or nothing to see).
     pub async fn preview_digest(
         &self,
-        _cap: &DigestSender<'_>,
+        cap: &DigestSender<'_>,
         email: &str,
         date: Option<Date>,
         at: OffsetDateTime,
+        meta: &RequestMeta,
     ) -> AppResult<Result<RenderedDigest, String>> {
         let window = self.digest_window(date, at)?;
         let mut tx = self.store.read().await?;
@@ -552,7 +555,19 @@ impl App {
                 rfc3339_utc(window.end)
             )));
         }
-        Ok(Ok(self.render_for(&user, &actor, &digest)))
+        let rendered = self.render_for(&user, &actor, &digest);
+        // The preview shows what the person may see, FOUO included: who looked at whose
+        // digest of which date is audited (never what it held).
+        let tx = self.store.begin().await?;
+        audit::Entry::new("digest.preview", "user", user.id)
+            .changes(json!({
+                "date": window.date.to_string(),
+                "items": rendered.receipts.len(),
+                "marking": rendered.marking.label(),
+            }))
+            .commit(tx, cap.actor(), meta, now())
+            .await?;
+        Ok(Ok(rendered))
     }
 
     /// The latest digest runs, newest first.

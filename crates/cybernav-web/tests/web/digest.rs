@@ -486,16 +486,20 @@ async fn preview_sends_nothing_and_a_quiet_day_sends_nothing() {
         let at = cybernav_app::store::now() + Duration::days(1);
         let system = system_actor();
         let cap = system.send_digest().unwrap();
+        let meta = RequestMeta {
+            ip: Some("command line".into()),
+            user_agent: None,
+        };
         let quiet = t
             .app
-            .preview_digest(&cap, &t.people["ea_it"].email, None, at)
+            .preview_digest(&cap, &t.people["ea_it"].email, None, at, &meta)
             .await
             .unwrap();
         assert!(quiet.unwrap_err().contains("nothing they may see"));
         publish(&t, "bulletin", "Patch now", &[], &format!("{CLEAR_TEXT}.")).await;
         let p = t
             .app
-            .preview_digest(&cap, &t.people["ea_it"].email, None, at)
+            .preview_digest(&cap, &t.people["ea_it"].email, None, at, &meta)
             .await
             .unwrap()
             .unwrap();
@@ -506,7 +510,7 @@ async fn preview_sends_nothing_and_a_quiet_day_sends_nothing() {
         assert!(p.body.contains(CLEAR_TEXT));
         let partner = t
             .app
-            .preview_digest(&cap, &t.people["partner"].email, None, at)
+            .preview_digest(&cap, &t.people["partner"].email, None, at, &meta)
             .await
             .unwrap();
         assert!(partner.unwrap_err().contains("vetting"));
@@ -520,9 +524,38 @@ async fn preview_sends_nothing_and_a_quiet_day_sends_nothing() {
         );
         assert!(
             tx.digest_runs(10).await.unwrap().is_empty(),
-            "a preview records nothing"
+            "a preview records no run"
         );
         drop(tx);
+        // The preview that showed content is audited: who, whose digest, the date; never
+        // the content. The previews that showed nothing are not.
+        let mut tx = t.app.store.read().await.unwrap();
+        let (previews, _) = tx
+            .list_audit(&cybernav_app::store::audit::AuditQuery {
+                action: Some("digest.preview".into()),
+                page: 1,
+                per_page: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        drop(tx);
+        assert_eq!(previews.len(), 1, "{previews:?}");
+        let e = &previews[0].event;
+        assert_eq!(e.actor_id, None, "the command line acts as the system");
+        assert_eq!(e.ip.as_deref(), Some("command line"));
+        assert_eq!(
+            e.entity_id.as_deref(),
+            Some(t.people["ea_it"].id.to_string().as_str())
+        );
+        let date = t.app.digest_schedule().latest_due(at).unwrap().to_string();
+        assert_eq!(e.changes["date"], json!(date));
+        assert!(!e.changes.to_string().contains(CLEAR_TEXT), "{}", e.changes);
+        assert!(
+            !e.changes.to_string().contains("Patch now"),
+            "{}",
+            e.changes
+        );
         // A digest not yet due is refused, naming the date.
         let tomorrow = t.app.digest_schedule().latest_due(at).unwrap();
         let err = t
