@@ -81,6 +81,8 @@ pub struct TaxiiReportFacts {
     pub confidence: Option<i64>,
     /// Withdrawn.
     pub revoked: bool,
+    /// When it was last received (its run's time).
+    pub received_at: OffsetDateTime,
 }
 
 /// A stored STIX object.
@@ -253,7 +255,7 @@ impl Tx {
         }))
     }
 
-    /// The reports of `indicators` with an allowed marking.
+    /// The reports of `indicators` with an allowed marking, with when each was received.
     pub async fn taxii_report_facts(
         &mut self,
         allowed_markings: &[String],
@@ -263,16 +265,16 @@ impl Tx {
             return Ok(Vec::new());
         }
         let mut f = Filter::new();
-        let allowed = in_list(&mut f, "marking", allowed_markings);
+        let allowed = in_list(&mut f, "p.marking", allowed_markings);
         f.push_raw(&allowed);
         let ps: Vec<String> = indicators
             .iter()
             .map(|id| f.bind(Bind::Uuid(*id)))
             .collect();
-        f.push_raw(&format!("indicator_id IN ({})", ps.join(", ")));
+        f.push_raw(&format!("p.indicator_id IN ({})", ps.join(", ")));
         let sql = format!(
-            "SELECT indicator_id, marking, valid_until, confidence, revoked \
-             FROM indicator_reports{}",
+            "SELECT p.indicator_id, p.marking, p.valid_until, p.confidence, p.revoked, \
+             r.received_at FROM indicator_reports p JOIN intake_runs r ON r.id = p.run_id{}",
             f.where_clause()
         );
         Ok(with_conn!(self, |c| {

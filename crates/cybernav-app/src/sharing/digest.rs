@@ -118,13 +118,6 @@ struct Candidate {
     reader: Reader,
 }
 
-/// Orders markings for choosing which report of an indicator to show: no caveats before
-/// caveats, then the lower TLP level. The value is the same; the least restrictive report a
-/// person may see is the one they may pass on most freely.
-fn restrictiveness(m: &Marking) -> (bool, cybernav_core::sharing::Tlp) {
-    (!m.caveats.is_empty(), m.tlp)
-}
-
 /// The system, named in the audit log as the daily digest.
 fn system_actor() -> Actor {
     Actor {
@@ -294,7 +287,9 @@ impl App {
             }
             best.entry(r.indicator_id)
                 .and_modify(|b| {
-                    if restrictiveness(&r.marking) < restrictiveness(&b.marking) {
+                    // The value is the same; the least restrictive report a person may see
+                    // is the one they may pass on most freely (the one order of markings).
+                    if r.marking.cmp_restrictiveness(&b.marking) == std::cmp::Ordering::Less {
                         *b = r;
                     }
                 })

@@ -7,9 +7,11 @@
 //! * **Board indicators**: the indicators intake stored, published as STIX 2.1 `indicator`
 //!   objects under the Board's identity (`cybernav_formats::stix::write`), plus the Board's
 //!   identity and its FOUO and CUI marking definitions. A reader sees an indicator when the
-//!   access decision lets them see at least one report of it; the object carries the least
-//!   restrictive marking among those reports, and its version (`modified`, also its date
-//!   added) is the time of the latest of them.
+//!   access decision lets them see at least one report of it. The object carries one
+//!   marking, the least restrictive among those reports (a withdrawn report wins: a revoked
+//!   indicator stays revoked), and everything in it (confidence, validity, withdrawal,
+//!   `created` and `modified`) comes from the reports with that marking only; its date added
+//!   is the time of the latest report the reader may see.
 //! * **Shared with the program**: every STIX object intake kept as received (reports,
 //!   malware, sightings, identities, marking definitions, indicators kept as patterns).
 //! * **Reports to the Board**: what authorities send; writable by the people of an
@@ -35,7 +37,7 @@ use cybernav_formats::stix::write::{
 use cybernav_formats::stix::{StixObject, read_bundle_raw};
 use cybernav_store::taxii::{
     After, CommunityReportRow, NewReportObject, ObjectFilter, ObjectTable, TaxiiObjectRow,
-    TaxiiStatusRow,
+    TaxiiReportFacts, TaxiiStatusRow,
 };
 use serde_json::{Value, json};
 use time::OffsetDateTime;
@@ -46,6 +48,9 @@ use super::BOARD;
 use super::intake::{marking_json, parse_marking};
 use crate::store::now;
 use crate::{App, AppError, AppResult, RequestMeta, audit};
+
+/// How STIX objects and TAXII headers write an instant (RFC 3339 UTC, microseconds).
+pub use cybernav_formats::stix::write::timestamp as stix_timestamp;
 
 /// The name of the Board's STIX identity.
 pub const BOARD_NAME: &str = "State Board of Elections (Cyber Navigator Program)";
@@ -382,22 +387,62 @@ fn board_objects() -> Vec<(String, Value)> {
     v
 }
 
-/// `t` cut to the millisecond, the precision STIX timestamps are written with.
-fn to_millis(t: OffsetDateTime) -> OffsetDateTime {
-    let ms = t.millisecond();
-    t.replace_millisecond(ms).unwrap_or(t)
-}
-
 fn parse_version(s: &str) -> Option<OffsetDateTime> {
     OffsetDateTime::parse(s, &Rfc3339).ok()
 }
 
-/// The least restrictive of markings a reader may see: no caveat first, then the lowest TLP
-/// level (the same value released more widely by one source is that widely releasable).
-fn least_restrictive(markings: &[Marking]) -> Option<&Marking> {
-    markings
+/// A visible report of an indicator with its marking read.
+struct SeenReport<'a> {
+    facts: &'a TaxiiReportFacts,
+    marking: Marking,
+}
+
+/// What the Board publishes of one indicator to one reader, from the reports that reader may
+/// see (`seen`, not empty).
+///
+/// The object carries one marking, and everything in it comes from the reports with that
+/// marking only: confidence, validity, withdrawal and times of a more restricted report
+/// would otherwise travel under a less restrictive marking. The marking is the least
+/// restrictive of the reports ([`Marking::least_restrictive`]: the same value released more
+/// widely by one source is that widely releasable), except that a withdrawal is never
+/// undone: when any report the reader may see was withdrawn (revoked), the object is
+/// published from the withdrawn reports (the least restrictive of their markings) and stays
+/// revoked, as STIX requires of every later version.
+struct Published<'a> {
+    marking: &'a Marking,
+    created: OffsetDateTime,
+    modified: OffsetDateTime,
+    valid_until: Option<OffsetDateTime>,
+    confidence: Option<i64>,
+    revoked: bool,
+}
+
+fn published<'a>(seen: &'a [SeenReport<'a>]) -> Option<Published<'a>> {
+    let any_revoked = seen.iter().any(|r| r.facts.revoked);
+    let marking = Marking::least_restrictive(
+        seen.iter()
+            .filter(|r| r.facts.revoked || !any_revoked)
+            .map(|r| &r.marking),
+    )?;
+    let chosen: Vec<&TaxiiReportFacts> = seen
         .iter()
-        .min_by_key(|m| (!m.caveats.is_empty(), m.tlp, m.caveats.len()))
+        .filter(|r| &r.marking == marking)
+        .map(|r| r.facts)
+        .collect();
+    let created = chosen.iter().map(|f| f.received_at).min()?;
+    let modified = chosen.iter().map(|f| f.received_at).max()?;
+    Some(Published {
+        marking,
+        created,
+        modified,
+        valid_until: if chosen.iter().any(|f| f.valid_until.is_none()) {
+            None
+        } else {
+            chosen.iter().filter_map(|f| f.valid_until).max()
+        },
+        confidence: chosen.iter().filter_map(|f| f.confidence).max(),
+        revoked: chosen.iter().any(|f| f.revoked),
+    })
 }
 
 impl App {
@@ -610,16 +655,22 @@ impl App {
             let facts = tx.taxii_report_facts(&allowed, &row_ids).await?;
             let full = rows.len() as i64 == batch;
             for row in rows {
-                let mine: Vec<_> = facts.iter().filter(|f| f.indicator_id == row.id).collect();
-                let markings = mine
+                let seen = facts
                     .iter()
-                    .map(|f| parse_marking(&f.marking, "indicator_reports"))
+                    .filter(|f| f.indicator_id == row.id)
+                    .map(|f| {
+                        Ok(SeenReport {
+                            facts: f,
+                            marking: parse_marking(&f.marking, "indicator_reports")?,
+                        })
+                    })
                     .collect::<AppResult<Vec<_>>>()?;
-                let Some(marking) = least_restrictive(&markings) else {
+                let Some(shown) = published(&seen) else {
                     continue;
                 };
-                // The version is `modified` as published: to the millisecond.
-                let version = to_millis(row.modified.max(row.first_seen));
+                // The version is `modified` exactly as published (microseconds), so a
+                // `match[version]` names one version and no two versions share one.
+                let version = shown.modified;
                 if !q.versions.accepts(version, version, version) {
                     continue;
                 }
@@ -633,21 +684,16 @@ impl App {
                 if kind == IndicatorKind::Cve {
                     continue;
                 }
-                let valid_until = if mine.iter().any(|f| f.valid_until.is_none()) {
-                    None
-                } else {
-                    mine.iter().filter_map(|f| f.valid_until).max()
-                };
                 let object = write::indicator_object(&BoardIndicator {
                     id: row.id,
                     kind,
                     value: &row.value,
-                    first_seen: row.first_seen,
-                    modified: row.modified,
-                    valid_until,
-                    confidence: mine.iter().filter_map(|f| f.confidence).max(),
-                    revoked: mine.iter().all(|f| f.revoked),
-                    marking,
+                    first_seen: shown.created,
+                    modified: shown.modified,
+                    valid_until: shown.valid_until,
+                    confidence: shown.confidence,
+                    revoked: shown.revoked,
+                    marking: shown.marking,
                 });
                 out.push((
                     TaxiiEntry {

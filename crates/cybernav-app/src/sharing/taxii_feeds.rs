@@ -609,7 +609,7 @@ mod tests {
         assert!(same_instant("not a time", "not a time"));
         assert_eq!(
             added_after_in(Some(" 2026-11-30T12:00:00.5+02:00 ")).ok(),
-            Some(Some("2026-11-30T10:00:00.500Z".to_string()))
+            Some(Some("2026-11-30T10:00:00.500000Z".to_string()))
         );
         assert_eq!(added_after_in(Some("  ")).ok(), Some(None));
         assert!(added_after_in(Some("yesterday")).is_err());
