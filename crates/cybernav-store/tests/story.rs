@@ -1030,3 +1030,108 @@ async fn instants_stored_before_are_rewritten_in_the_one_form() {
     assert!(rows.iter().all(|r| r.1 == r.2));
     store.close().await;
 }
+
+/// C3: a TAXII feed's lease belongs to the poll that took it. A poll slower than its lease,
+/// whose feed another replica has claimed since, can neither renew, nor move the position,
+/// nor end the other's poll.
+#[tokio::test]
+async fn a_taxii_lease_is_kept_by_its_owner_only() {
+    use cybernav_store::intake::SourceRow;
+    use cybernav_store::taxii_feeds::FeedRow;
+    for (label, store, pg, _dir) in stores().await {
+        let t0 = now();
+        let source = SourceRow {
+            id: Uuid::new_v4(),
+            name: "Partner".into(),
+            kind: "taxii".into(),
+            default_marking: "TLP:AMBER".into(),
+            created_at: t0,
+            updated_at: t0,
+        };
+        let feed = FeedRow {
+            id: Uuid::new_v4(),
+            source_id: source.id,
+            source_name: source.name.clone(),
+            api_root: "https://taxii.example.gov/api1/".into(),
+            collection_id: "c1".into(),
+            auth: "none".into(),
+            username: None,
+            secret_ref: None,
+            poll_minutes: 60,
+            page_size: 100,
+            enabled: true,
+            added_after: None,
+            next_poll_at: t0,
+            failures: 0,
+            last_error: None,
+            last_polled_at: None,
+            last_success_at: None,
+            created_at: t0,
+            updated_at: t0,
+        };
+        let mut tx = store.begin().await.unwrap();
+        tx.insert_intel_source(&source).await.unwrap();
+        tx.insert_taxii_feed(&feed).await.unwrap();
+        // Poll A claims the feed with a 30-minute lease.
+        let (a, b) = (Uuid::new_v4(), Uuid::new_v4());
+        let lease = Duration::minutes(30);
+        assert_eq!(
+            tx.claim_taxii_feed(t0, lease, a).await.unwrap(),
+            Some(feed.id)
+        );
+        assert!(tx.renew_taxii_lease(feed.id, a, t0, lease).await.unwrap());
+        assert!(
+            tx.set_taxii_position(feed.id, a, "2026-11-30T10:00:00Z", t0)
+                .await
+                .unwrap()
+        );
+        // Nobody else claims it while A's lease runs.
+        assert_eq!(tx.claim_taxii_feed(t0, lease, b).await.unwrap(), None);
+        // A is slower than its lease: 31 minutes on, B takes the feed over.
+        let later = t0 + Duration::minutes(31);
+        assert_eq!(
+            tx.claim_taxii_feed(later, lease, b).await.unwrap(),
+            Some(feed.id),
+            "{label}"
+        );
+        // A's next page: no renewal, no position, no end.
+        assert!(
+            !tx.renew_taxii_lease(feed.id, a, later, lease)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !tx.set_taxii_position(feed.id, a, "2026-11-30T11:00:00Z", later)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !tx.finish_taxii_poll(feed.id, a, Some("late"), later, later)
+                .await
+                .unwrap()
+        );
+        let row = tx.taxii_feed(feed.id).await.unwrap().unwrap();
+        assert_eq!(
+            row.added_after.as_deref(),
+            Some("2026-11-30T10:00:00Z"),
+            "{label}: A's late page did not move the position"
+        );
+        assert_eq!(row.last_error, None);
+        // B's poll goes on and ends.
+        assert!(
+            tx.set_taxii_position(feed.id, b, "2026-11-30T12:00:00Z", later)
+                .await
+                .unwrap()
+        );
+        assert!(
+            tx.finish_taxii_poll(feed.id, b, None, later + Duration::minutes(60), later)
+                .await
+                .unwrap()
+        );
+        // The lease is free again: a person's poll takes it.
+        assert!(tx.lease_taxii_feed(feed.id, later, lease, a).await.unwrap());
+        drop(tx);
+        store.close().await;
+        drop_pg(pg).await;
+    }
+}

@@ -9,7 +9,11 @@
 //!   position where it was; the next poll reads the collection again and de-duplication
 //!   keeps the store unchanged.
 //! * **Schedule and replicas.** Each feed is due every `poll_minutes`. A replica claims a due
-//!   feed with a lease (like the outbox), so two replicas never poll one feed at once.
+//!   feed with a lease (like the outbox), so two replicas never poll one feed at once. The
+//!   lease carries the poll's own token and is renewed page by page; a page, its position and
+//!   the poll's end are written only while the lease is still the poll's own, so a poll slower
+//!   than the lease that another replica took over stops without writing over the other's
+//!   position.
 //! * **Back-off.** A failed poll (the server unreachable, an HTTP error, an answer that is
 //!   not TAXII, a page that is not STIX) is retried after 5 minutes, then 10, 20, … up to a
 //!   day, and the error is kept on the feed for the Program Manager to read; a success puts
@@ -42,8 +46,19 @@ use crate::{App, AppError, AppResult, RequestMeta, audit};
 pub const MAX_PAGE_BYTES: usize = 256 * 1024 * 1024;
 /// Pages read in one poll at most; the rest waits for the next poll, due at once.
 pub const MAX_PAGES_PER_POLL: usize = 100;
-/// How long one poll may hold its feed before another replica may take it.
+/// How long one poll may hold its feed, from its last page, before another replica may take
+/// it.
 pub const POLL_LEASE: Duration = Duration::minutes(30);
+
+/// Why an overtaken poll stopped.
+const LEASE_LOST: &str = "another poll took this feed over (this one was slower than its lease); it stopped without keeping more pages";
+
+/// One poll's hold on its feed.
+#[derive(Debug, Clone, Copy)]
+struct Lease {
+    feed: Uuid,
+    owner: Uuid,
+}
 /// Polling interval bounds, in minutes.
 pub const POLL_MINUTES: std::ops::RangeInclusive<i64> = 5..=10_080;
 /// Page size bounds (`limit`).
@@ -376,13 +391,17 @@ impl App {
         if tx.taxii_feed(id).await?.is_none() {
             return Err(AppError::NotFound);
         }
-        if !tx.lease_taxii_feed(id, at, POLL_LEASE).await? {
+        let lease = Lease {
+            feed: id,
+            owner: Uuid::new_v4(),
+        };
+        if !tx.lease_taxii_feed(id, at, POLL_LEASE, lease.owner).await? {
             return Err(AppError::Conflict(
                 "this feed is being polled now; try again in a few minutes".into(),
             ));
         }
         tx.commit().await?;
-        self.run_poll(cap, id, meta).await
+        self.run_poll(cap, lease, meta).await
     }
 
     /// Polls every enabled feed that is due, one after another, as the system. Returns what
@@ -392,23 +411,45 @@ impl App {
         let cap = system.import_intel().ok_or(AppError::Forbidden)?;
         let mut done = Vec::new();
         loop {
+            let owner = Uuid::new_v4();
             let mut tx = self.store.begin().await?;
-            let claimed = tx.claim_taxii_feed(now(), POLL_LEASE).await?;
+            let claimed = tx.claim_taxii_feed(now(), POLL_LEASE, owner).await?;
             tx.commit().await?;
-            let Some(id) = claimed else { break };
-            done.push(self.run_poll(&cap, id, meta).await?);
+            let Some(feed) = claimed else { break };
+            done.push(self.run_poll(&cap, Lease { feed, owner }, meta).await?);
         }
         Ok(done)
     }
 
+    /// Extends the lease for the next page, in its own transaction; an error when another
+    /// poll has taken the feed over.
+    async fn renew(&self, lease: Lease) -> Result<(), String> {
+        let renewed = async {
+            let mut tx = self.store.begin().await?;
+            let ok = tx
+                .renew_taxii_lease(lease.feed, lease.owner, now(), POLL_LEASE)
+                .await?;
+            tx.commit().await?;
+            Ok::<bool, AppError>(ok)
+        }
+        .await
+        .map_err(|e| e.to_string())?;
+        if renewed {
+            Ok(())
+        } else {
+            Err(LEASE_LOST.to_string())
+        }
+    }
+
     /// Reads pages from a leased feed, keeping each with its position, then releases the
-    /// lease with the next poll time.
+    /// lease with the next poll time (unless another poll took the feed over).
     async fn run_poll(
         &self,
         cap: &IntakeWriter<'_>,
-        id: Uuid,
+        lease: Lease,
         meta: &RequestMeta,
     ) -> AppResult<PollOutcome> {
+        let id = lease.feed;
         let feed = {
             let mut tx = self.store.begin().await?;
             let f = tx.taxii_feed(id).await?.ok_or(AppError::NotFound)?;
@@ -420,7 +461,7 @@ impl App {
             added_after: feed.added_after.clone(),
             ..PollOutcome::default()
         };
-        let result = self.read_pages(cap, &feed, meta, &mut outcome).await;
+        let result = self.read_pages(cap, &feed, lease, meta, &mut outcome).await;
         let at = now();
         let (error, next_at) = match &result {
             Ok(()) if outcome.truncated => (None, at),
@@ -428,9 +469,16 @@ impl App {
             Err(e) => (Some(e.clone()), at + retry_delay(feed.failures + 1)),
         };
         let mut tx = self.store.begin().await?;
-        tx.finish_taxii_poll(id, error.as_deref(), next_at, at)
+        let finished = tx
+            .finish_taxii_poll(id, lease.owner, error.as_deref(), next_at, at)
             .await?;
         tx.commit().await?;
+        if !finished {
+            // The poll that took the feed over keeps the record of its own.
+            tracing::warn!(taxii.feed = %id, "TAXII poll overtaken by another");
+            outcome.error = Some(error.unwrap_or_else(|| LEASE_LOST.to_string()));
+            return Ok(outcome);
+        }
         match &error {
             None => tracing::info!(
                 taxii.feed = %id,
@@ -453,6 +501,7 @@ impl App {
         &self,
         cap: &IntakeWriter<'_>,
         feed: &FeedRow,
+        lease: Lease,
         meta: &RequestMeta,
         outcome: &mut PollOutcome,
     ) -> Result<(), String> {
@@ -472,6 +521,7 @@ impl App {
         let mut asked_after = feed.added_after.clone();
         let mut next: Option<String> = None;
         loop {
+            self.renew(lease).await?;
             let url = objects_url(feed, asked_after.as_deref(), next.as_deref())?;
             let fetched =
                 taxii_get(&self.taxii_secret_policy(), &url, &auth, MAX_PAGE_BYTES).await?;
@@ -491,7 +541,7 @@ impl App {
             );
             self.keep_page(
                 cap,
-                feed,
+                lease,
                 &source,
                 &name,
                 page.bundle,
@@ -532,7 +582,7 @@ impl App {
     async fn keep_page(
         &self,
         cap: &IntakeWriter<'_>,
-        feed: &FeedRow,
+        lease: Lease,
         source: &SourceSpec,
         name: &str,
         bundle: Vec<u8>,
@@ -542,6 +592,14 @@ impl App {
         outcome: &mut PollOutcome,
     ) -> AppResult<()> {
         let mut tx = self.store.begin().await?;
+        // The lease is checked and extended first, in the page's transaction: a page read by
+        // a poll another one took over is not kept (and holds the row until it commits).
+        if !tx
+            .renew_taxii_lease(lease.feed, lease.owner, now(), POLL_LEASE)
+            .await?
+        {
+            return Err(AppError::Conflict(LEASE_LOST.into()));
+        }
         if objects > 0 {
             let summary: IntakeSummary = stix_in(&mut tx, cap, source, name, bundle, meta).await?;
             outcome.objects += objects;
@@ -551,7 +609,12 @@ impl App {
             outcome.runs.push(summary.run_id);
         }
         if let Some(l) = last {
-            tx.set_taxii_position(feed.id, l, now()).await?;
+            if !tx
+                .set_taxii_position(lease.feed, lease.owner, l, now())
+                .await?
+            {
+                return Err(AppError::Conflict(LEASE_LOST.into()));
+            }
             outcome.added_after = Some(l.to_string());
         }
         tx.commit().await?;

@@ -18,3 +18,9 @@ WHERE o.modified ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-
       AND d.modified = to_char((regexp_replace(o.modified, '\.[0-9]+', ''))::timestamptz AT TIME ZONE 'UTC',
                                'YYYY-MM-DD"T"HH24:MI:SS')
                        || '.' || rpad(coalesce(substring(o.modified from '\.([0-9]+)'), ''), 9, '0') || 'Z');
+
+-- 2. A TAXII feed's lease has an owner: the token of the poll that holds it. The poll renews
+--    the lease page by page and writes its position and its end only while the lease is still
+--    its own, so a poll slower than the lease that another replica took over stops instead
+--    of writing over the other's position.
+ALTER TABLE taxii_feeds ADD COLUMN lease_owner uuid;

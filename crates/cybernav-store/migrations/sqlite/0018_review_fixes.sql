@@ -356,3 +356,9 @@ UPDATE stix_objects SET modified = strftime('%Y-%m-%dT%H:%M:%S', modified) || '.
     AND NOT EXISTS (SELECT 1 FROM stix_objects d WHERE d.stix_id = stix_objects.stix_id
       AND d.modified = strftime('%Y-%m-%dT%H:%M:%S', stix_objects.modified) || '.' || substr(CASE WHEN substr(stix_objects.modified, 20, 1) = '.'
         THEN substr(stix_objects.modified, 21, length(stix_objects.modified) - CASE WHEN substr(stix_objects.modified, -1) = 'Z' THEN 21 ELSE 26 END) ELSE '' END || '000000000', 1, 9) || 'Z');
+
+-- 2. A TAXII feed's lease has an owner: the token of the poll that holds it. The poll renews
+--    the lease page by page and writes its position and its end only while the lease is still
+--    its own, so a poll slower than the lease that another replica took over stops instead
+--    of writing over the other's position.
+ALTER TABLE taxii_feeds ADD COLUMN lease_owner BLOB;
