@@ -265,6 +265,23 @@ impl Tx {
         Ok(done == 1)
     }
 
+    /// Makes a feed due at `now` (a person asked for a poll); its failures and lease stay.
+    pub async fn make_taxii_feed_due(
+        &mut self,
+        id: Uuid,
+        now: OffsetDateTime,
+    ) -> StoreResult<bool> {
+        let done = with_conn!(self, |c| {
+            sqlx::query("UPDATE taxii_feeds SET next_poll_at = $2, updated_at = $2 WHERE id = $1")
+                .bind(id)
+                .bind(utc(now))
+                .execute(&mut *c)
+                .await?
+                .rows_affected()
+        });
+        Ok(done == 1)
+    }
+
     /// Turns scheduled polling of a feed on or off; turning it on makes it due now.
     pub async fn set_taxii_feed_enabled(
         &mut self,

@@ -14,6 +14,9 @@
 //!   the poll's end are written only while the lease is still the poll's own, so a poll slower
 //!   than the lease that another replica took over stops without writing over the other's
 //!   position.
+//! * **Poll now.** A person asking for a poll makes the feed due at once
+//!   ([`App::request_taxii_poll`]); the serve loop polls it within a minute, outside the
+//!   request. The command line may still poll inline ([`App::poll_taxii_feed`]).
 //! * **Back-off.** A failed poll (the server unreachable, an HTTP error, an answer that is
 //!   not TAXII, a page that is not STIX) is retried after 5 minutes, then 10, 20, … up to a
 //!   day, and the error is kept on the feed for the Program Manager to read; a success puts
@@ -378,8 +381,32 @@ impl App {
             .map_err(|e| AppError::invalid("api_root", format!("{url}: {e}")))
     }
 
-    /// Polls one feed now, asked for by a person (the schedule is unchanged unless the poll
-    /// fails). Refused with a conflict while another poll of it runs.
+    /// Makes a feed due now, asked for by a person: the serve loop polls it within a minute
+    /// (after a poll already running), and the page does not wait for it. Refused while the
+    /// feed is paused.
+    pub async fn request_taxii_poll(
+        &self,
+        cap: &IntakeWriter<'_>,
+        id: Uuid,
+        meta: &RequestMeta,
+    ) -> AppResult<()> {
+        let mut tx = self.store.begin().await?;
+        let at = now();
+        let feed = tx.taxii_feed(id).await?.ok_or(AppError::NotFound)?;
+        if !feed.enabled {
+            return Err(AppError::Conflict(
+                "this feed is paused: resume it, and it is polled within a minute".into(),
+            ));
+        }
+        tx.make_taxii_feed_due(id, at).await?;
+        audit::Entry::new("taxii_feed.poll_requested", "taxii_feed", id)
+            .commit(tx, cap.actor(), meta, at)
+            .await
+    }
+
+    /// Polls one feed now and waits for it (the command line; the page asks with
+    /// [`App::request_taxii_poll`]). The schedule is unchanged unless the poll fails. Refused
+    /// with a conflict while another poll of it runs.
     pub async fn poll_taxii_feed(
         &self,
         cap: &IntakeWriter<'_>,

@@ -14,7 +14,7 @@ use cybernav_app::accounts::SessionInfo;
 use cybernav_app::sharing::indicators::RunView;
 use cybernav_app::sharing::intake::{IntakeSummary, SourceSpec, default_marking};
 use cybernav_app::sharing::intake_feeds::ListFormat;
-use cybernav_app::sharing::taxii_feeds::{FeedAuth, FeedSpec, PollOutcome, SecretRef};
+use cybernav_app::sharing::taxii_feeds::{FeedAuth, FeedSpec, SecretRef};
 use cybernav_app::store::taxii_feeds::FeedRow;
 use cybernav_core::FieldErrors;
 use serde::Deserialize;
@@ -54,7 +54,6 @@ enum Outcome {
         file: String,
         summary: IntakeSummary,
     },
-    Polled(PollOutcome),
 }
 
 #[derive(Template)]
@@ -508,27 +507,18 @@ async fn add_feed(
     }
 }
 
-/// `POST /intake/feeds/{id}/poll`: polls now and shows what came in.
+/// `POST /intake/feeds/{id}/poll`: makes the feed due now; the serve loop polls it within a
+/// minute, so the request does not wait for a partner's server.
 async fn poll(
     State(state): State<AppState>,
-    ctx: PageCtx,
     Meta(meta): Meta,
     SignedIn(session): SignedIn,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let id = parse_id(&id)?;
     let cap = session.actor.import_intel().ok_or(AppError::Forbidden)?;
-    let outcome = state.app.poll_taxii_feed(&cap, id, &meta).await?;
-    show(
-        &state,
-        &ctx,
-        &session,
-        Some(Outcome::Polled(outcome)),
-        Vec::new(),
-        UploadForm::default(),
-        FeedForm::default(),
-    )
-    .await
+    state.app.request_taxii_poll(&cap, id, &meta).await?;
+    Ok(see_other("/intake#feeds", "feed_poll_requested"))
 }
 
 #[derive(Debug, Deserialize)]

@@ -670,6 +670,42 @@ async fn the_intake_page_uploads_shows_refusals_and_keeps_bad_files_out() {
         assert!(page.body.contains("Not polled yet"));
         assert!(!page.body.contains("hunter2"));
 
+        // Poll now does not poll inside the request: the feed is made due, the page says the
+        // serve loop polls it within a minute, and the request is audited.
+        let pm_actor = t.actor("program_manager").await;
+        let reader = pm_actor.read_intake_history().unwrap();
+        let feed = t.app.taxii_feeds(&reader).await.unwrap().remove(0);
+        let r = pm
+            .post_form(&format!("/intake/feeds/{}/poll", feed.id), &[])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let page = pm.get("/intake?notice=feed_poll_requested").await;
+        assert!(
+            page.body.contains("polled within a minute"),
+            "{}",
+            page.body
+        );
+        let after = t.app.taxii_feeds(&reader).await.unwrap().remove(0);
+        assert_eq!(
+            after.last_polled_at, None,
+            "nothing was polled in the request"
+        );
+        assert!(after.next_poll_at <= cybernav_app::store::now());
+        // A paused feed is not made due.
+        t.app
+            .set_taxii_feed_enabled(
+                &pm_actor.import_intel().unwrap(),
+                feed.id,
+                false,
+                &cybernav_app::RequestMeta::default(),
+            )
+            .await
+            .unwrap();
+        let r = pm
+            .post_form(&format!("/intake/feeds/{}/poll", feed.id), &[])
+            .await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+
         // A navigator reads the history but gets no forms; a clerk gets nothing.
         let mut nav = t.signed_in("navigator").await;
         let page = nav.get("/intake").await;
