@@ -211,18 +211,21 @@ impl Tx {
         Ok(rows.into_iter().map(|r| r.0).collect())
     }
 
-    /// Board indicators with at least one report of an allowed marking, each at the time of
-    /// its latest such report, in `(that time, id)` order after `after`; `ids` narrows.
+    /// Board indicators with at least one report of an allowed marking received before
+    /// `before` (the watermark, [`Tx::visible_until`]), each at the time of its latest such
+    /// report, in `(that time, id)` order after `after`; `ids` narrows.
     pub async fn taxii_indicators(
         &mut self,
         allowed_markings: &[String],
         after: &After<Uuid>,
+        before: OffsetDateTime,
         ids: Option<&[Uuid]>,
         limit: i64,
     ) -> StoreResult<Vec<TaxiiIndicatorRow>> {
         let mut f = Filter::new();
         let allowed = in_list(&mut f, "p.marking", allowed_markings);
         f.push_raw(&allowed);
+        f.push("r.received_at < {}", Bind::Time(before));
         if let Some(ids) = ids {
             if ids.is_empty() {
                 f.push_raw("1 = 0");
@@ -255,11 +258,13 @@ impl Tx {
         }))
     }
 
-    /// The reports of `indicators` with an allowed marking, with when each was received.
+    /// The reports of `indicators` with an allowed marking received before `before`, with
+    /// when each was received.
     pub async fn taxii_report_facts(
         &mut self,
         allowed_markings: &[String],
         indicators: &[Uuid],
+        before: OffsetDateTime,
     ) -> StoreResult<Vec<TaxiiReportFacts>> {
         if indicators.is_empty() {
             return Ok(Vec::new());
@@ -267,6 +272,7 @@ impl Tx {
         let mut f = Filter::new();
         let allowed = in_list(&mut f, "p.marking", allowed_markings);
         f.push_raw(&allowed);
+        f.push("r.received_at < {}", Bind::Time(before));
         let ps: Vec<String> = indicators
             .iter()
             .map(|id| f.bind(Bind::Uuid(*id)))
@@ -284,18 +290,21 @@ impl Tx {
         }))
     }
 
-    /// Objects of `table` with an allowed marking, in `(added_at, seq)` order after `after`.
+    /// Objects of `table` with an allowed marking added before `before` (the watermark), in
+    /// `(added_at, seq)` order after `after`.
     pub async fn taxii_objects(
         &mut self,
         table: ObjectTable,
         allowed_markings: &[String],
         after: &After<i64>,
+        before: OffsetDateTime,
         filter: &ObjectFilter,
         limit: i64,
     ) -> StoreResult<Vec<TaxiiObjectRow>> {
         let mut f = Filter::new();
         let allowed = in_list(&mut f, "marking", allowed_markings);
         f.push_raw(&allowed);
+        f.push("added_at < {}", Bind::Time(before));
         for (column, values) in [
             ("stix_id", &filter.ids),
             ("object_type", &filter.types),
@@ -330,13 +339,14 @@ impl Tx {
         }))
     }
 
-    /// Every version with an allowed marking of the objects `ids` (without their JSON), to
-    /// tell the first and the last.
+    /// Every version with an allowed marking of the objects `ids` added before `before`
+    /// (without their JSON), to tell the first and the last.
     pub async fn taxii_object_versions(
         &mut self,
         table: ObjectTable,
         allowed_markings: &[String],
         ids: &[String],
+        before: OffsetDateTime,
     ) -> StoreResult<Vec<(String, String, OffsetDateTime)>> {
         if ids.is_empty() {
             return Ok(Vec::new());
@@ -344,6 +354,7 @@ impl Tx {
         let mut f = Filter::new();
         let allowed = in_list(&mut f, "marking", allowed_markings);
         f.push_raw(&allowed);
+        f.push("added_at < {}", Bind::Time(before));
         let cond = in_list(&mut f, "stix_id", ids);
         f.push_raw(&cond);
         let sql = format!(

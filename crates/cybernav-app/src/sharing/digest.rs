@@ -111,6 +111,9 @@ struct DayReport {
     marking: Marking,
 }
 
+/// How long a digest run waits for a write begun before its window closed.
+const WINDOW_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// A candidate recipient, with the reader built at the send instant.
 struct Candidate {
     user: UserRow,
@@ -357,6 +360,7 @@ impl App {
         started_by: Option<Uuid>,
     ) -> AppResult<DigestSummary> {
         let window = self.digest_window(date, at)?;
+        self.wait_for_window(&window, at).await?;
         let (day, candidates) = {
             let mut tx = self.store.read().await?;
             let day = self.day_content(&mut tx, &window).await?;
@@ -485,6 +489,32 @@ impl App {
             )
             .await?;
         Ok(summary)
+    }
+
+    /// Waits until everything stamped inside `window` is committed: an import that began
+    /// before the window closed stamps its reports with its start and may not have
+    /// committed yet, and the digest would leave them out of this day and the next. A write
+    /// still open after [`WINDOW_WAIT`] makes the run fail (the scheduled job tries again in
+    /// five minutes).
+    async fn wait_for_window(&self, window: &Window, at: OffsetDateTime) -> AppResult<()> {
+        let started = std::time::Instant::now();
+        loop {
+            let visible = {
+                let mut tx = self.store.read().await?;
+                tx.visible_until(at).await?
+            };
+            if visible >= window.end {
+                return Ok(());
+            }
+            if started.elapsed() >= WINDOW_WAIT {
+                return Err(AppError::Conflict(format!(
+                    "an import that began before {} is still running; the digest of {} waits for it",
+                    rfc3339_utc(window.end),
+                    window.date
+                )));
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
     }
 
     async fn run_actor(&self, started_by: Option<Uuid>) -> AppResult<Actor> {

@@ -23,7 +23,11 @@
 //!
 //! Paging: a page ends at a position (date added, key); `next` is that position, encoded, so
 //! it survives restarts and works on any replica. Rows added together share a date added, and
-//! the key (indicator id, or the order of addition) breaks the tie.
+//! the key (indicator id, or the order of addition) breaks the tie. A row's date added is when
+//! its import started, so a page never goes past the start of an import still open
+//! ([`cybernav_store::Tx::visible_until`]): a long import committed after a faster one cannot
+//! land behind a client's `added_after`. Rows are read [`BATCH_ROWS`] or more at a time
+//! ([`Pager`]), whatever the `limit`.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -331,13 +335,16 @@ fn encode_next(c: Collection, p: &Position) -> String {
     raw.bytes().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The refusal of a `next` that this server did not give for this collection.
+fn bad_next() -> AppError {
+    AppError::invalid(
+        "next",
+        "is not a token this server gave for this collection",
+    )
+}
+
 fn decode_next(c: Collection, token: &str) -> AppResult<Position> {
-    let bad = || {
-        AppError::invalid(
-            "next",
-            "is not a token this server gave for this collection",
-        )
-    };
+    let bad = bad_next;
     if !token.len().is_multiple_of(2) || token.len() > 400 {
         return Err(bad());
     }
@@ -389,6 +396,65 @@ fn board_objects() -> Vec<(String, Value)> {
 
 fn parse_version(s: &str) -> Option<OffsetDateTime> {
     OffsetDateTime::parse(s, &Rfc3339).ok()
+}
+
+/// Rows read at a time from a collection's table: at least this many even for a small
+/// `limit`, so a client asking one object at a time, or a page whose rows the filters
+/// mostly drop, costs a few queries rather than one per row.
+const BATCH_ROWS: usize = 500;
+
+/// The one paging loop of the collections, as a state: which batch of rows to read next
+/// (after the position the last batch ended at, [`BATCH_ROWS`] or more at a time), and when
+/// to stop (the page holds `want` entries, or the rows ran out).
+///
+/// ```text
+/// let mut pager = Pager::new(after, want);
+/// while let Some((after, batch)) = pager.next_batch() {
+///     let rows = …read `batch` rows after `after`…;
+///     pager.take(rows.len(), last_position, entries_made_of_rows, out);
+/// }
+/// ```
+struct Pager<K> {
+    after: Option<After<K>>,
+    batch: usize,
+    want: usize,
+}
+
+impl<K: Clone> Pager<K> {
+    fn new(after: After<K>, want: usize) -> Self {
+        Pager {
+            after: Some(after),
+            batch: want.clamp(BATCH_ROWS, PAGE_MAX + 1),
+            want,
+        }
+    }
+
+    /// Where the next batch starts and how many rows it reads; `None` when the page is done.
+    fn next_batch(&self) -> Option<(After<K>, i64)> {
+        self.after.clone().map(|a| (a, self.batch as i64))
+    }
+
+    /// Takes a batch of `rows` rows ending at `last`: its entries go into `out` until it
+    /// holds `want`.
+    fn take(
+        &mut self,
+        rows: usize,
+        last: Option<After<K>>,
+        entries: Vec<(TaxiiEntry, Position)>,
+        out: &mut Vec<(TaxiiEntry, Position)>,
+    ) {
+        for entry in entries {
+            if out.len() >= self.want {
+                break;
+            }
+            out.push(entry);
+        }
+        self.after = if out.len() >= self.want || rows < self.batch {
+            None
+        } else {
+            last
+        };
+    }
 }
 
 /// A visible report of an indicator with its marking read.
@@ -517,7 +583,7 @@ impl App {
         let mut found: Vec<(TaxiiEntry, Position)> = Vec::new();
         match collection {
             Collection::Indicators => {
-                self.indicator_entries(&reader, q, start, limit + 1, &mut found)
+                self.indicator_entries(&reader, q, start, at, limit + 1, &mut found)
                     .await?
             }
             Collection::Shared => {
@@ -526,6 +592,7 @@ impl App {
                     &reader,
                     q,
                     start,
+                    at,
                     limit + 1,
                     &mut found,
                 )
@@ -537,6 +604,7 @@ impl App {
                     &reader,
                     q,
                     start,
+                    at,
                     limit + 1,
                     &mut found,
                 )
@@ -562,6 +630,7 @@ impl App {
         reader: &Reader,
         q: &TaxiiQuery,
         start: Position,
+        at: OffsetDateTime,
         want: usize,
         out: &mut Vec<(TaxiiEntry, Position)>,
     ) -> AppResult<()> {
@@ -614,7 +683,7 @@ impl App {
                 .filter_map(|u| Uuid::parse_str(u).ok())
                 .collect()
         });
-        let mut after = if start.at <= created {
+        let after = if start.at <= created {
             After {
                 at: created,
                 key: None,
@@ -623,37 +692,31 @@ impl App {
             After {
                 at: start.at,
                 key: match start.key.as_deref() {
-                    Some(k) => Some(Uuid::parse_str(k).map_err(|_| {
-                        AppError::invalid(
-                            "next",
-                            "is not a token this server gave for this collection",
-                        )
-                    })?),
+                    Some(k) => Some(Uuid::parse_str(k).map_err(|_| bad_next())?),
                     None => None,
                 },
             }
         };
         let mut tx = self.store.read().await?;
+        let before = tx.visible_until(at).await?;
         let stored = tx.report_markings().await?;
         let allowed = self.allowed_markings(reader, stored, "indicator_reports")?;
         if allowed.is_empty() {
             return Ok(());
         }
-        let batch = (want - out.len()).clamp(1, PAGE_MAX + 1) as i64;
-        loop {
+        let mut pager = Pager::new(after, want);
+        while let Some((after, batch)) = pager.next_batch() {
             let rows = tx
-                .taxii_indicators(&allowed, &after, ids.as_deref(), batch)
+                .taxii_indicators(&allowed, &after, before, ids.as_deref(), batch)
                 .await?;
-            let Some(last) = rows.last() else {
-                break;
-            };
-            after = After {
-                at: last.modified,
-                key: Some(last.id),
-            };
+            let count = rows.len();
+            let last = rows.last().map(|r| After {
+                at: r.modified,
+                key: Some(r.id),
+            });
+            let mut entries = Vec::new();
             let row_ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-            let facts = tx.taxii_report_facts(&allowed, &row_ids).await?;
-            let full = rows.len() as i64 == batch;
+            let facts = tx.taxii_report_facts(&allowed, &row_ids, before).await?;
             for row in rows {
                 let seen = facts
                     .iter()
@@ -695,7 +758,7 @@ impl App {
                     revoked: shown.revoked,
                     marking: shown.marking,
                 });
-                out.push((
+                entries.push((
                     TaxiiEntry {
                         id: write::indicator_stix_id(row.id),
                         version,
@@ -708,13 +771,8 @@ impl App {
                         key: Some(row.id.to_string()),
                     },
                 ));
-                if out.len() >= want {
-                    return Ok(());
-                }
             }
-            if !full {
-                break;
-            }
+            pager.take(count, last, entries, out);
         }
         Ok(())
     }
@@ -725,18 +783,14 @@ impl App {
         reader: &Reader,
         q: &TaxiiQuery,
         start: Position,
+        at: OffsetDateTime,
         want: usize,
         out: &mut Vec<(TaxiiEntry, Position)>,
     ) -> AppResult<()> {
-        let mut after = After {
+        let after = After {
             at: start.at,
             key: match start.key.as_deref() {
-                Some(k) => Some(k.parse::<i64>().map_err(|_| {
-                    AppError::invalid(
-                        "next",
-                        "is not a token this server gave for this collection",
-                    )
-                })?),
+                Some(k) => Some(k.parse::<i64>().map_err(|_| bad_next())?),
                 None => None,
             },
         };
@@ -750,24 +804,23 @@ impl App {
             ObjectTable::Community => "community_report_objects",
         };
         let mut tx = self.store.read().await?;
+        let before = tx.visible_until(at).await?;
         let stored = tx.object_markings(table).await?;
         let allowed = self.allowed_markings(reader, stored, what)?;
         if allowed.is_empty() {
             return Ok(());
         }
-        let batch = (want - out.len()).clamp(1, PAGE_MAX + 1) as i64;
-        loop {
+        let mut pager = Pager::new(after, want);
+        while let Some((after, batch)) = pager.next_batch() {
             let rows: Vec<TaxiiObjectRow> = tx
-                .taxii_objects(table, &allowed, &after, &filter, batch)
+                .taxii_objects(table, &allowed, &after, before, &filter, batch)
                 .await?;
-            let Some(last) = rows.last() else {
-                break;
-            };
-            after = After {
-                at: last.added_at,
-                key: Some(last.seq),
-            };
-            let full = rows.len() as i64 == batch;
+            let count = rows.len();
+            let last = rows.last().map(|r| After {
+                at: r.added_at,
+                key: Some(r.seq),
+            });
+            let mut entries = Vec::new();
             // First and last visible version of each id on this batch.
             let ids: Vec<String> = rows
                 .iter()
@@ -777,7 +830,9 @@ impl App {
                 .collect();
             let mut span: HashMap<String, (OffsetDateTime, OffsetDateTime)> = HashMap::new();
             if !q.versions.all {
-                for (id, modified, added) in tx.taxii_object_versions(table, &allowed, &ids).await?
+                for (id, modified, added) in tx
+                    .taxii_object_versions(table, &allowed, &ids, before)
+                    .await?
                 {
                     let v = parse_version(&modified).unwrap_or(added);
                     span.entry(id)
@@ -803,7 +858,7 @@ impl App {
                         row.seq
                     )))
                 })?;
-                out.push((
+                entries.push((
                     TaxiiEntry {
                         id: row.stix_id,
                         version,
@@ -816,13 +871,8 @@ impl App {
                         key: Some(row.seq.to_string()),
                     },
                 ));
-                if out.len() >= want {
-                    return Ok(());
-                }
             }
-            if !full {
-                break;
-            }
+            pager.take(count, last, entries, out);
         }
         Ok(())
     }
@@ -1117,6 +1167,48 @@ fn check_report_objects(objects_json: &str) -> AppResult<Vec<CheckedObject>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pages_read_in_batches_of_at_least_500_and_stop_when_full_or_empty() {
+        let entry = |n: i64| {
+            (
+                TaxiiEntry {
+                    id: format!("x--{n}"),
+                    version: OffsetDateTime::UNIX_EPOCH,
+                    date_added: OffsetDateTime::UNIX_EPOCH,
+                    spec_version: "2.1".into(),
+                    object: Value::Null,
+                },
+                Position {
+                    at: OffsetDateTime::UNIX_EPOCH,
+                    key: Some(n.to_string()),
+                },
+            )
+        };
+        let at = |k: i64| After {
+            at: OffsetDateTime::UNIX_EPOCH,
+            key: Some(k),
+        };
+        // A client asking for one object: 500 rows at a time, most dropped by filters.
+        let mut out = Vec::new();
+        let mut pager = Pager::new(at(0), 2);
+        assert_eq!(pager.next_batch(), Some((at(0), 500)));
+        pager.take(500, Some(at(500)), vec![entry(7)], &mut out);
+        assert_eq!(
+            pager.next_batch(),
+            Some((at(500), 500)),
+            "on after the batch"
+        );
+        pager.take(500, Some(at(1000)), vec![entry(600), entry(601)], &mut out);
+        assert_eq!(out.len(), 2);
+        assert_eq!(pager.next_batch(), None, "the page is full");
+        // A short batch: the rows ran out.
+        let mut out = Vec::new();
+        let mut pager = Pager::new(at(0), 1001);
+        assert_eq!(pager.next_batch(), Some((at(0), 1001)));
+        pager.take(3, Some(at(3)), vec![entry(1)], &mut out);
+        assert_eq!(pager.next_batch(), None);
+    }
 
     #[test]
     fn next_tokens_round_trip_and_belong_to_their_collection() {

@@ -591,3 +591,26 @@ async fn preview_sends_nothing_and_a_quiet_day_sends_nothing() {
         t.cleanup().await;
     }
 }
+
+/// C1: an import stamps its reports when it starts. One still running when the digest runs,
+/// begun inside the digest's window, is waited for: otherwise its reports would fall in
+/// neither this day's digest (not committed yet) nor the next (received before its window).
+#[tokio::test]
+async fn the_digest_waits_for_an_import_begun_inside_its_window() {
+    for db in databases() {
+        let t = TestApp::new(db).await;
+        let at = cybernav_app::store::now() + Duration::days(1);
+        let long = common::open_import(&t, "Slow partner", "192.0.2.78").await;
+        let app = t.app.clone();
+        let digest = tokio::spawn(async move { run(&app, at).await });
+        tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+        assert!(!digest.is_finished(), "the digest waits for the import");
+        long.commit().await.unwrap();
+        let s = digest.await.unwrap();
+        assert_eq!(
+            s.indicator_reports_in_window, 1,
+            "the import's report is in the digest"
+        );
+        t.cleanup().await;
+    }
+}

@@ -755,3 +755,101 @@ async fn an_indicator_carries_only_what_its_marking_allows_and_stays_revoked() {
         t.cleanup().await;
     }
 }
+
+/// C1: an import stamps its rows when it starts. A long import still running while a faster
+/// one commits must not be skipped by a client paging with `added_after`: a page stops
+/// before the start of the oldest import still open (on PostgreSQL, where imports run side
+/// by side; SQLite runs one writer at a time, so the faster import waits for the long one).
+#[tokio::test]
+async fn a_long_import_is_not_skipped_by_a_faster_one_committed_first() {
+    for db in databases() {
+        let t = TestApp::new(db).await;
+        let pm = t.token("program_manager").await;
+
+        // The long import: begun, stamped, its rows written, not yet committed.
+        let long = common::open_import(&t, "Slow partner", "192.0.2.77").await;
+
+        // The fast import, begun after: on PostgreSQL it commits now; SQLite queues it.
+        let app = t.app.clone();
+        let actor = t.actor("program_manager").await;
+        let fast = tokio::spawn(async move {
+            app.import_indicator_list(
+                &actor.import_intel().unwrap(),
+                &SourceSpec {
+                    name: "Fast partner".into(),
+                    kind: "list".into(),
+                    default_marking: Marking::tlp(Tlp::Clear),
+                },
+                "small.txt",
+                ListFormat::FreeText,
+                b"198.51.100.88\n",
+                &RequestMeta::default(),
+            )
+            .await
+            .unwrap()
+        });
+        if t.db == common::Db::Postgres {
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+                while !fast.is_finished() {
+                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                }
+            })
+            .await;
+            assert!(fast.is_finished(), "the fast import commits first");
+        } else {
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+
+        // A client reads the collection now, and next time continues after the last date
+        // added it was given. (Through the app: on SQLite a request's own bookkeeping would
+        // wait for the long import's write lock.)
+        let reader = t.actor("program_manager").await;
+        let read = |after: Option<time::OffsetDateTime>| {
+            let app = t.app.clone();
+            let reader = reader.clone();
+            async move {
+                app.taxii_objects(
+                    &reader.read_taxii(),
+                    cybernav_app::sharing::taxii::Collection::Indicators,
+                    &cybernav_app::sharing::taxii::TaxiiQuery {
+                        added_after: after,
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap()
+            }
+        };
+        let values = |page: &cybernav_app::sharing::taxii::TaxiiPage| -> Vec<String> {
+            page.entries
+                .iter()
+                .filter_map(|e| e.object["pattern"].as_str().map(str::to_string))
+                .collect()
+        };
+        let first = read(None).await;
+        assert!(
+            !values(&first).iter().any(|p| p.contains("198.51.100.88")),
+            "the fast import's rows wait until the long one is committed: {:?}",
+            values(&first)
+        );
+        let last_added = first.entries.iter().map(|e| e.date_added).max();
+
+        long.commit().await.unwrap();
+        fast.await.unwrap();
+        let second = read(last_added).await;
+        let got = values(&second);
+        assert!(
+            got.iter().any(|p| p.contains("192.0.2.77")),
+            "the long import is not skipped: {got:?}"
+        );
+        assert!(
+            got.iter().any(|p| p.contains("198.51.100.88")),
+            "nor the fast one: {got:?}"
+        );
+        // Through the TAXII API too, once both are in.
+        let page = taxii_get(&t, &pm, &format!("{BOARD}/objects/")).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        assert!(page.body.contains("192.0.2.77") && page.body.contains("198.51.100.88"));
+        t.cleanup().await;
+    }
+}
