@@ -398,6 +398,14 @@ fn parse_version(s: &str) -> Option<OffsetDateTime> {
     OffsetDateTime::parse(s, &Rfc3339).ok()
 }
 
+/// The distinct markings of a table, as cached, with the watermark they were read at: every
+/// row added before it carries one of them.
+#[derive(Debug, Clone)]
+pub struct StoredMarkings {
+    values: std::sync::Arc<Vec<String>>,
+    read_before: OffsetDateTime,
+}
+
 /// Rows read at a time from a collection's table: at least this many even for a small
 /// `limit`, so a client asking one object at a time, or a page whose rows the filters
 /// mostly drop, costs a few queries rather than one per row.
@@ -541,17 +549,47 @@ impl App {
     fn allowed_markings(
         &self,
         reader: &Reader,
-        stored: Vec<String>,
+        stored: &[String],
         what: &str,
     ) -> AppResult<Vec<String>> {
         let mut out = Vec::new();
         for raw in stored {
-            let m = parse_marking(&raw, what)?;
+            let m = parse_marking(raw, what)?;
             if self.may_see(reader, &m, BOARD).is_allowed() {
-                out.push(raw);
+                out.push(raw.clone());
             }
         }
         Ok(out)
+    }
+
+    /// The distinct markings stored in `table` (`indicator_reports`, `stix_objects`,
+    /// `community_report_objects`), read once per table while the store has not changed
+    /// ([`crate::cache`]) rather than on every request. A list read on another replica up to
+    /// five seconds ago may miss a marking written since: it comes with the watermark it was
+    /// read at, and pages stop there, so rows with a marking not yet in the list are shown
+    /// late, never skipped.
+    async fn stored_markings(
+        &self,
+        tx: &mut cybernav_store::Tx,
+        table: &'static str,
+        at: OffsetDateTime,
+    ) -> AppResult<StoredMarkings> {
+        let epoch = self.store.write_epoch();
+        if let Some(hit) = self.stored_markings.get(&table, epoch) {
+            return Ok(hit);
+        }
+        let read_before = tx.visible_until(at).await?;
+        let values = match table {
+            "indicator_reports" => tx.report_markings().await?,
+            "stix_objects" => tx.object_markings(ObjectTable::Received).await?,
+            _ => tx.object_markings(ObjectTable::Community).await?,
+        };
+        let stored = StoredMarkings {
+            values: std::sync::Arc::new(values),
+            read_before,
+        };
+        self.stored_markings.put(table, epoch, stored.clone());
+        Ok(stored)
     }
 
     /// A page of `collection` for the caller, as the access decision allows object by
@@ -698,9 +736,11 @@ impl App {
             }
         };
         let mut tx = self.store.read().await?;
-        let before = tx.visible_until(at).await?;
-        let stored = tx.report_markings().await?;
-        let allowed = self.allowed_markings(reader, stored, "indicator_reports")?;
+        let stored = self
+            .stored_markings(&mut tx, "indicator_reports", at)
+            .await?;
+        let before = tx.visible_until(at).await?.min(stored.read_before);
+        let allowed = self.allowed_markings(reader, &stored.values, "indicator_reports")?;
         if allowed.is_empty() {
             return Ok(());
         }
@@ -804,9 +844,9 @@ impl App {
             ObjectTable::Community => "community_report_objects",
         };
         let mut tx = self.store.read().await?;
-        let before = tx.visible_until(at).await?;
-        let stored = tx.object_markings(table).await?;
-        let allowed = self.allowed_markings(reader, stored, what)?;
+        let stored = self.stored_markings(&mut tx, what, at).await?;
+        let before = tx.visible_until(at).await?.min(stored.read_before);
+        let allowed = self.allowed_markings(reader, &stored.values, what)?;
         if allowed.is_empty() {
             return Ok(());
         }

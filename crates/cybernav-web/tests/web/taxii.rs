@@ -853,3 +853,89 @@ async fn a_long_import_is_not_skipped_by_a_faster_one_committed_first() {
         t.cleanup().await;
     }
 }
+
+/// P3: each table's distinct markings are read once per write epoch (cached, five seconds at
+/// most). A list read on one replica may lack a marking another replica has just stored;
+/// pages then stop where that list was read, so the rows show late and are never skipped,
+/// not even by a later row with a marking the list knows.
+#[tokio::test]
+async fn a_marking_new_to_a_table_shows_late_on_another_replica_never_skipped() {
+    use cybernav_app::sharing::taxii::{Collection, TaxiiPage, TaxiiQuery};
+    for db in databases() {
+        let t = TestApp::new(db).await;
+        let other = cybernav_app::App::open((*t.app.config).clone())
+            .await
+            .unwrap();
+        let reader = t.actor("program_manager").await;
+        let page = |after: Option<time::OffsetDateTime>| {
+            let app = t.app.clone();
+            let reader = reader.clone();
+            async move {
+                app.taxii_objects(
+                    &reader.read_taxii(),
+                    Collection::Indicators,
+                    &TaxiiQuery {
+                        added_after: after,
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap()
+            }
+        };
+        let values = |p: &TaxiiPage| -> Vec<String> {
+            p.entries
+                .iter()
+                .filter_map(|e| e.object["pattern"].as_str().map(str::to_string))
+                .collect()
+        };
+        let last = |p: &TaxiiPage, before: Option<time::OffsetDateTime>| {
+            p.entries.iter().map(|e| e.date_added).max().or(before)
+        };
+        import_list(&t, "Known", Marking::tlp(Tlp::Clear), "203.0.113.41\n").await;
+        let first = page(None).await;
+        assert!(values(&first).iter().any(|v| v.contains("203.0.113.41")));
+        let mut position = last(&first, None);
+
+        // The other replica stores a marking this one has not seen, then a row with a known one.
+        let import_on_other = |source: &'static str, marking: Marking, line: &'static str| {
+            let other = other.clone();
+            let reader = reader.clone();
+            async move {
+                other
+                    .import_indicator_list(
+                        &reader.import_intel().unwrap(),
+                        &SourceSpec {
+                            name: source.into(),
+                            kind: "list".into(),
+                            default_marking: marking,
+                        },
+                        "list.txt",
+                        ListFormat::FreeText,
+                        line.as_bytes(),
+                        &RequestMeta::default(),
+                    )
+                    .await
+                    .unwrap()
+            }
+        };
+        import_on_other("New marking", Marking::tlp(Tlp::Green), "203.0.113.42\n").await;
+        import_on_other("Known again", Marking::tlp(Tlp::Clear), "203.0.113.43\n").await;
+        let stale = page(position).await;
+        assert!(
+            !values(&stale).iter().any(|v| v.contains("203.0.113.43")),
+            "no row past the unknown marking's: {:?}",
+            values(&stale)
+        );
+        position = last(&stale, position);
+
+        // Five seconds on, the list is read again and both come, in order.
+        tokio::time::sleep(std::time::Duration::from_millis(5200)).await;
+        let fresh = page(position).await;
+        let got = values(&fresh);
+        assert!(got.iter().any(|v| v.contains("203.0.113.42")), "{got:?}");
+        assert!(got.iter().any(|v| v.contains("203.0.113.43")), "{got:?}");
+        other.store.close().await;
+        t.cleanup().await;
+    }
+}
