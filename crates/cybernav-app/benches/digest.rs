@@ -173,7 +173,7 @@ async fn seed(app: &App) {
         match &mut tx.conn {
             cybernav_app::store::Conn::Sqlite(c) => {
                 sqlx::query(sql)
-                    .bind(now)
+                    .bind(cybernav_app::store::utc(now))
                     .bind(id)
                     .execute(&mut **c)
                     .await

@@ -71,6 +71,12 @@ pub struct Config {
     /// The Board's time zone, an IANA name (`CYBERNAV_TIMEZONE`, default `America/Chicago`):
     /// the clock of the digest's hour and of the dates it is named by.
     pub time_zone: cybernav_core::deadline::BoardTimeZone,
+    /// The only folder TAXII feeds' secret files are read from (`CYBERNAV_TAXII_SECRETS_DIR`,
+    /// default `taxii-secrets` in the data folder).
+    pub taxii_secrets_dir: PathBuf,
+    /// Whether TAXII credentials may go over plain `http://` to any host
+    /// (`CYBERNAV_TAXII_ALLOW_HTTP`, default `false`: https only, http to this machine).
+    pub taxii_allow_http: bool,
 }
 
 impl std::fmt::Debug for Config {
@@ -88,6 +94,8 @@ impl std::fmt::Debug for Config {
             .field("mail_from", &self.mail_from)
             // PlatformKey's Debug shows the public fingerprint only.
             .field("signing_key", &self.signing_key)
+            .field("taxii_secrets_dir", &self.taxii_secrets_dir)
+            .field("taxii_allow_http", &self.taxii_allow_http)
             .finish_non_exhaustive()
     }
 }
@@ -96,6 +104,8 @@ impl Config {
     /// Defaults for a data folder.
     pub fn new(data_dir: PathBuf) -> Self {
         Config {
+            taxii_secrets_dir: data_dir.join("taxii-secrets"),
+            taxii_allow_http: false,
             data_dir,
             database_url: None,
             base_url: "http://127.0.0.1:8080".into(),
@@ -237,6 +247,27 @@ impl Config {
             self.time_zone = cybernav_core::deadline::BoardTimeZone::parse(&v)
                 .map_err(|e| format!("CYBERNAV_TIMEZONE: {e}"))?;
         }
+        if let Some(v) = var("CYBERNAV_TAXII_SECRETS_DIR") {
+            let dir = PathBuf::from(v.trim());
+            if !dir.is_absolute() {
+                return Err(format!(
+                    "CYBERNAV_TAXII_SECRETS_DIR: '{}' is not an absolute path",
+                    v.trim()
+                ));
+            }
+            self.taxii_secrets_dir = dir;
+        }
+        if let Some(v) = var("CYBERNAV_TAXII_ALLOW_HTTP") {
+            self.taxii_allow_http = match v.trim() {
+                "true" | "1" | "yes" => true,
+                "false" | "0" | "no" => false,
+                other => {
+                    return Err(format!(
+                        "CYBERNAV_TAXII_ALLOW_HTTP: '{other}' is not true or false; the default is false"
+                    ));
+                }
+            };
+        }
         if let Some(v) = var("CYBERNAV_SIGNING_KEY_FILE") {
             let text = std::fs::read_to_string(v.trim())
                 .map_err(|e| format!("CYBERNAV_SIGNING_KEY_FILE: cannot read {v}: {e}"))?;
@@ -330,6 +361,25 @@ mod tests {
             e.starts_with("CYBERNAV_TIMEZONE: ") && e.contains("Mars/Olympus"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn taxii_secrets_live_in_one_folder_and_go_over_https() {
+        let c = with(&[]).expect("defaults");
+        assert_eq!(c.taxii_secrets_dir, PathBuf::from("/tmp/taxii-secrets"));
+        assert!(!c.taxii_allow_http);
+        let c = with(&[
+            ("CYBERNAV_TAXII_SECRETS_DIR", "/run/credentials/cybernav"),
+            ("CYBERNAV_TAXII_ALLOW_HTTP", "true"),
+        ])
+        .expect("set");
+        assert_eq!(
+            c.taxii_secrets_dir,
+            PathBuf::from("/run/credentials/cybernav")
+        );
+        assert!(c.taxii_allow_http);
+        assert!(with(&[("CYBERNAV_TAXII_SECRETS_DIR", "secrets")]).is_err());
+        assert!(with(&[("CYBERNAV_TAXII_ALLOW_HTTP", "sometimes")]).is_err());
     }
 
     #[test]

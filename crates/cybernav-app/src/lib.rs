@@ -64,6 +64,9 @@ pub struct App {
     cycle_inputs: Arc<cache::EpochCache<uuid::Uuid, Arc<statewide::CycleInputs>>>,
     /// Every election authority, by name (see [`cache`]).
     authorities: Arc<cache::EpochCache<(), Arc<Vec<store::rows::EaListing>>>>,
+    /// The distinct stored markings of each table the TAXII server reads, with the watermark
+    /// they were read at (see [`sharing::taxii`]).
+    stored_markings: Arc<cache::EpochCache<&'static str, sharing::taxii::StoredMarkings>>,
 }
 
 impl App {
@@ -80,6 +83,7 @@ impl App {
             tokens: Arc::new(cache::EpochCache::new(4096)),
             authorities: Arc::new(cache::EpochCache::new(1)),
             cycle_inputs: Arc::new(cache::EpochCache::new(64)),
+            stored_markings: Arc::new(cache::EpochCache::new(8)),
         })
     }
 }

@@ -87,8 +87,15 @@ async fn publish(peer: &TaxiiPeer, objects: Vec<Value>) {
     assert_eq!(status["failure_count"], 0, "{status}");
 }
 
+/// The TAXII secrets folder of the app whose data folder is `dir` (the default).
+fn secrets_dir(dir: &tempfile::TempDir) -> std::path::PathBuf {
+    let secrets = dir.path().join("taxii-secrets");
+    std::fs::create_dir_all(&secrets).unwrap();
+    secrets
+}
+
 fn secret_file(dir: &tempfile::TempDir, secret: &str) -> SecretRef {
-    let path = dir.path().join("partner.secret");
+    let path = secrets_dir(dir).join("partner.secret");
     std::fs::write(&path, format!("{secret}\n")).unwrap();
     SecretRef::File(path)
 }
@@ -239,7 +246,7 @@ async fn a_failing_feed_backs_off_keeps_its_error_and_loses_nothing() {
         assert_eq!(indicator_count(&app).await, 0);
 
         // The secret file disappears: the error names the file, the second failure waits 10 min.
-        std::fs::remove_file(dir.path().join("partner.secret")).unwrap();
+        std::fs::remove_file(secrets_dir(&dir).join("partner.secret")).unwrap();
         let out = app.poll_taxii_feed(&cap, feed.id, &meta()).await.unwrap();
         assert!(
             out.error.as_deref().unwrap().contains("partner.secret"),
@@ -251,7 +258,7 @@ async fn a_failing_feed_backs_off_keeps_its_error_and_loses_nothing() {
         assert!(row.next_poll_at - cybernav_app::store::now() > Duration::minutes(9));
 
         // Put right, the next poll reads everything and the failures are forgotten.
-        std::fs::write(dir.path().join("partner.secret"), "right-password").unwrap();
+        std::fs::write(secrets_dir(&dir).join("partner.secret"), "right-password").unwrap();
         let out = app.poll_taxii_feed(&cap, feed.id, &meta()).await.unwrap();
         assert_eq!((out.error, out.imported), (None, 3));
         let row = app.taxii_feeds(&reader).await.unwrap().remove(0);
@@ -338,6 +345,97 @@ async fn bad_feed_settings_are_refused_with_the_field() {
         let mut tx = app.store.read().await.unwrap();
         assert_eq!(tx.intel_sources().await.unwrap().len(), 1);
         drop(tx);
+        cleanup(app, pg).await;
+    }
+}
+
+/// S1: a feed cannot make the server send any of its own settings or files as credentials,
+/// nor send credentials in clear text to another machine; a secret that cannot be read is
+/// named, never shown.
+#[tokio::test]
+async fn only_taxii_secrets_are_sent_and_only_over_https() {
+    for (app, dir, pg) in apps().await {
+        let system = system_actor();
+        let cap = system.import_intel().unwrap();
+        let peer = TaxiiPeer::start("partner-pw", 100);
+        publish(&peer, indicators(104, 2)).await;
+        std::fs::write(dir.path().join("elsewhere.secret"), "partner-pw\n").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(
+            dir.path().join("elsewhere.secret"),
+            secrets_dir(&dir).join("link.secret"),
+        )
+        .unwrap();
+        let refused_field = |e: AppError| match e {
+            AppError::Invalid(f) => f.0[0].field.clone(),
+            other => panic!("{other:?}"),
+        };
+        let mut refused: Vec<(SecretRef, &str)> = vec![
+            (SecretRef::Env("DATABASE_URL".into()), "env"),
+            (SecretRef::File("/etc/passwd".into()), "a file elsewhere"),
+            (
+                SecretRef::File(dir.path().join("elsewhere.secret")),
+                "the data folder",
+            ),
+        ];
+        #[cfg(unix)]
+        refused.push((SecretRef::File("link.secret".into()), "a link out"));
+        for (secret, why) in refused {
+            let e = app
+                .add_taxii_feed(&cap, &spec(&peer, secret.clone(), 10), &meta())
+                .await
+                .unwrap_err();
+            assert_eq!(refused_field(e), "secret", "{why}");
+            let e = app
+                .discover_taxii_collections(&cap, &peer.api_root(), &FeedAuth::Bearer(secret))
+                .await
+                .unwrap_err();
+            assert_eq!(refused_field(e), "secret", "{why}");
+        }
+        // Credentials to another machine over plain http.
+        let mut s = spec(&peer, secret_file(&dir, "partner-pw"), 10);
+        s.api_root = "http://taxii.example.gov/api1/".into();
+        let e = app.add_taxii_feed(&cap, &s, &meta()).await.unwrap_err();
+        assert_eq!(refused_field(e), "api_root");
+        // Without credentials, or to this machine, http is fine.
+        s.auth = FeedAuth::None;
+        app.add_taxii_feed(&cap, &s, &meta()).await.unwrap();
+        let feed = app
+            .add_taxii_feed(
+                &cap,
+                &spec(&peer, SecretRef::File("partner.secret".into()), 10),
+                &meta(),
+            )
+            .await
+            .unwrap();
+
+        // A reference changed in the database behind the app's back is refused at the poll.
+        let mut tx = app.store.begin().await.unwrap();
+        let sql = "UPDATE taxii_feeds SET secret_ref = $1 WHERE id = $2";
+        match &mut tx.conn {
+            cybernav_app::store::Conn::Sqlite(c) => {
+                sqlx::query(sql)
+                    .bind("file:/etc/passwd")
+                    .bind(feed.id)
+                    .execute(&mut **c)
+                    .await
+                    .unwrap();
+            }
+            cybernav_app::store::Conn::Postgres(c) => {
+                sqlx::query(sql)
+                    .bind("file:/etc/passwd")
+                    .bind(feed.id)
+                    .execute(&mut **c)
+                    .await
+                    .unwrap();
+            }
+        }
+        tx.commit().await.unwrap();
+        let out = app.poll_taxii_feed(&cap, feed.id, &meta()).await.unwrap();
+        let error = out.error.unwrap();
+        assert!(error.contains("not in the TAXII secrets folder"), "{error}");
+        assert!(!error.contains("root:"), "{error}");
+        assert_eq!(indicator_count(&app).await, 0);
         cleanup(app, pg).await;
     }
 }

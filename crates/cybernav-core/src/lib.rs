@@ -22,6 +22,7 @@ pub mod finding;
 pub mod grants;
 pub mod icn;
 pub mod illinois;
+pub mod instant;
 pub mod need;
 pub mod need_to_know;
 pub mod network;

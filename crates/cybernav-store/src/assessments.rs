@@ -1,6 +1,7 @@
 //! Navigator risk assessments (Part 213.40): catalogs, mappings, assessments, their answers,
 //! the history of each answer and the workflow events.
 
+use crate::utc;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -189,7 +190,7 @@ impl Tx {
             .bind(&row.body)
             .bind(row.item_count)
             .bind(row.loaded_by)
-            .bind(row.loaded_at)
+            .bind(utc(row.loaded_at))
             .execute(&mut *c)
             .await
             .map_err(StoreError::classify)?;
@@ -235,7 +236,7 @@ impl Tx {
             .bind(&row.to_version)
             .bind(&row.to_item)
             .bind(&row.relationship)
-            .bind(row.loaded_at)
+            .bind(utc(row.loaded_at))
             .execute(&mut *c)
             .await?
             .rows_affected()
@@ -281,12 +282,12 @@ impl Tx {
             .bind(&row.method)
             .bind(&row.state)
             .bind(row.created_by)
-            .bind(row.created_at)
-            .bind(row.updated_at)
+            .bind(utc(row.created_at))
+            .bind(utc(row.updated_at))
             .bind(row.completed_by)
-            .bind(row.completed_at)
+            .bind(utc(row.completed_at))
             .bind(row.validated_by)
-            .bind(row.validated_at)
+            .bind(utc(row.validated_at))
             .bind(row.overall_percent)
             .execute(&mut *c)
             .await
@@ -304,11 +305,11 @@ impl Tx {
             .bind(row.id)
             .bind(&row.scope)
             .bind(&row.state)
-            .bind(row.updated_at)
+            .bind(utc(row.updated_at))
             .bind(row.completed_by)
-            .bind(row.completed_at)
+            .bind(utc(row.completed_at))
             .bind(row.validated_by)
-            .bind(row.validated_at)
+            .bind(utc(row.validated_at))
             .bind(row.overall_percent)
             .execute(&mut *c)
             .await?
@@ -416,7 +417,7 @@ impl Tx {
             .bind(&row.answer)
             .bind(&row.comment)
             .bind(row.updated_by)
-            .bind(row.updated_at)
+            .bind(utc(row.updated_at))
             .execute(&mut *c)
             .await?;
         });
@@ -469,7 +470,7 @@ impl Tx {
             .bind(answer)
             .bind(comment)
             .bind(by)
-            .bind(at)
+            .bind(utc(at))
             .execute(&mut *c)
             .await?;
         });
@@ -507,7 +508,7 @@ impl Tx {
             .bind(&row.to_state)
             .bind(&row.note)
             .bind(row.actor_id)
-            .bind(row.at)
+            .bind(utc(row.at))
             .execute(&mut *c)
             .await?;
         });

@@ -1,6 +1,7 @@
 //! Written verification (Part 213.50(b)): the platform's signing key and the signed
 //! attestation files.
 
+use crate::utc;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -75,7 +76,7 @@ impl Tx {
             .bind(&key.purpose)
             .bind(&key.public_key)
             .bind(&key.secret_key)
-            .bind(now)
+            .bind(utc(now))
             .execute(&mut *c)
             .await
             .map_err(StoreError::classify)?;
@@ -97,7 +98,7 @@ impl Tx {
                 .bind(row.election_authority_id)
                 .bind(row.cycle_id)
                 .bind(row.signer_id)
-                .bind(row.signed_at)
+                .bind(utc(row.signed_at))
                 .bind(&row.facts_digest)
                 .bind(&row.key_fingerprint)
                 .bind(&row.file)

@@ -1,5 +1,6 @@
 //! Appending to and reading the hash-chained audit log.
 
+use crate::utc;
 use cybernav_core::audit::{AuditEvent, AuditRecord, record_hash};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -92,7 +93,7 @@ impl Tx {
             ))
             .bind(seq)
             .bind(id)
-            .bind(now)
+            .bind(utc(now))
             .bind(event.actor_id)
             .bind(&event.actor_label)
             .bind(&event.action)

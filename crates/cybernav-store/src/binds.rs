@@ -68,7 +68,7 @@ macro_rules! bind_all {
                 $crate::Bind::Uuid(v) => q.bind(v),
                 $crate::Bind::Text(v) => q.bind(v),
                 $crate::Bind::I64(v) => q.bind(v),
-                $crate::Bind::Time(v) => q.bind(v),
+                $crate::Bind::Time(v) => q.bind($crate::UtcTime(v)),
             };
         }
         q

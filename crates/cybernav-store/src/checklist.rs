@@ -2,6 +2,7 @@
 //! requirements, the reminders sent before a certification deadline, and the statewide report
 //! cards the Board published.
 
+use crate::utc;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -93,7 +94,7 @@ impl Tx {
             .bind(&meta.sha256)
             .bind(content)
             .bind(meta.uploaded_by)
-            .bind(meta.uploaded_at)
+            .bind(utc(meta.uploaded_at))
             .execute(&mut *c)
             .await
             .map_err(StoreError::classify)?;
@@ -145,7 +146,7 @@ impl Tx {
             .bind(&note.author_name)
             .bind(&note.author_role)
             .bind(&note.body)
-            .bind(note.created_at)
+            .bind(utc(note.created_at))
             .execute(&mut *c)
             .await
             .map_err(StoreError::classify)?;
@@ -185,7 +186,7 @@ impl Tx {
             .bind(cycle)
             .bind(ea)
             .bind(days_before)
-            .bind(at)
+            .bind(utc(at))
             .execute(&mut *c)
             .await?
             .rows_affected()
@@ -201,7 +202,7 @@ impl Tx {
             )
             .bind(card.id)
             .bind(card.cycle_id)
-            .bind(card.published_at)
+            .bind(utc(card.published_at))
             .bind(card.published_by)
             .bind(&card.snapshot)
             .execute(&mut *c)

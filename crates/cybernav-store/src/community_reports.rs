@@ -219,7 +219,7 @@ impl Tx {
             .bind(id)
             .bind(status)
             .bind(decided_by)
-            .bind(decided_at)
+            .bind(crate::utc(decided_at))
             .bind(note)
             .execute(&mut *c)
             .await?
@@ -258,10 +258,10 @@ impl Tx {
                 .bind(s.report_id)
                 .bind(s.election_authority_id)
                 .bind(s.marking)
-                .bind(s.first_seen)
-                .bind(s.last_seen)
+                .bind(crate::utc(s.first_seen))
+                .bind(crate::utc(s.last_seen))
                 .bind(s.seen_count)
-                .bind(recorded_at)
+                .bind(crate::utc(recorded_at))
                 .execute(&mut *c)
                 .await?
                 .rows_affected()

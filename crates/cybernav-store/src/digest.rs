@@ -2,6 +2,7 @@
 //! item each person received (ids and marking labels, never content), each person's choice
 //! to receive it, and the reads the job needs (indicator reports received in a window).
 
+use crate::utc;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
@@ -131,10 +132,10 @@ impl Tx {
             sqlx::query(&sql)
                 .bind(r.id)
                 .bind(r.digest_date)
-                .bind(r.window_start)
-                .bind(r.window_end)
-                .bind(r.started_at)
-                .bind(r.finished_at)
+                .bind(utc(r.window_start))
+                .bind(utc(r.window_end))
+                .bind(utc(r.started_at))
+                .bind(utc(r.finished_at))
                 .bind(r.started_by)
                 .bind(r.recipients)
                 .bind(r.sent)
@@ -153,7 +154,7 @@ impl Tx {
                 "UPDATE digest_runs SET finished_at = $2, recipients = $3, sent = $4, skipped = $5, items = $6 WHERE id = $1",
             )
             .bind(r.id)
-            .bind(r.finished_at)
+            .bind(utc(r.finished_at))
             .bind(r.recipients)
             .bind(r.sent)
             .bind(r.skipped)
@@ -192,7 +193,7 @@ impl Tx {
                 .bind(&send.to_addr)
                 .bind(&send.subject_marking)
                 .bind(send.items)
-                .bind(send.created_at)
+                .bind(utc(send.created_at))
                 .execute(&mut *c)
                 .await?
                 .rows_affected()
@@ -343,7 +344,7 @@ impl Tx {
             )
             .bind(user)
             .bind(receive)
-            .bind(now)
+            .bind(utc(now))
             .execute(&mut *c)
             .await?;
         });
@@ -366,8 +367,8 @@ impl Tx {
                  WHERE r.received_at >= $1 AND r.received_at < $2 \
                  ORDER BY r.received_at DESC, i.kind, i.value, s.name",
             )
-            .bind(start)
-            .bind(end)
+            .bind(utc(start))
+            .bind(utc(end))
             .fetch_all(&mut *c)
             .await?
         }))

@@ -1,6 +1,7 @@
 //! The incident-response directory (Part 213.30(a)(9)): entries with their scope (statewide,
 //! a zone, an authority), channels, escalation order and last verification.
 
+use crate::utc;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
@@ -72,8 +73,8 @@ impl Tx {
                 .bind(row.last_verified_on)
                 .bind(row.verified_by)
                 .bind(&row.verified_by_name)
-                .bind(row.created_at)
-                .bind(row.updated_at)
+                .bind(utc(row.created_at))
+                .bind(utc(row.updated_at))
                 .execute(&mut *c)
                 .await
                 .map_err(StoreError::classify)?;
@@ -104,7 +105,7 @@ impl Tx {
             .bind(row.last_verified_on)
             .bind(row.verified_by)
             .bind(&row.verified_by_name)
-            .bind(row.updated_at)
+            .bind(utc(row.updated_at))
             .execute(&mut *c)
             .await
             .map_err(StoreError::classify)?

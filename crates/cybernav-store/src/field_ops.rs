@@ -1,6 +1,7 @@
 //! Field operations (Part 213.40): documents on file and their reviews, field visits with
 //! their navigators and follow-ups.
 
+use crate::utc;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
@@ -131,8 +132,8 @@ impl Tx {
             .bind(row.document_date)
             .bind(row.evidence_id)
             .bind(row.created_by)
-            .bind(row.created_at)
-            .bind(row.updated_at)
+            .bind(utc(row.created_at))
+            .bind(utc(row.updated_at))
             .execute(&mut *c)
             .await
             .map_err(StoreError::classify)?;
@@ -152,7 +153,7 @@ impl Tx {
             .bind(&row.version)
             .bind(row.document_date)
             .bind(row.evidence_id)
-            .bind(row.updated_at)
+            .bind(utc(row.updated_at))
             .execute(&mut *c)
             .await?
             .rows_affected()
@@ -209,7 +210,7 @@ impl Tx {
             .bind(&row.problems)
             .bind(row.reviewer_id)
             .bind(&row.reviewer_name)
-            .bind(row.created_at)
+            .bind(utc(row.created_at))
             .execute(&mut *c)
             .await
             .map_err(StoreError::classify)?;
@@ -253,7 +254,7 @@ impl Tx {
             .bind(&row.internal_notes)
             .bind(&row.finding_ids)
             .bind(row.created_by)
-            .bind(row.created_at)
+            .bind(utc(row.created_at))
             .execute(&mut *c)
             .await
             .map_err(StoreError::classify)?;
@@ -337,9 +338,9 @@ impl Tx {
             .bind(&row.description)
             .bind(row.due_on)
             .bind(row.done)
-            .bind(row.done_at)
+            .bind(utc(row.done_at))
             .bind(row.done_by)
-            .bind(row.created_at)
+            .bind(utc(row.created_at))
             .execute(&mut *c)
             .await
             .map_err(StoreError::classify)?;
@@ -361,7 +362,7 @@ impl Tx {
             )
             .bind(id)
             .bind(done)
-            .bind(done.then_some(at))
+            .bind(utc(done.then_some(at)))
             .bind(if done { by } else { None })
             .execute(&mut *c)
             .await?

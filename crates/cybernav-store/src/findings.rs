@@ -2,6 +2,7 @@
 //! catalog and the runs of scan and catalog imports. Evidence of a fix is filed with the
 //! checklist's evidence files, under the subject `finding:<id>`.
 
+use crate::utc;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
@@ -224,8 +225,8 @@ macro_rules! bind_finding {
             .bind($r.latest_detection)
             .bind($r.closed_on)
             .bind($r.created_by)
-            .bind($r.created_at)
-            .bind($r.updated_at)
+            .bind($crate::utc($r.created_at))
+            .bind($crate::utc($r.updated_at))
     };
 }
 
@@ -273,7 +274,7 @@ impl Tx {
                 .bind(&row.catalog_item_id)
                 .bind(row.latest_detection)
                 .bind(row.closed_on)
-                .bind(row.updated_at)
+                .bind(utc(row.updated_at))
                 .execute(&mut *c)
                 .await
                 .map_err(StoreError::classify)?
@@ -335,7 +336,7 @@ impl Tx {
             sqlx::query(&sql)
                 .bind(h.id)
                 .bind(h.finding_id)
-                .bind(h.at)
+                .bind(utc(h.at))
                 .bind(h.actor_id)
                 .bind(&h.actor_label)
                 .bind(&h.kind)
@@ -425,7 +426,7 @@ impl Tx {
                 .bind(&r.sha256)
                 .bind(r.imported_by)
                 .bind(&r.imported_by_label)
-                .bind(r.imported_at)
+                .bind(utc(r.imported_at))
                 .bind(r.rows_read)
                 .bind(r.created)
                 .bind(r.updated)

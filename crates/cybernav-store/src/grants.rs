@@ -1,6 +1,7 @@
 //! Grant money (Part 213.10(a), (c)): the Navigator Program share of each cycle, its
 //! expenditures, awards to election authorities, and reimbursement claims.
 
+use crate::utc;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
@@ -155,7 +156,7 @@ impl Tx {
             .bind(row.cycle_id)
             .bind(row.navigator_share_cents)
             .bind(row.updated_by)
-            .bind(row.updated_at)
+            .bind(utc(row.updated_at))
             .execute(&mut *c)
             .await?;
         });
@@ -178,7 +179,7 @@ impl Tx {
                 .bind(row.match_cents)
                 .bind(&row.description)
                 .bind(row.recorded_by)
-                .bind(row.recorded_at)
+                .bind(utc(row.recorded_at))
                 .execute(&mut *c)
                 .await?;
         });
@@ -231,7 +232,7 @@ impl Tx {
             .bind(row.election_authority_id)
             .bind(row.amount_cents)
             .bind(row.awarded_by)
-            .bind(row.awarded_at)
+            .bind(utc(row.awarded_at))
             .execute(&mut *c)
             .await
             .map_err(StoreError::classify)?;
@@ -258,9 +259,9 @@ impl Tx {
                 .bind(&row.status)
                 .bind(&row.reason)
                 .bind(row.submitted_by)
-                .bind(row.submitted_at)
+                .bind(utc(row.submitted_at))
                 .bind(row.decided_by)
-                .bind(row.decided_at)
+                .bind(utc(row.decided_at))
                 .execute(&mut *c)
                 .await?;
         });
@@ -306,7 +307,7 @@ impl Tx {
             .bind(status)
             .bind(reason)
             .bind(by)
-            .bind(at)
+            .bind(utc(at))
             .bind(id)
             .execute(&mut *c)
             .await?;

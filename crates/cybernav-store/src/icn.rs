@@ -1,6 +1,7 @@
 //! ICN connectivity (Part 213.20): circuits, their allowlist entries and protections, and the
 //! Board's program settings.
 
+use crate::utc;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
@@ -118,8 +119,8 @@ impl Tx {
             .bind(row.agreement_signed_on)
             .bind(row.connected_on)
             .bind(&row.notes)
-            .bind(row.created_at)
-            .bind(row.updated_at)
+            .bind(utc(row.created_at))
+            .bind(utc(row.updated_at))
             .execute(&mut *c)
             .await
             .map_err(StoreError::classify)?;
@@ -139,7 +140,7 @@ impl Tx {
             .bind(row.agreement_signed_on)
             .bind(row.connected_on)
             .bind(&row.notes)
-            .bind(row.updated_at)
+            .bind(utc(row.updated_at))
             .execute(&mut *c)
             .await
             .map_err(StoreError::classify)?
@@ -192,7 +193,7 @@ impl Tx {
             .bind(&row.kind)
             .bind(&row.sensor_id)
             .bind(row.updated_by)
-            .bind(row.updated_at)
+            .bind(utc(row.updated_at))
             .execute(&mut *c)
             .await?;
         });
@@ -221,7 +222,7 @@ impl Tx {
             .bind(&row.network)
             .bind(&row.description)
             .bind(row.added_by)
-            .bind(row.added_at)
+            .bind(utc(row.added_at))
             .execute(&mut *c)
             .await
             .map_err(StoreError::classify)?;
@@ -321,7 +322,7 @@ impl Tx {
             .bind(key)
             .bind(value)
             .bind(by)
-            .bind(at)
+            .bind(utc(at))
             .execute(&mut *c)
             .await?;
         });

@@ -5,6 +5,7 @@
 //! row), inside the caller's single transaction: a million-indicator bundle is a few thousand
 //! statements, and a failure leaves nothing behind.
 
+use crate::utc;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -282,8 +283,8 @@ impl Tx {
             .bind(&s.name)
             .bind(&s.kind)
             .bind(&s.default_marking)
-            .bind(s.created_at)
-            .bind(s.updated_at)
+            .bind(utc(s.created_at))
+            .bind(utc(s.updated_at))
             .execute(&mut *c)
             .await
             .map_err(crate::StoreError::classify)?
@@ -305,7 +306,7 @@ impl Tx {
             .bind(&r.format)
             .bind(&r.file_name)
             .bind(&r.sha256)
-            .bind(r.received_at)
+            .bind(utc(r.received_at))
             .bind(r.imported)
             .bind(r.duplicates)
             .bind(r.objects)
@@ -378,7 +379,11 @@ impl Tx {
         Ok(with_conn!(self, |c| {
             let mut q = sqlx::query(&sql);
             for i in batch {
-                q = q.bind(i.id).bind(i.kind).bind(i.value).bind(first_seen);
+                q = q
+                    .bind(i.id)
+                    .bind(i.kind)
+                    .bind(i.value)
+                    .bind(utc(first_seen));
             }
             q.execute(&mut *c).await?.rows_affected()
         }))
@@ -466,7 +471,7 @@ impl Tx {
                     .bind(from.run_id)
                     .bind(r.marking)
                     .bind(r.original_markings)
-                    .bind(r.valid_until)
+                    .bind(utc(r.valid_until))
                     .bind(r.confidence)
                     .bind(r.revoked);
             }
@@ -500,7 +505,7 @@ impl Tx {
                     .bind(o.spec_version)
                     .bind(from.source_id)
                     .bind(from.run_id)
-                    .bind(from.received_at)
+                    .bind(utc(from.received_at))
                     .bind(o.marking)
                     .bind(o.raw);
             }

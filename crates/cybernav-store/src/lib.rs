@@ -9,10 +9,11 @@
 //! This crate knows SQL and domain types; it knows nothing of HTTP and makes no permission
 //! decisions (those are in `cybernav-core::authz` and `cybernav-app`).
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::str::FromStr;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -42,8 +43,10 @@ pub mod rows;
 pub mod taxii;
 pub mod taxii_feeds;
 pub mod users;
+pub mod utc;
 
 pub use binds::Bind;
+pub use utc::{UtcTime, utc};
 
 /// What can go wrong in the store.
 #[derive(Debug, thiserror::Error)]
@@ -105,6 +108,46 @@ pub enum Backend {
 pub struct Store {
     pool: Pool,
     writes: Arc<AtomicU64>,
+    open: Arc<Mutex<OpenWrites>>,
+}
+
+/// The write transactions open in this process, by when they began: SQLite's watermark
+/// ([`Tx::visible_until`]; one process writes a SQLite database).
+#[derive(Debug, Default)]
+struct OpenWrites {
+    next: u64,
+    began: BTreeMap<u64, time::OffsetDateTime>,
+}
+
+/// Keeps one write transaction in [`OpenWrites`] until it is committed or dropped.
+struct OpenWrite {
+    set: Arc<Mutex<OpenWrites>>,
+    id: u64,
+}
+
+impl OpenWrite {
+    fn register(set: &Arc<Mutex<OpenWrites>>) -> OpenWrite {
+        let mut s = set
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        s.next += 1;
+        let id = s.next;
+        s.began.insert(id, now());
+        OpenWrite {
+            set: set.clone(),
+            id,
+        }
+    }
+}
+
+impl Drop for OpenWrite {
+    fn drop(&mut self) {
+        let mut s = self
+            .set
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        s.began.remove(&self.id);
+    }
 }
 
 /// The connection pool inside a [`Store`].
@@ -122,6 +165,10 @@ pub struct Tx {
     pub conn: Conn,
     /// The store's write epoch, for transactions begun to write: bumped once they commit.
     writes: Option<Arc<AtomicU64>>,
+    /// The store's open write transactions (for the watermark).
+    open: Arc<Mutex<OpenWrites>>,
+    /// This transaction's place among them, when it writes; left after it commits.
+    open_write: Option<OpenWrite>,
 }
 
 /// The transaction inside a [`Tx`], one variant per backend.
@@ -162,6 +209,13 @@ pub fn dialect(tx: &Tx, sqlite: &'static str, postgres: &'static str) -> &'stati
 static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
+/// The `application_name` of cybernav's PostgreSQL sessions.
+pub const APPLICATION_NAME: &str = "cybernav";
+
+/// How far the clocks of the database and of cybernav's replicas may disagree: the margin kept
+/// below the start of an open transaction by [`Tx::visible_until`].
+pub const CLOCK_MARGIN: time::Duration = time::Duration::seconds(1);
+
 /// The file name of the embedded database inside the data folder.
 pub const SQLITE_FILE: &str = "cybernav.db";
 
@@ -170,6 +224,7 @@ impl Store {
         Store {
             pool,
             writes: Arc::new(AtomicU64::new(0)),
+            open: Arc::new(Mutex::new(OpenWrites::default())),
         }
     }
 
@@ -188,8 +243,11 @@ impl Store {
     /// Connects to `postgres://…` or `sqlite:…` URLs.
     pub async fn connect(url: &str) -> StoreResult<Store> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let opts =
-                PgConnectOptions::from_str(url).map_err(|e| StoreError::Url(e.to_string()))?;
+            // The application name marks cybernav's own sessions, whose open transactions
+            // hold back what pages in time order may show (`Tx::visible_until`).
+            let opts = PgConnectOptions::from_str(url)
+                .map_err(|e| StoreError::Url(e.to_string()))?
+                .application_name(APPLICATION_NAME);
             let pool = PgPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(5))
@@ -255,14 +313,28 @@ impl Store {
 
     /// Begins a transaction that will write. On SQLite it takes the write lock at once
     /// (`BEGIN IMMEDIATE`), so two writers queue instead of failing on upgrade.
+    ///
+    /// On PostgreSQL the transaction takes its transaction id at once, so that from its
+    /// start it counts as an open writer for [`Tx::visible_until`] (a transaction gets an id
+    /// only at its first write otherwise, after it may have stamped the rows it will write).
     pub async fn begin(&self) -> StoreResult<Tx> {
         let conn = match &self.pool {
             Pool::Sqlite(p) => Conn::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
-            Pool::Postgres(p) => Conn::Postgres(p.begin().await?),
+            Pool::Postgres(p) => {
+                let mut t = p.begin().await?;
+                sqlx::query("SELECT pg_current_xact_id()")
+                    .execute(&mut *t)
+                    .await?;
+                Conn::Postgres(t)
+            }
         };
+        // Registered once the transaction holds its lock (SQLite) or id (PostgreSQL), before
+        // it can stamp anything.
         Ok(Tx {
             conn,
             writes: Some(self.writes.clone()),
+            open: self.open.clone(),
+            open_write: Some(OpenWrite::register(&self.open)),
         })
     }
 
@@ -281,7 +353,12 @@ impl Store {
             Pool::Sqlite(p) => Conn::Sqlite(p.begin().await?),
             Pool::Postgres(p) => Conn::Postgres(p.begin().await?),
         };
-        Ok(Tx { conn, writes: None })
+        Ok(Tx {
+            conn,
+            writes: None,
+            open: self.open.clone(),
+            open_write: None,
+        })
     }
 
     /// Answers when the database does (for `/healthz`).
@@ -339,6 +416,51 @@ impl Tx {
             Conn::Sqlite(_) => Backend::Sqlite,
             Conn::Postgres(_) => Backend::Postgres,
         }
+    }
+
+    /// The instant before which everything written is already visible (a watermark), for
+    /// readers that page in time order (the TAXII server, the digest): rows are stamped when
+    /// their transaction starts (an import's `received_at`), so a long import may commit
+    /// rows older than those of a faster one already read. A page that stops before the
+    /// watermark never skips them.
+    ///
+    /// PostgreSQL runs writers side by side, on every replica: the watermark is the start of
+    /// the oldest write transaction still open in another cybernav session of this database
+    /// (less [`CLOCK_MARGIN`]), or `now` when none is open; every [`Store::begin`]
+    /// transaction takes its id at once, so it counts from its start. Readers hold nothing
+    /// back. SQLite is written by one process, one writer at a time: the watermark is the
+    /// start of the write transaction open in this process, if any (a reader does not wait
+    /// for the write lock, so it may read while an import is open), or `now`.
+    pub async fn visible_until(
+        &mut self,
+        now: time::OffsetDateTime,
+    ) -> StoreResult<time::OffsetDateTime> {
+        let Conn::Postgres(c) = &mut self.conn else {
+            let open = self
+                .open
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let oldest = open
+                .began
+                .iter()
+                .filter(|(id, _)| self.open_write.as_ref().is_none_or(|w| w.id != **id))
+                .map(|(_, t)| *t)
+                .min();
+            return Ok(oldest.map_or(now, |t| now.min(t)));
+        };
+        let oldest: Option<time::OffsetDateTime> = sqlx::query_scalar(
+            "SELECT min(xact_start) FROM pg_stat_activity \
+             WHERE datname = current_database() AND pid <> pg_backend_pid() \
+             AND backend_type = 'client backend' AND application_name = $1 \
+             AND backend_xid IS NOT NULL AND xact_start IS NOT NULL",
+        )
+        .bind(APPLICATION_NAME)
+        .fetch_one(&mut **c)
+        .await?;
+        Ok(match oldest {
+            Some(t) => now.min(t - CLOCK_MARGIN),
+            None => now,
+        })
     }
 }
 

@@ -1,6 +1,7 @@
 //! The need-to-know roster (Part 213.30(a)(5)): applications, decisions, the handling
 //! agreement, expiry, renewal and revocation, and the expiry warnings sent.
 
+use crate::utc;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -96,8 +97,8 @@ impl Tx {
             .bind(&row.sponsor_name)
             .bind(&row.sponsor_email)
             .bind(&row.state)
-            .bind(row.applied_at)
-            .bind(row.updated_at)
+            .bind(utc(row.applied_at))
+            .bind(utc(row.updated_at))
             .execute(&mut *c)
             .await
             .map_err(|e| match StoreError::classify(e) {
@@ -123,19 +124,19 @@ impl Tx {
             .bind(row.id)
             .bind(expected_state)
             .bind(&row.state)
-            .bind(row.decided_at)
+            .bind(utc(row.decided_at))
             .bind(row.decided_by)
             .bind(&row.decision_note)
             .bind(&row.agreement_version)
-            .bind(row.agreement_accepted_at)
-            .bind(row.approved_from)
-            .bind(row.expires_at)
-            .bind(row.renewed_at)
+            .bind(utc(row.agreement_accepted_at))
+            .bind(utc(row.approved_from))
+            .bind(utc(row.expires_at))
+            .bind(utc(row.renewed_at))
             .bind(row.renewed_by)
-            .bind(row.revoked_at)
+            .bind(utc(row.revoked_at))
             .bind(row.revoked_by)
             .bind(&row.revoke_reason)
-            .bind(row.updated_at)
+            .bind(utc(row.updated_at))
             .execute(&mut *c)
             .await
             .map_err(StoreError::classify)?
@@ -228,9 +229,9 @@ impl Tx {
                  VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
             )
             .bind(application)
-            .bind(expires_at)
+            .bind(utc(expires_at))
             .bind(days_before)
-            .bind(at)
+            .bind(utc(at))
             .execute(&mut *c)
             .await?
             .rows_affected()

@@ -2,6 +2,7 @@
 //! them, and a delivery worker claims, sends and marks them. A claim is a lease
 //! (`locked_until`), so with several server replicas each message is sent by one of them.
 
+use crate::utc;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
@@ -80,7 +81,7 @@ impl Tx {
             .bind(to)
             .bind(subject)
             .bind(body_text)
-            .bind(now)
+            .bind(utc(now))
             .execute(&mut *c)
             .await?;
         });
@@ -107,8 +108,8 @@ impl Tx {
         );
         Ok(with_conn!(self, |c| {
             sqlx::query_as(sql)
-                .bind(now)
-                .bind(now + lease)
+                .bind(utc(now))
+                .bind(utc(now + lease))
                 .fetch_optional(&mut *c)
                 .await?
         }))
@@ -119,7 +120,7 @@ impl Tx {
         with_conn!(self, |c| {
             sqlx::query("UPDATE outbox SET sent_at = $2, locked_until = NULL, last_error = NULL WHERE id = $1")
                 .bind(id)
-                .bind(now)
+                .bind(utc(now))
                 .execute(&mut *c)
                 .await?;
         });
@@ -141,8 +142,8 @@ impl Tx {
             )
             .bind(id)
             .bind(error)
-            .bind(retry_at)
-            .bind(now)
+            .bind(utc(retry_at))
+            .bind(utc(now))
             .execute(&mut *c)
             .await?;
         });

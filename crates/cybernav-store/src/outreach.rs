@@ -1,6 +1,7 @@
 //! Outreach (Part 213.30(a)(3), (10)): contacts with authorities' officials, events and who
 //! attended, and each authority's last contact.
 
+use crate::utc;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
@@ -107,7 +108,7 @@ impl Tx {
                 .bind(row.follow_up_on)
                 .bind(row.recorded_by)
                 .bind(&row.recorded_by_name)
-                .bind(row.created_at)
+                .bind(utc(row.created_at))
                 .execute(&mut *c)
                 .await
                 .map_err(StoreError::classify)?;
@@ -150,7 +151,7 @@ impl Tx {
             .bind(&row.title)
             .bind(&row.audience)
             .bind(row.created_by)
-            .bind(row.created_at)
+            .bind(utc(row.created_at))
             .execute(&mut *c)
             .await
             .map_err(StoreError::classify)?;
@@ -195,7 +196,7 @@ impl Tx {
             .bind(row.election_authority_id)
             .bind(&row.person_name)
             .bind(row.recorded_by)
-            .bind(row.created_at)
+            .bind(utc(row.created_at))
             .execute(&mut *c)
             .await
             .map_err(StoreError::classify)?;

@@ -1,6 +1,7 @@
 //! Participation (Part 213.50): requirement sets, grant cycles, certifications of
 //! participation, and the facts recorded for each authority.
 
+use crate::utc;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
@@ -119,7 +120,7 @@ impl Tx {
             .bind(&set.version)
             .bind(&set.title)
             .bind(&set.source)
-            .bind(now)
+            .bind(utc(now))
             .execute(&mut *c)
             .await
             .map_err(StoreError::classify)?;
@@ -174,7 +175,7 @@ impl Tx {
             .bind(&cycle.set_version)
             .bind(cycle.deadline)
             .bind(&cycle.time_zone)
-            .bind(now)
+            .bind(utc(now))
             .execute(&mut *c)
             .await
             .map_err(StoreError::classify)?;
@@ -218,7 +219,7 @@ impl Tx {
             )
             .bind(cert.cycle_id)
             .bind(cert.election_authority_id)
-            .bind(cert.received_at)
+            .bind(utc(cert.received_at))
             .bind(cert.on_time)
             .bind(&cert.signer_name)
             .bind(cert.recorded_by)
@@ -274,7 +275,7 @@ impl Tx {
             .bind(fact.on_date)
             .bind(&fact.note)
             .bind(fact.updated_by)
-            .bind(fact.updated_at)
+            .bind(utc(fact.updated_at))
             .execute(&mut *c)
             .await?;
         });
@@ -319,7 +320,7 @@ impl Tx {
             .bind(row.on_date)
             .bind(&row.note)
             .bind(row.updated_by)
-            .bind(row.updated_at)
+            .bind(utc(row.updated_at))
             .execute(&mut *c)
             .await?;
         });

@@ -2,6 +2,7 @@
 //! paragraphs with their markings, sources, links, review comments, and each authority's
 //! information needs. Markings are stored as label text; tags and need terms as JSON arrays.
 
+use crate::utc;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -156,8 +157,8 @@ impl Tx {
             .bind(&r.marking)
             .bind(&r.state)
             .bind(r.author_id)
-            .bind(r.created_at)
-            .bind(r.updated_at)
+            .bind(utc(r.created_at))
+            .bind(utc(r.updated_at))
             .bind(r.supersedes)
             .execute(&mut *c)
             .await
@@ -191,11 +192,11 @@ impl Tx {
             .bind(&r.state)
             .bind(r.reviewer_id)
             .bind(r.approver_id)
-            .bind(r.updated_at)
-            .bind(r.submitted_at)
-            .bind(r.approved_at)
-            .bind(r.published_at)
-            .bind(r.withdrawn_at)
+            .bind(utc(r.updated_at))
+            .bind(utc(r.submitted_at))
+            .bind(utc(r.approved_at))
+            .bind(utc(r.published_at))
+            .bind(utc(r.withdrawn_at))
             .bind(r.supersedes)
             .bind(r.superseded_by)
             .execute(&mut *c)
@@ -443,7 +444,7 @@ impl Tx {
             .bind(author)
             .bind(action)
             .bind(body)
-            .bind(at)
+            .bind(utc(at))
             .execute(&mut *c)
             .await?;
         });
@@ -490,7 +491,7 @@ impl Tx {
             .bind(&r.topics)
             .bind(&r.systems)
             .bind(&r.vendors)
-            .bind(r.updated_at)
+            .bind(utc(r.updated_at))
             .bind(r.updated_by)
             .execute(&mut *c)
             .await

@@ -1,5 +1,6 @@
 //! Election authorities, zones, navigator assignments, contacts and partner organisations.
 
+use crate::utc;
 use std::collections::HashMap;
 
 use cybernav_core::authz::EaScope;
@@ -142,7 +143,7 @@ impl Tx {
             .bind(f.fips_code.as_str())
             .bind(f.population)
             .bind(zone_id)
-            .bind(now)
+            .bind(utc(now))
             .execute(&mut *c)
             .await
             .map_err(StoreError::classify)?;
@@ -170,7 +171,7 @@ impl Tx {
             .bind(f.fips_code.as_str())
             .bind(f.population)
             .bind(zone_id)
-            .bind(now)
+            .bind(utc(now))
             .execute(&mut *c)
             .await
             .map_err(StoreError::classify)?
@@ -213,7 +214,7 @@ impl Tx {
             sqlx::query("INSERT INTO zones (id, name, created_at) VALUES ($1, $2, $3)")
                 .bind(zone.id)
                 .bind(&zone.name)
-                .bind(now)
+                .bind(utc(now))
                 .execute(&mut *c)
                 .await
                 .map_err(StoreError::classify)?;
@@ -314,7 +315,7 @@ impl Tx {
             .bind(&f.phone)
             .bind(f.email.as_ref().map(|e| e.as_str().to_string()))
             .bind(f.last_verified_on)
-            .bind(now)
+            .bind(utc(now))
             .execute(&mut *c)
             .await
             .map_err(StoreError::classify)?;
@@ -341,7 +342,7 @@ impl Tx {
             .bind(&f.phone)
             .bind(f.email.as_ref().map(|e| e.as_str().to_string()))
             .bind(f.last_verified_on)
-            .bind(now)
+            .bind(utc(now))
             .execute(&mut *c)
             .await?
             .rows_affected()
@@ -427,7 +428,7 @@ impl Tx {
                 .bind(name)
                 .bind(kind.as_str())
                 .bind(notes)
-                .bind(now)
+                .bind(utc(now))
                 .execute(&mut *c)
                 .await
                 .map_err(StoreError::classify)?;

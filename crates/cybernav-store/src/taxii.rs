@@ -7,6 +7,7 @@
 //! carrying one of them. Markings are a handful of distinct values, so the app asks the
 //! decision once per value rather than once per row.
 
+use crate::utc;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -80,6 +81,8 @@ pub struct TaxiiReportFacts {
     pub confidence: Option<i64>,
     /// Withdrawn.
     pub revoked: bool,
+    /// When it was last received (its run's time).
+    pub received_at: OffsetDateTime,
 }
 
 /// A stored STIX object.
@@ -212,18 +215,21 @@ impl Tx {
         Ok(rows.into_iter().map(|r| r.0).collect())
     }
 
-    /// Board indicators with at least one report of an allowed marking, each at the time of
-    /// its latest such report, in `(that time, id)` order after `after`; `ids` narrows.
+    /// Board indicators with at least one report of an allowed marking received before
+    /// `before` (the watermark, [`Tx::visible_until`]), each at the time of its latest such
+    /// report, in `(that time, id)` order after `after`; `ids` narrows.
     pub async fn taxii_indicators(
         &mut self,
         allowed_markings: &[String],
         after: &After<Uuid>,
+        before: OffsetDateTime,
         ids: Option<&[Uuid]>,
         limit: i64,
     ) -> StoreResult<Vec<TaxiiIndicatorRow>> {
         let mut f = Filter::new();
         let allowed = in_list(&mut f, "p.marking", allowed_markings);
         f.push_raw(&allowed);
+        f.push("r.received_at < {}", Bind::Time(before));
         if let Some(ids) = ids {
             if ids.is_empty() {
                 f.push_raw("1 = 0");
@@ -256,26 +262,29 @@ impl Tx {
         }))
     }
 
-    /// The reports of `indicators` with an allowed marking.
+    /// The reports of `indicators` with an allowed marking received before `before`, with
+    /// when each was received.
     pub async fn taxii_report_facts(
         &mut self,
         allowed_markings: &[String],
         indicators: &[Uuid],
+        before: OffsetDateTime,
     ) -> StoreResult<Vec<TaxiiReportFacts>> {
         if indicators.is_empty() {
             return Ok(Vec::new());
         }
         let mut f = Filter::new();
-        let allowed = in_list(&mut f, "marking", allowed_markings);
+        let allowed = in_list(&mut f, "p.marking", allowed_markings);
         f.push_raw(&allowed);
+        f.push("r.received_at < {}", Bind::Time(before));
         let ps: Vec<String> = indicators
             .iter()
             .map(|id| f.bind(Bind::Uuid(*id)))
             .collect();
-        f.push_raw(&format!("indicator_id IN ({})", ps.join(", ")));
+        f.push_raw(&format!("p.indicator_id IN ({})", ps.join(", ")));
         let sql = format!(
-            "SELECT indicator_id, marking, valid_until, confidence, revoked \
-             FROM indicator_reports{}",
+            "SELECT p.indicator_id, p.marking, p.valid_until, p.confidence, p.revoked, \
+             r.received_at FROM indicator_reports p JOIN intake_runs r ON r.id = p.run_id{}",
             f.where_clause()
         );
         Ok(with_conn!(self, |c| {
@@ -285,18 +294,21 @@ impl Tx {
         }))
     }
 
-    /// Objects of `table` with an allowed marking, in `(added_at, seq)` order after `after`.
+    /// Objects of `table` with an allowed marking added before `before` (the watermark), in
+    /// `(added_at, seq)` order after `after`.
     pub async fn taxii_objects(
         &mut self,
         table: ObjectTable,
         allowed_markings: &[String],
         after: &After<i64>,
+        before: OffsetDateTime,
         filter: &ObjectFilter,
         limit: i64,
     ) -> StoreResult<Vec<TaxiiObjectRow>> {
         let mut f = Filter::new();
         let allowed = in_list(&mut f, "marking", allowed_markings);
         f.push_raw(&allowed);
+        f.push("added_at < {}", Bind::Time(before));
         for (column, values) in [
             ("stix_id", &filter.ids),
             ("object_type", &filter.types),
@@ -331,13 +343,14 @@ impl Tx {
         }))
     }
 
-    /// Every version with an allowed marking of the objects `ids` (without their JSON), to
-    /// tell the first and the last.
+    /// Every version with an allowed marking of the objects `ids` added before `before`
+    /// (without their JSON), to tell the first and the last.
     pub async fn taxii_object_versions(
         &mut self,
         table: ObjectTable,
         allowed_markings: &[String],
         ids: &[String],
+        before: OffsetDateTime,
     ) -> StoreResult<Vec<(String, String, OffsetDateTime)>> {
         if ids.is_empty() {
             return Ok(Vec::new());
@@ -345,6 +358,7 @@ impl Tx {
         let mut f = Filter::new();
         let allowed = in_list(&mut f, "marking", allowed_markings);
         f.push_raw(&allowed);
+        f.push("added_at < {}", Bind::Time(before));
         let cond = in_list(&mut f, "stix_id", ids);
         f.push_raw(&cond);
         let sql = format!(
@@ -376,12 +390,12 @@ impl Tx {
             .bind(&r.channel)
             .bind(r.submitted_by)
             .bind(r.election_authority_id)
-            .bind(r.received_at)
+            .bind(utc(r.received_at))
             .bind(r.object_count)
             .bind(&r.marking)
             .bind(&r.status)
             .bind(r.decided_by)
-            .bind(r.decided_at)
+            .bind(utc(r.decided_at))
             .bind(&r.decision_note)
             .bind(&r.kind)
             .bind(r.note_id)
@@ -401,7 +415,7 @@ impl Tx {
                 .bind(o.modified)
                 .bind(o.object_type)
                 .bind(o.spec_version)
-                .bind(r.received_at)
+                .bind(utc(r.received_at))
                 .bind(o.marking)
                 .bind(o.raw)
                 .execute(&mut *c)
@@ -424,7 +438,7 @@ impl Tx {
             .bind(s.id)
             .bind(&s.collection_id)
             .bind(s.requested_by)
-            .bind(s.request_timestamp)
+            .bind(utc(s.request_timestamp))
             .bind(&s.status)
             .bind(s.total_count)
             .bind(s.success_count)

@@ -1,6 +1,13 @@
 //! TAXII 2.1 collections the desk polls: their settings, the position the last poll reached,
 //! and a lease so that with several replicas one polls a feed at a time.
+//!
+//! A lease has an owner: the token the poll chose when it took the lease. The poll renews it
+//! page by page, and every write of the poll (renewal, position, end) names the owner and
+//! changes nothing when another poll has taken the feed over since (a poll slower than the
+//! lease, overtaken by another replica): the overtaken poll stops instead of writing over the
+//! other's position.
 
+use crate::utc;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
@@ -23,7 +30,7 @@ pub struct FeedRow {
     pub auth: String,
     /// The user name, for `basic`.
     pub username: Option<String>,
-    /// Where the secret is read at poll time: `env:NAME` or `file:/path`.
+    /// Where the secret is read at poll time: `env:CYBERNAV_TAXII_SECRET_NAME` or `file:NAME`.
     pub secret_ref: Option<String>,
     /// Minutes between polls.
     pub poll_minutes: i64,
@@ -73,8 +80,8 @@ impl Tx {
             .bind(f.page_size)
             .bind(f.enabled)
             .bind(&f.added_after)
-            .bind(f.next_poll_at)
-            .bind(f.created_at)
+            .bind(utc(f.next_poll_at))
+            .bind(utc(f.created_at))
             .execute(&mut *c)
             .await?;
         });
@@ -125,48 +132,52 @@ impl Tx {
     }
 
     /// Claims the enabled feed due longest ago and not leased by another replica, leasing it
-    /// until `now + lease`. `None` when nothing is due.
+    /// to `owner` until `now + lease`. `None` when nothing is due.
     pub async fn claim_taxii_feed(
         &mut self,
         now: OffsetDateTime,
         lease: Duration,
+        owner: Uuid,
     ) -> StoreResult<Option<Uuid>> {
         let sql = dialect(
             self,
-            "UPDATE taxii_feeds SET locked_until = $2 WHERE id = (\
+            "UPDATE taxii_feeds SET locked_until = $2, lease_owner = $3 WHERE id = (\
                SELECT id FROM taxii_feeds WHERE enabled AND next_poll_at <= $1 \
                AND (locked_until IS NULL OR locked_until < $1) ORDER BY next_poll_at LIMIT 1) \
              RETURNING id",
-            "UPDATE taxii_feeds SET locked_until = $2 WHERE id = (\
+            "UPDATE taxii_feeds SET locked_until = $2, lease_owner = $3 WHERE id = (\
                SELECT id FROM taxii_feeds WHERE enabled AND next_poll_at <= $1 \
                AND (locked_until IS NULL OR locked_until < $1) ORDER BY next_poll_at LIMIT 1 FOR UPDATE SKIP LOCKED) \
              RETURNING id",
         );
         Ok(with_conn!(self, |c| {
             sqlx::query_scalar(sql)
-                .bind(now)
-                .bind(now + lease)
+                .bind(utc(now))
+                .bind(utc(now + lease))
+                .bind(owner)
                 .fetch_optional(&mut *c)
                 .await?
         }))
     }
 
-    /// Leases one feed for a poll asked for by a person, unless another poll holds it.
-    /// Returns whether the lease was taken.
+    /// Leases one feed to `owner` for a poll asked for by a person, unless another poll
+    /// holds it. Returns whether the lease was taken.
     pub async fn lease_taxii_feed(
         &mut self,
         id: Uuid,
         now: OffsetDateTime,
         lease: Duration,
+        owner: Uuid,
     ) -> StoreResult<bool> {
         let done = with_conn!(self, |c| {
             sqlx::query(
-                "UPDATE taxii_feeds SET locked_until = $3 WHERE id = $1 \
+                "UPDATE taxii_feeds SET locked_until = $3, lease_owner = $4 WHERE id = $1 \
                  AND (locked_until IS NULL OR locked_until < $2)",
             )
             .bind(id)
-            .bind(now)
-            .bind(now + lease)
+            .bind(utc(now))
+            .bind(utc(now + lease))
+            .bind(owner)
             .execute(&mut *c)
             .await?
             .rows_affected()
@@ -174,50 +185,101 @@ impl Tx {
         Ok(done == 1)
     }
 
-    /// Records how far a poll has read: the position after a page that was imported in this
-    /// same transaction.
+    /// Extends `owner`'s lease to `now + lease`. Returns `false` (and changes nothing) when
+    /// the feed's lease is no longer `owner`'s.
+    pub async fn renew_taxii_lease(
+        &mut self,
+        id: Uuid,
+        owner: Uuid,
+        now: OffsetDateTime,
+        lease: Duration,
+    ) -> StoreResult<bool> {
+        let done = with_conn!(self, |c| {
+            sqlx::query(
+                "UPDATE taxii_feeds SET locked_until = $3 WHERE id = $1 AND lease_owner = $2",
+            )
+            .bind(id)
+            .bind(owner)
+            .bind(utc(now + lease))
+            .execute(&mut *c)
+            .await?
+            .rows_affected()
+        });
+        Ok(done == 1)
+    }
+
+    /// Records how far `owner`'s poll has read: the position after a page that was imported
+    /// in this same transaction. Returns `false` (and changes nothing) when the lease is no
+    /// longer `owner`'s.
     pub async fn set_taxii_position(
         &mut self,
         id: Uuid,
+        owner: Uuid,
         added_after: &str,
         now: OffsetDateTime,
-    ) -> StoreResult<()> {
-        with_conn!(self, |c| {
-            sqlx::query("UPDATE taxii_feeds SET added_after = $2, updated_at = $3 WHERE id = $1")
-                .bind(id)
-                .bind(added_after)
-                .bind(now)
-                .execute(&mut *c)
-                .await?;
+    ) -> StoreResult<bool> {
+        let done = with_conn!(self, |c| {
+            sqlx::query(
+                "UPDATE taxii_feeds SET added_after = $3, updated_at = $4 \
+                 WHERE id = $1 AND lease_owner = $2",
+            )
+            .bind(id)
+            .bind(owner)
+            .bind(added_after)
+            .bind(utc(now))
+            .execute(&mut *c)
+            .await?
+            .rows_affected()
         });
-        Ok(())
+        Ok(done == 1)
     }
 
-    /// Ends a poll: releases the lease, sets the next poll time, and records success (error
-    /// `None`: failures back to 0) or failure (failures + 1).
+    /// Ends `owner`'s poll: releases the lease, sets the next poll time, and records success
+    /// (error `None`: failures back to 0) or failure (failures + 1). Returns `false` (and
+    /// changes nothing) when another poll has taken the feed over.
     pub async fn finish_taxii_poll(
         &mut self,
         id: Uuid,
+        owner: Uuid,
         error: Option<&str>,
         next_poll_at: OffsetDateTime,
         now: OffsetDateTime,
-    ) -> StoreResult<()> {
-        with_conn!(self, |c| {
+    ) -> StoreResult<bool> {
+        let done = with_conn!(self, |c| {
             sqlx::query(
-                "UPDATE taxii_feeds SET locked_until = NULL, next_poll_at = $3, last_polled_at = $4, \
-                 last_error = $2, \
-                 failures = CASE WHEN $2 IS NULL THEN 0 ELSE failures + 1 END, \
-                 last_success_at = CASE WHEN $2 IS NULL THEN $4 ELSE last_success_at END \
-                 WHERE id = $1",
+                "UPDATE taxii_feeds SET locked_until = NULL, lease_owner = NULL, next_poll_at = $4, \
+                 last_polled_at = $5, last_error = $3, \
+                 failures = CASE WHEN $3 IS NULL THEN 0 ELSE failures + 1 END, \
+                 last_success_at = CASE WHEN $3 IS NULL THEN $5 ELSE last_success_at END \
+                 WHERE id = $1 AND lease_owner = $2",
             )
             .bind(id)
+            .bind(owner)
             .bind(error)
-            .bind(next_poll_at)
-            .bind(now)
+            .bind(utc(next_poll_at))
+            .bind(utc(now))
             .execute(&mut *c)
-            .await?;
+            .await?
+            .rows_affected()
         });
-        Ok(())
+        Ok(done == 1)
+    }
+
+    /// Makes a feed due at `now` (a person asked for a poll); its failures and lease stay.
+    pub async fn make_taxii_feed_due(
+        &mut self,
+        id: Uuid,
+        now: OffsetDateTime,
+    ) -> StoreResult<bool> {
+        let done = with_conn!(self, |c| {
+            sqlx::query("UPDATE taxii_feeds SET next_poll_at = $2, updated_at = $2 WHERE id = $1")
+                .bind(id)
+                .bind(utc(now))
+                .execute(&mut *c)
+                .await?
+                .rows_affected()
+        });
+        Ok(done == 1)
     }
 
     /// Turns scheduled polling of a feed on or off; turning it on makes it due now.
@@ -235,7 +297,7 @@ impl Tx {
             )
             .bind(id)
             .bind(enabled)
-            .bind(now)
+            .bind(utc(now))
             .execute(&mut *c)
             .await?
             .rows_affected()

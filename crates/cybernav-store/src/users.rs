@@ -1,6 +1,7 @@
 //! Accounts, sessions, API tokens, recovery codes and e-mailed links (invitations, resets).
 //! Every token is stored as its SHA-256, never in clear.
 
+use crate::utc;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -93,7 +94,7 @@ impl Tx {
             .bind(u.partner_org_id)
             .bind(u.status)
             .bind(u.password_hash)
-            .bind(now)
+            .bind(utc(now))
             .execute(&mut *c)
             .await
             .map_err(StoreError::classify)?;
@@ -152,7 +153,7 @@ impl Tx {
             )
             .bind(user)
             .bind(hash)
-            .bind(now)
+            .bind(utc(now))
             .execute(&mut *c)
             .await?;
         });
@@ -180,7 +181,7 @@ impl Tx {
             .bind(election_authority_id)
             .bind(partner_org_id)
             .bind(status)
-            .bind(now)
+            .bind(utc(now))
             .execute(&mut *c)
             .await?
             .rows_affected()
@@ -201,7 +202,7 @@ impl Tx {
         with_conn!(self, |c| {
             sqlx::query("UPDATE users SET failed_logins = failed_logins + 1, locked_until = COALESCE($2, locked_until) WHERE id = $1")
                 .bind(user)
-                .bind(lock_until)
+                .bind(utc(lock_until))
                 .execute(&mut *c)
                 .await?;
         });
@@ -213,7 +214,7 @@ impl Tx {
         with_conn!(self, |c| {
             sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = $2 WHERE id = $1")
                 .bind(user)
-                .bind(now)
+                .bind(utc(now))
                 .execute(&mut *c)
                 .await?;
         });
@@ -247,7 +248,7 @@ impl Tx {
             .bind(user)
             .bind(secret)
             .bind(last_step)
-            .bind(now)
+            .bind(utc(now))
             .execute(&mut *c)
             .await?;
         });
@@ -304,7 +305,7 @@ impl Tx {
             sqlx::query("UPDATE recovery_codes SET used_at = $3 WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL")
                 .bind(user)
                 .bind(hash)
-                .bind(now)
+                .bind(utc(now))
                 .execute(&mut *c)
                 .await?
                 .rows_affected()
@@ -345,8 +346,8 @@ impl Tx {
             .bind(token_hash)
             .bind(user)
             .bind(mfa_done)
-            .bind(now)
-            .bind(expires_at)
+            .bind(utc(now))
+            .bind(utc(expires_at))
             .bind(ip)
             .bind(user_agent)
             .execute(&mut *c)
@@ -384,7 +385,7 @@ impl Tx {
         with_conn!(self, |c| {
             sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE id = $1")
                 .bind(session)
-                .bind(now)
+                .bind(utc(now))
                 .execute(&mut *c)
                 .await?;
         });
@@ -428,7 +429,7 @@ impl Tx {
                 .bind(user)
                 .bind(name)
                 .bind(token_hash)
-                .bind(now)
+                .bind(utc(now))
                 .execute(&mut *c)
                 .await
                 .map_err(StoreError::classify)?;
@@ -465,7 +466,7 @@ impl Tx {
         with_conn!(self, |c| {
             sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1")
                 .bind(id)
-                .bind(now)
+                .bind(utc(now))
                 .execute(&mut *c)
                 .await?;
         });
@@ -483,7 +484,7 @@ impl Tx {
             sqlx::query("UPDATE api_tokens SET revoked_at = $3 WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL")
                 .bind(id)
                 .bind(user)
-                .bind(now)
+                .bind(utc(now))
                 .execute(&mut *c)
                 .await?
                 .rows_affected()
@@ -505,7 +506,7 @@ impl Tx {
             sqlx::query("UPDATE email_links SET used_at = $3 WHERE user_id = $1 AND kind = $2 AND used_at IS NULL")
                 .bind(user)
                 .bind(kind)
-                .bind(now)
+                .bind(utc(now))
                 .execute(&mut *c)
                 .await?;
             sqlx::query(
@@ -515,8 +516,8 @@ impl Tx {
             .bind(kind)
             .bind(user)
             .bind(token_hash)
-            .bind(now)
-            .bind(expires_at)
+            .bind(utc(now))
+            .bind(utc(expires_at))
             .execute(&mut *c)
             .await?;
         });
@@ -536,7 +537,7 @@ impl Tx {
             )
             .bind(kind)
             .bind(token_hash)
-            .bind(now)
+            .bind(utc(now))
             .fetch_optional(&mut *c)
             .await?
         }))
@@ -555,7 +556,7 @@ impl Tx {
             )
             .bind(kind)
             .bind(token_hash)
-            .bind(now)
+            .bind(utc(now))
             .execute(&mut *c)
             .await?
             .rows_affected()

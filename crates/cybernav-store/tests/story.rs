@@ -875,3 +875,263 @@ async fn every_operation_on_every_backend() {
         drop_pg(pg).await;
     }
 }
+
+/// Instants written as text (SQLite) must compare and sort as instants: fractions of
+/// different lengths ('…:05.1Z' against '…:05.12Z', which sort the wrong way round as text)
+/// and offsets other than 'Z' ('…T12:00:05+02:00' is 10:00:05 UTC).
+#[tokio::test]
+async fn instants_compare_and_sort_in_time_order_on_every_backend() {
+    use time::macros::{datetime, offset};
+    for (label, store, pg, _dir) in stores().await {
+        let base = datetime!(2026-11-30 10:00:05 UTC);
+        let mut tx = store.begin().await.unwrap();
+        // Written out of order: .12 s, .1 s, no fraction.
+        let twelve = tx
+            .enqueue_email(
+                "test",
+                "a@example.gov",
+                "12",
+                "b",
+                base + Duration::milliseconds(120),
+            )
+            .await
+            .unwrap();
+        let one = tx
+            .enqueue_email(
+                "test",
+                "a@example.gov",
+                "1",
+                "b",
+                base + Duration::milliseconds(100),
+            )
+            .await
+            .unwrap();
+        let whole = tx
+            .enqueue_email("test", "a@example.gov", "0", "b", base)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        // Each is claimed once due, earliest first.
+        let mut claimed = Vec::new();
+        for _ in 0..4 {
+            let mut tx = store.begin().await.unwrap();
+            let m = tx
+                .claim_email(base + Duration::milliseconds(120), Duration::minutes(5))
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+            claimed.extend(m.map(|m| m.id));
+        }
+        assert_eq!(claimed, vec![whole, one, twelve], "{label}: earliest first");
+
+        // An instant given with another offset is the same instant: 11:00:05.5+01:00 is
+        // before 10:00:06 UTC, so a message due then is not due yet.
+        let mut tx = store.begin().await.unwrap();
+        let later = tx
+            .enqueue_email(
+                "test",
+                "a@example.gov",
+                "later",
+                "b",
+                base + Duration::seconds(1),
+            )
+            .await
+            .unwrap();
+        let before = (base + Duration::milliseconds(500)).to_offset(offset!(+1));
+        assert!(
+            tx.claim_email(before, Duration::minutes(5))
+                .await
+                .unwrap()
+                .is_none(),
+            "{label}: not due at {before}"
+        );
+        let after = (base + Duration::seconds(2)).to_offset(offset!(-5));
+        let m = tx.claim_email(after, Duration::minutes(5)).await.unwrap();
+        assert_eq!(m.map(|m| m.id), Some(later), "{label}: due at {after}");
+        drop(tx);
+
+        // SQLite keeps the one fixed-width UTC form.
+        if let cybernav_store::Pool::Sqlite(p) = store.pool() {
+            let texts: Vec<String> =
+                sqlx::query_scalar("SELECT next_attempt_at FROM outbox ORDER BY next_attempt_at")
+                    .fetch_all(p)
+                    .await
+                    .unwrap();
+            assert_eq!(
+                texts,
+                vec![
+                    "2026-11-30T10:00:05.000000000Z",
+                    "2026-11-30T10:00:05.100000000Z",
+                    "2026-11-30T10:00:05.120000000Z",
+                ]
+            );
+        }
+        store.close().await;
+        drop_pg(pg).await;
+    }
+}
+
+/// A database written before instants had one form: migration 0018 rewrites what SQLite
+/// stored (every instant column, and the versions of STIX objects) in the fixed-width UTC
+/// form, so old and new rows compare alike.
+#[tokio::test]
+async fn instants_stored_before_are_rewritten_in_the_one_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_data_dir(dir.path()).await.unwrap();
+    store.migrate().await.unwrap();
+    let cybernav_store::Pool::Sqlite(p) = store.pool() else {
+        unreachable!("a data folder is SQLite")
+    };
+    // Rows as the earlier writer left them: no trailing zeros, offsets kept.
+    for (id, at) in [
+        (1, "2026-11-30T10:00:05Z"),
+        (2, "2026-11-30T10:00:05.1Z"),
+        (3, "2026-11-30T12:00:05.12+02:00"),
+        (4, "2026-11-30T10:00:05.123456Z"),
+    ] {
+        sqlx::query(
+            "INSERT INTO outbox (id, kind, to_addr, subject, body_text, created_at, \
+             next_attempt_at, attempts) VALUES ($1, 'test', 'a@example.gov', $2, 'b', $3, $3, 0)",
+        )
+        .bind(Uuid::from_u128(id))
+        .bind(at)
+        .bind(at)
+        .execute(p)
+        .await
+        .unwrap();
+    }
+    let migration = include_str!("../migrations/sqlite/0018_review_fixes.sql");
+    for statement in migration.split(';') {
+        let sql: String = statement
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("--"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        if sql.trim_start().starts_with("UPDATE ") {
+            sqlx::query(&sql).execute(p).await.unwrap();
+        }
+    }
+    let rows: Vec<(Vec<u8>, String, String)> = sqlx::query_as(
+        "SELECT id, created_at, next_attempt_at FROM outbox ORDER BY next_attempt_at",
+    )
+    .fetch_all(p)
+    .await
+    .unwrap();
+    let texts: Vec<&str> = rows.iter().map(|r| r.2.as_str()).collect();
+    assert_eq!(
+        texts,
+        vec![
+            "2026-11-30T10:00:05.000000000Z",
+            "2026-11-30T10:00:05.100000000Z",
+            "2026-11-30T10:00:05.120000000Z",
+            "2026-11-30T10:00:05.123456000Z",
+        ]
+    );
+    assert!(rows.iter().all(|r| r.1 == r.2));
+    store.close().await;
+}
+
+/// C3: a TAXII feed's lease belongs to the poll that took it. A poll slower than its lease,
+/// whose feed another replica has claimed since, can neither renew, nor move the position,
+/// nor end the other's poll.
+#[tokio::test]
+async fn a_taxii_lease_is_kept_by_its_owner_only() {
+    use cybernav_store::intake::SourceRow;
+    use cybernav_store::taxii_feeds::FeedRow;
+    for (label, store, pg, _dir) in stores().await {
+        let t0 = now();
+        let source = SourceRow {
+            id: Uuid::new_v4(),
+            name: "Partner".into(),
+            kind: "taxii".into(),
+            default_marking: "TLP:AMBER".into(),
+            created_at: t0,
+            updated_at: t0,
+        };
+        let feed = FeedRow {
+            id: Uuid::new_v4(),
+            source_id: source.id,
+            source_name: source.name.clone(),
+            api_root: "https://taxii.example.gov/api1/".into(),
+            collection_id: "c1".into(),
+            auth: "none".into(),
+            username: None,
+            secret_ref: None,
+            poll_minutes: 60,
+            page_size: 100,
+            enabled: true,
+            added_after: None,
+            next_poll_at: t0,
+            failures: 0,
+            last_error: None,
+            last_polled_at: None,
+            last_success_at: None,
+            created_at: t0,
+            updated_at: t0,
+        };
+        let mut tx = store.begin().await.unwrap();
+        tx.insert_intel_source(&source).await.unwrap();
+        tx.insert_taxii_feed(&feed).await.unwrap();
+        // Poll A claims the feed with a 30-minute lease.
+        let (a, b) = (Uuid::new_v4(), Uuid::new_v4());
+        let lease = Duration::minutes(30);
+        assert_eq!(
+            tx.claim_taxii_feed(t0, lease, a).await.unwrap(),
+            Some(feed.id)
+        );
+        assert!(tx.renew_taxii_lease(feed.id, a, t0, lease).await.unwrap());
+        assert!(
+            tx.set_taxii_position(feed.id, a, "2026-11-30T10:00:00Z", t0)
+                .await
+                .unwrap()
+        );
+        // Nobody else claims it while A's lease runs.
+        assert_eq!(tx.claim_taxii_feed(t0, lease, b).await.unwrap(), None);
+        // A is slower than its lease: 31 minutes on, B takes the feed over.
+        let later = t0 + Duration::minutes(31);
+        assert_eq!(
+            tx.claim_taxii_feed(later, lease, b).await.unwrap(),
+            Some(feed.id),
+            "{label}"
+        );
+        // A's next page: no renewal, no position, no end.
+        assert!(
+            !tx.renew_taxii_lease(feed.id, a, later, lease)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !tx.set_taxii_position(feed.id, a, "2026-11-30T11:00:00Z", later)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !tx.finish_taxii_poll(feed.id, a, Some("late"), later, later)
+                .await
+                .unwrap()
+        );
+        let row = tx.taxii_feed(feed.id).await.unwrap().unwrap();
+        assert_eq!(
+            row.added_after.as_deref(),
+            Some("2026-11-30T10:00:00Z"),
+            "{label}: A's late page did not move the position"
+        );
+        assert_eq!(row.last_error, None);
+        // B's poll goes on and ends.
+        assert!(
+            tx.set_taxii_position(feed.id, b, "2026-11-30T12:00:00Z", later)
+                .await
+                .unwrap()
+        );
+        assert!(
+            tx.finish_taxii_poll(feed.id, b, None, later + Duration::minutes(60), later)
+                .await
+                .unwrap()
+        );
+        // The lease is free again: a person's poll takes it.
+        assert!(tx.lease_taxii_feed(feed.id, later, lease, a).await.unwrap());
+        drop(tx);
+        store.close().await;
+        drop_pg(pg).await;
+    }
+}

@@ -74,6 +74,10 @@ const NOTICES: &[(&str, &str)] = &[
         "feed_resumed",
         "Polling resumed; the feed is polled within a minute.",
     ),
+    (
+        "feed_poll_requested",
+        "The feed is polled within a minute (after any poll already running). Reload this page to see what came in.",
+    ),
     ("created", "Created."),
     ("deleted", "Deleted."),
     ("verified", "Marked as verified today."),

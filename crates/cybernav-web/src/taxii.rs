@@ -28,7 +28,6 @@ use cybernav_core::authz::Actor;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
-use time::macros::format_description;
 use uuid::Uuid;
 
 use crate::AppState;
@@ -216,16 +215,12 @@ impl FromRequestParts<AppState> for TaxiiClient {
     }
 }
 
-/// A TAXII timestamp: RFC 3339 UTC with microseconds.
+/// A TAXII timestamp: RFC 3339 UTC with microseconds, as STIX objects are written.
 fn ts(t: OffsetDateTime) -> String {
-    t.to_offset(time::UtcOffset::UTC)
-        .format(format_description!(
-            "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z"
-        ))
-        .unwrap_or_default()
+    cybernav_app::sharing::taxii::stix_timestamp(t)
 }
 
-/// The STIX version string of an object (its `modified`, millisecond precision as written).
+/// The STIX version string of an object (its `modified` as written).
 fn version_string(e: &TaxiiEntry) -> String {
     e.object["modified"]
         .as_str()

@@ -812,7 +812,13 @@ async fn digest_preview(data_dir: PathBuf, email: &str, date: Option<&str>) -> R
     let system = cybernav_core::authz::system_actor();
     let cap = system.send_digest().context("system sends the digest")?;
     match app
-        .preview_digest(&cap, email, date, cybernav_app::store::now())
+        .preview_digest(
+            &cap,
+            email,
+            date,
+            cybernav_app::store::now(),
+            &command_line(),
+        )
         .await
     {
         Ok(Ok(d)) => {

@@ -74,8 +74,9 @@ pub(crate) struct AuthArgs {
     /// User name for HTTP Basic authentication (with --secret as the password).
     #[arg(long)]
     user: Option<String>,
-    /// Where the password or token is: env:NAME or file:/absolute/path. With --user it is a
-    /// Basic password, without it a Bearer token.
+    /// Where the password or token is: file:NAME (a file in the TAXII secrets folder,
+    /// CYBERNAV_TAXII_SECRETS_DIR) or env:CYBERNAV_TAXII_SECRET_NAME. With --user it is a
+    /// Basic password, without it a Bearer token. Credentials go over https only.
     #[arg(long)]
     secret: Option<String>,
 }
@@ -94,7 +95,9 @@ impl AuthArgs {
                 password: s,
             },
             (Some(_), None) => {
-                bail!("--user needs --secret env:NAME or file:/path for the password")
+                bail!(
+                    "--user needs --secret file:NAME or env:CYBERNAV_TAXII_SECRET_NAME for the password"
+                )
             }
         })
     }

@@ -16,6 +16,7 @@
 use std::collections::{HashMap, HashSet};
 
 use cybernav_core::authz::{Actor, DigestHistoryReader, DigestSender};
+use cybernav_core::instant::rfc3339_utc;
 use cybernav_core::role::Role;
 use cybernav_core::sharing::digest::{
     DigestIndicator, DigestProduct, DigestRecipient, DigestSchedule, PersonalDigest,
@@ -121,24 +122,14 @@ struct DayReport {
     marking: Marking,
 }
 
+/// How long a digest run waits for a write begun before its window closed.
+const WINDOW_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// A candidate recipient, with the reader built at the send instant.
 struct Candidate {
     user: UserRow,
     actor: Actor,
     reader: Reader,
-}
-
-fn rfc3339(t: OffsetDateTime) -> String {
-    t.to_offset(time::UtcOffset::UTC)
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_else(|_| t.to_string())
-}
-
-/// Orders markings for choosing which report of an indicator to show: no caveats before
-/// caveats, then the lower TLP level. The value is the same; the least restrictive report a
-/// person may see is the one they may pass on most freely.
-fn restrictiveness(m: &Marking) -> (bool, cybernav_core::sharing::Tlp) {
-    (!m.caveats.is_empty(), m.tlp)
 }
 
 /// The system, named in the audit log as the daily digest.
@@ -310,7 +301,9 @@ impl App {
             }
             best.entry(r.indicator_id)
                 .and_modify(|b| {
-                    if restrictiveness(&r.marking) < restrictiveness(&b.marking) {
+                    // The value is the same; the least restrictive report a person may see
+                    // is the one they may pass on most freely (the one order of markings).
+                    if r.marking.cmp_restrictiveness(&b.marking) == std::cmp::Ordering::Less {
                         *b = r;
                     }
                 })
@@ -378,6 +371,7 @@ impl App {
         started_by: Option<Uuid>,
     ) -> AppResult<DigestSummary> {
         let window = self.digest_window(date, at)?;
+        self.wait_for_window(&window, at).await?;
         let (day, candidates) = {
             let mut tx = self.store.read().await?;
             let day = self.day_content(&mut tx, &window).await?;
@@ -409,8 +403,8 @@ impl App {
         let mut summary = DigestSummary {
             run_id: run.id,
             date: window.date.to_string(),
-            window_start: rfc3339(window.start),
-            window_end: rfc3339(window.end),
+            window_start: rfc3339_utc(window.start),
+            window_end: rfc3339_utc(window.end),
             recipients: candidates.len(),
             products_in_window: day.products.len(),
             indicator_reports_in_window: day.reports.len(),
@@ -508,6 +502,32 @@ impl App {
         Ok(summary)
     }
 
+    /// Waits until everything stamped inside `window` is committed: an import that began
+    /// before the window closed stamps its reports with its start and may not have
+    /// committed yet, and the digest would leave them out of this day and the next. A write
+    /// still open after [`WINDOW_WAIT`] makes the run fail (the scheduled job tries again in
+    /// five minutes).
+    async fn wait_for_window(&self, window: &Window, at: OffsetDateTime) -> AppResult<()> {
+        let started = std::time::Instant::now();
+        loop {
+            let visible = {
+                let mut tx = self.store.read().await?;
+                tx.visible_until(at).await?
+            };
+            if visible >= window.end {
+                return Ok(());
+            }
+            if started.elapsed() >= WINDOW_WAIT {
+                return Err(AppError::Conflict(format!(
+                    "an import that began before {} is still running; the digest of {} waits for it",
+                    rfc3339_utc(window.end),
+                    window.date
+                )));
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+    }
+
     async fn run_actor(&self, started_by: Option<Uuid>) -> AppResult<Actor> {
         match started_by {
             Some(id) => {
@@ -520,14 +540,17 @@ impl App {
     }
 
     /// What the person with `email` would get in the digest of `date` (default: the latest due
-    /// at `at`), decided at `at`; nothing is sent or recorded. `None` when they would get no
-    /// e-mail (not in the community, turned off, or nothing to see), with the reason.
+    /// at `at`), decided at `at`; nothing is sent. A preview that shows content is audited
+    /// (`digest.preview`: who asked, whose digest, the date, how many items and the marking,
+    /// never the content). `Err(reason)` when they would get no e-mail (not in the
+    /// community, turned off, or nothing to see).
     pub async fn preview_digest(
         &self,
-        _cap: &DigestSender<'_>,
+        cap: &DigestSender<'_>,
         email: &str,
         date: Option<Date>,
         at: OffsetDateTime,
+        meta: &RequestMeta,
     ) -> AppResult<Result<RenderedDigest, String>> {
         let window = self.digest_window(date, at)?;
         let mut tx = self.store.read().await?;
@@ -564,11 +587,23 @@ impl App {
                 "{} gets no digest of {}: nothing they may see was published or received from {} to {}",
                 user.email,
                 window.date,
-                rfc3339(window.start),
-                rfc3339(window.end)
+                rfc3339_utc(window.start),
+                rfc3339_utc(window.end)
             )));
         }
-        Ok(Ok(self.render_for(&user, &actor, &digest)))
+        let rendered = self.render_for(&user, &actor, &digest);
+        // The preview shows what the person may see, FOUO included: who looked at whose
+        // digest of which date is audited (never what it held).
+        let tx = self.store.begin().await?;
+        audit::Entry::new("digest.preview", "user", user.id)
+            .changes(json!({
+                "date": window.date.to_string(),
+                "items": rendered.receipts.len(),
+                "marking": rendered.marking.label(),
+            }))
+            .commit(tx, cap.actor(), meta, now())
+            .await?;
+        Ok(Ok(rendered))
     }
 
     /// The latest digest runs, newest first.

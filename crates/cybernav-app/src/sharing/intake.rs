@@ -30,7 +30,6 @@ use serde::Serialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
 
 use crate::{App, AppError, AppResult, RequestMeta, audit};
@@ -339,7 +338,8 @@ pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 fn rfc3339(t: Option<OffsetDateTime>) -> String {
-    t.and_then(|t| t.format(&Rfc3339).ok()).unwrap_or_default()
+    t.map(cybernav_core::instant::rfc3339_utc)
+        .unwrap_or_default()
 }
 
 fn rejected_item(r: Rejected) -> RejectedItem {

@@ -10,6 +10,7 @@ pub mod products;
 pub mod reader;
 pub mod reports;
 pub mod taxii;
+pub mod taxii_auth;
 pub mod taxii_feeds;
 
 pub use reader::BOARD;

@@ -545,12 +545,6 @@ fn summary_of(
     })
 }
 
-fn rfc3339(t: OffsetDateTime) -> String {
-    t.to_offset(time::UtcOffset::UTC)
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_else(|_| t.to_string())
-}
-
 impl App {
     async fn check_supersedes(
         &self,
@@ -1224,11 +1218,6 @@ pub fn withheld_notice(n: usize) -> String {
         if n == 1 { "it is" } else { "they are" },
         if n == 1 { "it" } else { "them" },
     )
-}
-
-/// When an instant is shown in audit-like contexts.
-pub fn instant(t: OffsetDateTime) -> String {
-    rfc3339(t)
 }
 
 #[cfg(test)]

@@ -7,11 +7,14 @@
 //! * **Board indicators**: the indicators intake stored, published as STIX 2.1 `indicator`
 //!   objects under the Board's identity (`cybernav_formats::stix::write`), plus the Board's
 //!   identity and its FOUO and CUI marking definitions. A reader sees an indicator when the
-//!   access decision lets them see at least one report of it; the object carries the least
-//!   restrictive marking among those reports, and its version (`modified`, also its date
-//!   added) is the time of the latest of them. With each indicator election authorities
-//!   reported seeing, the Board's `sighting` of it: the sightings the reader may see summed,
-//!   under the highest of their markings, naming no authority.
+//!   access decision lets them see at least one report of it. The object carries one
+//!   marking, the least restrictive among those reports (a withdrawn report wins: a revoked
+//!   indicator stays revoked), and everything in it (confidence, validity, withdrawal,
+//!   `created` and `modified`) comes from the reports with that marking only; its date added
+//!   is the time of the latest report the reader may see.
+//!   With each indicator election authorities reported seeing, the Board's `sighting` of it:
+//!   the sightings the reader may see summed, under the highest of their markings, naming no
+//!   authority.
 //! * **Shared with the program**: every STIX object intake kept as received (reports,
 //!   malware, sightings, identities, marking definitions, indicators kept as patterns).
 //! * **Reports to the Board**: what authorities send; writable by the people of an
@@ -23,7 +26,11 @@
 //!
 //! Paging: a page ends at a position (date added, key); `next` is that position, encoded, so
 //! it survives restarts and works on any replica. Rows added together share a date added, and
-//! the key (indicator id, or the order of addition) breaks the tie.
+//! the key (indicator id, or the order of addition) breaks the tie. A row's date added is when
+//! its import started, so a page never goes past the start of an import still open
+//! ([`cybernav_store::Tx::visible_until`]): a long import committed after a faster one cannot
+//! land behind a client's `added_after`. Rows are read [`BATCH_ROWS`] or more at a time
+//! ([`Pager`]), whatever the `limit`.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -39,7 +46,7 @@ use cybernav_formats::stix::{StixObject, read_bundle_raw};
 use cybernav_store::community_reports::SightingAfter;
 use cybernav_store::taxii::{
     After, CommunityReportRow, NewReportObject, ObjectFilter, ObjectTable, TaxiiObjectRow,
-    TaxiiStatusRow,
+    TaxiiReportFacts, TaxiiStatusRow,
 };
 use serde_json::{Value, json};
 use time::OffsetDateTime;
@@ -50,6 +57,9 @@ use super::BOARD;
 use super::intake::{marking_json, parse_marking};
 use crate::store::now;
 use crate::{App, AppError, AppResult, RequestMeta, audit};
+
+/// How STIX objects and TAXII headers write an instant (RFC 3339 UTC, microseconds).
+pub use cybernav_formats::stix::write::timestamp as stix_timestamp;
 
 /// The name of the Board's STIX identity.
 pub const BOARD_NAME: &str = "State Board of Elections (Cyber Navigator Program)";
@@ -357,13 +367,16 @@ fn encode_next(c: Collection, p: &Position) -> String {
     raw.bytes().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The refusal of a `next` that this server did not give for this collection.
+fn bad_next() -> AppError {
+    AppError::invalid(
+        "next",
+        "is not a token this server gave for this collection",
+    )
+}
+
 fn decode_next(c: Collection, token: &str) -> AppResult<Position> {
-    let bad = || {
-        AppError::invalid(
-            "next",
-            "is not a token this server gave for this collection",
-        )
-    };
+    let bad = bad_next;
     if !token.len().is_multiple_of(2) || token.len() > 400 {
         return Err(bad());
     }
@@ -413,22 +426,129 @@ fn board_objects() -> Vec<(String, Value)> {
     v
 }
 
-/// `t` cut to the millisecond, the precision STIX timestamps are written with.
-fn to_millis(t: OffsetDateTime) -> OffsetDateTime {
-    let ms = t.millisecond();
-    t.replace_millisecond(ms).unwrap_or(t)
-}
-
 fn parse_version(s: &str) -> Option<OffsetDateTime> {
     OffsetDateTime::parse(s, &Rfc3339).ok()
 }
 
-/// The least restrictive of markings a reader may see: no caveat first, then the lowest TLP
-/// level (the same value released more widely by one source is that widely releasable).
-fn least_restrictive(markings: &[Marking]) -> Option<&Marking> {
-    markings
+/// The distinct markings of a table, as cached, with the watermark they were read at: every
+/// row added before it carries one of them.
+#[derive(Debug, Clone)]
+pub struct StoredMarkings {
+    values: std::sync::Arc<Vec<String>>,
+    read_before: OffsetDateTime,
+}
+
+/// Rows read at a time from a collection's table: at least this many even for a small
+/// `limit`, so a client asking one object at a time, or a page whose rows the filters
+/// mostly drop, costs a few queries rather than one per row.
+const BATCH_ROWS: usize = 500;
+
+/// The one paging loop of the collections, as a state: which batch of rows to read next
+/// (after the position the last batch ended at, [`BATCH_ROWS`] or more at a time), and when
+/// to stop (the page holds `want` entries, or the rows ran out).
+///
+/// ```text
+/// let mut pager = Pager::new(after, want);
+/// while let Some((after, batch)) = pager.next_batch() {
+///     let rows = …read `batch` rows after `after`…;
+///     pager.take(rows.len(), last_position, entries_made_of_rows, out);
+/// }
+/// ```
+struct Pager<K> {
+    after: Option<After<K>>,
+    batch: usize,
+    want: usize,
+}
+
+impl<K: Clone> Pager<K> {
+    fn new(after: After<K>, want: usize) -> Self {
+        Pager {
+            after: Some(after),
+            batch: want.clamp(BATCH_ROWS, PAGE_MAX + 1),
+            want,
+        }
+    }
+
+    /// Where the next batch starts and how many rows it reads; `None` when the page is done.
+    fn next_batch(&self) -> Option<(After<K>, i64)> {
+        self.after.clone().map(|a| (a, self.batch as i64))
+    }
+
+    /// Takes a batch of `rows` rows ending at `last`: its entries go into `out` until it
+    /// holds `want`.
+    fn take(
+        &mut self,
+        rows: usize,
+        last: Option<After<K>>,
+        entries: Vec<(TaxiiEntry, Position)>,
+        out: &mut Vec<(TaxiiEntry, Position)>,
+    ) {
+        for entry in entries {
+            if out.len() >= self.want {
+                break;
+            }
+            out.push(entry);
+        }
+        self.after = if out.len() >= self.want || rows < self.batch {
+            None
+        } else {
+            last
+        };
+    }
+}
+
+/// A visible report of an indicator with its marking read.
+struct SeenReport<'a> {
+    facts: &'a TaxiiReportFacts,
+    marking: Marking,
+}
+
+/// What the Board publishes of one indicator to one reader, from the reports that reader may
+/// see (`seen`, not empty).
+///
+/// The object carries one marking, and everything in it comes from the reports with that
+/// marking only: confidence, validity, withdrawal and times of a more restricted report
+/// would otherwise travel under a less restrictive marking. The marking is the least
+/// restrictive of the reports ([`Marking::least_restrictive`]: the same value released more
+/// widely by one source is that widely releasable), except that a withdrawal is never
+/// undone: when any report the reader may see was withdrawn (revoked), the object is
+/// published from the withdrawn reports (the least restrictive of their markings) and stays
+/// revoked, as STIX requires of every later version.
+struct Published<'a> {
+    marking: &'a Marking,
+    created: OffsetDateTime,
+    modified: OffsetDateTime,
+    valid_until: Option<OffsetDateTime>,
+    confidence: Option<i64>,
+    revoked: bool,
+}
+
+fn published<'a>(seen: &'a [SeenReport<'a>]) -> Option<Published<'a>> {
+    let any_revoked = seen.iter().any(|r| r.facts.revoked);
+    let marking = Marking::least_restrictive(
+        seen.iter()
+            .filter(|r| r.facts.revoked || !any_revoked)
+            .map(|r| &r.marking),
+    )?;
+    let chosen: Vec<&TaxiiReportFacts> = seen
         .iter()
-        .min_by_key(|m| (!m.caveats.is_empty(), m.tlp, m.caveats.len()))
+        .filter(|r| &r.marking == marking)
+        .map(|r| r.facts)
+        .collect();
+    let created = chosen.iter().map(|f| f.received_at).min()?;
+    let modified = chosen.iter().map(|f| f.received_at).max()?;
+    Some(Published {
+        marking,
+        created,
+        modified,
+        valid_until: if chosen.iter().any(|f| f.valid_until.is_none()) {
+            None
+        } else {
+            chosen.iter().filter_map(|f| f.valid_until).max()
+        },
+        confidence: chosen.iter().filter_map(|f| f.confidence).max(),
+        revoked: chosen.iter().any(|f| f.revoked),
+    })
 }
 
 impl App {
@@ -461,17 +581,47 @@ impl App {
     fn allowed_markings(
         &self,
         reader: &Reader,
-        stored: Vec<String>,
+        stored: &[String],
         what: &str,
     ) -> AppResult<Vec<String>> {
         let mut out = Vec::new();
         for raw in stored {
-            let m = parse_marking(&raw, what)?;
+            let m = parse_marking(raw, what)?;
             if self.may_see(reader, &m, BOARD).is_allowed() {
-                out.push(raw);
+                out.push(raw.clone());
             }
         }
         Ok(out)
+    }
+
+    /// The distinct markings stored in `table` (`indicator_reports`, `stix_objects`,
+    /// `community_report_objects`), read once per table while the store has not changed
+    /// ([`crate::cache`]) rather than on every request. A list read on another replica up to
+    /// five seconds ago may miss a marking written since: it comes with the watermark it was
+    /// read at, and pages stop there, so rows with a marking not yet in the list are shown
+    /// late, never skipped.
+    async fn stored_markings(
+        &self,
+        tx: &mut cybernav_store::Tx,
+        table: &'static str,
+        at: OffsetDateTime,
+    ) -> AppResult<StoredMarkings> {
+        let epoch = self.store.write_epoch();
+        if let Some(hit) = self.stored_markings.get(&table, epoch) {
+            return Ok(hit);
+        }
+        let read_before = tx.visible_until(at).await?;
+        let values = match table {
+            "indicator_reports" => tx.report_markings().await?,
+            "stix_objects" => tx.object_markings(ObjectTable::Received).await?,
+            _ => tx.object_markings(ObjectTable::Community).await?,
+        };
+        let stored = StoredMarkings {
+            values: std::sync::Arc::new(values),
+            read_before,
+        };
+        self.stored_markings.put(table, epoch, stored.clone());
+        Ok(stored)
     }
 
     /// A page of `collection` for the caller, as the access decision allows object by
@@ -503,7 +653,7 @@ impl App {
         let mut found: Vec<(TaxiiEntry, Position)> = Vec::new();
         match collection {
             Collection::Indicators => {
-                self.indicator_entries(&reader, q, start, limit + 1, &mut found)
+                self.indicator_entries(&reader, q, start, at, limit + 1, &mut found)
                     .await?
             }
             Collection::Shared => {
@@ -512,6 +662,7 @@ impl App {
                     &reader,
                     q,
                     start,
+                    at,
                     limit + 1,
                     &mut found,
                 )
@@ -523,6 +674,7 @@ impl App {
                     &reader,
                     q,
                     start,
+                    at,
                     limit + 1,
                     &mut found,
                 )
@@ -548,6 +700,7 @@ impl App {
         reader: &Reader,
         q: &TaxiiQuery,
         start: Position,
+        at: OffsetDateTime,
         want: usize,
         out: &mut Vec<(TaxiiEntry, Position)>,
     ) -> AppResult<()> {
@@ -596,7 +749,7 @@ impl App {
         // comes just after an indicator added at the same instant.
         let need = want - out.len();
         let mut indicators = if wants_type("indicator") {
-            self.board_indicator_entries(reader, q, &start, need)
+            self.board_indicator_entries(reader, q, &start, at, need)
                 .await?
         } else {
             Vec::new()
@@ -619,6 +772,7 @@ impl App {
         reader: &Reader,
         q: &TaxiiQuery,
         start: &Position,
+        at: OffsetDateTime,
         want: usize,
     ) -> AppResult<Vec<(TaxiiEntry, Position)>> {
         let mut found: Vec<(TaxiiEntry, Position)> = Vec::new();
@@ -630,7 +784,7 @@ impl App {
                 .filter_map(|u| Uuid::parse_str(u).ok())
                 .collect()
         });
-        let mut after = if start.at <= created {
+        let after = if start.at <= created {
             After {
                 at: created,
                 key: None,
@@ -639,50 +793,52 @@ impl App {
             After {
                 at: start.at,
                 key: match start.key.as_deref() {
-                    Some(k) => Some(Uuid::parse_str(k.trim_end_matches(SIGHTING_KEY)).map_err(
-                        |_| {
-                            AppError::invalid(
-                                "next",
-                                "is not a token this server gave for this collection",
-                            )
-                        },
-                    )?),
+                    Some(k) => Some(
+                        Uuid::parse_str(k.trim_end_matches(SIGHTING_KEY)).map_err(|_| bad_next())?,
+                    ),
                     None => None,
                 },
             }
         };
         let mut tx = self.store.read().await?;
-        let stored = tx.report_markings().await?;
-        let allowed = self.allowed_markings(reader, stored, "indicator_reports")?;
+        let stored = self
+            .stored_markings(&mut tx, "indicator_reports", at)
+            .await?;
+        let before = tx.visible_until(at).await?.min(stored.read_before);
+        let allowed = self.allowed_markings(reader, &stored.values, "indicator_reports")?;
         if allowed.is_empty() {
             return Ok(found);
         }
-        let batch = want.clamp(1, PAGE_MAX + 1) as i64;
-        loop {
+        let mut pager = Pager::new(after, want);
+        while let Some((after, batch)) = pager.next_batch() {
             let rows = tx
-                .taxii_indicators(&allowed, &after, ids.as_deref(), batch)
+                .taxii_indicators(&allowed, &after, before, ids.as_deref(), batch)
                 .await?;
-            let Some(last) = rows.last() else {
-                break;
-            };
-            after = After {
-                at: last.modified,
-                key: Some(last.id),
-            };
+            let count = rows.len();
+            let last = rows.last().map(|r| After {
+                at: r.modified,
+                key: Some(r.id),
+            });
+            let mut entries = Vec::new();
             let row_ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-            let facts = tx.taxii_report_facts(&allowed, &row_ids).await?;
-            let full = rows.len() as i64 == batch;
+            let facts = tx.taxii_report_facts(&allowed, &row_ids, before).await?;
             for row in rows {
-                let mine: Vec<_> = facts.iter().filter(|f| f.indicator_id == row.id).collect();
-                let markings = mine
+                let seen = facts
                     .iter()
-                    .map(|f| parse_marking(&f.marking, "indicator_reports"))
+                    .filter(|f| f.indicator_id == row.id)
+                    .map(|f| {
+                        Ok(SeenReport {
+                            facts: f,
+                            marking: parse_marking(&f.marking, "indicator_reports")?,
+                        })
+                    })
                     .collect::<AppResult<Vec<_>>>()?;
-                let Some(marking) = least_restrictive(&markings) else {
+                let Some(shown) = published(&seen) else {
                     continue;
                 };
-                // The version is `modified` as published: to the millisecond.
-                let version = to_millis(row.modified.max(row.first_seen));
+                // The version is `modified` exactly as published (microseconds), so a
+                // `match[version]` names one version and no two versions share one.
+                let version = shown.modified;
                 if !q.versions.accepts(version, version, version) {
                     continue;
                 }
@@ -696,23 +852,18 @@ impl App {
                 if kind == IndicatorKind::Cve {
                     continue;
                 }
-                let valid_until = if mine.iter().any(|f| f.valid_until.is_none()) {
-                    None
-                } else {
-                    mine.iter().filter_map(|f| f.valid_until).max()
-                };
                 let object = write::indicator_object(&BoardIndicator {
                     id: row.id,
                     kind,
                     value: &row.value,
-                    first_seen: row.first_seen,
-                    modified: row.modified,
-                    valid_until,
-                    confidence: mine.iter().filter_map(|f| f.confidence).max(),
-                    revoked: mine.iter().all(|f| f.revoked),
-                    marking,
+                    first_seen: shown.created,
+                    modified: shown.modified,
+                    valid_until: shown.valid_until,
+                    confidence: shown.confidence,
+                    revoked: shown.revoked,
+                    marking: shown.marking,
                 });
-                out.push((
+                entries.push((
                     TaxiiEntry {
                         id: write::indicator_stix_id(row.id),
                         version,
@@ -725,13 +876,8 @@ impl App {
                         key: Some(row.id.to_string()),
                     },
                 ));
-                if out.len() >= want {
-                    return Ok(found);
-                }
             }
-            if !full {
-                break;
-            }
+            pager.take(count, last, entries, out);
         }
         Ok(found)
     }
@@ -768,12 +914,8 @@ impl App {
             let key = match start.key.as_deref() {
                 Some(k) => {
                     let sighting = k.ends_with(SIGHTING_KEY);
-                    let id = Uuid::parse_str(k.trim_end_matches(SIGHTING_KEY)).map_err(|_| {
-                        AppError::invalid(
-                            "next",
-                            "is not a token this server gave for this collection",
-                        )
-                    })?;
+                    let id = Uuid::parse_str(k.trim_end_matches(SIGHTING_KEY))
+                        .map_err(|_| bad_next())?;
                     // After an indicator, its own sighting (same instant) is still to come.
                     Some((id, !sighting))
                 }
@@ -783,7 +925,7 @@ impl App {
         };
         let mut tx = self.store.read().await?;
         let stored = tx.sighting_markings().await?;
-        let allowed = self.allowed_markings(reader, stored, "indicator_sightings")?;
+        let allowed = self.allowed_markings(reader, &stored, "indicator_sightings")?;
         if allowed.is_empty() {
             return Ok(out);
         }
@@ -805,7 +947,7 @@ impl App {
                 if wanted.as_ref().is_some_and(|w| !w.contains(id.as_str())) {
                     continue;
                 }
-                let version = to_millis(row.modified);
+                let version = row.modified;
                 if !q.versions.accepts(version, version, version) {
                     continue;
                 }
@@ -859,18 +1001,14 @@ impl App {
         reader: &Reader,
         q: &TaxiiQuery,
         start: Position,
+        at: OffsetDateTime,
         want: usize,
         out: &mut Vec<(TaxiiEntry, Position)>,
     ) -> AppResult<()> {
-        let mut after = After {
+        let after = After {
             at: start.at,
             key: match start.key.as_deref() {
-                Some(k) => Some(k.parse::<i64>().map_err(|_| {
-                    AppError::invalid(
-                        "next",
-                        "is not a token this server gave for this collection",
-                    )
-                })?),
+                Some(k) => Some(k.parse::<i64>().map_err(|_| bad_next())?),
                 None => None,
             },
         };
@@ -884,24 +1022,23 @@ impl App {
             ObjectTable::Community => "community_report_objects",
         };
         let mut tx = self.store.read().await?;
-        let stored = tx.object_markings(table).await?;
-        let allowed = self.allowed_markings(reader, stored, what)?;
+        let stored = self.stored_markings(&mut tx, what, at).await?;
+        let before = tx.visible_until(at).await?.min(stored.read_before);
+        let allowed = self.allowed_markings(reader, &stored.values, what)?;
         if allowed.is_empty() {
             return Ok(());
         }
-        let batch = (want - out.len()).clamp(1, PAGE_MAX + 1) as i64;
-        loop {
+        let mut pager = Pager::new(after, want);
+        while let Some((after, batch)) = pager.next_batch() {
             let rows: Vec<TaxiiObjectRow> = tx
-                .taxii_objects(table, &allowed, &after, &filter, batch)
+                .taxii_objects(table, &allowed, &after, before, &filter, batch)
                 .await?;
-            let Some(last) = rows.last() else {
-                break;
-            };
-            after = After {
-                at: last.added_at,
-                key: Some(last.seq),
-            };
-            let full = rows.len() as i64 == batch;
+            let count = rows.len();
+            let last = rows.last().map(|r| After {
+                at: r.added_at,
+                key: Some(r.seq),
+            });
+            let mut entries = Vec::new();
             // First and last visible version of each id on this batch.
             let ids: Vec<String> = rows
                 .iter()
@@ -911,7 +1048,9 @@ impl App {
                 .collect();
             let mut span: HashMap<String, (OffsetDateTime, OffsetDateTime)> = HashMap::new();
             if !q.versions.all {
-                for (id, modified, added) in tx.taxii_object_versions(table, &allowed, &ids).await?
+                for (id, modified, added) in tx
+                    .taxii_object_versions(table, &allowed, &ids, before)
+                    .await?
                 {
                     let v = parse_version(&modified).unwrap_or(added);
                     span.entry(id)
@@ -937,7 +1076,7 @@ impl App {
                         row.seq
                     )))
                 })?;
-                out.push((
+                entries.push((
                     TaxiiEntry {
                         id: row.stix_id,
                         version,
@@ -950,13 +1089,8 @@ impl App {
                         key: Some(row.seq.to_string()),
                     },
                 ));
-                if out.len() >= want {
-                    return Ok(());
-                }
             }
-            if !full {
-                break;
-            }
+            pager.take(count, last, entries, out);
         }
         Ok(())
     }
@@ -1265,6 +1399,48 @@ pub(crate) fn check_report_objects(objects_json: &str) -> AppResult<Vec<CheckedO
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pages_read_in_batches_of_at_least_500_and_stop_when_full_or_empty() {
+        let entry = |n: i64| {
+            (
+                TaxiiEntry {
+                    id: format!("x--{n}"),
+                    version: OffsetDateTime::UNIX_EPOCH,
+                    date_added: OffsetDateTime::UNIX_EPOCH,
+                    spec_version: "2.1".into(),
+                    object: Value::Null,
+                },
+                Position {
+                    at: OffsetDateTime::UNIX_EPOCH,
+                    key: Some(n.to_string()),
+                },
+            )
+        };
+        let at = |k: i64| After {
+            at: OffsetDateTime::UNIX_EPOCH,
+            key: Some(k),
+        };
+        // A client asking for one object: 500 rows at a time, most dropped by filters.
+        let mut out = Vec::new();
+        let mut pager = Pager::new(at(0), 2);
+        assert_eq!(pager.next_batch(), Some((at(0), 500)));
+        pager.take(500, Some(at(500)), vec![entry(7)], &mut out);
+        assert_eq!(
+            pager.next_batch(),
+            Some((at(500), 500)),
+            "on after the batch"
+        );
+        pager.take(500, Some(at(1000)), vec![entry(600), entry(601)], &mut out);
+        assert_eq!(out.len(), 2);
+        assert_eq!(pager.next_batch(), None, "the page is full");
+        // A short batch: the rows ran out.
+        let mut out = Vec::new();
+        let mut pager = Pager::new(at(0), 1001);
+        assert_eq!(pager.next_batch(), Some((at(0), 1001)));
+        pager.take(3, Some(at(3)), vec![entry(1)], &mut out);
+        assert_eq!(pager.next_batch(), None);
+    }
 
     #[test]
     fn next_tokens_round_trip_and_belong_to_their_collection() {

@@ -9,14 +9,24 @@
 //!   position where it was; the next poll reads the collection again and de-duplication
 //!   keeps the store unchanged.
 //! * **Schedule and replicas.** Each feed is due every `poll_minutes`. A replica claims a due
-//!   feed with a lease (like the outbox), so two replicas never poll one feed at once.
+//!   feed with a lease (like the outbox), so two replicas never poll one feed at once. The
+//!   lease carries the poll's own token and is renewed page by page; a page, its position and
+//!   the poll's end are written only while the lease is still the poll's own, so a poll slower
+//!   than the lease that another replica took over stops without writing over the other's
+//!   position.
+//! * **Poll now.** A person asking for a poll makes the feed due at once
+//!   ([`App::request_taxii_poll`]); the serve loop polls it within a minute, outside the
+//!   request. The command line may still poll inline ([`App::poll_taxii_feed`]).
 //! * **Back-off.** A failed poll (the server unreachable, an HTTP error, an answer that is
 //!   not TAXII, a page that is not STIX) is retried after 5 minutes, then 10, 20, … up to a
 //!   day, and the error is kept on the feed for the Program Manager to read; a success puts
 //!   the feed back on its schedule.
-//! * **Credentials.** The database holds only where the secret is (`env:NAME` or
-//!   `file:/path`), read at each poll, never the secret itself, so backups and exports
-//!   never carry a partner's password. Errors never include it.
+//! * **Credentials.** The database holds only where the secret is
+//!   (`env:CYBERNAV_TAXII_SECRET_NAME` or `file:NAME` in the TAXII secrets folder), read at
+//!   each poll, never the secret itself, so backups and exports never carry a partner's
+//!   password; credentials go over https only. Errors never include the secret. The limits
+//!   are in [`super::taxii_auth`], checked when a feed is added or its collections are
+//!   listed, and again at each poll.
 
 use cybernav_core::authz::{IntakeHistoryReader, IntakeWriter, system_actor};
 pub use cybernav_formats::taxii_envelope::TAXII_MEDIA_TYPE;
@@ -26,10 +36,12 @@ use cybernav_store::taxii_feeds::FeedRow;
 use reqwest::Url;
 use serde::Serialize;
 use serde_json::json;
-use time::Duration;
+use time::format_description::well_known::Rfc3339;
+use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
 use super::intake::{IntakeSummary, SourceSpec, source_in, stix_in};
+pub use super::taxii_auth::{FeedAuth, SecretPolicy, SecretRef};
 use crate::http::{Fetched, HttpClient};
 use crate::{App, AppError, AppResult, RequestMeta, audit};
 
@@ -37,130 +49,23 @@ use crate::{App, AppError, AppResult, RequestMeta, audit};
 pub const MAX_PAGE_BYTES: usize = 256 * 1024 * 1024;
 /// Pages read in one poll at most; the rest waits for the next poll, due at once.
 pub const MAX_PAGES_PER_POLL: usize = 100;
-/// How long one poll may hold its feed before another replica may take it.
+/// How long one poll may hold its feed, from its last page, before another replica may take
+/// it.
 pub const POLL_LEASE: Duration = Duration::minutes(30);
+
+/// Why an overtaken poll stopped.
+const LEASE_LOST: &str = "another poll took this feed over (this one was slower than its lease); it stopped without keeping more pages";
+
+/// One poll's hold on its feed.
+#[derive(Debug, Clone, Copy)]
+struct Lease {
+    feed: Uuid,
+    owner: Uuid,
+}
 /// Polling interval bounds, in minutes.
 pub const POLL_MINUTES: std::ops::RangeInclusive<i64> = 5..=10_080;
 /// Page size bounds (`limit`).
 pub const PAGE_SIZE: std::ops::RangeInclusive<i64> = 1..=10_000;
-
-/// Where a feed's secret is read at poll time.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SecretRef {
-    /// An environment variable of the server process.
-    Env(String),
-    /// A file (such as a systemd credential); its first line is the secret.
-    File(std::path::PathBuf),
-}
-
-impl SecretRef {
-    /// Reads `env:NAME` or `file:/absolute/path`.
-    pub fn parse(raw: &str) -> Result<SecretRef, String> {
-        let raw = raw.trim();
-        if let Some(name) = raw.strip_prefix("env:") {
-            let ok = !name.is_empty()
-                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-                && !name.starts_with(|c: char| c.is_ascii_digit());
-            if ok {
-                return Ok(SecretRef::Env(name.to_string()));
-            }
-            return Err(format!(
-                "'{name}' is not an environment variable name (letters, digits and _)"
-            ));
-        }
-        if let Some(path) = raw.strip_prefix("file:") {
-            let p = std::path::PathBuf::from(path);
-            if p.is_absolute() {
-                return Ok(SecretRef::File(p));
-            }
-            return Err(format!("'{path}' is not an absolute path"));
-        }
-        Err("say where the secret is, as env:NAME or file:/absolute/path; the secret itself is never stored".into())
-    }
-
-    /// The stored form.
-    pub fn as_stored(&self) -> String {
-        match self {
-            SecretRef::Env(n) => format!("env:{n}"),
-            SecretRef::File(p) => format!("file:{}", p.display()),
-        }
-    }
-
-    /// The secret, read now. The error names where it was looked for, never a value.
-    fn read(&self) -> Result<String, String> {
-        let value = match self {
-            SecretRef::Env(n) => std::env::var(n)
-                .map_err(|_| format!("the environment variable {n} is not set on this server"))?,
-            SecretRef::File(p) => std::fs::read_to_string(p)
-                .map_err(|e| format!("the secret file {} cannot be read: {e}", p.display()))?,
-        };
-        let line = value.lines().next().unwrap_or_default().trim().to_string();
-        if line.is_empty() {
-            return Err(format!("the secret at {} is empty", self.as_stored()));
-        }
-        Ok(line)
-    }
-}
-
-/// How the desk signs in to a TAXII server.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FeedAuth {
-    /// No credentials.
-    None,
-    /// `Authorization: Bearer <secret>`.
-    Bearer(SecretRef),
-    /// HTTP Basic with a user name and the secret as password.
-    Basic {
-        /// The user name.
-        username: String,
-        /// The password's whereabouts.
-        password: SecretRef,
-    },
-}
-
-impl FeedAuth {
-    fn parts(&self) -> (&'static str, Option<String>, Option<String>) {
-        match self {
-            FeedAuth::None => ("none", None, None),
-            FeedAuth::Bearer(s) => ("bearer", None, Some(s.as_stored())),
-            FeedAuth::Basic { username, password } => {
-                ("basic", Some(username.clone()), Some(password.as_stored()))
-            }
-        }
-    }
-
-    fn of(row: &FeedRow) -> Result<FeedAuth, String> {
-        let secret = || {
-            SecretRef::parse(row.secret_ref.as_deref().unwrap_or_default())
-                .map_err(|e| format!("stored secret reference: {e}"))
-        };
-        match row.auth.as_str() {
-            "none" => Ok(FeedAuth::None),
-            "bearer" => Ok(FeedAuth::Bearer(secret()?)),
-            "basic" => Ok(FeedAuth::Basic {
-                username: row.username.clone().unwrap_or_default(),
-                password: secret()?,
-            }),
-            other => Err(format!("unknown stored authentication '{other}'")),
-        }
-    }
-
-    /// The `Authorization` header's value, if any.
-    fn header(&self) -> Result<Option<String>, String> {
-        use base64::Engine;
-        Ok(match self {
-            FeedAuth::None => None,
-            FeedAuth::Bearer(s) => Some(format!("Bearer {}", s.read()?)),
-            FeedAuth::Basic { username, password } => {
-                let pair = format!("{username}:{}", password.read()?);
-                Some(format!(
-                    "Basic {}",
-                    base64::engine::general_purpose::STANDARD.encode(pair)
-                ))
-            }
-        })
-    }
-}
 
 /// A collection to poll, as the Program Manager describes it.
 #[derive(Debug, Clone)]
@@ -241,6 +146,30 @@ fn api_root_in(raw: &str) -> AppResult<String> {
     Ok(url.to_string())
 }
 
+/// Whether two TAXII timestamps name the same instant (`…T12:00:00+02:00` is
+/// `…T10:00:00Z`); text that does not parse is compared as it is.
+fn same_instant(a: &str, b: &str) -> bool {
+    let parse = |s: &str| OffsetDateTime::parse(s.trim(), &Rfc3339).ok();
+    match (parse(a), parse(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+/// A starting point typed by a person: an RFC 3339 instant, sent on in UTC.
+fn added_after_in(raw: Option<&str>) -> AppResult<Option<String>> {
+    let Some(raw) = raw.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    let t = OffsetDateTime::parse(raw, &Rfc3339).map_err(|_| {
+        AppError::invalid(
+            "added_after",
+            format!("'{raw}' is not an RFC 3339 instant, such as 2026-11-30T10:00:00Z"),
+        )
+    })?;
+    Ok(Some(cybernav_formats::stix::write::timestamp(t)))
+}
+
 fn collection_in(raw: &str) -> AppResult<String> {
     let id = raw.trim();
     if id.is_empty() || id.len() > 200 || id.chars().any(|c| c.is_control() || c == '/') {
@@ -276,9 +205,16 @@ fn objects_url(
     Ok(url.to_string())
 }
 
-/// `GET` with TAXII's media type and the feed's credentials.
-async fn taxii_get(url: &str, auth: &FeedAuth, max: usize) -> Result<Fetched, String> {
-    let authorization = auth.header()?;
+/// `GET` with TAXII's media type and the feed's credentials, within the operator's limits.
+async fn taxii_get(
+    policy: &SecretPolicy<'_>,
+    url: &str,
+    auth: &FeedAuth,
+    max: usize,
+) -> Result<Fetched, String> {
+    let parsed = Url::parse(url).map_err(|e| format!("{url}: {e}"))?;
+    policy.check_transport(&parsed, auth)?;
+    let authorization = policy.header(auth)?;
     let mut headers = vec![("Accept", TAXII_MEDIA_TYPE)];
     if let Some(a) = &authorization {
         headers.push(("Authorization", a.as_str()));
@@ -291,6 +227,29 @@ async fn taxii_get(url: &str, auth: &FeedAuth, max: usize) -> Result<Fetched, St
 }
 
 impl App {
+    /// The operator's limits on TAXII secrets and where they go.
+    pub fn taxii_secret_policy(&self) -> SecretPolicy<'_> {
+        SecretPolicy {
+            dir: &self.config.taxii_secrets_dir,
+            allow_http: self.config.taxii_allow_http,
+        }
+    }
+
+    /// Checks that `auth` names a secret within the limits and that its credentials may go
+    /// to `api_root` (see [`super::taxii_auth`]).
+    fn check_feed_auth(&self, api_root: &str, auth: &FeedAuth) -> AppResult<()> {
+        let policy = self.taxii_secret_policy();
+        if let Some(secret) = auth.secret() {
+            policy
+                .check(secret)
+                .map_err(|e| AppError::invalid("secret", e))?;
+        }
+        let url = Url::parse(api_root).map_err(|e| AppError::invalid("api_root", e.to_string()))?;
+        policy
+            .check_transport(&url, auth)
+            .map_err(|e| AppError::invalid("api_root", e))
+    }
+
     /// Registers a collection to poll. It is due at once.
     pub async fn add_taxii_feed(
         &self,
@@ -300,6 +259,8 @@ impl App {
     ) -> AppResult<FeedRow> {
         let api_root = api_root_in(&spec.api_root)?;
         let collection_id = collection_in(&spec.collection_id)?;
+        let added_after = added_after_in(spec.added_after.as_deref())?;
+        self.check_feed_auth(&api_root, &spec.auth)?;
         if !POLL_MINUTES.contains(&spec.poll_minutes) {
             return Err(AppError::invalid(
                 "poll_minutes",
@@ -349,7 +310,7 @@ impl App {
             poll_minutes: spec.poll_minutes,
             page_size: spec.page_size,
             enabled: true,
-            added_after: spec.added_after.clone().filter(|a| !a.trim().is_empty()),
+            added_after,
             next_poll_at: at,
             failures: 0,
             last_error: None,
@@ -411,16 +372,41 @@ impl App {
         auth: &FeedAuth,
     ) -> AppResult<Vec<Collection>> {
         let root = api_root_in(api_root)?;
+        self.check_feed_auth(&root, auth)?;
         let url = format!("{root}collections/");
-        let fetched = taxii_get(&url, auth, 16 * 1024 * 1024)
+        let fetched = taxii_get(&self.taxii_secret_policy(), &url, auth, 16 * 1024 * 1024)
             .await
             .map_err(|e| AppError::invalid("api_root", e))?;
         read_collections(&fetched.body)
             .map_err(|e| AppError::invalid("api_root", format!("{url}: {e}")))
     }
 
-    /// Polls one feed now, asked for by a person (the schedule is unchanged unless the poll
-    /// fails). Refused with a conflict while another poll of it runs.
+    /// Makes a feed due now, asked for by a person: the serve loop polls it within a minute
+    /// (after a poll already running), and the page does not wait for it. Refused while the
+    /// feed is paused.
+    pub async fn request_taxii_poll(
+        &self,
+        cap: &IntakeWriter<'_>,
+        id: Uuid,
+        meta: &RequestMeta,
+    ) -> AppResult<()> {
+        let mut tx = self.store.begin().await?;
+        let at = now();
+        let feed = tx.taxii_feed(id).await?.ok_or(AppError::NotFound)?;
+        if !feed.enabled {
+            return Err(AppError::Conflict(
+                "this feed is paused: resume it, and it is polled within a minute".into(),
+            ));
+        }
+        tx.make_taxii_feed_due(id, at).await?;
+        audit::Entry::new("taxii_feed.poll_requested", "taxii_feed", id)
+            .commit(tx, cap.actor(), meta, at)
+            .await
+    }
+
+    /// Polls one feed now and waits for it (the command line; the page asks with
+    /// [`App::request_taxii_poll`]). The schedule is unchanged unless the poll fails. Refused
+    /// with a conflict while another poll of it runs.
     pub async fn poll_taxii_feed(
         &self,
         cap: &IntakeWriter<'_>,
@@ -432,13 +418,17 @@ impl App {
         if tx.taxii_feed(id).await?.is_none() {
             return Err(AppError::NotFound);
         }
-        if !tx.lease_taxii_feed(id, at, POLL_LEASE).await? {
+        let lease = Lease {
+            feed: id,
+            owner: Uuid::new_v4(),
+        };
+        if !tx.lease_taxii_feed(id, at, POLL_LEASE, lease.owner).await? {
             return Err(AppError::Conflict(
                 "this feed is being polled now; try again in a few minutes".into(),
             ));
         }
         tx.commit().await?;
-        self.run_poll(cap, id, meta).await
+        self.run_poll(cap, lease, meta).await
     }
 
     /// Polls every enabled feed that is due, one after another, as the system. Returns what
@@ -448,23 +438,45 @@ impl App {
         let cap = system.import_intel().ok_or(AppError::Forbidden)?;
         let mut done = Vec::new();
         loop {
+            let owner = Uuid::new_v4();
             let mut tx = self.store.begin().await?;
-            let claimed = tx.claim_taxii_feed(now(), POLL_LEASE).await?;
+            let claimed = tx.claim_taxii_feed(now(), POLL_LEASE, owner).await?;
             tx.commit().await?;
-            let Some(id) = claimed else { break };
-            done.push(self.run_poll(&cap, id, meta).await?);
+            let Some(feed) = claimed else { break };
+            done.push(self.run_poll(&cap, Lease { feed, owner }, meta).await?);
         }
         Ok(done)
     }
 
+    /// Extends the lease for the next page, in its own transaction; an error when another
+    /// poll has taken the feed over.
+    async fn renew(&self, lease: Lease) -> Result<(), String> {
+        let renewed = async {
+            let mut tx = self.store.begin().await?;
+            let ok = tx
+                .renew_taxii_lease(lease.feed, lease.owner, now(), POLL_LEASE)
+                .await?;
+            tx.commit().await?;
+            Ok::<bool, AppError>(ok)
+        }
+        .await
+        .map_err(|e| e.to_string())?;
+        if renewed {
+            Ok(())
+        } else {
+            Err(LEASE_LOST.to_string())
+        }
+    }
+
     /// Reads pages from a leased feed, keeping each with its position, then releases the
-    /// lease with the next poll time.
+    /// lease with the next poll time (unless another poll took the feed over).
     async fn run_poll(
         &self,
         cap: &IntakeWriter<'_>,
-        id: Uuid,
+        lease: Lease,
         meta: &RequestMeta,
     ) -> AppResult<PollOutcome> {
+        let id = lease.feed;
         let feed = {
             let mut tx = self.store.begin().await?;
             let f = tx.taxii_feed(id).await?.ok_or(AppError::NotFound)?;
@@ -476,7 +488,7 @@ impl App {
             added_after: feed.added_after.clone(),
             ..PollOutcome::default()
         };
-        let result = self.read_pages(cap, &feed, meta, &mut outcome).await;
+        let result = self.read_pages(cap, &feed, lease, meta, &mut outcome).await;
         let at = now();
         let (error, next_at) = match &result {
             Ok(()) if outcome.truncated => (None, at),
@@ -484,9 +496,16 @@ impl App {
             Err(e) => (Some(e.clone()), at + retry_delay(feed.failures + 1)),
         };
         let mut tx = self.store.begin().await?;
-        tx.finish_taxii_poll(id, error.as_deref(), next_at, at)
+        let finished = tx
+            .finish_taxii_poll(id, lease.owner, error.as_deref(), next_at, at)
             .await?;
         tx.commit().await?;
+        if !finished {
+            // The poll that took the feed over keeps the record of its own.
+            tracing::warn!(taxii.feed = %id, "TAXII poll overtaken by another");
+            outcome.error = Some(error.unwrap_or_else(|| LEASE_LOST.to_string()));
+            return Ok(outcome);
+        }
         match &error {
             None => tracing::info!(
                 taxii.feed = %id,
@@ -509,10 +528,15 @@ impl App {
         &self,
         cap: &IntakeWriter<'_>,
         feed: &FeedRow,
+        lease: Lease,
         meta: &RequestMeta,
         outcome: &mut PollOutcome,
     ) -> Result<(), String> {
-        let auth = FeedAuth::of(feed)?;
+        let auth = FeedAuth::from_parts(
+            &feed.auth,
+            feed.username.as_deref(),
+            feed.secret_ref.as_deref(),
+        )?;
         let source = SourceSpec {
             name: feed.source_name.clone(),
             kind: "taxii".into(),
@@ -524,8 +548,10 @@ impl App {
         let mut asked_after = feed.added_after.clone();
         let mut next: Option<String> = None;
         loop {
+            self.renew(lease).await?;
             let url = objects_url(feed, asked_after.as_deref(), next.as_deref())?;
-            let fetched = taxii_get(&url, &auth, MAX_PAGE_BYTES).await?;
+            let fetched =
+                taxii_get(&self.taxii_secret_policy(), &url, &auth, MAX_PAGE_BYTES).await?;
             let page = read_envelope(&fetched.body)
                 .map_err(|e| format!("{}: page {}: {e}", fetched.final_url, outcome.pages + 1))?;
             // A one-object page may carry only the first date (medallion does).
@@ -542,7 +568,7 @@ impl App {
             );
             self.keep_page(
                 cap,
-                feed,
+                lease,
                 &source,
                 &name,
                 page.bundle,
@@ -564,7 +590,7 @@ impl App {
                 Some(n) => next = Some(n),
                 // A server that pages by date alone: ask again after the last date added.
                 None => match last {
-                    Some(l) if asked_after.as_deref() != Some(l.as_str()) => {
+                    Some(l) if !asked_after.as_deref().is_some_and(|a| same_instant(a, &l)) => {
                         asked_after = Some(l);
                         next = None;
                     }
@@ -583,7 +609,7 @@ impl App {
     async fn keep_page(
         &self,
         cap: &IntakeWriter<'_>,
-        feed: &FeedRow,
+        lease: Lease,
         source: &SourceSpec,
         name: &str,
         bundle: Vec<u8>,
@@ -593,6 +619,14 @@ impl App {
         outcome: &mut PollOutcome,
     ) -> AppResult<()> {
         let mut tx = self.store.begin().await?;
+        // The lease is checked and extended first, in the page's transaction: a page read by
+        // a poll another one took over is not kept (and holds the row until it commits).
+        if !tx
+            .renew_taxii_lease(lease.feed, lease.owner, now(), POLL_LEASE)
+            .await?
+        {
+            return Err(AppError::Conflict(LEASE_LOST.into()));
+        }
         if objects > 0 {
             let summary: IntakeSummary = stix_in(&mut tx, cap, source, name, bundle, meta).await?;
             outcome.objects += objects;
@@ -602,7 +636,12 @@ impl App {
             outcome.runs.push(summary.run_id);
         }
         if let Some(l) = last {
-            tx.set_taxii_position(feed.id, l, now()).await?;
+            if !tx
+                .set_taxii_position(lease.feed, lease.owner, l, now())
+                .await?
+            {
+                return Err(AppError::Conflict(LEASE_LOST.into()));
+            }
             outcome.added_after = Some(l.to_string());
         }
         tx.commit().await?;
@@ -648,19 +687,22 @@ mod tests {
     }
 
     #[test]
-    fn secrets_are_referred_to_never_given() {
+    fn positions_are_instants_whatever_their_offset() {
+        assert!(same_instant(
+            "2026-11-30T12:00:00+02:00",
+            "2026-11-30T10:00:00.000Z"
+        ));
+        assert!(!same_instant(
+            "2026-11-30T10:00:00.1Z",
+            "2026-11-30T10:00:00.12Z"
+        ));
+        assert!(same_instant("not a time", "not a time"));
         assert_eq!(
-            SecretRef::parse("env:CISA_AIS_TOKEN"),
-            Ok(SecretRef::Env("CISA_AIS_TOKEN".into()))
+            added_after_in(Some(" 2026-11-30T12:00:00.5+02:00 ")).ok(),
+            Some(Some("2026-11-30T10:00:00.500000Z".to_string()))
         );
-        assert_eq!(
-            SecretRef::parse("file:/run/credentials/cybernav/ais"),
-            Ok(SecretRef::File("/run/credentials/cybernav/ais".into()))
-        );
-        assert!(SecretRef::parse("hunter2").is_err());
-        assert!(SecretRef::parse("env:1BAD").is_err());
-        assert!(SecretRef::parse("env:A-B").is_err());
-        assert!(SecretRef::parse("file:relative/path").is_err());
+        assert_eq!(added_after_in(Some("  ")).ok(), Some(None));
+        assert!(added_after_in(Some("yesterday")).is_err());
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! place that decides; the pages, the API, the daily digest and the TAXII server all call it,
 //! so they cannot disagree. See `docs/SHARING.md`, "Markings and the access decision".
 
+use std::cmp::Ordering;
 use std::collections::BTreeSet;
 use std::fmt;
 use std::str::FromStr;
@@ -353,6 +354,45 @@ impl Marking {
         out.named_recipients = named.unwrap_or_default();
         out
     }
+
+    /// The one order of markings from the least to the most restrictive, used wherever one
+    /// of several markings of the same information is chosen (the TAXII server's indicators,
+    /// the daily digest). No caveat comes before any caveat (a caveat needs a need-to-know
+    /// approval whatever the level), then the lower TLP level, then fewer caveats; the
+    /// tie-break between different markings that are otherwise equal is the caveats
+    /// themselves, then at `TLP:RED` more people named before fewer, then the people. Two
+    /// markings compare equal only when they are equal.
+    pub fn cmp_restrictiveness(&self, other: &Marking) -> Ordering {
+        let key = |m: &Marking| (!m.caveats.is_empty(), m.tlp, m.caveats.len());
+        key(self)
+            .cmp(&key(other))
+            .then_with(|| self.caveats.cmp(&other.caveats))
+            .then_with(|| {
+                let named = |m: &Marking| {
+                    if m.tlp == Tlp::Red {
+                        m.named_recipients.len()
+                    } else {
+                        0
+                    }
+                };
+                named(other).cmp(&named(self))
+            })
+            .then_with(|| self.named_recipients.cmp(&other.named_recipients))
+    }
+
+    /// The least restrictive of `markings` by [`Marking::cmp_restrictiveness`] (the first of
+    /// equal ones); `None` when there are none.
+    pub fn least_restrictive<'a>(
+        markings: impl IntoIterator<Item = &'a Marking>,
+    ) -> Option<&'a Marking> {
+        markings.into_iter().reduce(|best, m| {
+            if m.cmp_restrictiveness(best) == Ordering::Less {
+                m
+            } else {
+                best
+            }
+        })
+    }
 }
 
 impl Marking {
@@ -666,6 +706,42 @@ mod tests {
     use time::macros::datetime;
 
     const NOW: OffsetDateTime = datetime!(2026-03-01 12:00 UTC);
+
+    #[test]
+    fn markings_order_from_least_to_most_restrictive_with_one_tie_break() {
+        let clear = Marking::tlp(Tlp::Clear);
+        let amber = Marking::tlp(Tlp::Amber);
+        let green_fouo = Marking::tlp(Tlp::Green).with_caveat(Caveat::Fouo);
+        let green_cui = Marking::tlp(Tlp::Green).with_caveat(Caveat::Cui);
+        let green_both = green_fouo.clone().with_caveat(Caveat::Cui);
+        let mut red_two = Marking::tlp(Tlp::Red);
+        red_two.named_recipients = [Uuid::from_u128(1), Uuid::from_u128(2)].into();
+        let mut red_one = Marking::tlp(Tlp::Red);
+        red_one.named_recipients = [Uuid::from_u128(2)].into();
+        let ordered = [
+            &clear,
+            &amber,
+            &red_two,
+            &red_one,
+            &green_fouo,
+            &green_cui,
+            &green_both,
+        ];
+        for (i, a) in ordered.iter().enumerate() {
+            for (j, b) in ordered.iter().enumerate() {
+                assert_eq!(a.cmp_restrictiveness(b), i.cmp(&j), "{a} vs {b}");
+            }
+        }
+        // Whatever order they come in, the same one is chosen.
+        let mut shuffled = ordered.to_vec();
+        shuffled.reverse();
+        assert_eq!(Marking::least_restrictive(shuffled), Some(&clear));
+        assert_eq!(
+            Marking::least_restrictive([&green_cui, &green_fouo]),
+            Some(&green_fouo)
+        );
+        assert_eq!(Marking::least_restrictive(std::iter::empty()), None);
+    }
 
     fn org(n: u128, kind: OrgKind) -> Organisation {
         Organisation {

@@ -11,8 +11,9 @@
 //!   for people, and the ACS 3.0 extension's `control_set.formal_determination` (`FOUO`,
 //!   `CUI`), the form CISA's AIS feed uses, for tools (our own reader included).
 //!
-//! Pure: no I/O, no clock. Times are written in RFC 3339 UTC with milliseconds, as STIX 2.1
-//! asks for `created` and `modified`.
+//! Pure: no I/O, no clock. Times are written in RFC 3339 UTC with microseconds, the precision
+//! the Board keeps them at (STIX 2.1 asks for at least milliseconds in `created` and
+//! `modified`): two versions of an indicator a millisecond apart stay two versions.
 
 use cybernav_core::sharing::IndicatorKind;
 use cybernav_core::sharing::marking::{Caveat, Marking};
@@ -40,11 +41,11 @@ pub const CUI_MARKING_ID: &str = "marking-definition--5c8e2a7d-1f4b-4a9e-8c3d-6b
 /// The namespace of marking-definition ids for other caveats (UUID v5 of the caveat label).
 const OTHER_CAVEAT_NAMESPACE: Uuid = Uuid::from_u128(0x4b1d_7e2a_93c5_4f60_8a2e_d15c_6f0b_3e97);
 
-/// An RFC 3339 UTC timestamp with milliseconds (`2026-02-10T14:30:00.000Z`).
+/// An RFC 3339 UTC timestamp with microseconds (`2026-02-10T14:30:00.000000Z`).
 pub fn timestamp(t: OffsetDateTime) -> String {
     let utc = t.to_offset(time::UtcOffset::UTC);
     utc.format(format_description!(
-        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z"
     ))
     .unwrap_or_else(|_| BOARD_OBJECTS_CREATED.to_string())
 }

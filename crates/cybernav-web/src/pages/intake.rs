@@ -14,7 +14,7 @@ use cybernav_app::accounts::SessionInfo;
 use cybernav_app::sharing::indicators::RunView;
 use cybernav_app::sharing::intake::{IntakeSummary, SourceSpec, default_marking};
 use cybernav_app::sharing::intake_feeds::ListFormat;
-use cybernav_app::sharing::taxii_feeds::{FeedAuth, FeedSpec, PollOutcome, SecretRef};
+use cybernav_app::sharing::taxii_feeds::{FeedAuth, FeedSpec, SecretRef};
 use cybernav_app::store::taxii_feeds::FeedRow;
 use cybernav_core::FieldErrors;
 use cybernav_core::sharing::marking::check_source_default;
@@ -55,7 +55,6 @@ enum Outcome {
         file: String,
         summary: IntakeSummary,
     },
-    Polled(PollOutcome),
 }
 
 #[derive(Template)]
@@ -108,7 +107,7 @@ impl IntakePage {
             (
                 "feed_secret",
                 "Where the password or token is",
-                "env:NAME or file:/path on the server, such as file:/run/credentials/cybernav/ais.",
+                "file:NAME for a file the server's operator put in the TAXII secrets folder, such as file:ais, or env:CYBERNAV_TAXII_SECRET_NAME.",
                 f.secret.clone(),
             ),
             (
@@ -429,7 +428,7 @@ async fn add_feed(
             (_, None) => {
                 errors.add(
                     "secret",
-                    "a user name needs its password: say where it is (env:NAME or file:/path)",
+                    "a user name needs its password: say where it is (file:NAME or env:CYBERNAV_TAXII_SECRET_NAME)",
                 );
                 FeedAuth::None
             }
@@ -462,6 +461,10 @@ async fn add_feed(
         Ok(s) => state.app.add_taxii_feed(&cap, &s, &meta).await.map(|_| ()),
         Err(e) => Err(e),
     };
+    // What was typed where the secret's whereabouts belong may be the secret itself: the
+    // form shown again never carries it.
+    let mut form = form;
+    form.secret.clear();
     match result {
         Ok(()) => Ok(see_other("/intake#feeds", "feed_added")),
         Err(AppError::Conflict(m)) => {
@@ -510,27 +513,18 @@ async fn add_feed(
     }
 }
 
-/// `POST /intake/feeds/{id}/poll`: polls now and shows what came in.
+/// `POST /intake/feeds/{id}/poll`: makes the feed due now; the serve loop polls it within a
+/// minute, so the request does not wait for a partner's server.
 async fn poll(
     State(state): State<AppState>,
-    ctx: PageCtx,
     Meta(meta): Meta,
     SignedIn(session): SignedIn,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let id = parse_id(&id)?;
     let cap = session.actor.import_intel().ok_or(AppError::Forbidden)?;
-    let outcome = state.app.poll_taxii_feed(&cap, id, &meta).await?;
-    show(
-        &state,
-        &ctx,
-        &session,
-        Some(Outcome::Polled(outcome)),
-        Vec::new(),
-        UploadForm::default(),
-        FeedForm::default(),
-    )
-    .await
+    state.app.request_taxii_poll(&cap, id, &meta).await?;
+    Ok(see_other("/intake#feeds", "feed_poll_requested"))
 }
 
 #[derive(Debug, Deserialize)]

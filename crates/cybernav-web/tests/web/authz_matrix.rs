@@ -1568,7 +1568,7 @@ fn page_table() -> Vec<PageRow> {
         row("GET", "/intake", "", INTAKE_HISTORY),
         row("POST", "/intake/upload", "indicator list", MANAGERS),
         row("POST", "/intake/feeds", "", MANAGERS),
-        row("POST", "/intake/feeds/{id}/poll", "unreachable server", MANAGERS),
+        row("POST", "/intake/feeds/{id}/poll", "made due", MANAGERS),
         row("POST", "/intake/feeds/{id}/schedule", "pause", MANAGERS),
         row("GET", "/sharing", "", ALL),
         row("GET", "/sharing/new", "", PRODUCT_WRITERS),
@@ -2815,7 +2815,7 @@ async fn prepare(r: &mut Runner<'_>, row: &PageRow) -> Prepared {
                 ("feed_api_root", "https://taxii.example.gov/api1/"),
                 ("feed_collection", &format!("matrix-form-{n}")),
                 ("feed_user", ""),
-                ("feed_secret", "env:MATRIX_TAXII_TOKEN"),
+                ("feed_secret", "env:CYBERNAV_TAXII_SECRET_MATRIX"),
                 ("feed_every", "30"),
                 ("feed_tlp", "AMBER"),
             ],
@@ -2823,8 +2823,9 @@ async fn prepare(r: &mut Runner<'_>, row: &PageRow) -> Prepared {
         .to("/intake?notice=feed_added#feeds"),
         ("POST", "/intake/feeds/{id}/poll", _) => {
             let id = new_feed(t, n).await;
-            // A failed poll is kept on the feed, not audited; nothing came in.
-            Prepared::post(format!("/intake/feeds/{id}/poll"), &[]).read_only()
+            // The feed is made due (audited); the serve loop polls it, not the request.
+            Prepared::post(format!("/intake/feeds/{id}/poll"), &[])
+                .to("/intake?notice=feed_poll_requested#feeds")
         }
         ("POST", "/intake/feeds/{id}/schedule", _) => {
             let id = new_feed(t, n).await;

@@ -525,16 +525,20 @@ async fn preview_sends_nothing_and_a_quiet_day_sends_nothing() {
         let at = cybernav_app::store::now() + Duration::days(1);
         let system = system_actor();
         let cap = system.send_digest().unwrap();
+        let meta = RequestMeta {
+            ip: Some("command line".into()),
+            user_agent: None,
+        };
         let quiet = t
             .app
-            .preview_digest(&cap, &t.people["ea_it"].email, None, at)
+            .preview_digest(&cap, &t.people["ea_it"].email, None, at, &meta)
             .await
             .unwrap();
         assert!(quiet.unwrap_err().contains("nothing they may see"));
         publish(&t, "bulletin", "Patch now", &[], &format!("{CLEAR_TEXT}.")).await;
         let p = t
             .app
-            .preview_digest(&cap, &t.people["ea_it"].email, None, at)
+            .preview_digest(&cap, &t.people["ea_it"].email, None, at, &meta)
             .await
             .unwrap()
             .unwrap();
@@ -545,7 +549,7 @@ async fn preview_sends_nothing_and_a_quiet_day_sends_nothing() {
         assert!(p.body.contains(CLEAR_TEXT));
         let partner = t
             .app
-            .preview_digest(&cap, &t.people["partner"].email, None, at)
+            .preview_digest(&cap, &t.people["partner"].email, None, at, &meta)
             .await
             .unwrap();
         assert!(partner.unwrap_err().contains("vetting"));
@@ -559,9 +563,38 @@ async fn preview_sends_nothing_and_a_quiet_day_sends_nothing() {
         );
         assert!(
             tx.digest_runs(10).await.unwrap().is_empty(),
-            "a preview records nothing"
+            "a preview records no run"
         );
         drop(tx);
+        // The preview that showed content is audited: who, whose digest, the date; never
+        // the content. The previews that showed nothing are not.
+        let mut tx = t.app.store.read().await.unwrap();
+        let (previews, _) = tx
+            .list_audit(&cybernav_app::store::audit::AuditQuery {
+                action: Some("digest.preview".into()),
+                page: 1,
+                per_page: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        drop(tx);
+        assert_eq!(previews.len(), 1, "{previews:?}");
+        let e = &previews[0].event;
+        assert_eq!(e.actor_id, None, "the command line acts as the system");
+        assert_eq!(e.ip.as_deref(), Some("command line"));
+        assert_eq!(
+            e.entity_id.as_deref(),
+            Some(t.people["ea_it"].id.to_string().as_str())
+        );
+        let date = t.app.digest_schedule().latest_due(at).unwrap().to_string();
+        assert_eq!(e.changes["date"], json!(date));
+        assert!(!e.changes.to_string().contains(CLEAR_TEXT), "{}", e.changes);
+        assert!(
+            !e.changes.to_string().contains("Patch now"),
+            "{}",
+            e.changes
+        );
         // A digest not yet due is refused, naming the date.
         let tomorrow = t.app.digest_schedule().latest_due(at).unwrap();
         let err = t
@@ -594,6 +627,29 @@ async fn preview_sends_nothing_and_a_quiet_day_sends_nothing() {
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         let s = run(&t.app, at).await;
         assert_eq!(s.opted_out, 1);
+        t.cleanup().await;
+    }
+}
+
+/// C1: an import stamps its reports when it starts. One still running when the digest runs,
+/// begun inside the digest's window, is waited for: otherwise its reports would fall in
+/// neither this day's digest (not committed yet) nor the next (received before its window).
+#[tokio::test]
+async fn the_digest_waits_for_an_import_begun_inside_its_window() {
+    for db in databases() {
+        let t = TestApp::new(db).await;
+        let at = cybernav_app::store::now() + Duration::days(1);
+        let long = common::open_import(&t, "Slow partner", "192.0.2.78").await;
+        let app = t.app.clone();
+        let digest = tokio::spawn(async move { run(&app, at).await });
+        tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+        assert!(!digest.is_finished(), "the digest waits for the import");
+        long.commit().await.unwrap();
+        let s = digest.await.unwrap();
+        assert_eq!(
+            s.indicator_reports_in_window, 1,
+            "the import's report is in the digest"
+        );
         t.cleanup().await;
     }
 }

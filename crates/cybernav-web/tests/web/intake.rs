@@ -600,7 +600,68 @@ async fn the_intake_page_uploads_shows_refusals_and_keeps_bad_files_out() {
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.body.contains("href=\"#tlp\""), "{}", r.body);
 
-        // Adding a feed with a secret typed in is refused; a reference is taken.
+        // Adding a feed with a secret typed in is refused, and the page shown again carries
+        // neither the value nor anything of it; so are the server's own settings and files,
+        // and credentials in clear text to another machine. A reference is taken.
+        for (secret, api_root, field, says) in [
+            (
+                "hunter2-Zq7",
+                "https://taxii.example.gov/api1/",
+                "feed_secret",
+                "the secret itself is never stored",
+            ),
+            (
+                "env:DATABASE_URL",
+                "https://taxii.example.gov/api1/",
+                "feed_secret",
+                "CYBERNAV_TAXII_SECRET_",
+            ),
+            (
+                "file:/etc/shadow",
+                "https://taxii.example.gov/api1/",
+                "feed_secret",
+                "TAXII secrets folder",
+            ),
+            (
+                "file:ais",
+                "http://taxii.example.gov/api1/",
+                "feed_api_root",
+                "credentials are sent over https",
+            ),
+        ] {
+            let r = pm
+                .post_form(
+                    "/intake/feeds",
+                    &[
+                        ("feed_source", "CISA AIS"),
+                        ("feed_api_root", api_root),
+                        ("feed_collection", "91a7b528-80eb-42ed-a74d-c6fbd5a26116"),
+                        ("feed_user", "board"),
+                        ("feed_secret", secret),
+                        ("feed_every", "30"),
+                        ("feed_tlp", "AMBER"),
+                    ],
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{secret}");
+            assert!(r.body.contains(says), "{secret}: {}", r.body);
+            assert!(
+                r.body.contains(&format!("href=\"#{field}\"")),
+                "{secret}: {}",
+                r.body
+            );
+            assert!(
+                !r.body.contains("hunter2"),
+                "the typed secret is not shown again"
+            );
+            assert!(
+                r.body
+                    .contains("id=\"feed_secret\" name=\"feed_secret\" type=\"text\" value=\"\""),
+                "the secret field is blank: {}",
+                r.body
+            );
+            assert!(r.body.contains("value=\"CISA AIS\""), "the rest is kept");
+        }
         let r = pm
             .post_form(
                 "/intake/feeds",
@@ -609,27 +670,7 @@ async fn the_intake_page_uploads_shows_refusals_and_keeps_bad_files_out() {
                     ("feed_api_root", "https://taxii.example.gov/api1/"),
                     ("feed_collection", "91a7b528-80eb-42ed-a74d-c6fbd5a26116"),
                     ("feed_user", "board"),
-                    ("feed_secret", "hunter2"),
-                    ("feed_every", "30"),
-                    ("feed_tlp", "AMBER"),
-                ],
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(
-            r.body.contains("the secret itself is never stored"),
-            "{}",
-            r.body
-        );
-        let r = pm
-            .post_form(
-                "/intake/feeds",
-                &[
-                    ("feed_source", "CISA AIS"),
-                    ("feed_api_root", "https://taxii.example.gov/api1/"),
-                    ("feed_collection", "91a7b528-80eb-42ed-a74d-c6fbd5a26116"),
-                    ("feed_user", "board"),
-                    ("feed_secret", "file:/run/credentials/cybernav/ais"),
+                    ("feed_secret", "file:ais"),
                     ("feed_every", "30"),
                     ("feed_tlp", "AMBER"),
                 ],
@@ -643,6 +684,42 @@ async fn the_intake_page_uploads_shows_refusals_and_keeps_bad_files_out() {
         );
         assert!(page.body.contains("Not polled yet"));
         assert!(!page.body.contains("hunter2"));
+
+        // Poll now does not poll inside the request: the feed is made due, the page says the
+        // serve loop polls it within a minute, and the request is audited.
+        let pm_actor = t.actor("program_manager").await;
+        let reader = pm_actor.read_intake_history().unwrap();
+        let feed = t.app.taxii_feeds(&reader).await.unwrap().remove(0);
+        let r = pm
+            .post_form(&format!("/intake/feeds/{}/poll", feed.id), &[])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let page = pm.get("/intake?notice=feed_poll_requested").await;
+        assert!(
+            page.body.contains("polled within a minute"),
+            "{}",
+            page.body
+        );
+        let after = t.app.taxii_feeds(&reader).await.unwrap().remove(0);
+        assert_eq!(
+            after.last_polled_at, None,
+            "nothing was polled in the request"
+        );
+        assert!(after.next_poll_at <= cybernav_app::store::now());
+        // A paused feed is not made due.
+        t.app
+            .set_taxii_feed_enabled(
+                &pm_actor.import_intel().unwrap(),
+                feed.id,
+                false,
+                &cybernav_app::RequestMeta::default(),
+            )
+            .await
+            .unwrap();
+        let r = pm
+            .post_form(&format!("/intake/feeds/{}/poll", feed.id), &[])
+            .await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
 
         // A navigator reads the history but gets no forms; a clerk gets nothing.
         let mut nav = t.signed_in("navigator").await;

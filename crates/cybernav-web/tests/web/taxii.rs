@@ -572,3 +572,370 @@ async fn media_types_errors_and_paging_that_survives_a_restart() {
         t.cleanup().await;
     }
 }
+
+/// A one-indicator STIX bundle for 203.0.113.9 with the given marking and facts.
+fn one_indicator(id: &str, tlp: Tlp, facts: Value) -> Vec<u8> {
+    let mut o = json!({
+        "type": "indicator", "spec_version": "2.1", "id": id,
+        "created": "2026-11-01T00:00:00.000Z", "modified": "2026-11-01T00:00:00.000Z",
+        "pattern": "[ipv4-addr:value = '203.0.113.9']", "pattern_type": "stix",
+        "valid_from": "2026-11-01T00:00:00Z",
+        "object_marking_refs": [tlp.stix_id()],
+    });
+    for (k, v) in facts.as_object().unwrap() {
+        o[k] = v.clone();
+    }
+    json!({"type": "bundle", "id": "bundle--0f0e0d0c-0b0a-4908-8706-050403020100", "objects": [o]})
+        .to_string()
+        .into_bytes()
+}
+
+async fn import_bundle(t: &TestApp, source: &str, bundle: Vec<u8>) -> uuid::Uuid {
+    let pm = t.actor("program_manager").await;
+    let s = t
+        .app
+        .import_stix(
+            &pm.import_intel().unwrap(),
+            &SourceSpec {
+                name: source.into(),
+                kind: "stix".into(),
+                default_marking: Marking::tlp(Tlp::Amber),
+            },
+            "one.json",
+            bundle,
+            &RequestMeta::default(),
+        )
+        .await
+        .unwrap();
+    assert!(s.rejected.is_empty(), "{:?}", s.rejected);
+    s.run_id
+}
+
+/// Sets when a run was received, as if it had come then.
+async fn set_received_at(t: &TestApp, run: uuid::Uuid, at: time::OffsetDateTime) {
+    let mut tx = t.app.store.begin().await.unwrap();
+    let sql = "UPDATE intake_runs SET received_at = $1 WHERE id = $2";
+    match &mut tx.conn {
+        cybernav_app::store::Conn::Sqlite(c) => {
+            sqlx::query(sql)
+                .bind(cybernav_app::store::utc(at))
+                .bind(run)
+                .execute(&mut **c)
+                .await
+                .unwrap();
+        }
+        cybernav_app::store::Conn::Postgres(c) => {
+            sqlx::query(sql)
+                .bind(at)
+                .bind(run)
+                .execute(&mut **c)
+                .await
+                .unwrap();
+        }
+    }
+    tx.commit().await.unwrap();
+}
+
+/// The Board's indicator for 203.0.113.9 as `token` receives it.
+async fn board_indicator(t: &TestApp, token: &str, query: &str) -> Option<Value> {
+    let r = taxii_get(
+        t,
+        token,
+        &format!("{BOARD}/objects/?match%5Btype%5D=indicator{query}"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.json()["objects"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|o| o["pattern"].as_str().unwrap_or("").contains("203.0.113.9"))
+        .cloned()
+}
+
+/// S2 and C5: the Board's indicator is published under the least restrictive marking of the
+/// reports a reader may see, and carries the facts of the reports with that marking only
+/// (not the confidence, validity or time of a more restricted report); a withdrawal is never
+/// undone by a later report; and a version is the time to the microsecond, so two reports a
+/// fraction of a millisecond apart are two versions, each found by `match[version]`.
+#[tokio::test]
+async fn an_indicator_carries_only_what_its_marking_allows_and_stays_revoked() {
+    use time::macros::datetime;
+    for db in databases() {
+        let t = TestApp::new(db).await;
+        let pm = t.token("program_manager").await;
+        let clear_run = import_bundle(
+            &t,
+            "Clear source",
+            one_indicator(
+                "indicator--1a000000-0000-4000-8000-000000000001",
+                Tlp::Clear,
+                json!({"confidence": 20}),
+            ),
+        )
+        .await;
+        let amber_run = import_bundle(
+            &t,
+            "Amber source",
+            one_indicator(
+                "indicator--1a000000-0000-4000-8000-000000000002",
+                Tlp::Amber,
+                json!({"confidence": 95, "valid_until": "2027-06-01T00:00:00Z"}),
+            ),
+        )
+        .await;
+        let clear_at = datetime!(2026-11-30 10:00:00.100100 UTC);
+        set_received_at(&t, clear_run, clear_at).await;
+        set_received_at(&t, amber_run, datetime!(2026-11-30 11:00:00 UTC)).await;
+
+        // The Program Manager may see both reports: the object is TLP:CLEAR and says only
+        // what the CLEAR report said.
+        let o = board_indicator(&t, &pm, "").await.expect("published");
+        assert_eq!(
+            o["object_marking_refs"],
+            json!([Tlp::Clear.stix_id()]),
+            "{o}"
+        );
+        assert_eq!(o["confidence"], 20, "{o}");
+        assert!(o.get("valid_until").is_none(), "{o}");
+        assert_eq!(o["modified"], "2026-11-30T10:00:00.100100Z", "{o}");
+        assert_eq!(o["created"], "2026-11-30T10:00:00.100100Z", "{o}");
+
+        // The version is exact: match[version] finds it, the millisecond alone does not.
+        let v = "2026-11-30T10%3A00%3A00.100100Z";
+        assert!(
+            board_indicator(&t, &pm, &format!("&match%5Bversion%5D={v}"))
+                .await
+                .is_some()
+        );
+        // A report 0.3 ms later is another version.
+        set_received_at(&t, clear_run, datetime!(2026-11-30 10:00:00.100400 UTC)).await;
+        let o = board_indicator(&t, &pm, "").await.expect("published");
+        assert_eq!(o["modified"], "2026-11-30T10:00:00.100400Z", "{o}");
+        assert!(
+            board_indicator(&t, &pm, &format!("&match%5Bversion%5D={v}"))
+                .await
+                .is_none(),
+            "the earlier version is not the current one"
+        );
+
+        // The CLEAR source withdraws its indicator; a later CLEAR report from another source
+        // does not undo that.
+        let revoked_run = import_bundle(
+            &t,
+            "Clear source",
+            one_indicator(
+                "indicator--1a000000-0000-4000-8000-000000000001",
+                Tlp::Clear,
+                json!({"confidence": 20, "revoked": true,
+                       "modified": "2026-11-02T00:00:00.000Z"}),
+            ),
+        )
+        .await;
+        set_received_at(&t, revoked_run, datetime!(2026-11-30 12:00:00 UTC)).await;
+        let later_run = import_bundle(
+            &t,
+            "Late source",
+            one_indicator(
+                "indicator--1a000000-0000-4000-8000-000000000003",
+                Tlp::Clear,
+                json!({"confidence": 50}),
+            ),
+        )
+        .await;
+        set_received_at(&t, later_run, datetime!(2026-11-30 13:00:00 UTC)).await;
+        let o = board_indicator(&t, &pm, "").await.expect("published");
+        assert_eq!(o["revoked"], true, "{o}");
+        assert_eq!(
+            o["object_marking_refs"],
+            json!([Tlp::Clear.stix_id()]),
+            "{o}"
+        );
+        assert_eq!(o["modified"], "2026-11-30T13:00:00.000000Z", "{o}");
+        t.cleanup().await;
+    }
+}
+
+/// C1: an import stamps its rows when it starts. A long import still running while a faster
+/// one commits must not be skipped by a client paging with `added_after`: a page stops
+/// before the start of the oldest import still open (on PostgreSQL, where imports run side
+/// by side; SQLite runs one writer at a time, so the faster import waits for the long one).
+#[tokio::test]
+async fn a_long_import_is_not_skipped_by_a_faster_one_committed_first() {
+    for db in databases() {
+        let t = TestApp::new(db).await;
+        let pm = t.token("program_manager").await;
+
+        // The long import: begun, stamped, its rows written, not yet committed.
+        let long = common::open_import(&t, "Slow partner", "192.0.2.77").await;
+
+        // The fast import, begun after: on PostgreSQL it commits now; SQLite queues it.
+        let app = t.app.clone();
+        let actor = t.actor("program_manager").await;
+        let fast = tokio::spawn(async move {
+            app.import_indicator_list(
+                &actor.import_intel().unwrap(),
+                &SourceSpec {
+                    name: "Fast partner".into(),
+                    kind: "list".into(),
+                    default_marking: Marking::tlp(Tlp::Clear),
+                },
+                "small.txt",
+                ListFormat::FreeText,
+                b"198.51.100.88\n",
+                &RequestMeta::default(),
+            )
+            .await
+            .unwrap()
+        });
+        if t.db == common::Db::Postgres {
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+                while !fast.is_finished() {
+                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                }
+            })
+            .await;
+            assert!(fast.is_finished(), "the fast import commits first");
+        } else {
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+
+        // A client reads the collection now, and next time continues after the last date
+        // added it was given. (Through the app: on SQLite a request's own bookkeeping would
+        // wait for the long import's write lock.)
+        let reader = t.actor("program_manager").await;
+        let read = |after: Option<time::OffsetDateTime>| {
+            let app = t.app.clone();
+            let reader = reader.clone();
+            async move {
+                app.taxii_objects(
+                    &reader.read_taxii(),
+                    cybernav_app::sharing::taxii::Collection::Indicators,
+                    &cybernav_app::sharing::taxii::TaxiiQuery {
+                        added_after: after,
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap()
+            }
+        };
+        let values = |page: &cybernav_app::sharing::taxii::TaxiiPage| -> Vec<String> {
+            page.entries
+                .iter()
+                .filter_map(|e| e.object["pattern"].as_str().map(str::to_string))
+                .collect()
+        };
+        let first = read(None).await;
+        assert!(
+            !values(&first).iter().any(|p| p.contains("198.51.100.88")),
+            "the fast import's rows wait until the long one is committed: {:?}",
+            values(&first)
+        );
+        let last_added = first.entries.iter().map(|e| e.date_added).max();
+
+        long.commit().await.unwrap();
+        fast.await.unwrap();
+        let second = read(last_added).await;
+        let got = values(&second);
+        assert!(
+            got.iter().any(|p| p.contains("192.0.2.77")),
+            "the long import is not skipped: {got:?}"
+        );
+        assert!(
+            got.iter().any(|p| p.contains("198.51.100.88")),
+            "nor the fast one: {got:?}"
+        );
+        // Through the TAXII API too, once both are in.
+        let page = taxii_get(&t, &pm, &format!("{BOARD}/objects/")).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        assert!(page.body.contains("192.0.2.77") && page.body.contains("198.51.100.88"));
+        t.cleanup().await;
+    }
+}
+
+/// P3: each table's distinct markings are read once per write epoch (cached, five seconds at
+/// most). A list read on one replica may lack a marking another replica has just stored;
+/// pages then stop where that list was read, so the rows show late and are never skipped,
+/// not even by a later row with a marking the list knows.
+#[tokio::test]
+async fn a_marking_new_to_a_table_shows_late_on_another_replica_never_skipped() {
+    use cybernav_app::sharing::taxii::{Collection, TaxiiPage, TaxiiQuery};
+    for db in databases() {
+        let t = TestApp::new(db).await;
+        let other = cybernav_app::App::open((*t.app.config).clone())
+            .await
+            .unwrap();
+        let reader = t.actor("program_manager").await;
+        let page = |after: Option<time::OffsetDateTime>| {
+            let app = t.app.clone();
+            let reader = reader.clone();
+            async move {
+                app.taxii_objects(
+                    &reader.read_taxii(),
+                    Collection::Indicators,
+                    &TaxiiQuery {
+                        added_after: after,
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap()
+            }
+        };
+        let values = |p: &TaxiiPage| -> Vec<String> {
+            p.entries
+                .iter()
+                .filter_map(|e| e.object["pattern"].as_str().map(str::to_string))
+                .collect()
+        };
+        let last = |p: &TaxiiPage, before: Option<time::OffsetDateTime>| {
+            p.entries.iter().map(|e| e.date_added).max().or(before)
+        };
+        import_list(&t, "Known", Marking::tlp(Tlp::Clear), "203.0.113.41\n").await;
+        let first = page(None).await;
+        assert!(values(&first).iter().any(|v| v.contains("203.0.113.41")));
+        let mut position = last(&first, None);
+
+        // The other replica stores a marking this one has not seen, then a row with a known one.
+        let import_on_other = |source: &'static str, marking: Marking, line: &'static str| {
+            let other = other.clone();
+            let reader = reader.clone();
+            async move {
+                other
+                    .import_indicator_list(
+                        &reader.import_intel().unwrap(),
+                        &SourceSpec {
+                            name: source.into(),
+                            kind: "list".into(),
+                            default_marking: marking,
+                        },
+                        "list.txt",
+                        ListFormat::FreeText,
+                        line.as_bytes(),
+                        &RequestMeta::default(),
+                    )
+                    .await
+                    .unwrap()
+            }
+        };
+        import_on_other("New marking", Marking::tlp(Tlp::Green), "203.0.113.42\n").await;
+        import_on_other("Known again", Marking::tlp(Tlp::Clear), "203.0.113.43\n").await;
+        let stale = page(position).await;
+        assert!(
+            !values(&stale).iter().any(|v| v.contains("203.0.113.43")),
+            "no row past the unknown marking's: {:?}",
+            values(&stale)
+        );
+        position = last(&stale, position);
+
+        // Five seconds on, the list is read again and both come, in order.
+        tokio::time::sleep(std::time::Duration::from_millis(5200)).await;
+        let fresh = page(position).await;
+        let got = values(&fresh);
+        assert!(got.iter().any(|v| v.contains("203.0.113.42")), "{got:?}");
+        assert!(got.iter().any(|v| v.contains("203.0.113.43")), "{got:?}");
+        other.store.close().await;
+        t.cleanup().await;
+    }
+}

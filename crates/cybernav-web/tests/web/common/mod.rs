@@ -709,3 +709,67 @@ pub async fn assessment(t: &TestApp, s: AssessmentSetup) -> Uuid {
     }
     id
 }
+
+/// An import that has begun and not committed: a source, a run stamped now and one
+/// TLP:CLEAR report of the IPv4 address `value`, written in a transaction left open (commit
+/// it, or drop it to roll back).
+pub async fn open_import(t: &TestApp, source: &str, value: &str) -> cybernav_app::store::Tx {
+    use cybernav_app::store::intake::{NewIndicator, NewReport, Provenance, RunRow, SourceRow};
+    let mut tx = t.app.store.begin().await.unwrap();
+    let at = cybernav_app::store::now();
+    let src = SourceRow {
+        id: Uuid::new_v4(),
+        name: source.into(),
+        kind: "list".into(),
+        default_marking: "TLP:CLEAR".into(),
+        created_at: at,
+        updated_at: at,
+    };
+    tx.insert_intel_source(&src).await.unwrap();
+    let run = RunRow {
+        id: Uuid::new_v4(),
+        source_id: src.id,
+        source_name: String::new(),
+        format: "list".into(),
+        file_name: "big.txt".into(),
+        sha256: "00".into(),
+        received_at: at,
+        imported: 1,
+        duplicates: 0,
+        objects: 0,
+        rejected: 0,
+        rejected_detail: "[]".into(),
+        run_by: None,
+    };
+    tx.insert_intake_run(&run).await.unwrap();
+    let id = Uuid::new_v5(&Uuid::NAMESPACE_OID, format!("ipv4 {value}").as_bytes());
+    tx.insert_indicators(
+        &[NewIndicator {
+            id,
+            kind: "ipv4",
+            value,
+        }],
+        at,
+    )
+    .await
+    .unwrap();
+    tx.upsert_reports(
+        &[NewReport {
+            indicator_id: id,
+            reference: "line 1",
+            marking: "TLP:CLEAR",
+            original_markings: "[]",
+            valid_until: None,
+            confidence: None,
+            revoked: false,
+        }],
+        Provenance {
+            source_id: src.id,
+            run_id: run.id,
+            received_at: at,
+        },
+    )
+    .await
+    .unwrap();
+    tx
+}
