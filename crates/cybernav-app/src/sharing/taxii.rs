@@ -794,7 +794,8 @@ impl App {
                 at: start.at,
                 key: match start.key.as_deref() {
                     Some(k) => Some(
-                        Uuid::parse_str(k.trim_end_matches(SIGHTING_KEY)).map_err(|_| bad_next())?,
+                        Uuid::parse_str(k.trim_end_matches(SIGHTING_KEY))
+                            .map_err(|_| bad_next())?,
                     ),
                     None => None,
                 },

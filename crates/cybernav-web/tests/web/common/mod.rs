@@ -767,6 +767,7 @@ pub async fn open_import(t: &TestApp, source: &str, value: &str) -> cybernav_app
             source_id: src.id,
             run_id: run.id,
             received_at: at,
+            known_source: true,
         },
     )
     .await
