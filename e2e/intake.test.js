@@ -1,6 +1,7 @@
 // The intake page in a real browser (Part 213.30(a)(4)): the Program Manager uploads a STIX
 // bundle with refused objects and reads why each was refused, tries to type a TAXII password
-// into the feed form and is told where it goes instead, then adds the feed; a navigator sees
+// into the feed form and is told where it goes instead (the value is not shown again), then
+// adds the feed and asks for a poll, which the page says comes within a minute; a navigator sees
 // the history without the forms. Every state of the page is checked with axe (WCAG 2.1 AA).
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -58,6 +59,8 @@ describe('intake page', () => {
     await pm.fill('#feed_secret', 'hunter2');
     await submit(pm, 'form[action="/intake/feeds"] button[type=submit]');
     assert.match(await pm.textContent('#form-errors'), /never stored/);
+    assert.equal(await pm.inputValue('#feed_secret'), '', 'the typed secret is not shown again');
+    assert.ok(!(await pm.content()).includes('hunter2'));
     await checkA11y(pm, 'feed form with an error');
 
     await pm.fill('#feed_secret', 'file:ais');
@@ -67,6 +70,12 @@ describe('intake page', () => {
     assert.match(feeds, /CISA AIS/);
     assert.ok(!(await pm.content()).includes('hunter2'));
     await checkA11y(pm, 'intake with a feed');
+
+    // Poll now does not wait for the partner's server: the page says when it happens.
+    await pm.click('button:has-text("Poll now")');
+    await pm.waitForURL(/notice=feed_poll_requested/);
+    assert.match(await pm.textContent('main'), /polled within a minute/);
+    await checkA11y(pm, 'intake after Poll now');
 
     await pm.click('button:has-text("Pause")');
     await pm.waitForURL(/notice=feed_paused/);
