@@ -305,12 +305,14 @@ impl Tx {
         Ok(rows.into_iter().map(|r| r.0).collect())
     }
 
-    /// Per indicator, its sightings with an allowed marking summed, at the time of the latest,
-    /// in `(that time, indicator)` order after `after`.
+    /// Per indicator, its sightings with an allowed marking recorded before `before` (the
+    /// readers' watermark) summed, at the time of the latest, in `(that time, indicator)` order
+    /// after `after`.
     pub async fn taxii_sightings(
         &mut self,
         allowed_markings: &[String],
         after: &SightingAfter,
+        before: OffsetDateTime,
         limit: i64,
     ) -> StoreResult<Vec<TaxiiSightingRow>> {
         if allowed_markings.is_empty() {
@@ -322,6 +324,7 @@ impl Tx {
             .map(|m| f.bind(Bind::Text(m.clone())))
             .collect();
         f.push_raw(&format!("s.marking IN ({})", ps.join(", ")));
+        f.push("s.recorded_at < {}", Bind::Time(before));
         let t = f.bind(Bind::Time(after.at));
         let having = match after.key {
             Some((k, inclusive)) => {
@@ -350,11 +353,13 @@ impl Tx {
         }))
     }
 
-    /// The allowed markings of the sightings of `indicators`, as (indicator, marking).
+    /// The allowed markings of the sightings of `indicators` recorded before `before`, as
+    /// (indicator, marking).
     pub async fn taxii_sighting_markings(
         &mut self,
         allowed_markings: &[String],
         indicators: &[Uuid],
+        before: OffsetDateTime,
     ) -> StoreResult<Vec<(Uuid, String)>> {
         if allowed_markings.is_empty() || indicators.is_empty() {
             return Ok(Vec::new());
@@ -370,6 +375,7 @@ impl Tx {
             .map(|id| f.bind(Bind::Uuid(*id)))
             .collect();
         f.push_raw(&format!("indicator_id IN ({})", ids.join(", ")));
+        f.push("recorded_at < {}", Bind::Time(before));
         let sql = format!(
             "SELECT DISTINCT indicator_id, marking FROM indicator_sightings{}",
             f.where_clause()

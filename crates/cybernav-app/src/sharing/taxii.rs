@@ -613,6 +613,7 @@ impl App {
         let read_before = tx.visible_until(at).await?;
         let values = match table {
             "indicator_reports" => tx.report_markings().await?,
+            "indicator_sightings" => tx.sighting_markings().await?,
             "stix_objects" => tx.object_markings(ObjectTable::Received).await?,
             _ => tx.object_markings(ObjectTable::Community).await?,
         };
@@ -747,15 +748,32 @@ impl App {
         // Indicators and the Board's sightings of them, each stream in (date added, key)
         // order, merged: a sighting's key is its indicator's id with `/s` after it, so it
         // comes just after an indicator added at the same instant.
+        // Both streams stop at one watermark: were the sightings read further than the
+        // indicators, a sighting's position would pass an indicator recorded at the same
+        // instant but not yet visible, and a client paging on would never receive it.
         let need = want - out.len();
+        let before = {
+            let mut tx = self.store.read().await?;
+            let reports = self
+                .stored_markings(&mut tx, "indicator_reports", at)
+                .await?;
+            let sightings = self
+                .stored_markings(&mut tx, "indicator_sightings", at)
+                .await?;
+            tx.visible_until(at)
+                .await?
+                .min(reports.read_before)
+                .min(sightings.read_before)
+        };
         let mut indicators = if wants_type("indicator") {
-            self.board_indicator_entries(reader, q, &start, at, need)
+            self.board_indicator_entries(reader, q, &start, at, before, need)
                 .await?
         } else {
             Vec::new()
         };
         let sightings = if wants_type("sighting") {
-            self.board_sighting_entries(reader, q, &start, need).await?
+            self.board_sighting_entries(reader, q, &start, at, before, need)
+                .await?
         } else {
             Vec::new()
         };
@@ -773,6 +791,7 @@ impl App {
         q: &TaxiiQuery,
         start: &Position,
         at: OffsetDateTime,
+        before: OffsetDateTime,
         want: usize,
     ) -> AppResult<Vec<(TaxiiEntry, Position)>> {
         let mut found: Vec<(TaxiiEntry, Position)> = Vec::new();
@@ -805,7 +824,6 @@ impl App {
         let stored = self
             .stored_markings(&mut tx, "indicator_reports", at)
             .await?;
-        let before = tx.visible_until(at).await?.min(stored.read_before);
         let allowed = self.allowed_markings(reader, &stored.values, "indicator_reports")?;
         if allowed.is_empty() {
             return Ok(found);
@@ -891,6 +909,8 @@ impl App {
         reader: &Reader,
         q: &TaxiiQuery,
         start: &Position,
+        at: OffsetDateTime,
+        before: OffsetDateTime,
         want: usize,
     ) -> AppResult<Vec<(TaxiiEntry, Position)>> {
         let mut out: Vec<(TaxiiEntry, Position)> = Vec::new();
@@ -925,14 +945,16 @@ impl App {
             SightingAfter { at: start.at, key }
         };
         let mut tx = self.store.read().await?;
-        let stored = tx.sighting_markings().await?;
-        let allowed = self.allowed_markings(reader, &stored, "indicator_sightings")?;
+        let stored = self
+            .stored_markings(&mut tx, "indicator_sightings", at)
+            .await?;
+        let allowed = self.allowed_markings(reader, &stored.values, "indicator_sightings")?;
         if allowed.is_empty() {
             return Ok(out);
         }
         let batch = want.clamp(1, PAGE_MAX + 1) as i64;
         loop {
-            let rows = tx.taxii_sightings(&allowed, &after, batch).await?;
+            let rows = tx.taxii_sightings(&allowed, &after, before, batch).await?;
             let Some(last) = rows.last() else {
                 break;
             };
@@ -942,7 +964,7 @@ impl App {
             };
             let full = rows.len() as i64 == batch;
             let ids: Vec<Uuid> = rows.iter().map(|r| r.indicator_id).collect();
-            let markings = tx.taxii_sighting_markings(&allowed, &ids).await?;
+            let markings = tx.taxii_sighting_markings(&allowed, &ids, before).await?;
             for row in rows {
                 let id = write::sighting_stix_id(row.indicator_id);
                 if wanted.as_ref().is_some_and(|w| !w.contains(id.as_str())) {
