@@ -1135,3 +1135,117 @@ async fn a_taxii_lease_is_kept_by_its_owner_only() {
         drop_pg(pg).await;
     }
 }
+
+/// Migration 0018 rewrites stored STIX versions into the one UTC form. Two versions of one
+/// object kept as different text for the same instant (a feed that wrote `…00Z`, another
+/// `…00.000Z`) would both become `…00.000000000Z`: the first is rewritten, the later stays as
+/// it was, and the statement does not stop on `UNIQUE (stix_id, modified)`. On every backend.
+#[tokio::test]
+async fn rewriting_stix_versions_never_meets_the_unique_version() {
+    use cybernav_store::intake::{NewStixObject, Provenance, RunRow, SourceRow};
+    for (label, store, pg, _dir) in stores().await {
+        let at = now();
+        let source = SourceRow {
+            id: Uuid::new_v4(),
+            name: "Two feeds".into(),
+            kind: "stix".into(),
+            default_marking: "TLP:GREEN".into(),
+            created_at: at,
+            updated_at: at,
+        };
+        let run = RunRow {
+            id: Uuid::new_v4(),
+            source_id: source.id,
+            source_name: String::new(),
+            format: "stix".into(),
+            file_name: "b.json".into(),
+            sha256: "0".repeat(64),
+            received_at: at,
+            imported: 0,
+            duplicates: 0,
+            objects: 0,
+            rejected: 0,
+            rejected_detail: "[]".into(),
+            run_by: None,
+        };
+        let mut tx = store.begin().await.unwrap();
+        tx.insert_intel_source(&source).await.unwrap();
+        tx.insert_intake_run(&run).await.unwrap();
+        let object = |modified: &'static str| NewStixObject {
+            stix_id: "malware--0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0",
+            modified,
+            object_type: "malware",
+            spec_version: "2.1",
+            marking: "TLP:GREEN",
+            raw: "{}",
+        };
+        let from = Provenance {
+            source_id: source.id,
+            run_id: run.id,
+            received_at: at,
+            known_source: true,
+        };
+        let kept = tx
+            .insert_stix_objects(
+                &[
+                    object("2026-03-01T12:00:00.000Z"),
+                    object("2026-03-01T12:00:00Z"),
+                    object("2026-03-01T13:00:00.5Z"),
+                ],
+                from,
+            )
+            .await
+            .unwrap();
+        assert_eq!(kept, 3, "{label}: three texts, three rows");
+        tx.commit().await.unwrap();
+
+        let file = match store.backend() {
+            cybernav_store::Backend::Sqlite => {
+                include_str!("../migrations/sqlite/0018_review_fixes.sql")
+            }
+            cybernav_store::Backend::Postgres => {
+                include_str!("../migrations/postgres/0018_review_fixes.sql")
+            }
+        };
+        let sql: String = file
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("--"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let rewrite = sql
+            .split(';')
+            .find(|s| {
+                let s = s.trim_start();
+                s.starts_with("UPDATE stix_objects") && s.contains("SET modified")
+            })
+            .unwrap_or_else(|| panic!("{label}: the migration rewrites stix_objects"));
+        let mut versions: Vec<String> = match store.pool() {
+            cybernav_store::Pool::Sqlite(p) => {
+                sqlx::query(rewrite).execute(p).await.unwrap();
+                sqlx::query_scalar("SELECT modified FROM stix_objects ORDER BY seq")
+                    .fetch_all(p)
+                    .await
+                    .unwrap()
+            }
+            cybernav_store::Pool::Postgres(p) => {
+                sqlx::query(rewrite).execute(p).await.unwrap();
+                sqlx::query_scalar("SELECT modified FROM stix_objects ORDER BY seq")
+                    .fetch_all(p)
+                    .await
+                    .unwrap()
+            }
+        };
+        versions.sort();
+        assert_eq!(
+            versions,
+            vec![
+                "2026-03-01T12:00:00.000000000Z",
+                "2026-03-01T12:00:00Z",
+                "2026-03-01T13:00:00.500000000Z",
+            ],
+            "{label}"
+        );
+        store.close().await;
+        drop_pg(pg).await;
+    }
+}

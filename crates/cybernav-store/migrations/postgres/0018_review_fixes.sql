@@ -4,7 +4,8 @@
 --    from now on as fixed-width UTC text, 'YYYY-MM-DDTHH:MM:SS.fffffffffZ'
 --    (cybernav_core::instant::rfc3339_utc), as on SQLite, the versions stored before are
 --    rewritten in that form so that a version imported again is still recognised. A rewrite
---    that would meet an existing row of the same object and version is left as it was.
+--    that would meet an existing row of the same object and version, or another row rewritten to
+--    the same version, is left as it was.
 --    (Instants in timestamptz columns are unaffected: PostgreSQL compares them as instants.)
 UPDATE stix_objects o
 SET modified = to_char((regexp_replace(o.modified, '\.[0-9]+', ''))::timestamptz AT TIME ZONE 'UTC',
@@ -16,6 +17,19 @@ WHERE o.modified ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-
     SELECT 1 FROM stix_objects d
     WHERE d.stix_id = o.stix_id
       AND d.modified = to_char((regexp_replace(o.modified, '\.[0-9]+', ''))::timestamptz AT TIME ZONE 'UTC',
+                               'YYYY-MM-DD"T"HH24:MI:SS')
+                       || '.' || rpad(coalesce(substring(o.modified from '\.([0-9]+)'), ''), 9, '0') || 'Z')
+  -- Two versions kept as different text for one instant ('…05Z' and '…05.000Z'): only the
+  -- first kept is rewritten, the later one stays as it was, so the rewrite never meets
+  -- UNIQUE (stix_id, modified). (CASE: only well-formed text is cast.)
+  AND NOT EXISTS (
+    SELECT 1 FROM stix_objects e
+    WHERE e.stix_id = o.stix_id AND e.seq < o.seq
+      AND CASE WHEN e.modified ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$' THEN
+            to_char((regexp_replace(e.modified, '\.[0-9]+', ''))::timestamptz AT TIME ZONE 'UTC',
+                               'YYYY-MM-DD"T"HH24:MI:SS')
+                       || '.' || rpad(coalesce(substring(e.modified from '\.([0-9]+)'), ''), 9, '0') || 'Z'
+          END = to_char((regexp_replace(o.modified, '\.[0-9]+', ''))::timestamptz AT TIME ZONE 'UTC',
                                'YYYY-MM-DD"T"HH24:MI:SS')
                        || '.' || rpad(coalesce(substring(o.modified from '\.([0-9]+)'), ''), 9, '0') || 'Z');
 

@@ -355,6 +355,15 @@ UPDATE stix_objects SET modified = strftime('%Y-%m-%dT%H:%M:%S', modified) || '.
   WHERE modified GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]*' AND NOT (length(modified) = 30 AND substr(modified, -1) = 'Z')
     AND NOT EXISTS (SELECT 1 FROM stix_objects d WHERE d.stix_id = stix_objects.stix_id
       AND d.modified = strftime('%Y-%m-%dT%H:%M:%S', stix_objects.modified) || '.' || substr(CASE WHEN substr(stix_objects.modified, 20, 1) = '.'
+        THEN substr(stix_objects.modified, 21, length(stix_objects.modified) - CASE WHEN substr(stix_objects.modified, -1) = 'Z' THEN 21 ELSE 26 END) ELSE '' END || '000000000', 1, 9) || 'Z')
+    -- Two versions kept as different text for one instant ('…05Z' and '…05.000Z'): only the
+    -- first kept is rewritten, the later one stays as it was, so the rewrite never meets
+    -- UNIQUE (stix_id, modified).
+    AND NOT EXISTS (SELECT 1 FROM stix_objects e WHERE e.stix_id = stix_objects.stix_id
+      AND e.seq < stix_objects.seq
+      AND e.modified GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]*'
+      AND strftime('%Y-%m-%dT%H:%M:%S', e.modified) || '.' || substr(CASE WHEN substr(e.modified, 20, 1) = '.'
+        THEN substr(e.modified, 21, length(e.modified) - CASE WHEN substr(e.modified, -1) = 'Z' THEN 21 ELSE 26 END) ELSE '' END || '000000000', 1, 9) || 'Z' = strftime('%Y-%m-%dT%H:%M:%S', stix_objects.modified) || '.' || substr(CASE WHEN substr(stix_objects.modified, 20, 1) = '.'
         THEN substr(stix_objects.modified, 21, length(stix_objects.modified) - CASE WHEN substr(stix_objects.modified, -1) = 'Z' THEN 21 ELSE 26 END) ELSE '' END || '000000000', 1, 9) || 'Z');
 
 -- 2. A TAXII feed's lease has an owner: the token of the poll that holds it. The poll renews
