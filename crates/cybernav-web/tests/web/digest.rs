@@ -13,13 +13,11 @@ use std::collections::HashMap;
 use axum::http::StatusCode;
 use common::{TestApp, databases, ok};
 use cybernav_app::mail::{Mailer, deliver_due};
-use cybernav_app::need_to_know::ApplyInput;
 use cybernav_app::sharing::digest::DigestSummary;
 use cybernav_app::sharing::intake::SourceSpec;
 use cybernav_app::sharing::intake_feeds::ListFormat;
 use cybernav_app::{App, RequestMeta};
 use cybernav_core::authz::system_actor;
-use cybernav_core::need_to_know::{AGREEMENT_VERSION, Decision};
 use cybernav_core::sharing::marking::{Marking, Tlp};
 use cybernav_testkit::SmtpSink;
 use serde_json::json;
@@ -83,42 +81,6 @@ fn parse_mail(raw: &str) -> Mail {
         subject: header("Subject"),
         body: body.replace("\r\n", "\n"),
     }
-}
-
-/// An active need-to-know approval for `key`.
-async fn approve_need_to_know(t: &TestApp, key: &str) {
-    let meta = RequestMeta::default();
-    let person = t.actor(key).await;
-    let id = t
-        .app
-        .apply_need_to_know(
-            &person.apply_need_to_know(),
-            &ApplyInput {
-                organisation: "Digest test".into(),
-                title: "Clerk".into(),
-                justification: "Reads FOUO products".into(),
-                sponsor_name: "Pat Sponsor".into(),
-                sponsor_email: "pat@sponsor.example".into(),
-            },
-            &meta,
-        )
-        .await
-        .unwrap();
-    let system = system_actor();
-    t.app
-        .decide_need_to_know(
-            &system.decide_need_to_know(person.user_id).unwrap(),
-            id,
-            Decision::Approve,
-            None,
-            &meta,
-        )
-        .await
-        .unwrap();
-    t.app
-        .accept_need_to_know_agreement(&person, id, AGREEMENT_VERSION, &meta)
-        .await
-        .unwrap();
 }
 
 /// Publishes a product through the API (navigator writes, Program Manager approves).
@@ -224,8 +186,8 @@ async fn each_mailbox_holds_only_what_its_owner_may_see() {
         let sink = SmtpSink::start();
         let t = TestApp::new(db).await;
         let meta = RequestMeta::default();
-        approve_need_to_know(&t, "program_manager").await;
-        approve_need_to_know(&t, "ea_official").await;
+        common::approve_need_to_know(&t, "program_manager").await;
+        common::approve_need_to_know(&t, "ea_official").await;
         // Adams County says it cares about phishing: its people see that note first.
         let adams = t.actor("ea_official").await;
         t.app

@@ -15,7 +15,6 @@ use common::{Reply, TestApp, databases, ok, refusal};
 use cybernav_app::RequestMeta;
 use cybernav_app::sharing::intake::SourceSpec;
 use cybernav_app::sharing::intake_feeds::ListFormat;
-use cybernav_core::need_to_know::AGREEMENT_VERSION;
 use cybernav_core::sharing::marking::{Marking, Tlp};
 
 fn fixture(rel: &str) -> PathBuf {
@@ -57,43 +56,6 @@ async fn visible(t: &TestApp, key: &str) -> BTreeSet<String> {
 async fn counts(t: &TestApp) -> (i64, i64, i64) {
     let mut tx = t.app.store.read().await.unwrap();
     tx.intake_counts().await.unwrap()
-}
-
-/// Gives `key` a current need-to-know approval through the roster's own API.
-async fn grant_need_to_know(t: &TestApp, key: &str) {
-    let person = t.token(key).await;
-    let pm = t.token("program_manager").await;
-    let applied = ok(
-        &t.api_send(
-            "POST",
-            &person,
-            "/api/v1/need-to-know/applications",
-            r#"{"organisation":"Adams County","title":"Deputy","justification":"Election security bulletins","sponsor_name":"Pat Clerk","sponsor_email":"pat@adams.example"}"#,
-        )
-        .await,
-        StatusCode::CREATED,
-    );
-    let id = applied["application"]["id"].as_str().unwrap().to_string();
-    ok(
-        &t.api_send(
-            "POST",
-            &pm,
-            &format!("/api/v1/need-to-know/applications/{id}/decision"),
-            r#"{"decision":"approve"}"#,
-        )
-        .await,
-        StatusCode::OK,
-    );
-    ok(
-        &t.api_send(
-            "POST",
-            &person,
-            &format!("/api/v1/need-to-know/applications/{id}/acceptance"),
-            &format!(r#"{{"agreement_version":"{AGREEMENT_VERSION}"}}"#),
-        )
-        .await,
-        StatusCode::OK,
-    );
 }
 
 #[tokio::test]
@@ -178,7 +140,7 @@ async fn a_stix_bundle_is_stored_with_provenance_and_shown_by_marking() {
             "a partner without current vetting is outside the community"
         );
 
-        grant_need_to_know(&t, "ea_official").await;
+        common::approve_need_to_know(&t, "ea_official").await;
         let cleared = visible(&t, "ea_official").await;
         assert!(
             cleared.contains(cidr),
@@ -290,7 +252,7 @@ async fn markings_defined_later_resolve_and_unknown_ones_are_held_back() {
         );
         assert!(rejected[0]["reason"].as_str().unwrap().contains(undefined));
 
-        grant_need_to_know(&t, "ea_official").await;
+        common::approve_need_to_know(&t, "ea_official").await;
         let token = t.token("ea_official").await;
         let list = ok(
             &t.api_get(&token, "/api/v1/indicators").await,

@@ -8,9 +8,6 @@ use crate::common;
 
 use axum::http::StatusCode;
 use common::{TestApp, databases, ok, refusal};
-use cybernav_app::RequestMeta;
-use cybernav_app::need_to_know::ApplyInput;
-use cybernav_core::need_to_know::{AGREEMENT_VERSION, Decision};
 use serde_json::{Value, json};
 
 const FOUO_TEXT: &str = "The sender used 203.0.113.77 and the lure named Adams County's clerk";
@@ -39,42 +36,6 @@ fn note(kind: &str, title: &str, tags: &[&str]) -> String {
                   {"kind": "indicator", "reference": "ind-42"}],
     })
     .to_string()
-}
-
-/// An active need-to-know approval for `key`, through the use cases.
-async fn approve_need_to_know(t: &TestApp, key: &str) {
-    let meta = RequestMeta::default();
-    let person = t.actor(key).await;
-    let id = t
-        .app
-        .apply_need_to_know(
-            &person.apply_need_to_know(),
-            &ApplyInput {
-                organisation: "Matrix".into(),
-                title: "Clerk".into(),
-                justification: "Reads FOUO products".into(),
-                sponsor_name: "Pat Sponsor".into(),
-                sponsor_email: "pat@sponsor.example".into(),
-            },
-            &meta,
-        )
-        .await
-        .unwrap();
-    let system = cybernav_core::authz::system_actor();
-    t.app
-        .decide_need_to_know(
-            &system.decide_need_to_know(person.user_id).unwrap(),
-            id,
-            Decision::Approve,
-            None,
-            &meta,
-        )
-        .await
-        .unwrap();
-    t.app
-        .accept_need_to_know_agreement(&person, id, AGREEMENT_VERSION, &meta)
-        .await
-        .unwrap();
 }
 
 async fn step(
@@ -238,7 +199,7 @@ async fn the_workflow_tear_lines_and_relevance_through_the_api() {
         );
         assert_eq!(before["product"]["withheld"], 1);
         assert_eq!(before["product"]["editable"], false);
-        approve_need_to_know(&t, "navigator").await;
+        common::approve_need_to_know(&t, "navigator").await;
         let edited = ok(
             &t.api_send("PATCH", &nav, &url, patch).await,
             StatusCode::OK,
@@ -261,7 +222,7 @@ async fn the_workflow_tear_lines_and_relevance_through_the_api() {
             "{}",
             blind.body
         );
-        approve_need_to_know(&t, "program_manager").await;
+        common::approve_need_to_know(&t, "program_manager").await;
         let approved = ok(&step(&t, &pm, &id, "approve", None).await, StatusCode::OK);
         assert_eq!(approved["product"]["state"], "approved");
         assert_eq!(
@@ -300,7 +261,7 @@ async fn the_workflow_tear_lines_and_relevance_through_the_api() {
             "review comments stay on the desk"
         );
         assert_eq!(county["product"]["actions"], json!([]));
-        approve_need_to_know(&t, "ea_official").await;
+        common::approve_need_to_know(&t, "ea_official").await;
         let cleared = ok(&t.api_get(&clerk, &url).await, StatusCode::OK);
         assert_eq!(
             paragraph_texts(&cleared).len(),
@@ -339,7 +300,7 @@ async fn the_workflow_tear_lines_and_relevance_through_the_api() {
         let own = step(&t, &pm, &bid, "approve", None).await;
         assert_eq!(own.status, StatusCode::CONFLICT);
         assert!(own.body.contains("two-person rule"), "{}", own.body);
-        approve_need_to_know(&t, "board_admin").await;
+        common::approve_need_to_know(&t, "board_admin").await;
         ok(
             &step(&t, &board, &bid, "approve", None).await,
             StatusCode::OK,
@@ -503,7 +464,7 @@ async fn an_alert_mails_each_reader_only_what_they_may_see() {
         let t = TestApp::new(db).await;
         let nav = t.token("navigator").await;
         let pm = t.token("program_manager").await;
-        approve_need_to_know(&t, "program_manager").await;
+        common::approve_need_to_know(&t, "program_manager").await;
         let a = ok(
             &t.api_send(
                 "POST",
@@ -578,7 +539,7 @@ async fn an_alert_mails_each_reader_only_what_they_may_see() {
 #[tokio::test]
 async fn the_pages_from_draft_to_the_county_reader() {
     let t = TestApp::new(common::Db::Sqlite).await;
-    approve_need_to_know(&t, "program_manager").await;
+    common::approve_need_to_know(&t, "program_manager").await;
     let mut nav = t.signed_in("navigator").await;
     let list = nav.get("/sharing").await;
     assert_eq!(list.status, StatusCode::OK);

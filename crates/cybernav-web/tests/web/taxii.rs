@@ -15,7 +15,6 @@ use common::{Reply, TestApp, databases, ok};
 use cybernav_app::RequestMeta;
 use cybernav_app::sharing::intake::SourceSpec;
 use cybernav_app::sharing::intake_feeds::ListFormat;
-use cybernav_core::need_to_know::AGREEMENT_VERSION;
 use cybernav_core::sharing::marking::{Caveat, Marking, Tlp};
 use serde_json::{Value, json};
 
@@ -54,43 +53,6 @@ async fn import_list(t: &TestApp, name: &str, marking: Marking, text: &str) {
         .await
         .unwrap();
     assert!(s.rejected.is_empty(), "{:?}", s.rejected);
-}
-
-/// Gives `key` a current need-to-know approval through the roster's own API.
-async fn grant_need_to_know(t: &TestApp, key: &str) {
-    let person = t.token(key).await;
-    let pm = t.token("program_manager").await;
-    let applied = ok(
-        &t.api_send(
-            "POST",
-            &person,
-            "/api/v1/need-to-know/applications",
-            r#"{"organisation":"Adams County","title":"IT","justification":"Indicators for our firewall","sponsor_name":"Pat Clerk","sponsor_email":"pat@adams.example"}"#,
-        )
-        .await,
-        StatusCode::CREATED,
-    );
-    let id = applied["application"]["id"].as_str().unwrap().to_string();
-    ok(
-        &t.api_send(
-            "POST",
-            &pm,
-            &format!("/api/v1/need-to-know/applications/{id}/decision"),
-            r#"{"decision":"approve"}"#,
-        )
-        .await,
-        StatusCode::OK,
-    );
-    ok(
-        &t.api_send(
-            "POST",
-            &person,
-            &format!("/api/v1/need-to-know/applications/{id}/acceptance"),
-            &format!(r#"{{"agreement_version":"{AGREEMENT_VERSION}"}}"#),
-        )
-        .await,
-        StatusCode::OK,
-    );
 }
 
 /// 250 GREEN addresses, 2 GREEN FOUO domains, 3 CLEAR domains, 1 RED domain named for the
@@ -210,7 +172,7 @@ async fn an_independent_taxii_client_receives_exactly_what_each_account_may_see(
     for db in databases() {
         let t = TestApp::new(db).await;
         load_sharing(&t).await;
-        grant_need_to_know(&t, "ea_it").await;
+        common::approve_need_to_know(&t, "ea_it").await;
 
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();

@@ -774,3 +774,45 @@ pub async fn open_import(t: &TestApp, source: &str, value: &str) -> cybernav_app
     .unwrap();
     tx
 }
+
+/// Gives `key` a current need-to-know approval: applied for, approved and the handling
+/// agreement accepted, through the roster's use cases.
+pub async fn approve_need_to_know(t: &TestApp, key: &str) {
+    let meta = cybernav_app::RequestMeta::default();
+    let person = t.actor(key).await;
+    let id = t
+        .app
+        .apply_need_to_know(
+            &person.apply_need_to_know(),
+            &cybernav_app::need_to_know::ApplyInput {
+                organisation: "Test county".into(),
+                title: "Clerk".into(),
+                justification: "Reads FOUO products".into(),
+                sponsor_name: "Pat Sponsor".into(),
+                sponsor_email: "pat@sponsor.example".into(),
+            },
+            &meta,
+        )
+        .await
+        .unwrap();
+    let system = cybernav_core::authz::system_actor();
+    t.app
+        .decide_need_to_know(
+            &system.decide_need_to_know(person.user_id).unwrap(),
+            id,
+            cybernav_core::need_to_know::Decision::Approve,
+            None,
+            &meta,
+        )
+        .await
+        .unwrap();
+    t.app
+        .accept_need_to_know_agreement(
+            &person,
+            id,
+            cybernav_core::need_to_know::AGREEMENT_VERSION,
+            &meta,
+        )
+        .await
+        .unwrap();
+}
