@@ -40,6 +40,7 @@ pub mod participation;
 pub mod products;
 pub mod registry;
 pub mod rows;
+mod sqlite_bulk;
 pub mod taxii;
 pub mod taxii_feeds;
 pub mod users;
@@ -69,6 +70,9 @@ pub enum StoreError {
     /// Any other database error.
     #[error("database error: {0}")]
     Other(#[from] sqlx::Error),
+    /// An error SQLite returned to a bulk write (see `sqlite_bulk`).
+    #[error("database error: {0}")]
+    Sqlite(String),
 }
 
 impl StoreError {

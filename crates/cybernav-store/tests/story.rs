@@ -1249,3 +1249,140 @@ async fn rewriting_stix_versions_never_meets_the_unique_version() {
         drop_pg(pg).await;
     }
 }
+
+/// Bulk writes of indicators and reports: more rows than one hold of the SQLite connection
+/// and not a whole number of statements, repeats within the list and against the store, the
+/// optional values both ways; the two backends store the same. A report referring to a run
+/// that does not exist fails the commit, and nothing of the transaction stays.
+#[tokio::test]
+async fn bulk_indicator_and_report_writes_agree_on_both_backends() {
+    use cybernav_store::intake::{NewIndicator, NewReport, Provenance, RunRow, SourceRow};
+    const N: usize = 50_130;
+    let values: Vec<String> = (0..N).map(|n| format!("host{n}.example.net")).collect();
+    let ids: Vec<Uuid> = (0..N).map(|n| Uuid::from_u128(n as u128 + 1)).collect();
+    let mut answers = Vec::new();
+    for (label, store, pg, _dir) in stores().await {
+        let at = now();
+        let source = SourceRow {
+            id: Uuid::new_v4(),
+            name: "Bulk feed".into(),
+            kind: "stix".into(),
+            default_marking: r#"{"tlp":"green","caveats":[]}"#.into(),
+            created_at: at,
+            updated_at: at,
+        };
+        let run = RunRow {
+            id: Uuid::new_v4(),
+            source_id: source.id,
+            source_name: String::new(),
+            format: "stix".into(),
+            file_name: "bulk.json".into(),
+            sha256: String::new(),
+            received_at: at,
+            imported: 0,
+            duplicates: 0,
+            objects: 0,
+            rejected: 0,
+            rejected_detail: "[]".into(),
+            run_by: None,
+        };
+        let mut tx = store.begin().await.unwrap();
+        tx.insert_intel_source(&source).await.unwrap();
+        tx.insert_intake_run(&run).await.unwrap();
+        // The first 100 rows twice, so the list repeats itself.
+        let rows: Vec<NewIndicator<'_>> = (0..N)
+            .chain(0..100)
+            .map(|n| NewIndicator {
+                id: ids[n],
+                kind: "domain",
+                value: &values[n],
+            })
+            .collect();
+        assert_eq!(
+            tx.insert_indicators(&rows, at).await.unwrap(),
+            N as u64,
+            "{label}"
+        );
+        assert_eq!(
+            tx.insert_indicators(&rows[..500], at).await.unwrap(),
+            0,
+            "{label}"
+        );
+        let until = at + Duration::days(30);
+        let reports: Vec<NewReport<'_>> = (0..N)
+            .map(|n| NewReport {
+                indicator_id: ids[n],
+                reference: &values[n],
+                marking: "TLP:GREEN",
+                original_markings: "[]",
+                valid_until: (n % 2 == 0).then_some(until),
+                confidence: (n % 3 == 0).then_some(n as i64 % 101),
+                revoked: n % 5 == 0,
+            })
+            .collect();
+        let from = Provenance {
+            source_id: source.id,
+            run_id: run.id,
+            received_at: at,
+            known_source: false,
+        };
+        tx.upsert_reports(&reports, from).await.unwrap();
+        let counts = tx.intake_counts().await.unwrap();
+        assert_eq!((counts.0, counts.1), (N as i64, N as i64), "{label}");
+        let some: Vec<Uuid> = [0, 1, 3, 5, 64, N - 1].iter().map(|&n| ids[n]).collect();
+        let stored: Vec<_> = tx
+            .reports_of(&some)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| {
+                (
+                    r.indicator_id,
+                    r.reference,
+                    r.valid_until.map(|t| t.unix_timestamp()),
+                    r.confidence,
+                    r.revoked,
+                )
+            })
+            .collect();
+        assert_eq!(stored.len(), some.len(), "{label}");
+        tx.commit().await.unwrap();
+        answers.push((label.clone(), stored));
+
+        // A report of a run that was never stored: the commit fails and takes the rest with it.
+        let mut tx = store.begin().await.unwrap();
+        let extra = [NewIndicator {
+            id: Uuid::from_u128(u128::MAX),
+            kind: "domain",
+            value: "extra.example.net",
+        }];
+        tx.insert_indicators(&extra, at).await.unwrap();
+        let orphan = Provenance {
+            run_id: Uuid::new_v4(),
+            ..from
+        };
+        let report = [NewReport {
+            indicator_id: extra[0].id,
+            reference: "extra",
+            marking: "TLP:GREEN",
+            original_markings: "[]",
+            valid_until: None,
+            confidence: None,
+            revoked: false,
+        }];
+        let failed = match tx.upsert_reports(&report, orphan).await {
+            Err(_) => true,
+            Ok(()) => tx.commit().await.is_err(),
+        };
+        assert!(failed, "{label}: a report of no run was stored");
+        let mut tx = store.begin().await.unwrap();
+        let counts = tx.intake_counts().await.unwrap();
+        assert_eq!((counts.0, counts.1), (N as i64, N as i64), "{label}");
+        tx.commit().await.unwrap();
+        store.close().await;
+        drop_pg(pg).await;
+    }
+    if let [(_, a), (_, b)] = &answers[..] {
+        assert_eq!(a, b, "SQLite and PostgreSQL stored different reports");
+    }
+}

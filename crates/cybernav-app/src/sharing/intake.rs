@@ -20,10 +20,12 @@ use cybernav_core::authz::{Actor, IntakeWriter};
 use cybernav_core::sharing::Indicator;
 use cybernav_core::sharing::marking::{Marking, Tlp};
 use cybernav_formats::stix::markings::{MarkingTable, ResolvedMarking};
-use cybernav_formats::stix::{BundleError, PatternOutcome, Rejected, StixObject, read_bundle_raw};
+use cybernav_formats::stix::{
+    BundleError, Lines, PatternOutcome, Rejected, SpecVersion, StixObject, read_bundle_object,
+    split_bundle,
+};
 use cybernav_store::intake::{
-    INDICATOR_BATCH, NewIndicator, NewReport, NewStixObject, Provenance, REPORT_BATCH, RunRow,
-    SourceRow,
+    NewIndicator, NewReport, NewStixObject, Provenance, REPORT_BATCH, RunRow, SourceRow,
 };
 use cybernav_store::{Tx, now};
 use serde::Serialize;
@@ -38,12 +40,12 @@ use crate::{App, AppError, AppResult, RequestMeta, audit};
 /// the same indicator has the same id in every database.
 pub const INDICATOR_NAMESPACE: Uuid = Uuid::from_u128(0x6f1c_2b0e_8f0a_4d5e_9a31_7c54_2e1b_9d07);
 
+/// Distinct lists of marking references a reader remembers the resolution of (a feed uses a
+/// handful; a bundle with more is read all the same, resolving the rest each time).
+const SETS_KEPT: usize = 256;
+
 /// Refusals kept in a run's record (all of them are in the summary returned).
 pub const RUN_REJECTED_KEPT: usize = 1_000;
-
-/// Objects read before a batch goes to the writer. Large, because the writer sorts each batch
-/// by key: rows that arrive in key order land on neighbouring pages of the indexes.
-const OBJECTS_PER_BATCH: usize = 20_000;
 
 /// The id of an indicator.
 pub fn indicator_id(i: &Indicator) -> Uuid {
@@ -210,7 +212,7 @@ pub(crate) async fn source_in(tx: &mut Tx, spec: &SourceSpec) -> AppResult<Sourc
 /// Indicators, reports and objects read, owned, on their way to the writer.
 #[derive(Debug, Default)]
 pub(crate) struct Batch {
-    pub indicators: Vec<(Uuid, String, String)>,
+    pub indicators: Vec<(Uuid, &'static str, String)>,
     pub reports: Vec<OwnedReport>,
     pub objects: Vec<OwnedObject>,
     pub rejected: Vec<RejectedItem>,
@@ -221,8 +223,14 @@ pub(crate) struct Batch {
 }
 
 impl Batch {
-    fn len(&self) -> usize {
-        self.reports.len() + self.objects.len()
+    /// Adds `later`, read after this batch's rows.
+    fn append(&mut self, mut later: Batch) {
+        self.indicators.append(&mut later.indicators);
+        self.reports.append(&mut later.reports);
+        self.objects.append(&mut later.objects);
+        self.rejected.append(&mut later.rejected);
+        self.patterns_kept += later.patterns_kept;
+        self.repeats |= later.repeats;
     }
 }
 
@@ -267,32 +275,45 @@ pub(crate) async fn write_batch(
         known_source: from.known_source || batch.repeats,
         ..from
     };
-    // In key order, each once: sorted rows land on neighbouring index pages, so a batch
-    // touches a few pages per statement instead of one page per row.
-    let mut indicators: Vec<&(Uuid, String, String)> = batch.indicators.iter().collect();
-    indicators.sort_unstable_by_key(|(id, _, _)| *id);
-    written.indicators_seen += indicators.len() as u64;
-    indicators.dedup_by_key(|(id, _, _)| *id);
-    for chunk in indicators.chunks(INDICATOR_BATCH) {
-        let rows: Vec<NewIndicator<'_>> = chunk
-            .iter()
-            .map(|(id, kind, value)| NewIndicator {
-                id: *id,
-                kind,
-                value,
-            })
-            .collect();
-        written.imported += tx.insert_indicators(&rows, from.received_at).await?;
-    }
+    // In key order, each once: rows in key order land on neighbouring index pages, where rows
+    // in file order would each touch a page of their own. The sorts order (id, position)
+    // pairs, which compare without following pointers.
+    let mut order: Vec<(Uuid, usize)> = batch
+        .indicators
+        .iter()
+        .enumerate()
+        .map(|(n, (id, _, _))| (*id, n))
+        .collect();
+    order.sort_unstable();
+    written.indicators_seen += order.len() as u64;
+    order.dedup_by_key(|(id, _)| *id);
+    let rows: Vec<NewIndicator<'_>> = order
+        .iter()
+        .map(|&(id, n)| NewIndicator {
+            id,
+            kind: batch.indicators[n].1,
+            value: &batch.indicators[n].2,
+        })
+        .collect();
+    written.imported += tx.insert_indicators(&rows, from.received_at).await?;
+    drop(rows);
     // The last report of an indicator under one reference wins, as it would row by row (and
-    // one statement may not change the same row twice): a stable sort keeps file order among
-    // equal keys, and the last of each run is kept.
-    let mut reports: Vec<&OwnedReport> = batch.reports.iter().collect();
-    reports.sort_by(|a, b| {
-        (a.indicator_id, a.reference.as_str()).cmp(&(b.indicator_id, b.reference.as_str()))
+    // one statement may not change the same row twice): position breaks ties, so the last of
+    // each run of equal keys is the one read last.
+    let reports = &batch.reports;
+    let mut order: Vec<(Uuid, usize)> = reports
+        .iter()
+        .enumerate()
+        .map(|(n, r)| (r.indicator_id, n))
+        .collect();
+    order.sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| reports[a.1].reference.cmp(&reports[b.1].reference))
+            .then(a.1.cmp(&b.1))
     });
-    let mut last: Vec<&OwnedReport> = Vec::with_capacity(reports.len());
-    for r in reports {
+    let mut last: Vec<&OwnedReport> = Vec::with_capacity(order.len());
+    for (_, n) in order {
+        let r = &reports[n];
         match last.last_mut() {
             Some(prev) if prev.indicator_id == r.indicator_id && prev.reference == r.reference => {
                 *prev = r;
@@ -300,21 +321,19 @@ pub(crate) async fn write_batch(
             _ => last.push(r),
         }
     }
-    for chunk in last.chunks(REPORT_BATCH) {
-        let rows: Vec<NewReport<'_>> = chunk
-            .iter()
-            .map(|r| NewReport {
-                indicator_id: r.indicator_id,
-                reference: &r.reference,
-                marking: &r.marking,
-                original_markings: &r.original_markings,
-                valid_until: r.valid_until,
-                confidence: r.confidence,
-                revoked: r.revoked,
-            })
-            .collect();
-        tx.upsert_reports(&rows, from).await?;
-    }
+    let rows: Vec<NewReport<'_>> = last
+        .iter()
+        .map(|r| NewReport {
+            indicator_id: r.indicator_id,
+            reference: &r.reference,
+            marking: &r.marking,
+            original_markings: &r.original_markings,
+            valid_until: r.valid_until,
+            confidence: r.confidence,
+            revoked: r.revoked,
+        })
+        .collect();
+    tx.upsert_reports(&rows, from).await?;
     for chunk in batch.objects.chunks(REPORT_BATCH) {
         let rows: Vec<NewStixObject<'_>> = chunk
             .iter()
@@ -357,7 +376,9 @@ struct StixReader {
     default: Marking,
     /// Interned marking JSON, so a million rows share a handful of strings.
     markings: Vec<(Marking, Arc<str>)>,
-    originals: Vec<(Vec<String>, Arc<str>)>,
+    /// Per list of marking references met (up to [`SETS_KEPT`]): the references as sent
+    /// (JSON) and the resolved marking. Emptied when a definition is added.
+    resolved: Vec<(Vec<String>, Arc<str>, Arc<str>)>,
     /// Hashes of the indicator object ids read so far (8 bytes each, not the ids): a repeat
     /// marks its batch, whose reports may then update ones this import stored.
     seen: HashSet<u64>,
@@ -365,6 +386,17 @@ struct StixReader {
 }
 
 impl StixReader {
+    fn new(default: Marking, hasher: std::collections::hash_map::RandomState) -> StixReader {
+        StixReader {
+            table: MarkingTable::new(),
+            default,
+            markings: Vec::new(),
+            resolved: Vec::new(),
+            seen: HashSet::new(),
+            hasher,
+        }
+    }
+
     fn intern(&mut self, m: Marking) -> Arc<str> {
         if let Some((_, s)) = self.markings.iter().find(|(k, _)| *k == m) {
             return s.clone();
@@ -374,21 +406,42 @@ impl StixReader {
         s
     }
 
-    fn original(&mut self, refs: Vec<String>) -> Arc<str> {
-        if let Some((_, s)) = self.originals.iter().find(|(k, _)| *k == refs) {
-            return s.clone();
+    /// The markings as sent and the resolved marking of an object referring to `refs`, all
+    /// of them known.
+    fn markings_of<'r>(
+        &mut self,
+        refs: impl Iterator<Item = &'r str> + Clone,
+    ) -> (Arc<str>, Arc<str>) {
+        if let Some((_, original, marking)) = self
+            .resolved
+            .iter()
+            .find(|(k, _, _)| k.iter().map(String::as_str).eq(refs.clone()))
+        {
+            return (original.clone(), marking.clone());
         }
-        let s: Arc<str> = serde_json::to_string(&refs)
+        let marking = apply_default(self.table.resolve(refs.clone()), &self.default);
+        let marking = self.intern(marking);
+        let refs: Vec<String> = refs.map(str::to_string).collect();
+        let original: Arc<str> = serde_json::to_string(&refs)
             .unwrap_or_else(|_| "[]".to_string())
             .into();
-        if self.originals.len() < 256 {
-            self.originals.push((refs, s.clone()));
+        if self.resolved.len() < SETS_KEPT {
+            self.resolved
+                .push((refs, original.clone(), marking.clone()));
         }
-        s
+        (original, marking)
     }
 
     /// The references of an object not yet resolvable, if any.
     fn unknown_refs<'o>(&self, o: &'o StixObject<'_>) -> Vec<&'o str> {
+        if let StixObject::Indicator(i) = o
+            && self
+                .resolved
+                .iter()
+                .any(|(k, _, _)| k.iter().map(String::as_str).eq(i.marking_refs()))
+        {
+            return Vec::new();
+        }
         let refs: Vec<&str> = match o {
             StixObject::Indicator(i) => i.marking_refs().collect(),
             StixObject::Identity(_) | StixObject::MarkingDefinition(_) => Vec::new(),
@@ -405,6 +458,7 @@ impl StixReader {
         match o {
             StixObject::MarkingDefinition(m) => {
                 self.table.add(&m.id, m.meaning.clone());
+                self.resolved.clear();
                 let marking = self.intern(Marking::tlp(Tlp::Clear));
                 batch.objects.push(OwnedObject {
                     stix_id: m.id,
@@ -442,27 +496,30 @@ impl StixReader {
                 });
             }
             StixObject::Indicator(i) => {
-                let resolved = self.table.resolve(i.marking_refs());
-                let marking = apply_default(resolved, &self.default);
-                let marking = self.intern(marking);
-                let refs: Vec<String> = i.marking_refs().map(str::to_string).collect();
-                let original = self.original(refs);
-                match &i.outcome {
+                let (original, marking) = self.markings_of(i.marking_refs());
+                let i = *i;
+                match i.outcome {
                     PatternOutcome::Indicators(found) => {
                         let key = std::hash::BuildHasher::hash_one(&self.hasher, i.id.as_str());
                         if !self.seen.insert(key) {
                             batch.repeats = true;
                         }
-                        for ind in found {
-                            let id = indicator_id(ind);
-                            batch.indicators.push((
-                                id,
-                                ind.kind().as_str().to_string(),
-                                ind.value().to_string(),
-                            ));
+                        let mut reference = Some(i.id);
+                        let count = found.len();
+                        for (n, ind) in found.into_iter().enumerate() {
+                            let id = indicator_id(&ind);
+                            // The last report takes the object's id; the others copy it.
+                            let reference = if n + 1 == count {
+                                reference.take().unwrap_or_default()
+                            } else {
+                                reference.clone().unwrap_or_default()
+                            };
+                            batch
+                                .indicators
+                                .push((id, ind.kind().as_str(), ind.into_value()));
                             batch.reports.push(OwnedReport {
                                 indicator_id: id,
-                                reference: i.id.clone(),
+                                reference,
                                 marking: marking.clone(),
                                 original_markings: original.clone(),
                                 valid_until: i.valid_until,
@@ -489,42 +546,89 @@ impl StixReader {
     }
 }
 
-/// Reads `bytes` as a STIX bundle on the calling (blocking) thread, sending batches to
-/// `out`. Returns the bundle error if the file is not a readable bundle.
-fn read_stix(
-    bytes: &[u8],
-    default: Marking,
-    out: &tokio::sync::mpsc::Sender<Batch>,
-) -> Result<(), BundleError> {
-    let mut reader = StixReader {
-        table: MarkingTable::new(),
-        default,
-        markings: Vec::new(),
-        originals: Vec::new(),
-        seen: HashSet::new(),
-        hasher: std::collections::hash_map::RandomState::new(),
-    };
+/// What one thread read of a part of a bundle.
+struct Part<'a> {
+    reader: StixReader,
+    batch: Batch,
+    /// Objects whose marking references were not defined in the part, to resolve once every
+    /// part's definitions are known.
+    waiting: Vec<(&'a str, StixObject<'a>)>,
+}
+
+/// Reads `objects` (texts of the bundle `bytes`, the first being `objects[first]`).
+fn read_part<'a>(
+    bytes: &'a [u8],
+    objects: &[&'a str],
+    first: usize,
+    spec_version: Option<SpecVersion>,
+    mut reader: StixReader,
+) -> Part<'a> {
     let mut batch = Batch::default();
-    let mut waiting: Vec<(&str, StixObject<'_>)> = Vec::new();
-    let mut closed = false;
-    read_bundle_raw(bytes, |raw, object| {
-        if closed {
-            return;
-        }
-        match object {
+    let mut waiting = Vec::new();
+    let mut lines = Lines::new(bytes);
+    for (n, raw) in objects.iter().enumerate() {
+        match read_bundle_object(raw, first + n, spec_version, &mut lines) {
             Err(r) => batch.rejected.push(rejected_item(r)),
             Ok(o) => {
                 if reader.unknown_refs(&o).is_empty() {
                     reader.take(raw, o, &mut batch);
                 } else {
-                    waiting.push((raw, o));
+                    waiting.push((*raw, o));
                 }
             }
         }
-        if batch.len() >= OBJECTS_PER_BATCH {
-            closed = out.blocking_send(std::mem::take(&mut batch)).is_err();
+    }
+    Part {
+        reader,
+        batch,
+        waiting,
+    }
+}
+
+/// Threads that read a bundle's objects.
+const READ_THREADS: usize = 2;
+
+/// Reads `bytes` as a STIX bundle into one batch: the bundle is split into its objects' texts,
+/// and the objects are read by [`READ_THREADS`] threads, each a contiguous part, so rows stay
+/// in file order. Marking definitions of every part are known before objects referring to one
+/// defined in another part are resolved. Returns the bundle error if the file is not a
+/// readable bundle.
+fn read_stix(bytes: &[u8], default: Marking) -> Result<Batch, BundleError> {
+    let split = split_bundle(bytes)?;
+    let spec_version = split.spec_version;
+    // One hasher for every part, so their sets of object ids can be compared.
+    let hasher = std::collections::hash_map::RandomState::new();
+    let per_part = split.objects.len().div_ceil(READ_THREADS).max(1);
+    let parts: Vec<Part<'_>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = split
+            .objects
+            .chunks(per_part)
+            .enumerate()
+            .map(|(n, objects)| {
+                let reader = StixReader::new(default.clone(), hasher.clone());
+                scope.spawn(move || read_part(bytes, objects, n * per_part, spec_version, reader))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    let mut parts = parts.into_iter();
+    let Some(first) = parts.next() else {
+        return Ok(Batch::default());
+    };
+    let (mut reader, mut batch, mut waiting) = (first.reader, first.batch, first.waiting);
+    for part in parts {
+        if !reader.seen.is_disjoint(&part.reader.seen) {
+            batch.repeats = true;
         }
-    })?;
+        reader.seen.extend(&part.reader.seen);
+        reader.table.merge(part.reader.table);
+        reader.resolved.clear();
+        batch.append(part.batch);
+        waiting.extend(part.waiting);
+    }
     for (raw, o) in waiting {
         let unknown = reader.unknown_refs(&o);
         if unknown.is_empty() {
@@ -545,8 +649,7 @@ fn read_stix(
             });
         }
     }
-    let _ = out.blocking_send(batch);
-    Ok(())
+    Ok(batch)
 }
 
 /// Where an import came from, for its run record and the audit log.
@@ -588,9 +691,9 @@ pub(crate) async fn stix_in(
     bytes: Vec<u8>,
     meta: &RequestMeta,
 ) -> AppResult<IntakeSummary> {
-    let sha = sha256_hex(&bytes);
     let src = source_in(tx, source).await?;
-    let run = start_run(tx, cap.actor(), &src, file_name, "stix", sha).await?;
+    // The digest is filled in once taken, below.
+    let mut run = start_run(tx, cap.actor(), &src, file_name, "stix", String::new()).await?;
     let from = Provenance {
         source_id: src.id,
         run_id: run.id,
@@ -599,33 +702,16 @@ pub(crate) async fn stix_in(
         known_source: !src.registered,
     };
 
-    let (send, mut receive) = tokio::sync::mpsc::channel::<Batch>(4);
-    let default = src.default_marking.clone();
-    let reading = tokio::task::spawn_blocking(move || read_stix(&bytes, default, &send));
-
-    let mut written = Written::default();
-    let mut summary = IntakeSummary {
-        run_id: run.id,
-        ..IntakeSummary::default()
+    // The file's digest is taken on one thread while the bundle is read on others.
+    let bytes = Arc::new(bytes);
+    let digest = {
+        let bytes = bytes.clone();
+        tokio::task::spawn_blocking(move || sha256_hex(&bytes))
     };
-    let mut failed = None;
-    while let Some(batch) = receive.recv().await {
-        if failed.is_some() {
-            continue;
-        }
-        summary.patterns_kept += batch.patterns_kept;
-        summary.rejected.extend(batch.rejected.iter().cloned());
-        if let Err(e) = write_batch(tx, &batch, from, &mut written).await {
-            failed = Some(e);
-            // Dropping the receiver stops the reader at its next batch.
-            receive.close();
-        }
-    }
-    if let Some(e) = failed {
-        return Err(e);
-    }
-    match reading.await {
-        Ok(Ok(())) => {}
+    let default = src.default_marking.clone();
+    let reading = tokio::task::spawn_blocking(move || read_stix(&bytes, default));
+    let batch = match reading.await {
+        Ok(Ok(batch)) => batch,
         Ok(Err(e)) => {
             return Err(AppError::invalid(
                 "file",
@@ -635,9 +721,21 @@ pub(crate) async fn stix_in(
                 ),
             ));
         }
-        // The reader panicked: a bug, not bad input; nothing was committed.
+        // A reader panicked: a bug, not bad input; nothing was committed.
         Err(e) => std::panic::resume_unwind(e.into_panic()),
-    }
+    };
+    run.sha256 = match digest.await {
+        Ok(sha) => sha,
+        Err(e) => std::panic::resume_unwind(e.into_panic()),
+    };
+    let mut written = Written::default();
+    let mut summary = IntakeSummary {
+        run_id: run.id,
+        patterns_kept: batch.patterns_kept,
+        ..IntakeSummary::default()
+    };
+    summary.rejected.extend(batch.rejected.iter().cloned());
+    write_batch(tx, &batch, from, &mut written).await?;
     summary.imported = written.imported;
     summary.duplicates = written.indicators_seen - written.imported;
     summary.objects = written.objects;
@@ -712,6 +810,77 @@ mod tests {
     use super::*;
     use cybernav_core::sharing::IndicatorKind;
     use cybernav_core::sharing::marking::Caveats;
+
+    fn indicator(n: u32, id: &str, pattern: &str, refs: &[&str]) -> serde_json::Value {
+        json!({"type": "indicator", "spec_version": "2.1", "id": id,
+               "created": format!("2026-10-01T12:00:{:02}Z", n % 60),
+               "modified": format!("2026-10-01T12:00:{:02}Z", n % 60),
+               "pattern": pattern, "valid_from": "2026-10-01T12:00:00Z",
+               "object_marking_refs": refs})
+    }
+
+    /// The parts read on separate threads make one batch in file order, as one thread would.
+    #[test]
+    fn a_bundle_read_in_parts_is_one_batch_in_file_order() {
+        let green = "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb";
+        let same = "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f";
+        let mut objects: Vec<serde_json::Value> = (0..9u32)
+            .map(|n| {
+                indicator(
+                    n,
+                    &format!("indicator--00000000-0000-4000-8000-{n:012}"),
+                    &format!("[domain-name:value = 'host{n}.example']"),
+                    &[green],
+                )
+            })
+            .collect();
+        // The same object in the first part and in the last: its batch is marked as
+        // repeating, so the writer looks for the report the first one stored.
+        objects[0] = indicator(0, same, "[domain-name:value = 'first.example']", &[green]);
+        objects.push(indicator(
+            9,
+            same,
+            "[domain-name:value = 'last.example']",
+            &[green],
+        ));
+        objects.push(json!(42));
+        let bundle = json!({"type": "bundle", "id": "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d",
+                            "objects": objects});
+        let bytes = serde_json::to_vec_pretty(&bundle).unwrap();
+        let batch = read_stix(&bytes, Marking::tlp(Tlp::Amber)).unwrap();
+        assert!(batch.repeats);
+        let values: Vec<&str> = batch
+            .indicators
+            .iter()
+            .map(|(_, _, v)| v.as_str())
+            .collect();
+        let mut expected = vec!["first.example".to_string()];
+        expected.extend((1..9).map(|n| format!("host{n}.example")));
+        expected.push("last.example".to_string());
+        assert_eq!(values, expected);
+        assert_eq!(batch.reports.len(), 10);
+        assert!(
+            batch
+                .reports
+                .iter()
+                .all(|r| *r.marking == marking_json(&Marking::tlp(Tlp::Green)))
+        );
+        assert_eq!(batch.rejected.len(), 1);
+        assert_eq!(
+            batch.rejected[0].id,
+            format!("objects[10] (line {})", {
+                let text = String::from_utf8(bytes.clone()).unwrap();
+                let at = text.rfind("42").unwrap();
+                text[..at].matches('\n').count() + 1
+            })
+        );
+        let empty = read_stix(
+            br#"{"type": "bundle", "objects": []}"#,
+            Marking::tlp(Tlp::Amber),
+        )
+        .unwrap();
+        assert!(empty.indicators.is_empty() && !empty.repeats);
+    }
 
     #[test]
     fn indicator_ids_are_stable_and_distinct() {

@@ -130,7 +130,7 @@ impl App {
                     .into();
                 batch.indicators.push((
                     id,
-                    i.indicator.kind().as_str().to_string(),
+                    i.indicator.kind().as_str(),
                     i.indicator.value().to_string(),
                 ));
                 batch.reports.push(OwnedReport {
@@ -260,11 +260,9 @@ pub(crate) async fn list_in(
         let mut batch = Batch::default();
         for (indicator, reference) in chunk {
             let id = indicator_id(indicator);
-            batch.indicators.push((
-                id,
-                indicator.kind().as_str().to_string(),
-                indicator.value().to_string(),
-            ));
+            batch
+                .indicators
+                .push((id, indicator.kind().as_str(), indicator.value().to_string()));
             batch.reports.push(OwnedReport {
                 indicator_id: id,
                 reference: reference.clone(),

@@ -993,7 +993,7 @@ impl App {
         for (id, n) in named {
             batch.indicators.push((
                 *id,
-                n.indicator.kind().as_str().to_string(),
+                n.indicator.kind().as_str(),
                 n.indicator.value().to_string(),
             ));
             batch.reports.push(OwnedReport {

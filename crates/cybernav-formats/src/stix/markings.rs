@@ -149,6 +149,12 @@ impl MarkingTable {
         self.known.insert(id.to_string(), meaning);
     }
 
+    /// Adds every definition of `later`, a table of a later part of the same bundle (its
+    /// definitions replace ones of the same id, as they would read in order).
+    pub fn merge(&mut self, later: MarkingTable) {
+        self.known.extend(later.known);
+    }
+
     /// Looks up every reference and combines them (granular markings count for the whole
     /// object: a part marked FOUO makes the object FOUO).
     pub fn resolve<'r>(&self, refs: impl IntoIterator<Item = &'r str>) -> ResolvedMarking {

@@ -101,7 +101,7 @@ pub struct StixIndicator {
 
 impl StixIndicator {
     /// Every marking reference, object-level then granular.
-    pub fn marking_refs(&self) -> impl Iterator<Item = &str> {
+    pub fn marking_refs(&self) -> impl Iterator<Item = &str> + Clone {
         self.object_marking_refs
             .iter()
             .chain(&self.granular_marking_refs)
@@ -240,6 +240,109 @@ pub fn read_bundle_raw<'a, F>(
 where
     F: FnMut(&'a str, Result<StixObject<'a>, Rejected>),
 {
+    let mut summary = BundleSummary::default();
+    let mut lines = Lines::new(input);
+    let spec_version = std::cell::Cell::new(None);
+    let mut on_raw = |raw: &'a str| {
+        let index = summary.objects;
+        summary.objects += 1;
+        let result = read_bundle_object(raw, index, spec_version.get(), &mut lines);
+        if result.is_err() {
+            summary.rejected += 1;
+        }
+        on_object(raw, result);
+    };
+    let head = walk(input, &mut on_raw, &spec_version)?;
+    summary.id = head.id;
+    summary.spec_version = head.spec_version;
+    Ok(summary)
+}
+
+/// A bundle split into its objects' JSON texts, none of them read yet.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BundleObjects<'a> {
+    /// The bundle's id.
+    pub id: Option<String>,
+    /// The bundle's `spec_version` (STIX 2.0), wherever it stands in the file.
+    pub spec_version: Option<SpecVersion>,
+    /// Each object's text, in file order.
+    pub objects: Vec<&'a str>,
+}
+
+/// Splits a bundle into its objects' texts without reading them, so that they can be read on
+/// several threads with [`read_bundle_object`]. Checks what [`read_bundle`] checks of the
+/// whole file (JSON, a bundle, a known `spec_version`); an object that is wrong in itself is
+/// found when it is read.
+pub fn split_bundle(input: &[u8]) -> Result<BundleObjects<'_>, BundleError> {
+    let mut objects = Vec::new();
+    let spec_version = std::cell::Cell::new(None);
+    let head = walk(input, &mut |raw| objects.push(raw), &spec_version)?;
+    Ok(BundleObjects {
+        id: head.id,
+        spec_version: head.spec_version,
+        objects,
+    })
+}
+
+/// Reads one object of a bundle from its text (`objects[index]`); a refusal names its line,
+/// counted by `lines`, which must be over the whole file the text is part of.
+pub fn read_bundle_object<'a>(
+    raw: &'a str,
+    index: usize,
+    bundle_version: Option<SpecVersion>,
+    lines: &mut Lines<'_>,
+) -> Result<StixObject<'a>, Rejected> {
+    read_object(raw, bundle_version).map_err(|(id, reason)| Rejected {
+        index,
+        line: lines.line_of(raw),
+        id,
+        reason,
+    })
+}
+
+/// Finds the line of the file on which an object's text starts. Objects are mostly asked for
+/// in file order, so counting continues from the last answer and the total work stays linear.
+#[derive(Debug, Clone)]
+pub struct Lines<'a> {
+    input: &'a [u8],
+    /// The last byte offset whose line is known, and that line.
+    at: (usize, usize),
+}
+
+impl<'a> Lines<'a> {
+    /// Counts lines of `input`, from 1.
+    pub fn new(input: &'a [u8]) -> Lines<'a> {
+        Lines { input, at: (0, 1) }
+    }
+
+    /// The line (from 1) on which `raw`, a slice of the input, starts.
+    pub fn line_of(&mut self, raw: &str) -> usize {
+        let offset = (raw.as_ptr() as usize)
+            .saturating_sub(self.input.as_ptr() as usize)
+            .min(self.input.len());
+        let (from, line) = if offset < self.at.0 { (0, 1) } else { self.at };
+        let more = self.input[from..offset]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+        self.at = (offset, line + more);
+        line + more
+    }
+}
+
+/// What the walk finds of the bundle itself.
+struct Head {
+    id: Option<String>,
+    spec_version: Option<SpecVersion>,
+}
+
+/// Walks the bundle, handing each element of `objects` to `on_raw` as text. `spec_version`
+/// holds the bundle's version as soon as the walk has passed it.
+fn walk<'a>(
+    input: &'a [u8],
+    on_raw: &mut dyn FnMut(&'a str),
+    spec_version: &std::cell::Cell<Option<SpecVersion>>,
+) -> Result<Head, BundleError> {
     if input.len() > MAX_BUNDLE_BYTES {
         return Err(BundleError {
             line: 0,
@@ -249,10 +352,9 @@ where
     }
     let mut de = serde_json::Deserializer::from_slice(input);
     let mut state = State {
-        input,
-        on_object: &mut on_object,
-        summary: BundleSummary::default(),
-        line_at: (0, 1),
+        on_raw,
+        id: None,
+        spec_version,
     };
     let json_err = |e: serde_json::Error| BundleError {
         line: e.line(),
@@ -264,7 +366,10 @@ where
         .map_err(json_err)?;
     de.end().map_err(json_err)?;
     match object_type.as_deref() {
-        Some("bundle") => Ok(state.summary),
+        Some("bundle") => Ok(Head {
+            id: state.id,
+            spec_version: spec_version.get(),
+        }),
         Some(other) => Err(BundleError {
             line: 1,
             column: 1,
@@ -278,65 +383,17 @@ where
     }
 }
 
-struct State<'a, 'f, F> {
-    input: &'a [u8],
-    on_object: &'f mut F,
-    summary: BundleSummary,
-    /// The last byte offset whose line is known, and that line: objects come in order, so
-    /// counting lines from there keeps the total work linear.
-    line_at: (usize, usize),
+struct State<'a, 'f> {
+    on_raw: &'f mut dyn FnMut(&'a str),
+    id: Option<String>,
+    spec_version: &'f std::cell::Cell<Option<SpecVersion>>,
 }
 
-impl<'a, F> State<'a, '_, F>
-where
-    F: FnMut(&'a str, Result<StixObject<'a>, Rejected>),
-{
-    fn line_of(&mut self, raw: &str) -> usize {
-        let offset = (raw.as_ptr() as usize)
-            .saturating_sub(self.input.as_ptr() as usize)
-            .min(self.input.len());
-        let (from, line) = self.line_at;
-        if offset < from {
-            return line;
-        }
-        let more = self.input[from..offset]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count();
-        self.line_at = (offset, line + more);
-        line + more
-    }
-
-    fn object(&mut self, raw: &'a RawValue) {
-        let index = self.summary.objects;
-        self.summary.objects += 1;
-        let result =
-            read_object(raw.get(), self.summary.spec_version).map_err(|(id, reason)| Rejected {
-                index,
-                line: 0,
-                id,
-                reason,
-            });
-        let result = match result {
-            Ok(o) => Ok(o),
-            Err(mut r) => {
-                r.line = self.line_of(raw.get());
-                self.summary.rejected += 1;
-                Err(r)
-            }
-        };
-        (self.on_object)(raw.get(), result);
-    }
+struct BundleVisitor<'s, 'a, 'f> {
+    state: &'s mut State<'a, 'f>,
 }
 
-struct BundleVisitor<'s, 'a, 'f, F> {
-    state: &'s mut State<'a, 'f, F>,
-}
-
-impl<'de, F> Visitor<'de> for BundleVisitor<'_, 'de, '_, F>
-where
-    F: FnMut(&'de str, Result<StixObject<'de>, Rejected>),
-{
+impl<'de> Visitor<'de> for BundleVisitor<'_, 'de, '_> {
     type Value = Option<String>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -348,11 +405,12 @@ where
         while let Some(key) = map.next_key::<Cow<'de, str>>()? {
             match key.as_ref() {
                 "type" => object_type = Some(map.next_value::<String>()?),
-                "id" => self.state.summary.id = Some(map.next_value::<String>()?),
+                "id" => self.state.id = Some(map.next_value::<String>()?),
                 "spec_version" => {
                     let v = map.next_value::<String>()?;
-                    self.state.summary.spec_version =
-                        Some(SpecVersion::parse(&v).map_err(serde::de::Error::custom)?);
+                    self.state.spec_version.set(Some(
+                        SpecVersion::parse(&v).map_err(serde::de::Error::custom)?,
+                    ));
                 }
                 "objects" => map.next_value_seed(ObjectsSeed {
                     state: &mut *self.state,
@@ -366,14 +424,11 @@ where
     }
 }
 
-struct ObjectsSeed<'s, 'a, 'f, F> {
-    state: &'s mut State<'a, 'f, F>,
+struct ObjectsSeed<'s, 'a, 'f> {
+    state: &'s mut State<'a, 'f>,
 }
 
-impl<'de, F> DeserializeSeed<'de> for ObjectsSeed<'_, 'de, '_, F>
-where
-    F: FnMut(&'de str, Result<StixObject<'de>, Rejected>),
-{
+impl<'de> DeserializeSeed<'de> for ObjectsSeed<'_, 'de, '_> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
@@ -381,10 +436,7 @@ where
     }
 }
 
-impl<'de, F> Visitor<'de> for ObjectsSeed<'_, 'de, '_, F>
-where
-    F: FnMut(&'de str, Result<StixObject<'de>, Rejected>),
-{
+impl<'de> Visitor<'de> for ObjectsSeed<'_, 'de, '_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -393,7 +445,7 @@ where
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         while let Some(raw) = seq.next_element::<&'de RawValue>()? {
-            self.state.object(raw);
+            (self.state.on_raw)(raw.get());
         }
         Ok(())
     }
@@ -664,6 +716,44 @@ mod tests {
             Ok(StixObject::Other(o)) => assert!(o.raw.contains("\"name\": \"r\"")),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn split_objects_read_alike_in_any_order() {
+        let s = r#"{"type": "bundle", "objects": [
+            {"type": "indicator", "id": "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
+             "created": "2024-01-01T00:00:00Z", "pattern": "[ipv4-addr:value = '198.51.100.7']"},
+            {"type": "indicator", "id": "indicator--0e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
+             "created": "yesterday", "pattern": "[ipv4-addr:value = '198.51.100.8']"},
+            42
+        ], "spec_version": "2.0", "id": "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d"}"#;
+        let (whole, summary) = read(s);
+        let summary = summary.unwrap_or_else(|e| panic!("{e}"));
+        let split = split_bundle(s.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(split.objects.len(), 3);
+        assert_eq!(split.id, summary.id);
+        // The bundle's version stands after its objects, and still applies to them.
+        assert_eq!(split.spec_version, Some(SpecVersion::V2_0));
+        // Read last to first, each refusal still names its own line.
+        let mut lines = Lines::new(s.as_bytes());
+        let mut backwards: Vec<_> = split
+            .objects
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(n, raw)| read_bundle_object(raw, n, split.spec_version, &mut lines))
+            .collect();
+        backwards.reverse();
+        assert_eq!(backwards[1].clone().unwrap_err().line, 4);
+        assert_eq!(backwards[2].clone().unwrap_err().line, 6);
+        assert_eq!(backwards[1], whole[1]);
+        assert_eq!(backwards[2], whole[2]);
+        match &backwards[0] {
+            Ok(StixObject::Indicator(i)) => assert_eq!(i.spec_version, SpecVersion::V2_0),
+            other => panic!("{other:?}"),
+        }
+        assert!(split_bundle(br#"{"type": "indicator", "objects": []}"#).is_err());
+        assert!(split_bundle(br#"{"type": "bundle", "objects": [1,"#).is_err());
     }
 
     #[test]
