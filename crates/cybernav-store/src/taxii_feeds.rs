@@ -235,8 +235,11 @@ impl Tx {
     }
 
     /// Ends `owner`'s poll: releases the lease, sets the next poll time, and records success
-    /// (error `None`: failures back to 0) or failure (failures + 1). Returns `false` (and
-    /// changes nothing) when another poll has taken the feed over.
+    /// (error `None`: failures back to 0) or failure (failures + 1). `seen_next` is the feed's
+    /// next poll time when the poll read the feed: if it changed since (a person asked for a
+    /// poll while this one ran) and is earlier than `next_poll_at`, it stays, so the request
+    /// is not lost. Returns `false` (and changes nothing) when another poll has taken the
+    /// feed over.
     pub async fn finish_taxii_poll(
         &mut self,
         id: Uuid,
@@ -244,10 +247,13 @@ impl Tx {
         error: Option<&str>,
         next_poll_at: OffsetDateTime,
         now: OffsetDateTime,
+        seen_next: OffsetDateTime,
     ) -> StoreResult<bool> {
         let done = with_conn!(self, |c| {
             sqlx::query(
-                "UPDATE taxii_feeds SET locked_until = NULL, lease_owner = NULL, next_poll_at = $4, \
+                "UPDATE taxii_feeds SET locked_until = NULL, lease_owner = NULL, \
+                 next_poll_at = CASE WHEN next_poll_at <> $6 AND next_poll_at < $4 \
+                 THEN next_poll_at ELSE $4 END, \
                  last_polled_at = $5, last_error = $3, \
                  failures = CASE WHEN $3 IS NULL THEN 0 ELSE failures + 1 END, \
                  last_success_at = CASE WHEN $3 IS NULL THEN $5 ELSE last_success_at END \
@@ -258,6 +264,7 @@ impl Tx {
             .bind(error)
             .bind(utc(next_poll_at))
             .bind(utc(now))
+            .bind(utc(seen_next))
             .execute(&mut *c)
             .await?
             .rows_affected()

@@ -1106,7 +1106,7 @@ async fn a_taxii_lease_is_kept_by_its_owner_only() {
                 .unwrap()
         );
         assert!(
-            !tx.finish_taxii_poll(feed.id, a, Some("late"), later, later)
+            !tx.finish_taxii_poll(feed.id, a, Some("late"), later, later, feed.next_poll_at)
                 .await
                 .unwrap()
         );
@@ -1123,12 +1123,35 @@ async fn a_taxii_lease_is_kept_by_its_owner_only() {
                 .await
                 .unwrap()
         );
+        // A person asks for a poll while B's runs: B's end keeps the feed due.
+        let seen = tx.taxii_feed(feed.id).await.unwrap().unwrap().next_poll_at;
+        let asked = later + Duration::seconds(5);
+        assert!(tx.make_taxii_feed_due(feed.id, asked).await.unwrap());
         assert!(
-            tx.finish_taxii_poll(feed.id, b, None, later + Duration::minutes(60), later)
+            tx.finish_taxii_poll(feed.id, b, None, later + Duration::minutes(60), later, seen)
                 .await
                 .unwrap()
         );
-        // The lease is free again: a person's poll takes it.
+        let row = tx.taxii_feed(feed.id).await.unwrap().unwrap();
+        assert_eq!(
+            row.next_poll_at.unix_timestamp(),
+            asked.unix_timestamp(),
+            "{label}: the request made during the poll was kept"
+        );
+        // The lease is free again: a person's poll takes it, and with no request meanwhile
+        // its end sets the schedule.
+        assert!(tx.lease_taxii_feed(feed.id, later, lease, a).await.unwrap());
+        assert!(
+            tx.finish_taxii_poll(feed.id, a, None, later + Duration::minutes(60), later, asked)
+                .await
+                .unwrap()
+        );
+        let row = tx.taxii_feed(feed.id).await.unwrap().unwrap();
+        assert_eq!(
+            row.next_poll_at.unix_timestamp(),
+            (later + Duration::minutes(60)).unix_timestamp(),
+            "{label}"
+        );
         assert!(tx.lease_taxii_feed(feed.id, later, lease, a).await.unwrap());
         drop(tx);
         store.close().await;

@@ -16,7 +16,8 @@
 //!   position.
 //! * **Poll now.** A person asking for a poll makes the feed due at once
 //!   ([`App::request_taxii_poll`]); the serve loop polls it within a minute, outside the
-//!   request. The command line may still poll inline ([`App::poll_taxii_feed`]).
+//!   request. Asked while a poll runs, the request outlives that poll's end: the feed stays
+//!   due, and the next round reads what came in meanwhile. The command line may still poll inline ([`App::poll_taxii_feed`]).
 //! * **Back-off.** A failed poll (the server unreachable, an HTTP error, an answer that is
 //!   not TAXII, a page that is not STIX) is retried after 5 minutes, then 10, 20, … up to a
 //!   day, and the error is kept on the feed for the Program Manager to read; a success puts
@@ -497,7 +498,14 @@ impl App {
         };
         let mut tx = self.store.begin().await?;
         let finished = tx
-            .finish_taxii_poll(id, lease.owner, error.as_deref(), next_at, at)
+            .finish_taxii_poll(
+                id,
+                lease.owner,
+                error.as_deref(),
+                next_at,
+                at,
+                feed.next_poll_at,
+            )
             .await?;
         tx.commit().await?;
         if !finished {
