@@ -94,4 +94,41 @@ describe('threat sharing', () => {
     await checkA11y(phone, 'threat sharing list at 375 px');
     for (const p of [nav, pm, clerk, phone]) assert.deepEqual(p.cspErrors, []);
   });
+
+  test('a TLP:RED alert names people picked from the list, and Enter in the filter only filters', async () => {
+    const nav = await signIn('navigator');
+    await nav.goto(`${server.url}/sharing/new`);
+    await nav.selectOption('#kind', 'alert');
+    await nav.fill('#title', 'Pretext calls to one clerk');
+    await nav.selectOption('#base_marking', 'TLP:RED');
+    const clerkEmail = server.login('ea_official').email;
+    const managerEmail = server.login('program_manager').email;
+    // Enter in the filter finds people; it does not send the half-filled draft.
+    await nav.fill('#recipient-search', clerkEmail);
+    await Promise.all([
+      nav.waitForResponse((r) => r.url().includes('/sharing/recipients')),
+      nav.press('#recipient-search', 'Enter'),
+    ]);
+    assert.match(nav.url(), /\/sharing\/new$/);
+    assert.equal(await nav.locator('#form-errors').count(), 0);
+    // USWDS draws the box on the label; the input itself is off screen.
+    await nav.locator('#recipient-choices label.usa-checkbox__label').first().click();
+    assert.equal(await nav.locator('#recipient-choices input[type=checkbox]:checked').count(), 1);
+    await checkA11y(nav, 'TLP:RED recipient choices');
+    // A reviewer is named by address; the ticked clerk stays ticked when the filter changes.
+    await nav.fill('#recipients', managerEmail);
+    await nav.fill('#recipient-search', 'zz-nobody');
+    await nav.press('#recipient-search', 'Enter');
+    await nav.waitForFunction(() => /No active account matches/.test(document.querySelector('#recipient-choices').textContent));
+    assert.equal(await nav.locator('#recipient-choices input[type=checkbox]:checked').count(), 1);
+    await nav.fill('#summary', 'Someone phoned a clerk pretending to be the vendor.');
+    await nav.fill('#body', 'The caller asked for the e-poll book administrator password. Call the Board back on the number you know.');
+    await submit(nav, 'form[action="/sharing/new"] button[type=submit]');
+    assert.match(nav.url(), /\/sharing\/[0-9a-f-]{36}/, await nav.textContent('main'));
+    assert.match(await nav.textContent('main'), /only these people may read it/);
+    // The clerk ticked, the manager typed, and the author, who is always included.
+    assert.equal(await nav.locator('#recipients li').count(), 3);
+    await checkA11y(nav, 'a TLP:RED draft with its named readers');
+    assert.deepEqual(nav.cspErrors, []);
+  });
 });

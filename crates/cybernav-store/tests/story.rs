@@ -1142,9 +1142,16 @@ async fn a_taxii_lease_is_kept_by_its_owner_only() {
         // its end sets the schedule.
         assert!(tx.lease_taxii_feed(feed.id, later, lease, a).await.unwrap());
         assert!(
-            tx.finish_taxii_poll(feed.id, a, None, later + Duration::minutes(60), later, asked)
-                .await
-                .unwrap()
+            tx.finish_taxii_poll(
+                feed.id,
+                a,
+                None,
+                later + Duration::minutes(60),
+                later,
+                asked
+            )
+            .await
+            .unwrap()
         );
         let row = tx.taxii_feed(feed.id).await.unwrap().unwrap();
         assert_eq!(

@@ -1115,8 +1115,9 @@ impl App {
     }
 
     /// Active accounts a TLP:RED product may name whose name, e-mail address or organisation
-    /// contains `term`, at most 20; and the people `chosen` (ids picked before), so a form
-    /// filtered again keeps what was ticked. For those who write products.
+    /// contains `term`, at most 20; and those of the people `chosen` (ids picked before) still
+    /// active, so a form filtered again keeps what was ticked. An id of a disabled or unknown
+    /// account shows nothing of it. For those who write products.
     pub async fn recipient_choices(
         &self,
         _cap: &ProductWriter<'_>,
@@ -1124,7 +1125,12 @@ impl App {
         chosen: &[Uuid],
     ) -> AppResult<(Vec<RecipientRow>, Vec<RecipientRow>)> {
         let mut tx = self.store.read().await?;
-        let chosen = tx.people_by_id(chosen).await?;
+        let chosen: Vec<RecipientRow> = tx
+            .people_by_id(chosen)
+            .await?
+            .into_iter()
+            .filter(|p| p.status == "active")
+            .collect();
         let found = if term.trim().chars().count() >= 2 {
             tx.find_active_people(term, 20)
                 .await?

@@ -228,6 +228,32 @@ async fn the_draft_form_names_people_from_the_list_or_by_address() {
             .await;
         assert!(kept.body.contains("checked"), "{}", kept.body);
         assert!(kept.body.contains("No active account matches"));
+        // A ticked id of a disabled account shows nothing of that person.
+        let it = t.people["ea_it"].clone();
+        let system = cybernav_core::authz::system_actor();
+        t.app
+            .set_person_enabled(
+                &system.manage_people().unwrap(),
+                it.id,
+                false,
+                &RequestMeta::default(),
+            )
+            .await
+            .unwrap();
+        let disabled = nav
+            .get(&format!(
+                "/sharing/recipients?q=zz&recipient={}&recipient={}",
+                it.id, clerk.id
+            ))
+            .await;
+        assert_eq!(disabled.status, StatusCode::OK);
+        assert!(
+            !disabled.body.contains(&it.id.to_string()),
+            "{}",
+            disabled.body
+        );
+        assert!(!disabled.body.contains(&it.email), "{}", disabled.body);
+        assert!(disabled.body.contains(&clerk.id.to_string()));
         // The county may not list people.
         let mut county = t.signed_in("ea_official").await;
         assert_eq!(
