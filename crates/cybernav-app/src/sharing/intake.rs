@@ -209,11 +209,17 @@ pub(crate) async fn source_in(tx: &mut Tx, spec: &SourceSpec) -> AppResult<Sourc
     })
 }
 
-/// Indicators, reports and objects read, owned, on their way to the writer.
+/// Indicators, reports and objects read, owned, on their way to the writer. The texts of
+/// the rows (values and references) are kept end to end in one string, so a million rows
+/// are not two million small allocations.
 #[derive(Debug, Default)]
 pub(crate) struct Batch {
-    pub indicators: Vec<(Uuid, &'static str, String)>,
-    pub reports: Vec<OwnedReport>,
+    /// Values and references of `rows`.
+    text: String,
+    /// The last reference added, so the indicators of one object share its text.
+    last_reference: Option<Span>,
+    /// One per indicator read: the indicator and the source's report of it.
+    pub rows: Vec<Row>,
     pub objects: Vec<OwnedObject>,
     pub rejected: Vec<RejectedItem>,
     pub patterns_kept: u64,
@@ -222,27 +228,100 @@ pub(crate) struct Batch {
     pub repeats: bool,
 }
 
-impl Batch {
-    /// Adds `later`, read after this batch's rows.
-    fn append(&mut self, mut later: Batch) {
-        self.indicators.append(&mut later.indicators);
-        self.reports.append(&mut later.reports);
-        self.objects.append(&mut later.objects);
-        self.rejected.append(&mut later.rejected);
-        self.patterns_kept += later.patterns_kept;
-        self.repeats |= later.repeats;
-    }
+/// Where a row's text is in its batch's string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Span {
+    at: usize,
+    len: usize,
 }
 
+/// An indicator and one source's report of it.
 #[derive(Debug)]
-pub(crate) struct OwnedReport {
+pub(crate) struct Row {
     pub indicator_id: Uuid,
-    pub reference: String,
+    pub kind: &'static str,
+    value: Span,
+    reference: Span,
     pub marking: Arc<str>,
     pub original_markings: Arc<str>,
     pub valid_until: Option<OffsetDateTime>,
     pub confidence: Option<i64>,
     pub revoked: bool,
+}
+
+/// A source's report of an indicator, as it is added to a batch.
+#[derive(Debug)]
+pub(crate) struct SourceReport<'r> {
+    /// What in the source it came from: a STIX id, a MISP attribute UUID, `line N`.
+    pub reference: &'r str,
+    pub marking: Arc<str>,
+    pub original_markings: Arc<str>,
+    pub valid_until: Option<OffsetDateTime>,
+    pub confidence: Option<i64>,
+    pub revoked: bool,
+}
+
+impl Batch {
+    fn text_of(&self, s: Span) -> &str {
+        self.text.get(s.at..s.at + s.len).unwrap_or_default()
+    }
+
+    fn keep(&mut self, s: &str) -> Span {
+        let at = self.text.len();
+        self.text.push_str(s);
+        Span { at, len: s.len() }
+    }
+
+    /// Adds an indicator with one source's report of it.
+    pub(crate) fn add(&mut self, indicator: &Indicator, report: SourceReport<'_>) {
+        let indicator_id = indicator_id(indicator);
+        let value = self.keep(indicator.value());
+        let reference = match self.last_reference {
+            Some(last) if self.text_of(last) == report.reference => last,
+            _ => {
+                let span = self.keep(report.reference);
+                self.last_reference = Some(span);
+                span
+            }
+        };
+        self.rows.push(Row {
+            indicator_id,
+            kind: indicator.kind().as_str(),
+            value,
+            reference,
+            marking: report.marking,
+            original_markings: report.original_markings,
+            valid_until: report.valid_until,
+            confidence: report.confidence,
+            revoked: report.revoked,
+        });
+    }
+
+    /// The indicator's normalised value.
+    pub(crate) fn value(&self, row: &Row) -> &str {
+        self.text_of(row.value)
+    }
+
+    /// The report's reference.
+    pub(crate) fn reference(&self, row: &Row) -> &str {
+        self.text_of(row.reference)
+    }
+
+    /// Adds `later`, read after this batch's rows.
+    fn append(&mut self, mut later: Batch) {
+        let shift = self.text.len();
+        self.text.push_str(&later.text);
+        self.rows.extend(later.rows.drain(..).map(|mut r| {
+            r.value.at += shift;
+            r.reference.at += shift;
+            r
+        }));
+        self.last_reference = None;
+        self.objects.append(&mut later.objects);
+        self.rejected.append(&mut later.rejected);
+        self.patterns_kept += later.patterns_kept;
+        self.repeats |= later.repeats;
+    }
 }
 
 #[derive(Debug)]
@@ -278,54 +357,53 @@ pub(crate) async fn write_batch(
     // In key order, each once: rows in key order land on neighbouring index pages, where rows
     // in file order would each touch a page of their own. The sorts order (id, position)
     // pairs, which compare without following pointers.
-    let mut order: Vec<(Uuid, usize)> = batch
-        .indicators
-        .iter()
-        .enumerate()
-        .map(|(n, (id, _, _))| (*id, n))
-        .collect();
-    order.sort_unstable();
-    written.indicators_seen += order.len() as u64;
-    order.dedup_by_key(|(id, _)| *id);
-    let rows: Vec<NewIndicator<'_>> = order
-        .iter()
-        .map(|&(id, n)| NewIndicator {
-            id,
-            kind: batch.indicators[n].1,
-            value: &batch.indicators[n].2,
-        })
-        .collect();
-    written.imported += tx.insert_indicators(&rows, from.received_at).await?;
-    drop(rows);
-    // The last report of an indicator under one reference wins, as it would row by row (and
-    // one statement may not change the same row twice): position breaks ties, so the last of
-    // each run of equal keys is the one read last.
-    let reports = &batch.reports;
-    let mut order: Vec<(Uuid, usize)> = reports
+    let rows = &batch.rows;
+    let mut order: Vec<(Uuid, usize)> = rows
         .iter()
         .enumerate()
         .map(|(n, r)| (r.indicator_id, n))
         .collect();
+    order.sort_unstable();
+    written.indicators_seen += order.len() as u64;
+    let mut indicators: Vec<(Uuid, usize)> = order.clone();
+    indicators.dedup_by_key(|(id, _)| *id);
+    let new: Vec<NewIndicator<'_>> = indicators
+        .iter()
+        .map(|&(id, n)| NewIndicator {
+            id,
+            kind: rows[n].kind,
+            value: batch.value(&rows[n]),
+        })
+        .collect();
+    drop(indicators);
+    written.imported += tx.insert_indicators(&new, from.received_at).await?;
+    drop(new);
+    // The last report of an indicator under one reference wins, as it would row by row (and
+    // one statement may not change the same row twice): position breaks ties, so the last of
+    // each run of equal keys is the one read last. The order is already by indicator.
     order.sort_unstable_by(|a, b| {
         a.0.cmp(&b.0)
-            .then_with(|| reports[a.1].reference.cmp(&reports[b.1].reference))
+            .then_with(|| batch.reference(&rows[a.1]).cmp(batch.reference(&rows[b.1])))
             .then(a.1.cmp(&b.1))
     });
-    let mut last: Vec<&OwnedReport> = Vec::with_capacity(order.len());
+    let mut last: Vec<&Row> = Vec::with_capacity(order.len());
     for (_, n) in order {
-        let r = &reports[n];
+        let r = &rows[n];
         match last.last_mut() {
-            Some(prev) if prev.indicator_id == r.indicator_id && prev.reference == r.reference => {
+            Some(prev)
+                if prev.indicator_id == r.indicator_id
+                    && batch.reference(prev) == batch.reference(r) =>
+            {
                 *prev = r;
             }
             _ => last.push(r),
         }
     }
-    let rows: Vec<NewReport<'_>> = last
+    let reports: Vec<NewReport<'_>> = last
         .iter()
         .map(|r| NewReport {
             indicator_id: r.indicator_id,
-            reference: &r.reference,
+            reference: batch.reference(r),
             marking: &r.marking,
             original_markings: &r.original_markings,
             valid_until: r.valid_until,
@@ -333,7 +411,8 @@ pub(crate) async fn write_batch(
             revoked: r.revoked,
         })
         .collect();
-    tx.upsert_reports(&rows, from).await?;
+    drop(last);
+    tx.upsert_reports(&reports, from).await?;
     for chunk in batch.objects.chunks(REPORT_BATCH) {
         let rows: Vec<NewStixObject<'_>> = chunk
             .iter()
@@ -504,28 +583,18 @@ impl StixReader {
                         if !self.seen.insert(key) {
                             batch.repeats = true;
                         }
-                        let mut reference = Some(i.id);
-                        let count = found.len();
-                        for (n, ind) in found.into_iter().enumerate() {
-                            let id = indicator_id(&ind);
-                            // The last report takes the object's id; the others copy it.
-                            let reference = if n + 1 == count {
-                                reference.take().unwrap_or_default()
-                            } else {
-                                reference.clone().unwrap_or_default()
-                            };
-                            batch
-                                .indicators
-                                .push((id, ind.kind().as_str(), ind.into_value()));
-                            batch.reports.push(OwnedReport {
-                                indicator_id: id,
-                                reference,
-                                marking: marking.clone(),
-                                original_markings: original.clone(),
-                                valid_until: i.valid_until,
-                                confidence: i.confidence.map(i64::from),
-                                revoked: i.revoked,
-                            });
+                        for ind in &found {
+                            batch.add(
+                                ind,
+                                SourceReport {
+                                    reference: &i.id,
+                                    marking: marking.clone(),
+                                    original_markings: original.clone(),
+                                    valid_until: i.valid_until,
+                                    confidence: i.confidence.map(i64::from),
+                                    revoked: i.revoked,
+                                },
+                            );
                         }
                     }
                     PatternOutcome::PatternOnly { .. } => {
@@ -740,8 +809,7 @@ pub(crate) async fn stix_in(
     write_batch(tx, &batch, from, &mut written).await?;
     // Counts and times only: what an import held never goes to the log.
     tracing::debug!(
-        indicators = batch.indicators.len(),
-        reports = batch.reports.len(),
+        indicators = batch.rows.len(),
         read_ms = read.as_millis(),
         written_ms = (started.elapsed() - read).as_millis(),
         "STIX bundle read and written"
@@ -859,22 +927,25 @@ mod tests {
         let bytes = serde_json::to_vec_pretty(&bundle).unwrap();
         let batch = read_stix(&bytes, Marking::tlp(Tlp::Amber)).unwrap();
         assert!(batch.repeats);
-        let values: Vec<&str> = batch
-            .indicators
-            .iter()
-            .map(|(_, _, v)| v.as_str())
-            .collect();
+        let values: Vec<&str> = batch.rows.iter().map(|r| batch.value(r)).collect();
         let mut expected = vec!["first.example".to_string()];
         expected.extend((1..9).map(|n| format!("host{n}.example")));
         expected.push("last.example".to_string());
         assert_eq!(values, expected);
-        assert_eq!(batch.reports.len(), 10);
+        assert_eq!(batch.rows.len(), 10);
         assert!(
             batch
-                .reports
+                .rows
                 .iter()
                 .all(|r| *r.marking == marking_json(&Marking::tlp(Tlp::Green)))
         );
+        // Each row keeps its own object's reference across the parts' joined texts.
+        assert_eq!(batch.reference(&batch.rows[0]), same);
+        assert_eq!(
+            batch.reference(&batch.rows[5]),
+            "indicator--00000000-0000-4000-8000-000000000005"
+        );
+        assert_eq!(batch.reference(&batch.rows[9]), same);
         assert_eq!(batch.rejected.len(), 1);
         assert_eq!(
             batch.rejected[0].id,
@@ -889,7 +960,7 @@ mod tests {
             Marking::tlp(Tlp::Amber),
         )
         .unwrap();
-        assert!(empty.indicators.is_empty() && !empty.repeats);
+        assert!(empty.rows.is_empty() && !empty.repeats);
     }
 
     #[test]

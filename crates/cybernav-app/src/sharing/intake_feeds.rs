@@ -19,7 +19,7 @@ use cybernav_store::Tx;
 use cybernav_store::intake::Provenance;
 
 use super::intake::{
-    Batch, IntakeSummary, OwnedReport, RejectedItem, SourceSpec, Written, finish_run, indicator_id,
+    Batch, IntakeSummary, RejectedItem, SourceReport, SourceSpec, Written, finish_run,
     marking_json, sha256_hex, source_in, start_run, write_batch,
 };
 use crate::{App, AppError, AppResult, RequestMeta};
@@ -123,27 +123,23 @@ impl App {
                     reason: format!("event {}: {}", r.event_uuid, r.reason),
                 }));
             for i in &event.indicators {
-                let id = indicator_id(&i.indicator);
                 let marking: Arc<str> = marking_json(&misp_marking(i, &src.default_marking)).into();
                 let original: Arc<str> = serde_json::to_string(&i.tags)
                     .unwrap_or_else(|_| "[]".to_string())
                     .into();
-                batch.indicators.push((
-                    id,
-                    i.indicator.kind().as_str(),
-                    i.indicator.value().to_string(),
-                ));
-                batch.reports.push(OwnedReport {
-                    indicator_id: id,
-                    reference: i.attribute_uuid.clone(),
-                    marking,
-                    original_markings: original,
-                    valid_until: None,
-                    confidence: None,
-                    revoked: false,
-                });
+                batch.add(
+                    &i.indicator,
+                    SourceReport {
+                        reference: &i.attribute_uuid,
+                        marking,
+                        original_markings: original,
+                        valid_until: None,
+                        confidence: None,
+                        revoked: false,
+                    },
+                );
             }
-            if batch.reports.len() >= REPORTS_PER_BATCH {
+            if batch.rows.len() >= REPORTS_PER_BATCH {
                 write_batch(&mut tx, &batch, from, &mut written).await?;
                 batch = Batch::default();
             }
@@ -259,19 +255,17 @@ pub(crate) async fn list_in(
     for chunk in list.entries.chunks(REPORTS_PER_BATCH) {
         let mut batch = Batch::default();
         for (indicator, reference) in chunk {
-            let id = indicator_id(indicator);
-            batch
-                .indicators
-                .push((id, indicator.kind().as_str(), indicator.value().to_string()));
-            batch.reports.push(OwnedReport {
-                indicator_id: id,
-                reference: reference.clone(),
-                marking: marking.clone(),
-                original_markings: original.clone(),
-                valid_until: None,
-                confidence: None,
-                revoked: false,
-            });
+            batch.add(
+                indicator,
+                SourceReport {
+                    reference,
+                    marking: marking.clone(),
+                    original_markings: original.clone(),
+                    valid_until: None,
+                    confidence: None,
+                    revoked: false,
+                },
+            );
         }
         write_batch(tx, &batch, from, &mut written).await?;
     }

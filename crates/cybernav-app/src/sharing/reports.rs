@@ -46,8 +46,8 @@ use uuid::Uuid;
 
 use super::BOARD;
 use super::intake::{
-    Batch, IntakeSummary, OwnedReport, SourceSpec, Written, finish_run, indicator_id, marking_json,
-    parse_marking, sha256_hex, source_in, start_run, write_batch,
+    Batch, IntakeSummary, SourceReport, SourceSpec, Written, finish_run, indicator_id,
+    marking_json, parse_marking, sha256_hex, source_in, start_run, write_batch,
 };
 use super::products::{LinkInput, ProductInput};
 use super::reader::reader_in;
@@ -990,21 +990,18 @@ impl App {
             known_source: true,
         };
         let mut batch = Batch::default();
-        for (id, n) in named {
-            batch.indicators.push((
-                *id,
-                n.indicator.kind().as_str(),
-                n.indicator.value().to_string(),
-            ));
-            batch.reports.push(OwnedReport {
-                indicator_id: *id,
-                reference: reference.to_string(),
-                marking: Arc::from(marking_json(&n.marking)),
-                original_markings: Arc::from("[]"),
-                valid_until: None,
-                confidence: None,
-                revoked: false,
-            });
+        for n in named.values() {
+            batch.add(
+                &n.indicator,
+                SourceReport {
+                    reference,
+                    marking: Arc::from(marking_json(&n.marking)),
+                    original_markings: Arc::from("[]"),
+                    valid_until: None,
+                    confidence: None,
+                    revoked: false,
+                },
+            );
         }
         let mut written = Written::default();
         write_batch(tx, &batch, from, &mut written).await?;

@@ -285,11 +285,6 @@ impl Indicator {
         &self.value
     }
 
-    /// The normalised value, taken.
-    pub fn into_value(self) -> String {
-        self.value
-    }
-
     /// The key two reports of the same indicator share.
     pub fn dedupe_key(&self) -> (IndicatorKind, &str) {
         (self.kind, &self.value)
