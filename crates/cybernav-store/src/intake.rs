@@ -12,9 +12,10 @@ use uuid::Uuid;
 use crate::sqlite_bulk::{Value, bulk_insert};
 use crate::{StoreResult, Tx, with_conn};
 
-/// Rows per statement for indicators (4 values each).
+/// Rows per statement for indicators (4 values each), on PostgreSQL.
 pub const INDICATOR_BATCH: usize = 1000;
-/// Rows per statement for reports and STIX objects (9 values each).
+/// Rows per statement for reports and STIX objects (9 values each); on SQLite only for the
+/// update of changed reports and for STIX objects.
 pub const REPORT_BATCH: usize = 500;
 
 /// A source of threat information, as stored.
@@ -354,9 +355,9 @@ impl Tx {
     }
 
     /// Inserts the indicators not yet stored; returns how many were new. An indicator already
-    /// stored, or repeated in `rows`, is left as is. Any number of rows: SQLite steps one
-    /// prepared statement per row (`sqlite_bulk`), PostgreSQL sends [`INDICATOR_BATCH`] rows
-    /// per statement. Rows in id order land on neighbouring index pages, which is much faster
+    /// stored, or repeated in `rows`, is left as is. Any number of rows: SQLite binds them in
+    /// place, 64 a prepared statement (`sqlite_bulk`), PostgreSQL sends [`INDICATOR_BATCH`]
+    /// rows per statement. Rows in id order land on neighbouring index pages, which is much faster
     /// on both.
     pub async fn insert_indicators(
         &mut self,
@@ -411,8 +412,8 @@ impl Tx {
     /// source made before is updated to this run only when something in it changed (marking,
     /// markings as sent, validity, confidence, withdrawal): a feed that sends its whole list
     /// again does not make every report new today. When [`Provenance::known_source`] is false
-    /// SQLite skips the search for earlier reports and only inserts, one prepared statement
-    /// per row (`sqlite_bulk`).
+    /// SQLite skips the search for earlier reports and only inserts, binding rows in place
+    /// (`sqlite_bulk`).
     pub async fn upsert_reports(
         &mut self,
         rows: &[NewReport<'_>],
@@ -431,7 +432,7 @@ impl Tx {
                 }
             }
             let crate::Conn::Sqlite(c) = &mut self.conn else {
-                return Ok(());
+                unreachable!("the backend was checked above");
             };
             let source = from.source_id;
             let run = from.run_id;

@@ -122,9 +122,18 @@ impl<'c> Statement<'c> {
         let s = self.stmt.as_ptr();
         for (i, v) in row.iter().enumerate() {
             let at = c_int::try_from(i + 1).unwrap_or(c_int::MAX);
+            let len = |n: usize| {
+                c_int::try_from(n).map_err(|_| {
+                    StoreError::Sqlite(format!(
+                        "value {} is {n} bytes, more than SQLite takes",
+                        i + 1
+                    ))
+                })
+            };
             // SAFETY: `s` is this statement and `at` one of its parameters (the count was
-            // checked). Text and blobs are bound with SQLITE_STATIC: SQLite reads them in
-            // place, and they outlive the step below, after which `run` clears the bindings.
+            // checked). Text and blobs are bound with SQLITE_STATIC and their exact length (a
+            // non-negative `c_int`): SQLite reads them in place, and they outlive the step
+            // below, after which `run` clears the bindings.
             let rc = unsafe {
                 match *v {
                     Value::Null => ffi::sqlite3_bind_null(s, at),
@@ -133,14 +142,14 @@ impl<'c> Statement<'c> {
                         s,
                         at,
                         t.as_ptr().cast(),
-                        c_int::try_from(t.len()).unwrap_or(-1),
+                        len(t.len())?,
                         ffi::SQLITE_STATIC(),
                     ),
                     Value::Blob(b) => ffi::sqlite3_bind_blob(
                         s,
                         at,
                         b.as_ptr().cast(),
-                        c_int::try_from(b.len()).unwrap_or(-1),
+                        len(b.len())?,
                         ffi::SQLITE_STATIC(),
                     ),
                 }
@@ -185,7 +194,7 @@ impl Drop for Statement<'_> {
 
 /// Rows written per hold of the connection. Between holds the task yields, so on a server an
 /// import does not hold up other requests on the same runtime thread for its whole length.
-const ROWS_PER_HOLD: usize = 50_000;
+const ROWS_PER_HOLD: usize = 782 * ROWS_PER_STATEMENT;
 
 /// Rows per statement. One statement of many rows keeps its cursor on the index from one row
 /// to the next, where a statement per row opens it and searches from the root each time
@@ -216,15 +225,16 @@ pub(crate) async fn bulk_insert<'v>(
         let to = (from + ROWS_PER_HOLD).min(count);
         let mut handle = conn.lock_handle().await?;
         {
-            let mut statement = Statement::prepare(&mut handle, &full)?;
             let mut at = from;
-            while at + ROWS_PER_STATEMENT <= to {
-                values.clear();
-                (at..at + ROWS_PER_STATEMENT).for_each(|i| row(i, &mut values));
-                changed += statement.run(&values)?;
-                at += ROWS_PER_STATEMENT;
+            if to - from >= ROWS_PER_STATEMENT {
+                let mut statement = Statement::prepare(&mut handle, &full)?;
+                while at + ROWS_PER_STATEMENT <= to {
+                    values.clear();
+                    (at..at + ROWS_PER_STATEMENT).for_each(|i| row(i, &mut values));
+                    changed += statement.run(&values)?;
+                    at += ROWS_PER_STATEMENT;
+                }
             }
-            drop(statement);
             if at < to {
                 let mut tail = Statement::prepare(&mut handle, &values_sql(head, to - at, cols))?;
                 values.clear();

@@ -235,11 +235,10 @@ impl Tx {
     }
 
     /// Ends `owner`'s poll: releases the lease, sets the next poll time, and records success
-    /// (error `None`: failures back to 0) or failure (failures + 1). `seen_next` is the feed's
-    /// next poll time when the poll read the feed: if it changed since (a person asked for a
-    /// poll while this one ran) and is earlier than `next_poll_at`, it stays, so the request
-    /// is not lost. Returns `false` (and changes nothing) when another poll has taken the
-    /// feed over.
+    /// (error `None`: failures back to 0) or failure (failures + 1). When a person asked for a
+    /// poll after `started` (when this poll took the feed), the time they asked for stays if
+    /// it is earlier than `next_poll_at`, so the request is not lost. Returns `false` (and
+    /// changes nothing) when another poll has taken the feed over.
     pub async fn finish_taxii_poll(
         &mut self,
         id: Uuid,
@@ -247,12 +246,12 @@ impl Tx {
         error: Option<&str>,
         next_poll_at: OffsetDateTime,
         now: OffsetDateTime,
-        seen_next: OffsetDateTime,
+        started: OffsetDateTime,
     ) -> StoreResult<bool> {
         let done = with_conn!(self, |c| {
             sqlx::query(
                 "UPDATE taxii_feeds SET locked_until = NULL, lease_owner = NULL, \
-                 next_poll_at = CASE WHEN next_poll_at <> $6 AND next_poll_at < $4 \
+                 next_poll_at = CASE WHEN poll_requested_at > $6 AND next_poll_at < $4 \
                  THEN next_poll_at ELSE $4 END, \
                  last_polled_at = $5, last_error = $3, \
                  failures = CASE WHEN $3 IS NULL THEN 0 ELSE failures + 1 END, \
@@ -264,7 +263,7 @@ impl Tx {
             .bind(error)
             .bind(utc(next_poll_at))
             .bind(utc(now))
-            .bind(utc(seen_next))
+            .bind(utc(started))
             .execute(&mut *c)
             .await?
             .rows_affected()
@@ -272,19 +271,23 @@ impl Tx {
         Ok(done == 1)
     }
 
-    /// Makes a feed due at `now` (a person asked for a poll); its failures and lease stay.
+    /// Makes a feed due at `now` (a person asked for a poll, noted as such); its failures and
+    /// lease stay.
     pub async fn make_taxii_feed_due(
         &mut self,
         id: Uuid,
         now: OffsetDateTime,
     ) -> StoreResult<bool> {
         let done = with_conn!(self, |c| {
-            sqlx::query("UPDATE taxii_feeds SET next_poll_at = $2, updated_at = $2 WHERE id = $1")
-                .bind(id)
-                .bind(utc(now))
-                .execute(&mut *c)
-                .await?
-                .rows_affected()
+            sqlx::query(
+                "UPDATE taxii_feeds SET next_poll_at = $2, updated_at = $2, poll_requested_at = $2 \
+                 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(utc(now))
+            .execute(&mut *c)
+            .await?
+            .rows_affected()
         });
         Ok(done == 1)
     }
@@ -300,6 +303,7 @@ impl Tx {
             sqlx::query(
                 "UPDATE taxii_feeds SET enabled = $2, updated_at = $3, \
                  next_poll_at = CASE WHEN $2 THEN $3 ELSE next_poll_at END, \
+                 poll_requested_at = CASE WHEN $2 THEN $3 ELSE poll_requested_at END, \
                  failures = CASE WHEN $2 THEN 0 ELSE failures END WHERE id = $1",
             )
             .bind(id)

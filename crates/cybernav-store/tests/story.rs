@@ -1106,7 +1106,7 @@ async fn a_taxii_lease_is_kept_by_its_owner_only() {
                 .unwrap()
         );
         assert!(
-            !tx.finish_taxii_poll(feed.id, a, Some("late"), later, later, feed.next_poll_at)
+            !tx.finish_taxii_poll(feed.id, a, Some("late"), later, later, t0)
                 .await
                 .unwrap()
         );
@@ -1124,13 +1124,19 @@ async fn a_taxii_lease_is_kept_by_its_owner_only() {
                 .unwrap()
         );
         // A person asks for a poll while B's runs: B's end keeps the feed due.
-        let seen = tx.taxii_feed(feed.id).await.unwrap().unwrap().next_poll_at;
         let asked = later + Duration::seconds(5);
         assert!(tx.make_taxii_feed_due(feed.id, asked).await.unwrap());
         assert!(
-            tx.finish_taxii_poll(feed.id, b, None, later + Duration::minutes(60), later, seen)
-                .await
-                .unwrap()
+            tx.finish_taxii_poll(
+                feed.id,
+                b,
+                None,
+                later + Duration::minutes(60),
+                later,
+                later
+            )
+            .await
+            .unwrap()
         );
         let row = tx.taxii_feed(feed.id).await.unwrap().unwrap();
         assert_eq!(
@@ -1138,17 +1144,22 @@ async fn a_taxii_lease_is_kept_by_its_owner_only() {
             asked.unix_timestamp(),
             "{label}: the request made during the poll was kept"
         );
-        // The lease is free again: a person's poll takes it, and with no request meanwhile
+        // The lease is free again: the due feed's poll takes it, and with no request meanwhile
         // its end sets the schedule.
-        assert!(tx.lease_taxii_feed(feed.id, later, lease, a).await.unwrap());
+        let polled = asked + Duration::seconds(1);
+        assert!(
+            tx.lease_taxii_feed(feed.id, polled, lease, a)
+                .await
+                .unwrap()
+        );
         assert!(
             tx.finish_taxii_poll(
                 feed.id,
                 a,
                 None,
                 later + Duration::minutes(60),
-                later,
-                asked
+                polled,
+                polled
             )
             .await
             .unwrap()
@@ -1159,7 +1170,6 @@ async fn a_taxii_lease_is_kept_by_its_owner_only() {
             (later + Duration::minutes(60)).unix_timestamp(),
             "{label}"
         );
-        assert!(tx.lease_taxii_feed(feed.id, later, lease, a).await.unwrap());
         drop(tx);
         store.close().await;
         drop_pg(pg).await;

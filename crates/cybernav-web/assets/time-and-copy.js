@@ -8,7 +8,8 @@
 (function () {
   "use strict";
   document.addEventListener("keydown", function (e) {
-    if (e.key !== "Enter" || !e.target.matches || !e.target.matches("input[data-filter]")) return;
+    if (e.key !== "Enter" || e.isComposing || e.keyCode === 229) return;
+    if (!e.target.matches || !e.target.matches("input[data-filter]")) return;
     e.preventDefault();
     e.target.dispatchEvent(new Event("search", { bubbles: true }));
   });

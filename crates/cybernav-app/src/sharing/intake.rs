@@ -263,7 +263,9 @@ pub(crate) struct SourceReport<'r> {
 
 impl Batch {
     fn text_of(&self, s: Span) -> &str {
-        self.text.get(s.at..s.at + s.len).unwrap_or_default()
+        let text = self.text.get(s.at..s.at + s.len);
+        debug_assert!(text.is_some(), "a span outside its batch's text");
+        text.unwrap_or_default()
     }
 
     fn keep(&mut self, s: &str) -> Span {
@@ -536,8 +538,11 @@ impl StixReader {
     fn take(&mut self, raw: &str, o: StixObject<'_>, batch: &mut Batch) {
         match o {
             StixObject::MarkingDefinition(m) => {
-                self.table.add(&m.id, m.meaning.clone());
-                self.resolved.clear();
+                // Known already when the bundle's definitions were gathered first.
+                if !self.table.contains(&m.id) {
+                    self.table.add(&m.id, m.meaning.clone());
+                    self.resolved.clear();
+                }
                 let marking = self.intern(Marking::tlp(Tlp::Clear));
                 batch.objects.push(OwnedObject {
                     stix_id: m.id,
@@ -657,24 +662,65 @@ fn read_part<'a>(
 /// Threads that read a bundle's objects.
 const READ_THREADS: usize = 2;
 
+/// The marking definitions among `objects` (texts of the bundle `bytes`). Only a text holding
+/// the JSON string `"marking-definition"` (a definition's type; a reference has `--` and an
+/// id after the name) is read; a definition written some other way is still found, later, by
+/// the reader of its part.
+fn definitions_in(
+    bytes: &[u8],
+    objects: &[&str],
+    spec_version: Option<SpecVersion>,
+) -> MarkingTable {
+    let needle = memchr::memmem::Finder::new("\"marking-definition\"");
+    let mut table = MarkingTable::new();
+    let mut lines = Lines::new(bytes);
+    for raw in objects {
+        if needle.find(raw.as_bytes()).is_none() {
+            continue;
+        }
+        if let Ok(StixObject::MarkingDefinition(m)) =
+            read_bundle_object(raw, 0, spec_version, &mut lines)
+        {
+            table.add(&m.id, m.meaning);
+        }
+    }
+    table
+}
+
 /// Reads `bytes` as a STIX bundle into one batch: the bundle is split into its objects' texts,
 /// and the objects are read by [`READ_THREADS`] threads, each a contiguous part, so rows stay
-/// in file order. Marking definitions of every part are known before objects referring to one
-/// defined in another part are resolved. Returns the bundle error if the file is not a
-/// readable bundle.
+/// in file order. The parts first find their marking definitions, so that every object is
+/// read with all of the bundle's definitions known, in its place (a definition given twice
+/// means what it says last). Returns the bundle error if the file is not a readable bundle.
 fn read_stix(bytes: &[u8], default: Marking) -> Result<Batch, BundleError> {
     let split = split_bundle(bytes)?;
     let spec_version = split.spec_version;
+    let per_part = split.objects.len().div_ceil(READ_THREADS).max(1);
+    let tables: Vec<MarkingTable> = std::thread::scope(|scope| {
+        let handles: Vec<_> = split
+            .objects
+            .chunks(per_part)
+            .map(|objects| scope.spawn(move || definitions_in(bytes, objects, spec_version)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    let mut definitions = MarkingTable::new();
+    for t in tables {
+        definitions.merge(t);
+    }
     // One hasher for every part, so their sets of object ids can be compared.
     let hasher = std::collections::hash_map::RandomState::new();
-    let per_part = split.objects.len().div_ceil(READ_THREADS).max(1);
     let parts: Vec<Part<'_>> = std::thread::scope(|scope| {
         let handles: Vec<_> = split
             .objects
             .chunks(per_part)
             .enumerate()
             .map(|(n, objects)| {
-                let reader = StixReader::new(default.clone(), hasher.clone());
+                let mut reader = StixReader::new(default.clone(), hasher.clone());
+                reader.table = definitions.clone();
                 scope.spawn(move || read_part(bytes, objects, n * per_part, spec_version, reader))
             })
             .collect();
@@ -961,6 +1007,54 @@ mod tests {
         )
         .unwrap();
         assert!(empty.rows.is_empty() && !empty.repeats);
+    }
+
+    /// A marking defined in the first part applies in the second in place: the rows keep
+    /// file order, so the later version of an object still wins.
+    #[test]
+    fn a_marking_defined_in_one_part_applies_in_place_in_another() {
+        let green = "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb";
+        let fouo = "marking-definition--0c9f8e7d-6b5a-4c3d-8e2f-1a0b9c8d7e6f";
+        let same = "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f";
+        let mut objects = vec![
+            json!({"type": "marking-definition", "spec_version": "2.1", "id": fouo,
+            "created": "2026-01-01T00:00:00Z", "name": "FOUO", "definition_type": "statement",
+            "definition": {"statement": "For Official Use Only"},
+            "extensions": {"extension-definition--3a65884d-005a-4290-8335-cb2d778a83ce": {
+                "extension_type": "property-extension", "further_sharing": [],
+                "formal_determination": ["FOUO"]}}}),
+        ];
+        objects.extend((1..4u32).map(|n| {
+            indicator(
+                n,
+                &format!("indicator--00000000-0000-4000-8000-{n:012}"),
+                &format!("[domain-name:value = 'host{n}.example']"),
+                &[green],
+            )
+        }));
+        // The second part: the object first under the defined marking, then withdrawn.
+        objects.push(indicator(
+            4,
+            same,
+            "[domain-name:value = 'x.example']",
+            &[fouo],
+        ));
+        let mut withdrawn = indicator(5, same, "[domain-name:value = 'x.example']", &[green]);
+        withdrawn["revoked"] = json!(true);
+        objects.push(withdrawn);
+        let bundle = json!({"type": "bundle", "id": "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d",
+                            "objects": objects});
+        let bytes = serde_json::to_vec(&bundle).unwrap();
+        let batch = read_stix(&bytes, Marking::tlp(Tlp::Amber)).unwrap();
+        assert!(batch.rejected.is_empty(), "{:?}", batch.rejected);
+        let x: Vec<&Row> = batch
+            .rows
+            .iter()
+            .filter(|r| batch.value(r) == "x.example")
+            .collect();
+        assert_eq!(x.len(), 2);
+        assert_eq!(&*x[0].marking, "TLP:AMBER FOUO");
+        assert!(!x[0].revoked && x[1].revoked, "file order kept");
     }
 
     #[test]

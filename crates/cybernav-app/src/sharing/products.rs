@@ -1115,9 +1115,9 @@ impl App {
     }
 
     /// Active accounts a TLP:RED product may name whose name, e-mail address or organisation
-    /// contains `term`, at most 20; and those of the people `chosen` (ids picked before) still
-    /// active, so a form filtered again keeps what was ticked. An id of a disabled or unknown
-    /// account shows nothing of it. For those who write products.
+    /// contains `term`, at most 20; and those of the people `chosen` (ids the browser sends
+    /// back as ticked) still active, so a form filtered again keeps what was ticked. An id of
+    /// a disabled or unknown account shows nothing of it. For those who write products.
     pub async fn recipient_choices(
         &self,
         _cap: &ProductWriter<'_>,
@@ -1141,6 +1141,18 @@ impl App {
             Vec::new()
         };
         Ok((chosen, found))
+    }
+
+    /// The people a draft names (saved, or sent with a form that failed), whatever their
+    /// account's state, so the author sees who can no longer be named instead of losing them
+    /// without a word. Unknown ids are left out. For those who write products.
+    pub async fn named_recipients(
+        &self,
+        _cap: &ProductWriter<'_>,
+        named: &[Uuid],
+    ) -> AppResult<Vec<RecipientRow>> {
+        let mut tx = self.store.read().await?;
+        Ok(tx.people_by_id(named).await?)
     }
 
     /// An authority's information needs (empty when it stated none) and when they were last

@@ -62,6 +62,8 @@ const LEASE_LOST: &str = "another poll took this feed over (this one was slower 
 struct Lease {
     feed: Uuid,
     owner: Uuid,
+    /// When the poll took the feed.
+    taken_at: OffsetDateTime,
 }
 /// Polling interval bounds, in minutes.
 pub const POLL_MINUTES: std::ops::RangeInclusive<i64> = 5..=10_080;
@@ -422,6 +424,7 @@ impl App {
         let lease = Lease {
             feed: id,
             owner: Uuid::new_v4(),
+            taken_at: at,
         };
         if !tx.lease_taxii_feed(id, at, POLL_LEASE, lease.owner).await? {
             return Err(AppError::Conflict(
@@ -441,10 +444,16 @@ impl App {
         loop {
             let owner = Uuid::new_v4();
             let mut tx = self.store.begin().await?;
-            let claimed = tx.claim_taxii_feed(now(), POLL_LEASE, owner).await?;
+            let taken_at = now();
+            let claimed = tx.claim_taxii_feed(taken_at, POLL_LEASE, owner).await?;
             tx.commit().await?;
             let Some(feed) = claimed else { break };
-            done.push(self.run_poll(&cap, Lease { feed, owner }, meta).await?);
+            let lease = Lease {
+                feed,
+                owner,
+                taken_at,
+            };
+            done.push(self.run_poll(&cap, lease, meta).await?);
         }
         Ok(done)
     }
@@ -504,7 +513,7 @@ impl App {
                 error.as_deref(),
                 next_at,
                 at,
-                feed.next_poll_at,
+                lease.taken_at,
             )
             .await?;
         tx.commit().await?;

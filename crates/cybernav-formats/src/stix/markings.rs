@@ -149,6 +149,11 @@ impl MarkingTable {
         self.known.insert(id.to_string(), meaning);
     }
 
+    /// Whether `id` is defined in the table.
+    pub fn contains(&self, id: &str) -> bool {
+        self.known.contains_key(id)
+    }
+
     /// Adds every definition of `later`, a table of a later part of the same bundle (its
     /// definitions replace ones of the same id, as they would read in order).
     pub fn merge(&mut self, later: MarkingTable) {

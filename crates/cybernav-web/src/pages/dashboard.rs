@@ -8,8 +8,10 @@ use axum::routing::get;
 use cybernav_app::registry::EaListRequest;
 use cybernav_app::store::rows::EaListing;
 
+use cybernav_app::sharing::reports::ReportQuery;
 use cybernav_app::statewide::Standing;
 use cybernav_core::authz::Actor;
+use cybernav_core::sharing::community_report::ReportStatus;
 
 use crate::AppState;
 use crate::auth::SignedIn;
@@ -42,6 +44,8 @@ struct DashboardPage {
     sees_registry: bool,
     /// Each grant cycle with a deadline ahead or in the last year, as the person may see it.
     cycles: Vec<CycleSummary>,
+    /// For those who validate counties' reports: how many wait for a decision.
+    reports_pending: Option<i64>,
 }
 
 /// One grant cycle on the dashboard: the statewide counts (for those who see them) or the
@@ -79,8 +83,27 @@ async fn dashboard(
         stale_days: state.app.config.contact_stale_days,
         sees_registry: false,
         cycles: Vec::new(),
+        reports_pending: None,
     };
     page.cycles = cycle_summaries(&state, actor).await?;
+    if actor.validate_reports().is_some()
+        && let Some(reader) = actor.read_reports()
+    {
+        let (_, pending) = state
+            .app
+            .list_reports(
+                &reader,
+                &ReportQuery {
+                    status: Some(ReportStatus::Pending),
+                    election_authority: None,
+                    channel: None,
+                    limit: Some(1),
+                    offset: None,
+                },
+            )
+            .await?;
+        page.reports_pending = Some(pending);
+    }
     if let Some(reader) = actor.read_registry() {
         page.sees_registry = true;
         let (rows, total) = state

@@ -451,10 +451,8 @@ async fn form_page(
     errors: Vec<FormError>,
 ) -> Result<Response, PageError> {
     let cap = session.actor.write_products().ok_or(AppError::Forbidden)?;
-    let (chosen, found) = state
-        .app
-        .recipient_choices(&cap, "", &form.chosen_ids())
-        .await?;
+    let chosen = state.app.named_recipients(&cap, &form.chosen_ids()).await?;
+    let found = Vec::new();
     let failing = !errors.is_empty();
     let title = if id.is_some() {
         "Edit draft"

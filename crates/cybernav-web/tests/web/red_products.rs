@@ -312,6 +312,25 @@ async fn the_draft_form_names_people_from_the_list_or_by_address() {
             edit.body
                 .contains(&format!(r#"value="{clerk_id}" checked"#))
         );
+        // A draft naming someone whose account is disabled since: the form shows them as
+        // such (and saving says so) rather than dropping them without a word.
+        let it_id = it.id.to_string();
+        let mut named = fields("");
+        named.push(("recipient", &it_id));
+        let refused = nav.post_form("/sharing/new", &named).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            refused
+                .body
+                .contains(&format!(r#"value="{it_id}" checked"#)),
+            "{}",
+            refused.body
+        );
+        assert!(
+            refused.body.contains(": account disabled"),
+            "{}",
+            refused.body
+        );
         t.cleanup().await;
     }
 }

@@ -395,8 +395,19 @@ async fn story(db: Db) {
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 
-    // The Program Manager: pending first, filters, the report in words.
+    // The Program Manager: the dashboard says a report waits; pending first, filters, the
+    // report in words. Those who cannot decide see no such line.
     let mut pm = t.signed_in("program_manager").await;
+    let home = pm.get("/").await;
+    assert!(
+        home.body
+            .contains("<strong>1 report from a county</strong> is waiting"),
+        "{}",
+        home.body
+    );
+    assert!(home.body.contains(r#"href="/reports?status=pending""#));
+    assert!(!nav.get("/").await.body.contains("reports-pending"));
+    assert!(!clerk.get("/").await.body.contains("reports-pending"));
     let queue = pm.get("/reports?status=pending&channel=form").await;
     assert!(queue.body.contains(&reference) && queue.body.contains("Adams County Clerk"));
     let none = pm.get("/reports?status=validated").await;
@@ -437,6 +448,12 @@ async fn story(db: Db) {
     assert_eq!((sightings, products), (3, 1));
     let decided = pm.get(&format!("/reports/{id}")).await;
     assert!(decided.body.contains("Validated by Test Program Manager"));
+    assert!(
+        pm.get("/")
+            .await
+            .body
+            .contains("No report from a county is waiting for you.")
+    );
     let note_id = decided
         .body
         .split("href=\"/sharing/")
