@@ -862,10 +862,31 @@ async fn import_stix(
         .import_intel()
         .context("system imports threat information")?;
     let name = file.display().to_string();
+    let working = working_on(format!("{name} ({})", megabytes(bytes.len())));
     let result = app
         .import_stix(&cap, &spec, &name, bytes, &command_line())
         .await;
+    working.finish_and_clear();
     print_intake(&name, result)
+}
+
+/// A spinner on standard error while an import runs (hidden when standard error is not a
+/// terminal), with what is being read and the time so far: a large bundle takes seconds, and
+/// the summary comes only at the end.
+fn working_on(what: String) -> ProgressBar {
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} importing {msg}, {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar.set_message(what);
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}
+
+/// `12.3 MB`, for people.
+fn megabytes(bytes: usize) -> String {
+    format!("{:.1} MB", bytes as f64 / 1e6)
 }
 
 async fn import_misp_feed(
@@ -890,9 +911,11 @@ async fn import_misp_feed(
     let event_file = |uuid: &str| {
         std::fs::read(dir.join(format!("{uuid}.json"))).map_err(|e| format!("cannot read it: {e}"))
     };
+    let working = working_on(name.clone());
     let result = app
         .import_misp_feed(&cap, &spec, &name, &manifest, event_file, &command_line())
         .await;
+    working.finish_and_clear();
     print_intake(&name, result)
 }
 
@@ -911,9 +934,11 @@ async fn import_indicators(
         .context("system imports threat information")?;
     let name = file.display().to_string();
     let format = ListFormat::from_name(&name);
+    let working = working_on(format!("{name} ({})", megabytes(bytes.len())));
     let result = app
         .import_indicator_list(&cap, &spec, &name, format, &bytes, &command_line())
         .await;
+    working.finish_and_clear();
     print_intake(&name, result)
 }
 
