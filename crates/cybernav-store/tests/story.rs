@@ -55,6 +55,49 @@ fn ea(name: &str, fips: &str) -> ElectionAuthorityFields {
     }
 }
 
+/// A source of threat information and one import run of it, stored in their own
+/// transaction, for the intake stories.
+async fn stored_source_and_run(
+    store: &Store,
+    name: &str,
+    default_marking: &str,
+    file_name: &str,
+) -> (
+    cybernav_store::intake::SourceRow,
+    cybernav_store::intake::RunRow,
+) {
+    use cybernav_store::intake::{RunRow, SourceRow};
+    let at = now();
+    let source = SourceRow {
+        id: Uuid::new_v4(),
+        name: name.into(),
+        kind: "stix".into(),
+        default_marking: default_marking.into(),
+        created_at: at,
+        updated_at: at,
+    };
+    let run = RunRow {
+        id: Uuid::new_v4(),
+        source_id: source.id,
+        source_name: String::new(),
+        format: "stix".into(),
+        file_name: file_name.into(),
+        sha256: "0".repeat(64),
+        received_at: at,
+        imported: 0,
+        duplicates: 0,
+        objects: 0,
+        rejected: 0,
+        rejected_detail: "[]".into(),
+        run_by: None,
+    };
+    let mut tx = store.begin().await.unwrap();
+    tx.insert_intel_source(&source).await.unwrap();
+    tx.insert_intake_run(&run).await.unwrap();
+    tx.commit().await.unwrap();
+    (source, run)
+}
+
 #[tokio::test]
 async fn every_operation_on_every_backend() {
     for (label, store, pg, _dir) in stores().await {
@@ -1182,35 +1225,11 @@ async fn a_taxii_lease_is_kept_by_its_owner_only() {
 /// it was, and the statement does not stop on `UNIQUE (stix_id, modified)`. On every backend.
 #[tokio::test]
 async fn rewriting_stix_versions_never_meets_the_unique_version() {
-    use cybernav_store::intake::{NewStixObject, Provenance, RunRow, SourceRow};
+    use cybernav_store::intake::{NewStixObject, Provenance};
     for (label, store, pg, _dir) in stores().await {
         let at = now();
-        let source = SourceRow {
-            id: Uuid::new_v4(),
-            name: "Two feeds".into(),
-            kind: "stix".into(),
-            default_marking: "TLP:GREEN".into(),
-            created_at: at,
-            updated_at: at,
-        };
-        let run = RunRow {
-            id: Uuid::new_v4(),
-            source_id: source.id,
-            source_name: String::new(),
-            format: "stix".into(),
-            file_name: "b.json".into(),
-            sha256: "0".repeat(64),
-            received_at: at,
-            imported: 0,
-            duplicates: 0,
-            objects: 0,
-            rejected: 0,
-            rejected_detail: "[]".into(),
-            run_by: None,
-        };
+        let (source, run) = stored_source_and_run(&store, "Two feeds", "TLP:GREEN", "b.json").await;
         let mut tx = store.begin().await.unwrap();
-        tx.insert_intel_source(&source).await.unwrap();
-        tx.insert_intake_run(&run).await.unwrap();
         let object = |modified: &'static str| NewStixObject {
             stix_id: "malware--0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0",
             modified,
@@ -1296,39 +1315,21 @@ async fn rewriting_stix_versions_never_meets_the_unique_version() {
 /// that does not exist fails the commit, and nothing of the transaction stays.
 #[tokio::test]
 async fn bulk_indicator_and_report_writes_agree_on_both_backends() {
-    use cybernav_store::intake::{NewIndicator, NewReport, Provenance, RunRow, SourceRow};
+    use cybernav_store::intake::{NewIndicator, NewReport, Provenance};
     const N: usize = 50_130;
     let values: Vec<String> = (0..N).map(|n| format!("host{n}.example.net")).collect();
     let ids: Vec<Uuid> = (0..N).map(|n| Uuid::from_u128(n as u128 + 1)).collect();
     let mut answers = Vec::new();
     for (label, store, pg, _dir) in stores().await {
         let at = now();
-        let source = SourceRow {
-            id: Uuid::new_v4(),
-            name: "Bulk feed".into(),
-            kind: "stix".into(),
-            default_marking: r#"{"tlp":"green","caveats":[]}"#.into(),
-            created_at: at,
-            updated_at: at,
-        };
-        let run = RunRow {
-            id: Uuid::new_v4(),
-            source_id: source.id,
-            source_name: String::new(),
-            format: "stix".into(),
-            file_name: "bulk.json".into(),
-            sha256: String::new(),
-            received_at: at,
-            imported: 0,
-            duplicates: 0,
-            objects: 0,
-            rejected: 0,
-            rejected_detail: "[]".into(),
-            run_by: None,
-        };
+        let (source, run) = stored_source_and_run(
+            &store,
+            "Bulk feed",
+            r#"{"tlp":"green","caveats":[]}"#,
+            "bulk.json",
+        )
+        .await;
         let mut tx = store.begin().await.unwrap();
-        tx.insert_intel_source(&source).await.unwrap();
-        tx.insert_intake_run(&run).await.unwrap();
         // The first 100 rows twice, so the list repeats itself.
         let rows: Vec<NewIndicator<'_>> = (0..N)
             .chain(0..100)

@@ -1835,12 +1835,7 @@ async fn invited(t: &TestApp, role: &str, n: usize) -> (uuid::Uuid, String) {
 /// A person invited and then disabled by the system.
 async fn disabled(t: &TestApp, role: &str, n: usize) -> uuid::Uuid {
     let (id, _) = invited(t, role, n).await;
-    let system = system_actor();
-    let cap = system.manage_people().unwrap();
-    t.app
-        .set_person_enabled(&cap, id, false, &RequestMeta::default())
-        .await
-        .unwrap();
+    common::disable_person(t, id).await;
     id
 }
 

@@ -9,7 +9,6 @@ use crate::common;
 
 use axum::http::StatusCode;
 use common::{TestApp, databases, ok, refusal};
-use cybernav_app::RequestMeta;
 use serde_json::json;
 
 const RED_TEXT: &str = "The caller who phoned Adams County's clerk gave the name Dana Voss";
@@ -54,16 +53,7 @@ async fn a_red_alert_reaches_only_the_people_it_names() {
         assert_eq!(fields, vec!["recipients"]);
         assert!(details.contains("is required for TLP:RED"), "{details}");
         let it = &t.people["ea_it"];
-        let system = cybernav_core::authz::system_actor();
-        t.app
-            .set_person_enabled(
-                &system.manage_people().unwrap(),
-                it.id,
-                false,
-                &RequestMeta::default(),
-            )
-            .await
-            .unwrap();
+        common::disable_person(&t, it.id).await;
         let (fields, details) = refusal(
             &t.api_send(
                 "POST",
@@ -230,16 +220,7 @@ async fn the_draft_form_names_people_from_the_list_or_by_address() {
         assert!(kept.body.contains("No active account matches"));
         // A ticked id of a disabled account shows nothing of that person.
         let it = t.people["ea_it"].clone();
-        let system = cybernav_core::authz::system_actor();
-        t.app
-            .set_person_enabled(
-                &system.manage_people().unwrap(),
-                it.id,
-                false,
-                &RequestMeta::default(),
-            )
-            .await
-            .unwrap();
+        common::disable_person(&t, it.id).await;
         let disabled = nav
             .get(&format!(
                 "/sharing/recipients?q=zz&recipient={}&recipient={}",

@@ -775,6 +775,20 @@ pub async fn open_import(t: &TestApp, source: &str, value: &str) -> cybernav_app
     tx
 }
 
+/// Disables the account `id`, as the system.
+pub async fn disable_person(t: &TestApp, id: uuid::Uuid) {
+    let system = cybernav_core::authz::system_actor();
+    t.app
+        .set_person_enabled(
+            &system.manage_people().unwrap(),
+            id,
+            false,
+            &cybernav_app::RequestMeta::default(),
+        )
+        .await
+        .unwrap();
+}
+
 /// Gives `key` a current need-to-know approval: applied for, approved and the handling
 /// agreement accepted, through the roster's use cases.
 pub async fn approve_need_to_know(t: &TestApp, key: &str) {
