@@ -105,9 +105,11 @@ fn physical_lines(bytes: &[u8]) -> u64 {
 /// A header cell as the readers compare it: spaces, then leading byte-order marks, then spaces
 /// again off; lower case.
 fn normal(cell: &str) -> String {
-    cell.trim()
-        .trim_start_matches('\u{feff}')
-        .trim()
+    // Byte-order marks and spaces in any order before the name (the reader takes one pass of
+    // each, so a name it reports may still start with one): stripped until neither is left,
+    // so normalising twice changes nothing.
+    cell.trim_start_matches(|c: char| c == '\u{feff}' || c.is_whitespace())
+        .trim_end()
         .to_lowercase()
 }
 
