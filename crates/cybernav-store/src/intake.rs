@@ -6,11 +6,12 @@
 //! statements, and a failure leaves nothing behind.
 
 use crate::utc;
+use std::collections::HashMap;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::sqlite_bulk::{Value, bulk_insert};
-use crate::{StoreResult, Tx, with_conn};
+use crate::{StoreError, StoreResult, Tx, with_conn};
 
 /// Rows per statement for indicators (4 values each), on PostgreSQL.
 pub const INDICATOR_BATCH: usize = 1000;
@@ -204,7 +205,7 @@ const RUN_COLUMNS: &str = "r.id, r.source_id, s.name AS source_name, r.format, r
 fn report_changed(new: &str) -> String {
     [
         "marking",
-        "original_markings",
+        "markings_id",
         "valid_until",
         "confidence",
         "revoked",
@@ -216,7 +217,7 @@ fn report_changed(new: &str) -> String {
 }
 
 const REPORT_COLUMNS: &str = "p.indicator_id, p.source_id, s.name AS source_name, p.ref AS reference, \
-     p.run_id, r.received_at, p.marking, p.original_markings, p.valid_until, p.confidence, p.revoked";
+     p.run_id, r.received_at, p.marking, m.markings AS original_markings, p.valid_until, p.confidence, p.revoked";
 
 /// The SQLite page cache for a bulk import, in KiB (negative `cache_size` is KiB). Random
 /// inserts into the indicator and report indexes of a million rows touch far more pages than
@@ -408,27 +409,139 @@ impl Tx {
         Ok(new)
     }
 
-    /// Stores reports (any number, no two for the same indicator and reference). A report the
-    /// source made before is updated to this run only when something in it changed (marking,
-    /// markings as sent, validity, confidence, withdrawal): a feed that sends its whole list
-    /// again does not make every report new today. When [`Provenance::known_source`] is false
-    /// SQLite skips the search for earlier reports and only inserts, binding rows in place
+    /// Stores indicators and one source's reports of them, in one run: the indicators not yet
+    /// stored are inserted (see [`Tx::insert_indicators`]; returns how many were new), then the
+    /// reports (any number, no two for the same indicator and reference).
+    ///
+    /// This is the only way reports are written, so that on SQLite, where the report table has
+    /// no per-row foreign keys (migration 0023), every report still refers to stored rows:
+    /// a report whose indicator is not among `indicators`, or a run that is not stored for the
+    /// source, is refused with [`StoreError::Reference`] before anything is written.
+    ///
+    /// A report the source made before is updated to this run only when something in it changed
+    /// (marking, markings as sent, validity, confidence, withdrawal): a feed that sends its whole
+    /// list again does not make every report new today. When [`Provenance::known_source`] is
+    /// false SQLite skips the search for earlier reports and only inserts, binding rows in place
     /// (`sqlite_bulk`).
-    pub async fn upsert_reports(
+    pub async fn add_indicator_reports(
+        &mut self,
+        indicators: &[NewIndicator<'_>],
+        reports: &[NewReport<'_>],
+        from: Provenance,
+    ) -> StoreResult<u64> {
+        if let Some(r) = unlisted_indicator(indicators, reports) {
+            return Err(StoreError::Reference(format!(
+                "report {:?} names indicator {}, which is not among the indicators written with it",
+                r.reference, r.indicator_id
+            )));
+        }
+        if !reports.is_empty() {
+            self.check_run(from).await?;
+        }
+        let new = self.insert_indicators(indicators, from.received_at).await?;
+        let lists = self.marking_list_ids(reports).await?;
+        self.write_reports(reports, &lists, from).await?;
+        Ok(new)
+    }
+
+    /// Refuses a run that is not stored as one of the source's.
+    async fn check_run(&mut self, from: Provenance) -> StoreResult<()> {
+        let found: i64 = with_conn!(self, |c| {
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM intake_runs r JOIN intel_sources s ON s.id = r.source_id \
+                 WHERE r.id = $1 AND s.id = $2",
+            )
+            .bind(from.run_id)
+            .bind(from.source_id)
+            .fetch_one(&mut *c)
+            .await?
+        });
+        if found == 0 {
+            return Err(StoreError::Reference(format!(
+                "intake run {} of source {} is not stored",
+                from.run_id, from.source_id
+            )));
+        }
+        Ok(())
+    }
+
+    /// The id in `marking_lists` of each report's markings as sent (stored if new), in the
+    /// order of `reports`. Neighbouring reports nearly always share a list, so each is compared
+    /// with the one before first.
+    async fn marking_list_ids(&mut self, reports: &[NewReport<'_>]) -> StoreResult<Vec<i64>> {
+        let mut known: HashMap<&str, i64> = HashMap::new();
+        let mut ids = Vec::with_capacity(reports.len());
+        let mut last: Option<(&str, i64)> = None;
+        for r in reports {
+            let list = r.original_markings;
+            let id = match last {
+                Some((text, id)) if text == list => id,
+                _ => match known.get(list) {
+                    Some(&id) => id,
+                    None => {
+                        let id = self.marking_list_id(list).await?;
+                        known.insert(list, id);
+                        id
+                    }
+                },
+            };
+            last = Some((list, id));
+            ids.push(id);
+        }
+        Ok(ids)
+    }
+
+    /// The id of one list of markings as sent, stored if new.
+    ///
+    /// On PostgreSQL a new list is stored and committed at once on a connection of its own:
+    /// inserted inside the import's transaction, it would hold up every other import sending
+    /// the same list until this one ended (an insert waits on a uniqueness conflict with a row
+    /// not yet committed). A list whose import then rolls back stays, unused and harmless.
+    /// SQLite has one writer at a time, which is this transaction.
+    async fn marking_list_id(&mut self, list: &str) -> StoreResult<i64> {
+        const INSERT: &str =
+            "INSERT INTO marking_lists (markings) VALUES ($1) ON CONFLICT (markings) DO NOTHING";
+        let own = match (&self.conn, &self.autonomous) {
+            (crate::Conn::Postgres(_), Some(pool)) => Some(pool.clone()),
+            _ => None,
+        };
+        if let Some(pool) = own {
+            sqlx::query(INSERT).bind(list).execute(&pool).await?;
+        } else {
+            with_conn!(self, |c| {
+                sqlx::query(INSERT)
+                    .bind(list)
+                    .execute(&mut *c)
+                    .await?
+                    .rows_affected()
+            });
+        }
+        Ok(with_conn!(self, |c| {
+            sqlx::query_scalar("SELECT id FROM marking_lists WHERE markings = $1")
+                .bind(list)
+                .fetch_one(&mut *c)
+                .await?
+        }))
+    }
+
+    /// Writes `rows`, whose markings as sent are `lists` (by position); see
+    /// [`Tx::add_indicator_reports`].
+    async fn write_reports(
         &mut self,
         rows: &[NewReport<'_>],
+        lists: &[i64],
         from: Provenance,
     ) -> StoreResult<()> {
         if rows.is_empty() {
             return Ok(());
         }
         if self.backend() == crate::Backend::Sqlite {
-            // Neither statement can stop half-way (`OR IGNORE`, and the table's foreign keys
-            // are checked at commit), so SQLite keeps no statement journal for them: first the
-            // changed reports the source made before, then the new ones.
+            // Neither statement can stop half-way (`OR IGNORE`, and the table has no foreign
+            // keys), so SQLite keeps no statement journal for them: first the changed reports
+            // the source made before, then the new ones.
             if from.known_source {
-                for chunk in rows.chunks(REPORT_BATCH) {
-                    self.update_changed_reports(chunk, from).await?;
+                for (chunk, ids) in rows.chunks(REPORT_BATCH).zip(lists.chunks(REPORT_BATCH)) {
+                    self.update_changed_reports(chunk, ids, from).await?;
                 }
             }
             let crate::Conn::Sqlite(c) = &mut self.conn else {
@@ -443,7 +556,7 @@ impl Tx {
             bulk_insert(
                 c,
                 "INSERT OR IGNORE INTO indicator_reports (indicator_id, source_id, ref, run_id, \
-                 marking, original_markings, valid_until, confidence, revoked) VALUES",
+                 marking, markings_id, valid_until, confidence, revoked) VALUES",
                 9,
                 rows.len(),
                 |n, v| {
@@ -454,7 +567,7 @@ impl Tx {
                         Value::Text(r.reference),
                         Value::Blob(run.as_bytes()),
                         Value::Text(r.marking),
-                        Value::Text(r.original_markings),
+                        Value::Int(lists[n]),
                         until[n].as_deref().map_or(Value::Null, Value::Text),
                         r.confidence.map_or(Value::Null, Value::Int),
                         Value::Int(i64::from(r.revoked)),
@@ -464,19 +577,19 @@ impl Tx {
             .await?;
             return Ok(());
         }
-        for chunk in rows.chunks(REPORT_BATCH) {
+        for (chunk, ids) in rows.chunks(REPORT_BATCH).zip(lists.chunks(REPORT_BATCH)) {
             let sql = format!(
                 "INSERT INTO indicator_reports (indicator_id, source_id, ref, run_id, \
-                 marking, original_markings, valid_until, confidence, revoked) VALUES {} \
+                 marking, markings_id, valid_until, confidence, revoked) VALUES {} \
                  ON CONFLICT (indicator_id, source_id, ref) DO UPDATE SET run_id = excluded.run_id, \
                  marking = excluded.marking, \
-                 original_markings = excluded.original_markings, valid_until = excluded.valid_until, \
+                 markings_id = excluded.markings_id, valid_until = excluded.valid_until, \
                  confidence = excluded.confidence, revoked = excluded.revoked \
                  WHERE {}",
                 values_list(self, chunk.len(), 9),
                 report_changed("excluded")
             );
-            self.bind_reports(&sql, chunk, from).await?;
+            self.bind_reports(&sql, chunk, ids, from).await?;
         }
         Ok(())
     }
@@ -486,14 +599,15 @@ impl Tx {
     async fn update_changed_reports(
         &mut self,
         batch: &[NewReport<'_>],
+        lists: &[i64],
         from: Provenance,
     ) -> StoreResult<()> {
         let sql = format!(
             "UPDATE OR IGNORE indicator_reports SET run_id = v.run_id, marking = v.marking, \
-             original_markings = v.original_markings, valid_until = v.valid_until, \
+             markings_id = v.markings_id, valid_until = v.valid_until, \
              confidence = v.confidence, revoked = v.revoked \
              FROM (SELECT column1 AS indicator_id, column2 AS source_id, column3 AS ref, \
-             column4 AS run_id, column5 AS marking, column6 AS original_markings, \
+             column4 AS run_id, column5 AS marking, column6 AS markings_id, \
              column7 AS valid_until, column8 AS confidence, column9 AS revoked \
              FROM (VALUES {})) AS v \
              WHERE indicator_reports.indicator_id = v.indicator_id \
@@ -502,7 +616,7 @@ impl Tx {
             values_list(self, batch.len(), 9),
             report_changed("v")
         );
-        self.bind_reports(&sql, batch, from).await
+        self.bind_reports(&sql, batch, lists, from).await
     }
 
     /// Runs `sql` with the nine values of each report in `batch`.
@@ -510,18 +624,19 @@ impl Tx {
         &mut self,
         sql: &str,
         batch: &[NewReport<'_>],
+        lists: &[i64],
         from: Provenance,
     ) -> StoreResult<()> {
         with_conn!(self, |c| {
             let mut q = sqlx::query(sql);
-            for r in batch {
+            for (r, list) in batch.iter().zip(lists) {
                 q = q
                     .bind(r.indicator_id)
                     .bind(from.source_id)
                     .bind(r.reference)
                     .bind(from.run_id)
                     .bind(r.marking)
-                    .bind(r.original_markings)
+                    .bind(*list)
                     .bind(utc(r.valid_until))
                     .bind(r.confidence)
                     .bind(r.revoked);
@@ -611,7 +726,7 @@ impl Tx {
             .join(", ");
         let sql = format!(
             "SELECT {REPORT_COLUMNS} FROM indicator_reports p JOIN intel_sources s ON s.id = p.source_id \
-             JOIN intake_runs r ON r.id = p.run_id \
+             JOIN intake_runs r ON r.id = p.run_id JOIN marking_lists m ON m.id = p.markings_id \
              WHERE p.indicator_id IN ({list}) ORDER BY r.received_at, s.name, p.ref"
         );
         Ok(with_conn!(self, |c| {
@@ -634,4 +749,29 @@ impl Tx {
             .await?
         }))
     }
+}
+
+/// The first report whose indicator is not among `indicators`. Both lists usually come in id
+/// order (an import writes in key order), so one walk through both settles most reports; the
+/// rest are looked up in the ids, sorted.
+fn unlisted_indicator<'r, 'a>(
+    indicators: &[NewIndicator<'_>],
+    reports: &'r [NewReport<'a>],
+) -> Option<&'r NewReport<'a>> {
+    if reports.is_empty() {
+        return None;
+    }
+    let mut ids: Vec<Uuid> = indicators.iter().map(|i| i.id).collect();
+    if !ids.is_sorted() {
+        ids.sort_unstable();
+    }
+    let mut at = 0;
+    reports.iter().find(|r| {
+        while at < ids.len() && ids[at] < r.indicator_id {
+            at += 1;
+        }
+        let listed = (at < ids.len() && ids[at] == r.indicator_id)
+            || ids.binary_search(&r.indicator_id).is_ok();
+        !listed
+    })
 }

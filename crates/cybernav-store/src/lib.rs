@@ -70,6 +70,10 @@ pub enum StoreError {
     /// Any other database error.
     #[error("database error: {0}")]
     Other(#[from] sqlx::Error),
+    /// A write named a row that is not stored (a report's indicator, an import's run); nothing
+    /// of the write was stored.
+    #[error("refers to a row that is not stored: {0}")]
+    Reference(String),
     /// An error SQLite returned to a bulk write (see `sqlite_bulk`).
     #[error("database error: {0}")]
     Sqlite(String),
@@ -173,6 +177,9 @@ pub struct Tx {
     open: Arc<Mutex<OpenWrites>>,
     /// This transaction's place among them, when it writes; left after it commits.
     open_write: Option<OpenWrite>,
+    /// PostgreSQL: the pool, for the rare write that must commit on its own at once (see
+    /// `intake::Tx::marking_list_id`).
+    autonomous: Option<sqlx::PgPool>,
 }
 
 /// The transaction inside a [`Tx`], one variant per backend.
@@ -339,6 +346,10 @@ impl Store {
             writes: Some(self.writes.clone()),
             open: self.open.clone(),
             open_write: Some(OpenWrite::register(&self.open)),
+            autonomous: match &self.pool {
+                Pool::Postgres(p) => Some(p.clone()),
+                Pool::Sqlite(_) => None,
+            },
         })
     }
 
@@ -362,6 +373,7 @@ impl Store {
             writes: None,
             open: self.open.clone(),
             open_write: None,
+            autonomous: None,
         })
     }
 

@@ -66,7 +66,7 @@ async fn stored_source_and_run(
     cybernav_store::intake::SourceRow,
     cybernav_store::intake::RunRow,
 ) {
-    use cybernav_store::intake::{RunRow, SourceRow};
+    use cybernav_store::intake::SourceRow;
     let at = now();
     let source = SourceRow {
         id: Uuid::new_v4(),
@@ -76,14 +76,27 @@ async fn stored_source_and_run(
         created_at: at,
         updated_at: at,
     };
-    let run = RunRow {
+    let mut tx = store.begin().await.unwrap();
+    tx.insert_intel_source(&source).await.unwrap();
+    tx.commit().await.unwrap();
+    let run = stored_run(store, source.id, file_name).await;
+    (source, run)
+}
+
+/// Stores a run of `source` now, reading `file_name`.
+async fn stored_run(
+    store: &Store,
+    source: Uuid,
+    file_name: &str,
+) -> cybernav_store::intake::RunRow {
+    let run = cybernav_store::intake::RunRow {
         id: Uuid::new_v4(),
-        source_id: source.id,
+        source_id: source,
         source_name: String::new(),
         format: "stix".into(),
         file_name: file_name.into(),
         sha256: "0".repeat(64),
-        received_at: at,
+        received_at: now(),
         imported: 0,
         duplicates: 0,
         objects: 0,
@@ -92,10 +105,9 @@ async fn stored_source_and_run(
         run_by: None,
     };
     let mut tx = store.begin().await.unwrap();
-    tx.insert_intel_source(&source).await.unwrap();
     tx.insert_intake_run(&run).await.unwrap();
     tx.commit().await.unwrap();
-    (source, run)
+    run
 }
 
 #[tokio::test]
@@ -1311,17 +1323,21 @@ async fn rewriting_stix_versions_never_meets_the_unique_version() {
 
 /// Bulk writes of indicators and reports: more rows than one hold of the SQLite connection
 /// and not a whole number of statements, repeats within the list and against the store, the
-/// optional values both ways; the two backends store the same. A report referring to a run
-/// that does not exist fails the commit, and nothing of the transaction stays.
+/// optional values both ways, two lists of markings as sent; the two backends store the same.
+/// A later run that changes some reports updates just those. A report of a run that does not
+/// exist, or of an indicator not written with it, is refused and nothing of it stays.
 #[tokio::test]
 async fn bulk_indicator_and_report_writes_agree_on_both_backends() {
+    use cybernav_store::StoreError;
     use cybernav_store::intake::{NewIndicator, NewReport, Provenance};
     const N: usize = 50_130;
+    const MARKED: &str = r#"["marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da"]"#;
     let values: Vec<String> = (0..N).map(|n| format!("host{n}.example.net")).collect();
     let ids: Vec<Uuid> = (0..N).map(|n| Uuid::from_u128(n as u128 + 1)).collect();
     let mut answers = Vec::new();
+    // One instant for both backends, so the stored validity times can be compared.
+    let at = now();
     for (label, store, pg, _dir) in stores().await {
-        let at = now();
         let (source, run) = stored_source_and_run(
             &store,
             "Bulk feed",
@@ -1355,7 +1371,7 @@ async fn bulk_indicator_and_report_writes_agree_on_both_backends() {
                 indicator_id: ids[n],
                 reference: &values[n],
                 marking: "TLP:GREEN",
-                original_markings: "[]",
+                original_markings: if n % 7 == 0 { MARKED } else { "[]" },
                 valid_until: (n % 2 == 0).then_some(until),
                 confidence: (n % 3 == 0).then_some(n as i64 % 101),
                 revoked: n % 5 == 0,
@@ -1367,10 +1383,45 @@ async fn bulk_indicator_and_report_writes_agree_on_both_backends() {
             received_at: at,
             known_source: false,
         };
-        tx.upsert_reports(&reports, from).await.unwrap();
+        assert_eq!(
+            tx.add_indicator_reports(&rows[..N], &reports, from)
+                .await
+                .unwrap(),
+            0,
+            "{label}: the indicators were stored already"
+        );
         let counts = tx.intake_counts().await.unwrap();
         assert_eq!((counts.0, counts.1), (N as i64, N as i64), "{label}");
-        let some: Vec<Uuid> = [0, 1, 3, 5, 64, N - 1].iter().map(|&n| ids[n]).collect();
+        tx.commit().await.unwrap();
+
+        // A later run of the same source: the reports of every 700th indicator now come
+        // unmarked and the rest as before; only the changed ones move to the new run.
+        let later = stored_run(&store, source.id, "bulk-2.json").await;
+        let again: Vec<NewReport<'_>> = reports
+            .iter()
+            .enumerate()
+            .map(|(n, r)| NewReport {
+                original_markings: if n % 700 == 0 {
+                    "[]"
+                } else {
+                    r.original_markings
+                },
+                ..r.clone()
+            })
+            .collect();
+        let mut tx = store.begin().await.unwrap();
+        let next = Provenance {
+            run_id: later.id,
+            known_source: true,
+            ..from
+        };
+        tx.add_indicator_reports(&rows[..N], &again, next)
+            .await
+            .unwrap();
+        let some: Vec<Uuid> = [0, 1, 3, 5, 7, 64, 700, N - 1]
+            .iter()
+            .map(|&n| ids[n])
+            .collect();
         let stored: Vec<_> = tx
             .reports_of(&some)
             .await
@@ -1380,6 +1431,8 @@ async fn bulk_indicator_and_report_writes_agree_on_both_backends() {
                 (
                     r.indicator_id,
                     r.reference,
+                    r.original_markings,
+                    r.run_id == later.id,
                     r.valid_until.map(|t| t.unix_timestamp()),
                     r.confidence,
                     r.revoked,
@@ -1387,6 +1440,16 @@ async fn bulk_indicator_and_report_writes_agree_on_both_backends() {
             })
             .collect();
         assert_eq!(stored.len(), some.len(), "{label}");
+        for (id, _, markings, moved, ..) in &stored {
+            let n = ids.iter().position(|i| i == id).unwrap();
+            let expected = if n % 7 == 0 && n % 700 != 0 {
+                MARKED
+            } else {
+                "[]"
+            };
+            assert_eq!(markings, expected, "{label}: indicator {n}");
+            assert_eq!(*moved, n % 700 == 0 && n % 7 == 0, "{label}: indicator {n}");
+        }
         tx.commit().await.unwrap();
         answers.push((label.clone(), stored));
 
@@ -1397,7 +1460,6 @@ async fn bulk_indicator_and_report_writes_agree_on_both_backends() {
             kind: "domain",
             value: "extra.example.net",
         }];
-        tx.insert_indicators(&extra, at).await.unwrap();
         let orphan = Provenance {
             run_id: Uuid::new_v4(),
             ..from
@@ -1411,11 +1473,18 @@ async fn bulk_indicator_and_report_writes_agree_on_both_backends() {
             confidence: None,
             revoked: false,
         }];
-        let failed = match tx.upsert_reports(&report, orphan).await {
-            Err(_) => true,
-            Ok(()) => tx.commit().await.is_err(),
-        };
-        assert!(failed, "{label}: a report of no run was stored");
+        match tx.add_indicator_reports(&extra, &report, orphan).await {
+            Err(StoreError::Reference(e)) => assert!(e.contains("intake run"), "{label}: {e}"),
+            other => panic!("{label}: a report of no run: {other:?}"),
+        }
+        // A report whose indicator is not written with it.
+        match tx.add_indicator_reports(&[], &report, from).await {
+            Err(StoreError::Reference(e)) => {
+                assert!(e.contains(&extra[0].id.to_string()), "{label}: {e}")
+            }
+            other => panic!("{label}: a report of an unlisted indicator: {other:?}"),
+        }
+        tx.commit().await.unwrap();
         let mut tx = store.begin().await.unwrap();
         let counts = tx.intake_counts().await.unwrap();
         assert_eq!((counts.0, counts.1), (N as i64, N as i64), "{label}");
@@ -1425,5 +1494,121 @@ async fn bulk_indicator_and_report_writes_agree_on_both_backends() {
     }
     if let [(_, a), (_, b)] = &answers[..] {
         assert_eq!(a, b, "SQLite and PostgreSQL stored different reports");
+    }
+}
+
+/// Migration 0023 keeps every stored report: the markings as sent move to `marking_lists`,
+/// one row per distinct list, and each report reads back as it was. On every backend, from
+/// the table as 0021 left it.
+#[tokio::test]
+async fn reports_stored_before_keep_their_markings_as_sent() {
+    use cybernav_store::intake::{NewIndicator, Provenance};
+    for (label, store, pg, _dir) in stores().await {
+        let (source, run) =
+            stored_source_and_run(&store, "Older feed", "TLP:GREEN", "old.json").await;
+        let ids: Vec<Uuid> = (1..=3).map(Uuid::from_u128).collect();
+        let values = ["a.example.net", "b.example.net", "c.example.net"];
+        let indicators: Vec<NewIndicator<'_>> = ids
+            .iter()
+            .zip(values)
+            .map(|(&id, value)| NewIndicator {
+                id,
+                kind: "domain",
+                value,
+            })
+            .collect();
+        let mut tx = store.begin().await.unwrap();
+        tx.add_indicator_reports(
+            &indicators,
+            &[],
+            Provenance {
+                source_id: source.id,
+                run_id: run.id,
+                received_at: now(),
+                known_source: false,
+            },
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let lists = [
+            r#"["marking-definition--a"]"#,
+            "[]",
+            r#"["marking-definition--a"]"#,
+        ];
+        let (before, migration) = match store.backend() {
+            cybernav_store::Backend::Sqlite => (
+                "DROP TABLE indicator_reports; DROP TABLE marking_lists; \
+                 CREATE TABLE indicator_reports (indicator_id BLOB NOT NULL, source_id BLOB NOT NULL, \
+                 ref TEXT NOT NULL, run_id BLOB NOT NULL, marking TEXT NOT NULL, \
+                 original_markings TEXT NOT NULL, valid_until TEXT, confidence INTEGER, \
+                 revoked INTEGER NOT NULL, PRIMARY KEY (indicator_id, source_id, ref)) WITHOUT ROWID",
+                include_str!("../migrations/sqlite/0023_lean_reports.sql"),
+            ),
+            cybernav_store::Backend::Postgres => (
+                "DROP TABLE indicator_reports; DROP TABLE marking_lists; \
+                 CREATE TABLE indicator_reports (indicator_id uuid NOT NULL REFERENCES indicators(id), \
+                 source_id uuid NOT NULL REFERENCES intel_sources(id), ref text NOT NULL, \
+                 run_id uuid NOT NULL REFERENCES intake_runs(id), marking text NOT NULL, \
+                 original_markings text NOT NULL, valid_until timestamptz, confidence bigint, \
+                 revoked boolean NOT NULL, PRIMARY KEY (indicator_id, source_id, ref))",
+                include_str!("../migrations/postgres/0023_lean_reports.sql"),
+            ),
+        };
+        let insert = "INSERT INTO indicator_reports (indicator_id, source_id, ref, run_id, marking, \
+             original_markings, valid_until, confidence, revoked) VALUES ($1, $2, $3, $4, 'TLP:GREEN', $5, NULL, $6, $7)";
+        macro_rules! rewind_and_migrate {
+            ($p:expr) => {{
+                sqlx::raw_sql(before).execute($p).await.unwrap();
+                for (n, id) in ids.iter().enumerate() {
+                    sqlx::query(insert)
+                        .bind(*id)
+                        .bind(source.id)
+                        .bind(format!("indicator--{n}"))
+                        .bind(run.id)
+                        .bind(lists[n])
+                        .bind(n as i64 * 10)
+                        .bind(n == 2)
+                        .execute($p)
+                        .await
+                        .unwrap();
+                }
+                sqlx::raw_sql(migration).execute($p).await.unwrap();
+                let distinct: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM marking_lists")
+                    .fetch_one($p)
+                    .await
+                    .unwrap();
+                distinct
+            }};
+        }
+        let distinct = match store.pool() {
+            cybernav_store::Pool::Sqlite(p) => rewind_and_migrate!(p),
+            cybernav_store::Pool::Postgres(p) => rewind_and_migrate!(p),
+        };
+        assert_eq!(distinct, 2, "{label}: one row per distinct list");
+        let mut tx = store.begin().await.unwrap();
+        let mut stored = tx.reports_of(&ids).await.unwrap();
+        tx.commit().await.unwrap();
+        stored.sort_by(|a, b| a.reference.cmp(&b.reference));
+        let got: Vec<_> = stored
+            .iter()
+            .map(|r| {
+                (
+                    r.indicator_id,
+                    r.original_markings.as_str(),
+                    r.confidence,
+                    r.revoked,
+                    r.run_id,
+                )
+            })
+            .collect();
+        let expected: Vec<_> = ids
+            .iter()
+            .enumerate()
+            .map(|(n, id)| (*id, lists[n], Some(n as i64 * 10), n == 2, run.id))
+            .collect();
+        assert_eq!(got, expected, "{label}");
+        store.close().await;
+        drop_pg(pg).await;
     }
 }

@@ -378,16 +378,20 @@ pub(crate) async fn write_batch(
         })
         .collect();
     drop(indicators);
-    written.imported += tx.insert_indicators(&new, from.received_at).await?;
-    drop(new);
     // The last report of an indicator under one reference wins, as it would row by row (and
     // one statement may not change the same row twice): position breaks ties, so the last of
-    // each run of equal keys is the one read last. The order is already by indicator.
-    order.sort_unstable_by(|a, b| {
-        a.0.cmp(&b.0)
-            .then_with(|| batch.reference(&rows[a.1]).cmp(batch.reference(&rows[b.1])))
-            .then(a.1.cmp(&b.1))
-    });
+    // each run of equal keys is the one read last. The order is already by indicator and
+    // position, so only an indicator's own reports (rarely more than one) need sorting.
+    for same in order.chunk_by_mut(|a, b| a.0 == b.0) {
+        if same.len() > 1 {
+            same.sort_by(|a, b| {
+                batch
+                    .reference(&rows[a.1])
+                    .cmp(batch.reference(&rows[b.1]))
+                    .then(a.1.cmp(&b.1))
+            });
+        }
+    }
     let mut last: Vec<&Row> = Vec::with_capacity(order.len());
     for (_, n) in order {
         let r = &rows[n];
@@ -414,7 +418,8 @@ pub(crate) async fn write_batch(
         })
         .collect();
     drop(last);
-    tx.upsert_reports(&reports, from).await?;
+    written.imported += tx.add_indicator_reports(&new, &reports, from).await?;
+    drop((new, reports));
     for chunk in batch.objects.chunks(REPORT_BATCH) {
         let rows: Vec<NewStixObject<'_>> = chunk
             .iter()

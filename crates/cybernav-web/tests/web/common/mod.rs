@@ -743,17 +743,12 @@ pub async fn open_import(t: &TestApp, source: &str, value: &str) -> cybernav_app
     };
     tx.insert_intake_run(&run).await.unwrap();
     let id = Uuid::new_v5(&Uuid::NAMESPACE_OID, format!("ipv4 {value}").as_bytes());
-    tx.insert_indicators(
+    tx.add_indicator_reports(
         &[NewIndicator {
             id,
             kind: "ipv4",
             value,
         }],
-        at,
-    )
-    .await
-    .unwrap();
-    tx.upsert_reports(
         &[NewReport {
             indicator_id: id,
             reference: "line 1",
