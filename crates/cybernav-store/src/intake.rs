@@ -493,31 +493,43 @@ impl Tx {
 
     /// The id of one list of markings as sent, stored if new.
     ///
-    /// On PostgreSQL a new list is stored and committed at once on a connection of its own:
-    /// inserted inside the import's transaction, it would hold up every other import sending
-    /// the same list until this one ended (an insert waits on a uniqueness conflict with a row
-    /// not yet committed). A list whose import then rolls back stays, unused and harmless.
+    /// On PostgreSQL a new list is stored, committed and read back at once on a connection of
+    /// its own: inserted inside the import's transaction, it would hold up every other import
+    /// sending the same list until this one ended (an insert waits on a uniqueness conflict
+    /// with a row not yet committed), and read inside it, a transaction that keeps one snapshot
+    /// would not see it. A list whose import then rolls back stays, unused and harmless. Lists
+    /// are unique by their MD5 there, as a B-tree entry cannot hold a long list of tags.
     /// SQLite has one writer at a time, which is this transaction.
     async fn marking_list_id(&mut self, list: &str) -> StoreResult<i64> {
-        const INSERT: &str =
-            "INSERT INTO marking_lists (markings) VALUES ($1) ON CONFLICT (markings) DO NOTHING";
-        let own = match (&self.conn, &self.autonomous) {
-            (crate::Conn::Postgres(_), Some(pool)) => Some(pool.clone()),
-            _ => None,
-        };
-        if let Some(pool) = own {
-            sqlx::query(INSERT).bind(list).execute(&pool).await?;
-        } else {
-            with_conn!(self, |c| {
-                sqlx::query(INSERT)
-                    .bind(list)
-                    .execute(&mut *c)
-                    .await?
-                    .rows_affected()
-            });
+        let select = crate::dialect(
+            self,
+            "SELECT id FROM marking_lists WHERE markings = $1",
+            "SELECT id FROM marking_lists WHERE md5(markings) = md5($1) AND markings = $1",
+        );
+        let insert = crate::dialect(
+            self,
+            "INSERT INTO marking_lists (markings) VALUES ($1) ON CONFLICT (markings) DO NOTHING",
+            "INSERT INTO marking_lists (markings) VALUES ($1) ON CONFLICT ((md5(markings))) DO NOTHING",
+        );
+        let known: Option<i64> = with_conn!(self, |c| {
+            sqlx::query_scalar(select)
+                .bind(list)
+                .fetch_optional(&mut *c)
+                .await?
+        });
+        if let Some(id) = known {
+            return Ok(id);
+        }
+        if let (crate::Conn::Postgres(_), Some(pool)) = (&self.conn, self.autonomous.clone()) {
+            sqlx::query(insert).bind(list).execute(&pool).await?;
+            return Ok(sqlx::query_scalar(select)
+                .bind(list)
+                .fetch_one(&pool)
+                .await?);
         }
         Ok(with_conn!(self, |c| {
-            sqlx::query_scalar("SELECT id FROM marking_lists WHERE markings = $1")
+            sqlx::query(insert).bind(list).execute(&mut *c).await?;
+            sqlx::query_scalar(select)
                 .bind(list)
                 .fetch_one(&mut *c)
                 .await?

@@ -1453,7 +1453,7 @@ async fn bulk_indicator_and_report_writes_agree_on_both_backends() {
         tx.commit().await.unwrap();
         answers.push((label.clone(), stored));
 
-        // A report of a run that was never stored: the commit fails and takes the rest with it.
+        // A report of a run that was never stored: refused before anything is written.
         let mut tx = store.begin().await.unwrap();
         let extra = [NewIndicator {
             id: Uuid::from_u128(u128::MAX),
@@ -1608,6 +1608,61 @@ async fn reports_stored_before_keep_their_markings_as_sent() {
             .map(|(n, id)| (*id, lists[n], Some(n as i64 * 10), n == 2, run.id))
             .collect();
         assert_eq!(got, expected, "{label}");
+
+        // A list longer than an index entry may be (a MISP attribute with many tags), twice:
+        // stored once, read back whole.
+        let long = format!(
+            "[{}]",
+            (0..400)
+                .map(|n| format!("\"misp-galaxy:threat-actor=\\\"Actor number {n}\\\"\""))
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        let mut tx = store.begin().await.unwrap();
+        let from = Provenance {
+            source_id: source.id,
+            run_id: run.id,
+            received_at: now(),
+            known_source: true,
+        };
+        for n in 0..2 {
+            let report = cybernav_store::intake::NewReport {
+                indicator_id: ids[n],
+                reference: "tagged",
+                marking: "TLP:GREEN",
+                original_markings: &long,
+                valid_until: None,
+                confidence: None,
+                revoked: false,
+            };
+            tx.add_indicator_reports(&indicators[n..=n], &[report], from)
+                .await
+                .unwrap();
+        }
+        let tagged: Vec<String> = tx
+            .reports_of(&ids)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|r| r.reference == "tagged")
+            .map(|r| r.original_markings)
+            .collect();
+        assert_eq!(tagged, vec![long.clone(), long.clone()], "{label}");
+        tx.commit().await.unwrap();
+        let lists = match store.pool() {
+            cybernav_store::Pool::Sqlite(p) => {
+                sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM marking_lists")
+                    .fetch_one(p)
+                    .await
+            }
+            cybernav_store::Pool::Postgres(p) => {
+                sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM marking_lists")
+                    .fetch_one(p)
+                    .await
+            }
+        };
+        assert_eq!(lists.unwrap(), 3, "{label}: the long list is kept once");
+        assert!(long.len() > 10_000);
         store.close().await;
         drop_pg(pg).await;
     }
