@@ -1,19 +1,20 @@
 //! STIX 2.1 and 2.0 bundles, read one object at a time.
 //!
-//! [`read_bundle`] walks the bundle's `objects` array and hands each object to a callback as
-//! soon as it is read, so memory stays near the size of the file however many objects it
-//! holds (the input bytes are borrowed, never copied into a JSON tree). Each object comes out
-//! as a typed [`StixObject`] (indicator, marking definition, identity; every other SDO, SCO
-//! or SRO as its raw JSON text) or as a [`Rejected`] naming its index, line, id and reason. A
-//! refused object never stops the others; only a bundle that is not JSON, or not a bundle,
-//! is an error for the whole file. The caller (the intake use case) decides what to store and
-//! stores nothing if [`read_bundle`] returns an error.
+//! [`read_bundle`] splits the bundle into its objects' texts ([`split_bundle`]), then reads
+//! each object from its text and hands it to a callback; the input bytes are borrowed, never
+//! copied into a JSON tree. Each object comes out as a typed [`StixObject`] (indicator,
+//! marking definition, identity; every other SDO, SCO or SRO as its raw JSON text) or as a
+//! [`Rejected`] naming its index, line, id and reason. A refused object never stops the
+//! others, even one that is not valid JSON in itself; only a file whose own structure is not
+//! JSON, or that is not a bundle, is an error for the whole file, and then no object is
+//! handed out. The caller (the intake use case) decides what to store.
 //!
 //! Patterns are read by [`pattern`]; marking definitions and references by [`markings`].
 
 pub mod markings;
 pub mod pattern;
 pub mod report_form;
+mod split;
 pub mod write;
 
 use std::borrow::Cow;
@@ -240,21 +241,21 @@ pub fn read_bundle_raw<'a, F>(
 where
     F: FnMut(&'a str, Result<StixObject<'a>, Rejected>),
 {
-    let mut summary = BundleSummary::default();
+    let split = split_bundle(input)?;
+    let mut summary = BundleSummary {
+        id: split.id,
+        spec_version: split.spec_version,
+        ..BundleSummary::default()
+    };
     let mut lines = Lines::new(input);
-    let spec_version = std::cell::Cell::new(None);
-    let mut on_raw = |raw: &'a str| {
-        let index = summary.objects;
+    for (index, raw) in split.objects.into_iter().enumerate() {
         summary.objects += 1;
-        let result = read_bundle_object(raw, index, spec_version.get(), &mut lines);
+        let result = read_bundle_object(raw, index, summary.spec_version, &mut lines);
         if result.is_err() {
             summary.rejected += 1;
         }
         on_object(raw, result);
-    };
-    let head = walk(input, &mut on_raw, &spec_version)?;
-    summary.id = head.id;
-    summary.spec_version = head.spec_version;
+    }
     Ok(summary)
 }
 
@@ -270,18 +271,46 @@ pub struct BundleObjects<'a> {
 }
 
 /// Splits a bundle into its objects' texts without reading them, so that they can be read on
-/// several threads with [`read_bundle_object`]. Checks what [`read_bundle`] checks of the
-/// whole file (JSON, a bundle, a known `spec_version`); an object that is wrong in itself is
-/// found when it is read.
+/// several threads with [`read_bundle_object`]. Checks the file's own structure (JSON, a
+/// bundle, a known `spec_version`); an object that is wrong in itself, even as JSON, is found
+/// when it is read. A plainly written bundle is split by a fast pass over its brackets and
+/// quotes (module `split`); anything else by serde_json, which names the line and column of
+/// what it cannot read.
 pub fn split_bundle(input: &[u8]) -> Result<BundleObjects<'_>, BundleError> {
-    let mut objects = Vec::new();
-    let spec_version = std::cell::Cell::new(None);
-    let head = walk(input, &mut |raw| objects.push(raw), &spec_version)?;
-    Ok(BundleObjects {
-        id: head.id,
-        spec_version: head.spec_version,
-        objects,
-    })
+    if input.len() > MAX_BUNDLE_BYTES {
+        return Err(BundleError {
+            line: 0,
+            column: 0,
+            message: format!("the file is larger than {MAX_BUNDLE_BYTES} bytes"),
+        });
+    }
+    if let Some(found) = split::scan(input) {
+        bundle_type(found.object_type.as_deref())?;
+        return Ok(BundleObjects {
+            id: found.id,
+            spec_version: found.spec_version,
+            objects: found.objects,
+        });
+    }
+    // Not plainly written, or not JSON: serde_json reads what it can and says where not.
+    walk(input)
+}
+
+/// Checks the bundle's own `type`.
+fn bundle_type(object_type: Option<&str>) -> Result<(), BundleError> {
+    match object_type {
+        Some("bundle") => Ok(()),
+        Some(other) => Err(BundleError {
+            line: 1,
+            column: 1,
+            message: format!("the file is a STIX '{other}', not a bundle"),
+        }),
+        None => Err(BundleError {
+            line: 1,
+            column: 1,
+            message: "the file has no \"type\": \"bundle\"; it is not a STIX bundle".to_string(),
+        }),
+    }
 }
 
 /// Reads one object of a bundle from its text (`objects[index]`); a refusal names its line,
@@ -330,70 +359,28 @@ impl<'a> Lines<'a> {
     }
 }
 
-/// What the walk finds of the bundle itself.
-struct Head {
-    id: Option<String>,
-    spec_version: Option<SpecVersion>,
-}
-
-/// Walks the bundle, handing each element of `objects` to `on_raw` as text. `spec_version`
-/// holds the bundle's version as soon as the walk has passed it.
-fn walk<'a>(
-    input: &'a [u8],
-    on_raw: &mut dyn FnMut(&'a str),
-    spec_version: &std::cell::Cell<Option<SpecVersion>>,
-) -> Result<Head, BundleError> {
-    if input.len() > MAX_BUNDLE_BYTES {
-        return Err(BundleError {
-            line: 0,
-            column: 0,
-            message: format!("the file is larger than {MAX_BUNDLE_BYTES} bytes"),
-        });
-    }
+/// Splits the bundle with serde_json, which checks the whole file is JSON.
+fn walk(input: &[u8]) -> Result<BundleObjects<'_>, BundleError> {
     let mut de = serde_json::Deserializer::from_slice(input);
-    let mut state = State {
-        on_raw,
-        id: None,
-        spec_version,
-    };
+    let mut found = BundleObjects::default();
     let json_err = |e: serde_json::Error| BundleError {
         line: e.line(),
         column: e.column(),
         message: e.to_string(),
     };
     let object_type = (&mut de)
-        .deserialize_map(BundleVisitor { state: &mut state })
+        .deserialize_map(BundleVisitor { found: &mut found })
         .map_err(json_err)?;
     de.end().map_err(json_err)?;
-    match object_type.as_deref() {
-        Some("bundle") => Ok(Head {
-            id: state.id,
-            spec_version: spec_version.get(),
-        }),
-        Some(other) => Err(BundleError {
-            line: 1,
-            column: 1,
-            message: format!("the file is a STIX '{other}', not a bundle"),
-        }),
-        None => Err(BundleError {
-            line: 1,
-            column: 1,
-            message: "the file has no \"type\": \"bundle\"; it is not a STIX bundle".to_string(),
-        }),
-    }
+    bundle_type(object_type.as_deref())?;
+    Ok(found)
 }
 
-struct State<'a, 'f> {
-    on_raw: &'f mut dyn FnMut(&'a str),
-    id: Option<String>,
-    spec_version: &'f std::cell::Cell<Option<SpecVersion>>,
+struct BundleVisitor<'s, 'a> {
+    found: &'s mut BundleObjects<'a>,
 }
 
-struct BundleVisitor<'s, 'a, 'f> {
-    state: &'s mut State<'a, 'f>,
-}
-
-impl<'de> Visitor<'de> for BundleVisitor<'_, 'de, '_> {
+impl<'de> Visitor<'de> for BundleVisitor<'_, 'de> {
     type Value = Option<String>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -405,15 +392,14 @@ impl<'de> Visitor<'de> for BundleVisitor<'_, 'de, '_> {
         while let Some(key) = map.next_key::<Cow<'de, str>>()? {
             match key.as_ref() {
                 "type" => object_type = Some(map.next_value::<String>()?),
-                "id" => self.state.id = Some(map.next_value::<String>()?),
+                "id" => self.found.id = Some(map.next_value::<String>()?),
                 "spec_version" => {
                     let v = map.next_value::<String>()?;
-                    self.state.spec_version.set(Some(
-                        SpecVersion::parse(&v).map_err(serde::de::Error::custom)?,
-                    ));
+                    self.found.spec_version =
+                        Some(SpecVersion::parse(&v).map_err(serde::de::Error::custom)?);
                 }
                 "objects" => map.next_value_seed(ObjectsSeed {
-                    state: &mut *self.state,
+                    objects: &mut self.found.objects,
                 })?,
                 _ => {
                     map.next_value::<IgnoredAny>()?;
@@ -424,11 +410,11 @@ impl<'de> Visitor<'de> for BundleVisitor<'_, 'de, '_> {
     }
 }
 
-struct ObjectsSeed<'s, 'a, 'f> {
-    state: &'s mut State<'a, 'f>,
+struct ObjectsSeed<'s, 'a> {
+    objects: &'s mut Vec<&'a str>,
 }
 
-impl<'de> DeserializeSeed<'de> for ObjectsSeed<'_, 'de, '_> {
+impl<'de> DeserializeSeed<'de> for ObjectsSeed<'_, 'de> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
@@ -436,7 +422,7 @@ impl<'de> DeserializeSeed<'de> for ObjectsSeed<'_, 'de, '_> {
     }
 }
 
-impl<'de> Visitor<'de> for ObjectsSeed<'_, 'de, '_> {
+impl<'de> Visitor<'de> for ObjectsSeed<'_, 'de> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -445,7 +431,7 @@ impl<'de> Visitor<'de> for ObjectsSeed<'_, 'de, '_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         while let Some(raw) = seq.next_element::<&'de RawValue>()? {
-            (self.state.on_raw)(raw.get());
+            self.objects.push(raw.get());
         }
         Ok(())
     }
@@ -547,9 +533,14 @@ fn read_object(
                 // serde's message names the field and expected type; its line and column are
                 // within the object, so they are dropped in favour of the object's own line.
                 let m = e.to_string();
-                match m.rfind(" at line ") {
+                let m = match m.rfind(" at line ") {
                     Some(i) => m[..i].to_string(),
                     None => m,
+                };
+                if e.is_syntax() || e.is_eof() {
+                    format!("not valid JSON: {m}")
+                } else {
+                    m
                 }
             } else {
                 "not a JSON object".to_string()
@@ -754,6 +745,29 @@ mod tests {
         }
         assert!(split_bundle(br#"{"type": "indicator", "objects": []}"#).is_err());
         assert!(split_bundle(br#"{"type": "bundle", "objects": [1,"#).is_err());
+    }
+
+    #[test]
+    fn an_object_that_is_not_valid_json_is_refused_alone() {
+        let s = r#"{"type": "bundle", "objects": [
+            {"type": "indicator", "id": "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f", "revoked": tru},
+            {"type": "report", "spec_version": "2.1", "id": "report--1e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f", "name": "r"}
+        ]}"#;
+        let (objs, summary) = read(s);
+        let summary = summary.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((summary.objects, summary.rejected), (2, 1));
+        let r = objs[0].clone().unwrap_err();
+        assert!(r.reason.starts_with("not valid JSON: "), "{r}");
+        assert_eq!(r.line, 2);
+        assert!(matches!(objs[1], Ok(StixObject::Other(_))));
+        // A string left open throws the file's own structure out: an error for the whole file,
+        // with its line.
+        let broken = r#"{"type": "bundle", "objects": [
+            {"type": "indicator", "id": "indicator--8e2e2d2b},
+            {"type": "report"}
+        ]}"#;
+        let e = read(broken).1.unwrap_err();
+        assert!(e.line >= 2, "{e}");
     }
 
     #[test]

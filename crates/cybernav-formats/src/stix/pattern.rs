@@ -419,31 +419,130 @@ fn or_of(mut parts: Vec<Node>) -> Node {
     }
 }
 
-/// The indicator kind of a comparison's object path, if it is one we read.
+/// The indicator kind of a comparison's object path, if it is one we read (paths compare
+/// without regard to case; hash names also without `-` and `_`).
 fn kind_of_path(path: &str) -> Option<IndicatorKind> {
-    let p = path.to_ascii_lowercase();
-    Some(match p.as_str() {
-        "ipv4-addr:value" => IndicatorKind::Ipv4,
-        "ipv6-addr:value" => IndicatorKind::Ipv6,
-        "domain-name:value" => IndicatorKind::Domain,
-        "url:value" => IndicatorKind::Url,
-        "email-addr:value" | "email-message:from_ref.value" | "email-message:sender_ref.value" => {
-            IndicatorKind::Email
+    let is = |name: &str| path.eq_ignore_ascii_case(name);
+    if is("ipv4-addr:value") {
+        return Some(IndicatorKind::Ipv4);
+    }
+    if is("ipv6-addr:value") {
+        return Some(IndicatorKind::Ipv6);
+    }
+    if is("domain-name:value") {
+        return Some(IndicatorKind::Domain);
+    }
+    if is("url:value") {
+        return Some(IndicatorKind::Url);
+    }
+    if is("email-addr:value")
+        || is("email-message:from_ref.value")
+        || is("email-message:sender_ref.value")
+    {
+        return Some(IndicatorKind::Email);
+    }
+    let after = |prefix: &str| {
+        path.get(..prefix.len())
+            .filter(|head| head.eq_ignore_ascii_case(prefix))
+            .map(|_| &path[prefix.len()..])
+    };
+    let key = after("file:hashes.")
+        .or_else(|| after("artifact:hashes."))?
+        .trim_matches('\'');
+    // The hash name in lower case without `-` and `_`: `SHA-256` is `sha256`.
+    let mut name = [0u8; 8];
+    let mut len = 0;
+    for c in key.bytes().filter(|c| *c != b'-' && *c != b'_') {
+        *name.get_mut(len)? = c.to_ascii_lowercase();
+        len += 1;
+    }
+    Some(match &name[..len] {
+        b"md5" => IndicatorKind::Md5,
+        b"sha1" => IndicatorKind::Sha1,
+        b"sha256" => IndicatorKind::Sha256,
+        b"sha512" => IndicatorKind::Sha512,
+        _ => return None,
+    })
+}
+
+/// The outcome of a pattern in the form nearly every feed writes, OR-ed observations of one
+/// equality each on a path we read (`[ipv4-addr:value = '198.51.100.7'] OR [domain-name:value
+/// = 'example.com']`), read without tokens or a tree; `None` for any other text, which
+/// [`parse_pattern`] then reads in full. Where it answers, it answers as the full reading does
+/// (a property test holds the two together).
+fn simple(pattern: &str) -> Option<Result<PatternOutcome, PatternError>> {
+    let b = pattern.as_bytes();
+    // The lexer's whitespace, no more (a form feed is an error there).
+    let blank = |c: Option<&u8>| matches!(c, Some(b' ' | b'\t' | b'\r' | b'\n'));
+    let ws = |mut i: usize| {
+        while blank(b.get(i)) {
+            i += 1;
         }
-        _ => {
-            let key = p
-                .strip_prefix("file:hashes.")
-                .or_else(|| p.strip_prefix("artifact:hashes."))?;
-            let key = key.trim_matches('\'').replace(['-', '_'], "");
-            match key.as_str() {
-                "md5" => IndicatorKind::Md5,
-                "sha1" => IndicatorKind::Sha1,
-                "sha256" => IndicatorKind::Sha256,
-                "sha512" => IndicatorKind::Sha512,
-                _ => return None,
+        i
+    };
+    let mut found: [(IndicatorKind, &str); 4] = [(IndicatorKind::Ipv4, ""); 4];
+    let mut count = 0;
+    let mut i = ws(0);
+    loop {
+        if b.get(i) != Some(&b'[') {
+            return None;
+        }
+        // The path: a name, with quoted segments (`hashes.'SHA-256'`) only after a dot.
+        let start = ws(i + 1);
+        i = start;
+        while let Some(&c) = b.get(i) {
+            if c == b'\'' && i > start && b[i - 1] == b'.' {
+                i += 1 + memchr::memchr(b'\'', &b[i + 1..])? + 1;
+                if b[start..i].contains(&b'\\') {
+                    return None;
+                }
+            } else if c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b':' | b'.') {
+                i += 1;
+            } else {
+                break;
             }
         }
-    })
+        let path = &pattern[start..i];
+        let kind = kind_of_path(path)?;
+        i = ws(i);
+        if b.get(i) != Some(&b'=') {
+            return None;
+        }
+        i = ws(i + 1);
+        if b.get(i) != Some(&b'\'') {
+            return None;
+        }
+        let len = memchr::memchr(b'\'', &b[i + 1..])?;
+        let value = &pattern[i + 1..i + 1 + len];
+        if value.contains('\\') {
+            return None;
+        }
+        i = ws(i + 1 + len + 1);
+        if b.get(i) != Some(&b']') {
+            return None;
+        }
+        *found.get_mut(count)? = (kind, value);
+        count += 1;
+        i = ws(i + 1);
+        if i == b.len() {
+            break;
+        }
+        let or = b.get(i..i + 2)?;
+        if !or.eq_ignore_ascii_case(b"OR") || !(b.get(i + 2) == Some(&b'[') || blank(b.get(i + 2)))
+        {
+            return None;
+        }
+        i = ws(i + 2);
+    }
+    let mut out = Vec::with_capacity(count);
+    for (kind, value) in &found[..count] {
+        match Indicator::parse(*kind, value) {
+            Ok(i) if out.contains(&i) => {}
+            Ok(i) => out.push(i),
+            Err(e) => return Some(Err(PatternError::BadValue(e))),
+        }
+    }
+    Some(Ok(PatternOutcome::Indicators(out)))
 }
 
 fn collect(node: Node, out: &mut Vec<Indicator>) -> Result<Option<String>, PatternError> {
@@ -479,6 +578,14 @@ pub fn parse_pattern(pattern: &str) -> Result<PatternOutcome, PatternError> {
             message: format!("longer than {MAX_PATTERN_LEN} bytes"),
         });
     }
+    match simple(pattern) {
+        Some(outcome) => outcome,
+        None => parse_full(pattern),
+    }
+}
+
+/// Reads any pattern: tokens, then a tree of its shape.
+fn parse_full(pattern: &str) -> Result<PatternOutcome, PatternError> {
     let toks = lex(pattern)?;
     let mut p = Parser {
         toks,
@@ -516,6 +623,7 @@ fn collect_shape(node: &Node) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::strategy::Strategy;
 
     fn inds(p: &str) -> Vec<String> {
         match parse_pattern(p) {
@@ -621,5 +729,95 @@ mod tests {
         assert!(e.to_string().contains("300.1.1.1"), "{e}");
         let deep = format!("{}[a:b = 'c']{}", "(".repeat(200), ")".repeat(200));
         assert!(parse_pattern(&deep).is_err());
+    }
+
+    #[test]
+    fn the_forms_feeds_write_take_the_short_way() {
+        for p in [
+            "[ipv4-addr:value = '198.51.100.7']",
+            "[domain-name:value='example.com'] OR [url:value = 'http://a.example/x']",
+            "[file:hashes.'SHA-256' = 'aaaa']",
+            " [email-addr:value = 'a@example.com'] or\t[file:hashes.MD5 = 'bb'] ",
+        ] {
+            assert!(simple(p).is_some(), "{p}");
+            assert_eq!(simple(p), Some(parse_full(p)), "{p}");
+        }
+        for p in [
+            "[ipv4-addr:value = '198.51.100.7' OR domain-name:value = 'example.com']",
+            "[process:name = 'x']",
+            "[url:value = 'http://a.example/it\\'s']",
+            "[ipv4-addr:value = '198.51.100.7'] WITHIN 5 SECONDS",
+        ] {
+            assert!(simple(p).is_none(), "{p}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Any text at all: an answer, never a panic.
+        #[test]
+        fn any_text_is_answered(p in "\\PC{0,40}") {
+            let _ = parse_pattern(&p);
+        }
+
+        /// Whatever the short way answers, the full reading answers the same.
+        #[test]
+        fn the_short_way_agrees_with_the_full_reading(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "[", "]", " ", "\t", "\u{c}", "=", "!=", "'", "\\", "OR", "or", "AND", "(", ")",
+                "ipv4-addr:value", "domain-name:value", "url:value", "email-addr:value",
+                "file:hashes.", "'SHA-256'", "MD5", "sha_1", "process:name", "[*]",
+                "198.51.100.7", "300.1.1.1", "Example.COM", "http://a.example/p?q=1",
+                "a@example.com", "d41d8cd98f00b204e9800998ecf8427e", "x", "é", ":", ".", "-",
+            ]), 0..24),
+        ) {
+            let p: String = parts.concat();
+            if let Some(short) = simple(&p) {
+                proptest::prop_assert_eq!(short, parse_full(&p), "{}", p);
+            }
+        }
+
+        /// Well-formed patterns of the usual form, whatever their values, agree too.
+        #[test]
+        fn usual_patterns_agree(
+            obs in proptest::collection::vec((
+                proptest::sample::select(vec![
+                    "ipv4-addr:value", "IPV6-ADDR:value", "domain-name:value", "url:value",
+                    "email-message:from_ref.value", "file:hashes.'SHA-256'", "file:hashes.md5",
+                    "artifact:hashes.'SHA-1'", "file:hashes.'TLSH'",
+                ]),
+                // Values that repeat (to de-duplicate), valid and not, and anything else.
+                proptest::prop_oneof![
+                    proptest::sample::select(vec![
+                        "198.51.100.7", "Example.COM", "example.com", "2001:db8::1",
+                        "http://a.example/x", "a@example.com", "d41d8cd98f00b204e9800998ecf8427e",
+                    ])
+                    .prop_map(String::from),
+                    "[ -&(-~]{0,20}",
+                ],
+                proptest::sample::select(vec![" ", "", "\n"]),
+            ), 1..5),
+            repeat_first in proptest::bool::ANY,
+        ) {
+            let mut obs = obs;
+            if repeat_first {
+                obs.push(obs[0].clone());
+            }
+            let p = obs
+                .iter()
+                .map(|(path, value, gap)| format!("[{gap}{path}{gap}={gap}'{value}'{gap}]"))
+                .collect::<Vec<_>>()
+                .join(" OR ");
+            let full = parse_full(&p);
+            match simple(&p) {
+                Some(short) => proptest::prop_assert_eq!(short, full, "{}", p),
+                // Only more than four observations, an unknown path or an escape take the
+                // long way.
+                None => proptest::prop_assert!(
+                    obs.len() > 4
+                        || obs.iter().any(|(path, value, _)| path.contains("TLSH") || value.contains('\\')),
+                    "{}", p
+                ),
+            }
+        }
     }
 }
