@@ -809,7 +809,7 @@ fn read_stix(bytes: &[u8], default: Marking) -> Result<Batch, BundleError> {
         definitions.merge(t);
     }
     let definitions_ms = lap();
-    // One hasher for every part, so their sets of object ids can be compared.
+    // One hasher for every part, so the hashes of their object ids can be compared.
     let hasher = std::collections::hash_map::RandomState::new();
     let parts: Vec<Part<'_>> = std::thread::scope(|scope| {
         let handles: Vec<_> = split

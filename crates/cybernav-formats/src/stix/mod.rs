@@ -286,11 +286,7 @@ pub fn split_bundle(input: &[u8]) -> Result<BundleObjects<'_>, BundleError> {
     }
     if let Some(found) = split::scan(input) {
         bundle_type(found.object_type.as_deref())?;
-        return Ok(BundleObjects {
-            id: found.id,
-            spec_version: found.spec_version,
-            objects: found.objects,
-        });
+        return Ok(found.bundle);
     }
     // Not plainly written, or not JSON: serde_json reads what it can and says where not.
     walk(input)

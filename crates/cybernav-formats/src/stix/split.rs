@@ -14,15 +14,13 @@
 
 use serde::de::IgnoredAny;
 
-use super::SpecVersion;
+use super::{BundleObjects, SpecVersion};
 
-/// What the pass found: the bundle's own members it reads, and its elements' texts.
+/// What the pass found: the bundle's `type`, to check, and the rest as [`BundleObjects`].
 #[derive(Debug, Default)]
 pub(super) struct Skeleton<'a> {
     pub object_type: Option<String>,
-    pub id: Option<String>,
-    pub spec_version: Option<SpecVersion>,
-    pub objects: Vec<&'a str>,
+    pub bundle: BundleObjects<'a>,
 }
 
 /// Brackets nested deeper than this are left to serde_json (its own limit is 128).
@@ -61,16 +59,16 @@ pub(super) fn scan(input: &[u8]) -> Option<Skeleton<'_>> {
                     return None;
                 }
                 objects_seen = true;
-                i = elements(text, i, &mut found.objects)?;
+                i = elements(text, i, &mut found.bundle.objects)?;
             } else {
                 let end = value_end(b, i)?;
                 let value = &text[i..end];
                 match key {
                     "type" => found.object_type = Some(serde_json::from_str(value).ok()?),
-                    "id" => found.id = Some(serde_json::from_str(value).ok()?),
+                    "id" => found.bundle.id = Some(serde_json::from_str(value).ok()?),
                     "spec_version" => {
                         let v: String = serde_json::from_str(value).ok()?;
-                        found.spec_version = Some(SpecVersion::parse(&v).ok()?);
+                        found.bundle.spec_version = Some(SpecVersion::parse(&v).ok()?);
                     }
                     _ => {
                         serde_json::from_str::<IgnoredAny>(value).ok()?;
@@ -195,7 +193,7 @@ mod tests {
             42, "x", [], {} ], "type": "bundle", "other": {"k": [true, null]} } "#;
         let found = scan(s.as_bytes()).expect("a plain bundle");
         assert_eq!(
-            found.objects,
+            found.bundle.objects,
             vec![
                 r#"{"a": "}\"{]", "b": [1, {"c": "\\"}]}"#,
                 "42",
@@ -205,7 +203,7 @@ mod tests {
             ]
         );
         assert_eq!(found.object_type.as_deref(), Some("bundle"));
-        assert_eq!(found.id.as_deref(), Some("bundle--1"));
+        assert_eq!(found.bundle.id.as_deref(), Some("bundle--1"));
     }
 
     #[test]
@@ -267,7 +265,7 @@ mod agreement {
             let mut input = if prefix { br#"{"objects": ["#.to_vec() } else { Vec::new() };
             input.extend(bytes);
             if let Some(found) = super::scan(&input) {
-                prop_assert!(found.objects.iter().all(|o| !o.is_empty()));
+                prop_assert!(found.bundle.objects.iter().all(|o| !o.is_empty()));
             }
         }
 
@@ -287,9 +285,9 @@ mod agreement {
             .expect("JSON");
             let fast = super::scan(text.as_bytes()).expect("a plainly written bundle");
             let slow = super::super::walk(text.as_bytes()).expect("serde_json reads it");
-            prop_assert_eq!(&fast.objects, &slow.objects);
-            prop_assert_eq!(fast.id, slow.id);
-            for (raw, v) in fast.objects.iter().zip(&objects) {
+            prop_assert_eq!(&fast.bundle.objects, &slow.objects);
+            prop_assert_eq!(fast.bundle.id, slow.id);
+            for (raw, v) in fast.bundle.objects.iter().zip(&objects) {
                 prop_assert_eq!(&serde_json::from_str::<Value>(raw).expect("JSON"), v);
             }
         }
