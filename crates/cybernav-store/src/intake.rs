@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::sqlite_bulk::{Value, bulk_insert};
+use crate::sqlite_bulk::{PREFETCH_AHEAD, Value, bulk_insert, prefetch};
 use crate::{StoreError, StoreResult, Tx, with_conn};
 
 /// Rows per statement for indicators (4 values each), on PostgreSQL.
@@ -376,6 +376,9 @@ impl Tx {
                 4,
                 rows.len(),
                 |n, v| {
+                    if let Some(ahead) = rows.get(n + PREFETCH_AHEAD) {
+                        prefetch(ahead.value.as_bytes());
+                    }
                     let i = &rows[n];
                     v.extend([
                         Value::Blob(i.id.as_bytes()),
@@ -572,6 +575,9 @@ impl Tx {
                 9,
                 rows.len(),
                 |n, v| {
+                    if let Some(ahead) = rows.get(n + PREFETCH_AHEAD) {
+                        prefetch(ahead.reference.as_bytes());
+                    }
                     let r = &rows[n];
                     v.extend([
                         Value::Blob(r.indicator_id.as_bytes()),

@@ -1,6 +1,7 @@
 //! The `cybernav` command: serves the web UI and API, and runs administration from the shell.
 //! Thin on purpose: it parses arguments, builds the configuration and calls `cybernav-app`.
 
+mod mapped;
 mod taxii;
 
 use std::net::SocketAddr;
@@ -206,7 +207,8 @@ enum ImportCommand {
     },
     /// A STIX 2.1 (or 2.0) bundle: indicators de-duplicated with every source kept, other
     /// objects kept as received. Prints {"imported","duplicates","rejected":[{"id","reason"}]}
-    /// as JSON; refused objects do not block the others. See docs/SHARING.md.
+    /// as JSON; refused objects do not block the others. Do not change the file while it is
+    /// imported (it is read in place). See docs/SHARING.md.
     Stix {
         /// The bundle (JSON).
         file: PathBuf,
@@ -855,7 +857,7 @@ async fn import_stix(
     source: &SourceArgs,
 ) -> Result<ExitCode> {
     let spec = source.spec("stix")?;
-    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let bytes = mapped::Input::open(file)?;
     let app = open(data_dir).await?;
     let system = cybernav_core::authz::system_actor();
     let cap = system
@@ -866,6 +868,9 @@ async fn import_stix(
     let result = app
         .import_stix(&cap, &spec, &name, bytes, &command_line())
         .await;
+    let closing = std::time::Instant::now();
+    app.store.close().await;
+    tracing::debug!(closed_ms = closing.elapsed().as_millis(), "store closed");
     working.finish_and_clear();
     print_intake(&name, result)
 }

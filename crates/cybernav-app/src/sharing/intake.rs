@@ -889,7 +889,7 @@ impl App {
         cap: &IntakeWriter<'_>,
         source: &SourceSpec,
         file_name: &str,
-        bytes: Vec<u8>,
+        bytes: impl AsRef<[u8]> + Send + Sync + 'static,
         meta: &RequestMeta,
     ) -> AppResult<IntakeSummary> {
         let mut tx = self.store.begin().await?;
@@ -898,7 +898,13 @@ impl App {
         // The connection goes back to the pool with its usual cache, committed or not.
         tx.end_bulk().await?;
         let summary = result?;
+        let committing = std::time::Instant::now();
         tx.commit().await?;
+        // Times only.
+        tracing::debug!(
+            committed_ms = committing.elapsed().as_millis(),
+            "STIX import committed"
+        );
         Ok(summary)
     }
 }
@@ -909,7 +915,7 @@ pub(crate) async fn stix_in(
     cap: &IntakeWriter<'_>,
     source: &SourceSpec,
     file_name: &str,
-    bytes: Vec<u8>,
+    bytes: impl AsRef<[u8]> + Send + Sync + 'static,
     meta: &RequestMeta,
 ) -> AppResult<IntakeSummary> {
     let src = source_in(tx, source).await?;
@@ -928,10 +934,10 @@ pub(crate) async fn stix_in(
     let bytes = Arc::new(bytes);
     let digest = {
         let bytes = bytes.clone();
-        tokio::task::spawn_blocking(move || sha256_hex(&bytes))
+        tokio::task::spawn_blocking(move || sha256_hex((*bytes).as_ref()))
     };
     let default = src.default_marking.clone();
-    let reading = tokio::task::spawn_blocking(move || read_stix(&bytes, default));
+    let reading = tokio::task::spawn_blocking(move || read_stix((*bytes).as_ref(), default));
     let batch = match reading.await {
         Ok(Ok(batch)) => batch,
         Ok(Err(e)) => {

@@ -140,7 +140,7 @@ pub async fn import_stix(
     let spec = q.spec("stix")?;
     let summary = state
         .app
-        .import_stix(&cap, &spec, "bundle (API)", Vec::from(body), &meta)
+        .import_stix(&cap, &spec, "bundle (API)", body, &meta)
         .await?;
     Ok((StatusCode::CREATED, Json(summary.into())))
 }
