@@ -81,7 +81,9 @@ mod tests {
         assert!(matches!(input, Input::Read(ref v) if v.is_empty()));
 
         let missing = dir.path().join("missing.json");
-        let e = Input::open(&missing).err().expect("a missing file is an error");
+        let e = Input::open(&missing)
+            .err()
+            .expect("a missing file is an error");
         assert!(format!("{e:#}").contains("missing.json"), "{e:#}");
     }
 }
