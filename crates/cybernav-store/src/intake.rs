@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::sqlite_bulk::{PREFETCH_AHEAD, Value, bulk_insert, prefetch};
+use crate::sqlite_bulk::{Value, bulk_insert};
 use crate::{StoreError, StoreResult, Tx, with_conn};
 
 /// Rows per statement for indicators (4 values each), on PostgreSQL.
@@ -376,9 +376,6 @@ impl Tx {
                 4,
                 rows.len(),
                 |n, v| {
-                    if let Some(ahead) = rows.get(n + PREFETCH_AHEAD) {
-                        prefetch(ahead.value.as_bytes());
-                    }
                     let i = &rows[n];
                     v.extend([
                         Value::Blob(i.id.as_bytes()),
@@ -387,6 +384,7 @@ impl Tx {
                         Value::Text(&seen),
                     ]);
                 },
+                |n| rows[n].value.as_bytes(),
             )
             .await;
         }
@@ -575,9 +573,6 @@ impl Tx {
                 9,
                 rows.len(),
                 |n, v| {
-                    if let Some(ahead) = rows.get(n + PREFETCH_AHEAD) {
-                        prefetch(ahead.reference.as_bytes());
-                    }
                     let r = &rows[n];
                     v.extend([
                         Value::Blob(r.indicator_id.as_bytes()),
@@ -591,6 +586,7 @@ impl Tx {
                         Value::Int(i64::from(r.revoked)),
                     ]);
                 },
+                |n| rows[n].reference.as_bytes(),
             )
             .await?;
             return Ok(());

@@ -192,13 +192,13 @@ impl Drop for Statement<'_> {
     }
 }
 
-/// Asks the processor to start loading the memory at `bytes` now, without waiting for it: the
-/// row callbacks of [`bulk_insert`] call it for the texts of a row some places ahead. Rows
-/// written in key order have their texts scattered over memory (they were read in file
+/// Asks the processor to start loading the memory at `bytes` now, without waiting for it:
+/// [`bulk_insert`] calls it for the scattered text of the row [`PREFETCH_AHEAD`] places on.
+/// Rows written in key order have their texts scattered over memory (they were read in file
 /// order), and SQLite, copying each into its record, otherwise waited for memory at nearly
 /// every value: 0.4 s of a million-indicator import (docs/PERFORMANCE.md).
 #[inline]
-pub(crate) fn prefetch(bytes: &[u8]) {
+fn prefetch(bytes: &[u8]) {
     #[cfg(target_arch = "x86_64")]
     // SAFETY: a prefetch is a hint; it never faults and reads nothing into the program, so
     // any address is sound, and this one is of a live slice.
@@ -212,7 +212,7 @@ pub(crate) fn prefetch(bytes: &[u8]) {
 }
 
 /// Rows ahead of the one being bound whose texts [`prefetch`] is asked to load.
-pub(crate) const PREFETCH_AHEAD: usize = 8;
+const PREFETCH_AHEAD: usize = 8;
 
 /// Rows written per hold of the connection. Between holds the task yields, so on a server an
 /// import does not hold up other requests on the same runtime thread for its whole length.
@@ -230,15 +230,23 @@ fn values_sql(head: &str, rows: usize, cols: usize) -> String {
 }
 
 /// Inserts `count` rows of `cols` values with `head` (`INSERT OR IGNORE INTO t (a, b) VALUES`)
-/// on the transaction's connection; `row(i, values)` appends row `i`'s values. Returns the rows
-/// changed in all.
+/// on the transaction's connection; `row(i, values)` appends row `i`'s values, and
+/// `scattered(i)` is the text of row `i` that lies apart from its neighbours' (loaded ahead of
+/// binding, see [`prefetch`]). Returns the rows changed in all.
 pub(crate) async fn bulk_insert<'v>(
     conn: &mut sqlx::SqliteConnection,
     head: &str,
     cols: usize,
     count: usize,
     row: impl Fn(usize, &mut Vec<Value<'v>>),
+    scattered: impl Fn(usize) -> &'v [u8],
 ) -> StoreResult<u64> {
+    let row = |i: usize, values: &mut Vec<Value<'v>>| {
+        if i + PREFETCH_AHEAD < count {
+            prefetch(scattered(i + PREFETCH_AHEAD));
+        }
+        row(i, values);
+    };
     let full = values_sql(head, ROWS_PER_STATEMENT, cols);
     let mut values: Vec<Value<'v>> = Vec::with_capacity(ROWS_PER_STATEMENT * cols);
     let mut changed = 0;
