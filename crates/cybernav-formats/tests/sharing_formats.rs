@@ -56,11 +56,11 @@ fn read(bytes: &[u8]) -> Read {
         let marking = table.resolve(i.marking_refs()).into_marking(Tlp::Clear);
         match &i.outcome {
             PatternOutcome::Indicators(v) => out.indicators.push((
-                i.id.clone(),
+                i.id.to_string(),
                 v.iter().map(|x| x.to_string()).collect(),
                 marking.label(),
             )),
-            PatternOutcome::PatternOnly { .. } => out.pattern_only.push(i.id.clone()),
+            PatternOutcome::PatternOnly { .. } => out.pattern_only.push(i.id.to_string()),
         }
     }
     out

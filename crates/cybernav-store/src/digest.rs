@@ -361,9 +361,9 @@ impl Tx {
             sqlx::query_as(
                 "SELECT i.id AS indicator_id, i.kind, i.value, s.name AS source_name, r.received_at, \
                  p.marking, p.revoked FROM intake_runs r \
-                 JOIN indicator_reports p ON p.run_id = r.id \
+                 JOIN indicator_reports p ON p.run_no = r.no \
                  JOIN indicators i ON i.id = p.indicator_id \
-                 JOIN intel_sources s ON s.id = p.source_id \
+                 JOIN intel_sources s ON s.no = p.source_no \
                  WHERE r.received_at >= $1 AND r.received_at < $2 \
                  ORDER BY r.received_at DESC, i.kind, i.value, s.name",
             )

@@ -114,6 +114,13 @@ pub struct NewStixObject<'a> {
     pub raw: &'a str,
 }
 
+/// The numbers a report names its source and run by (migration 0024).
+#[derive(Debug, Clone, Copy)]
+struct Numbers {
+    source: i64,
+    run: i64,
+}
+
 /// Where a batch of reports and objects came from and when.
 #[derive(Debug, Clone, Copy)]
 pub struct Provenance {
@@ -216,8 +223,8 @@ fn report_changed(new: &str) -> String {
     .join(" OR ")
 }
 
-const REPORT_COLUMNS: &str = "p.indicator_id, p.source_id, s.name AS source_name, p.ref AS reference, \
-     p.run_id, r.received_at, p.marking, m.markings AS original_markings, p.valid_until, p.confidence, p.revoked";
+const REPORT_COLUMNS: &str = "p.indicator_id, s.id AS source_id, s.name AS source_name, p.ref AS reference, \
+     r.id AS run_id, r.received_at, p.marking, m.markings AS original_markings, p.valid_until, p.confidence, p.revoked";
 
 /// The SQLite page cache for a bulk import, in KiB (negative `cache_size` is KiB). Random
 /// inserts into the indicator and report indexes of a million rows touch far more pages than
@@ -436,34 +443,39 @@ impl Tx {
                 r.reference, r.indicator_id
             )));
         }
-        if !reports.is_empty() {
-            self.check_run(from).await?;
-        }
+        let numbers = match reports.is_empty() {
+            true => None,
+            false => Some(self.run_numbers(from).await?),
+        };
         let new = self.insert_indicators(indicators, from.received_at).await?;
-        let lists = self.marking_list_ids(reports).await?;
-        self.write_reports(reports, &lists, from).await?;
+        if let Some(numbers) = numbers {
+            let lists = self.marking_list_ids(reports).await?;
+            self.write_reports(reports, &lists, numbers, from.known_source)
+                .await?;
+        }
         Ok(new)
     }
 
-    /// Refuses a run that is not stored as one of the source's.
-    async fn check_run(&mut self, from: Provenance) -> StoreResult<()> {
-        let found: i64 = with_conn!(self, |c| {
-            sqlx::query_scalar(
-                "SELECT COUNT(*) FROM intake_runs r JOIN intel_sources s ON s.id = r.source_id \
+    /// The numbers reports name a source and run by (migration 0024); refuses a run that is
+    /// not stored as one of the source's.
+    async fn run_numbers(&mut self, from: Provenance) -> StoreResult<Numbers> {
+        let found: Option<(i64, i64)> = with_conn!(self, |c| {
+            sqlx::query_as(
+                "SELECT s.no, r.no FROM intake_runs r JOIN intel_sources s ON s.id = r.source_id \
                  WHERE r.id = $1 AND s.id = $2",
             )
             .bind(from.run_id)
             .bind(from.source_id)
-            .fetch_one(&mut *c)
+            .fetch_optional(&mut *c)
             .await?
         });
-        if found == 0 {
-            return Err(StoreError::Reference(format!(
+        match found {
+            Some((source, run)) => Ok(Numbers { source, run }),
+            None => Err(StoreError::Reference(format!(
                 "intake run {} of source {} is not stored",
                 from.run_id, from.source_id
-            )));
+            ))),
         }
-        Ok(())
     }
 
     /// The id in `marking_lists` of each report's markings as sent (stored if new), in the
@@ -543,16 +555,14 @@ impl Tx {
         &mut self,
         rows: &[NewReport<'_>],
         lists: &[i64],
-        from: Provenance,
+        from: Numbers,
+        known_source: bool,
     ) -> StoreResult<()> {
-        if rows.is_empty() {
-            return Ok(());
-        }
         if self.backend() == crate::Backend::Sqlite {
             // Neither statement can stop half-way (`OR IGNORE`, and the table has no foreign
             // keys), so SQLite keeps no statement journal for them: first the changed reports
             // the source made before, then the new ones.
-            if from.known_source {
+            if known_source {
                 for (chunk, ids) in rows.chunks(REPORT_BATCH).zip(lists.chunks(REPORT_BATCH)) {
                     self.update_changed_reports(chunk, ids, from).await?;
                 }
@@ -560,15 +570,14 @@ impl Tx {
             let crate::Conn::Sqlite(c) = &mut self.conn else {
                 unreachable!("the backend was checked above");
             };
-            let source = from.source_id;
-            let run = from.run_id;
+            let Numbers { source, run } = from;
             let until: Vec<Option<String>> = rows
                 .iter()
                 .map(|r| r.valid_until.map(|t| crate::utc::UtcTime(t).text()))
                 .collect();
             bulk_insert(
                 c,
-                "INSERT OR IGNORE INTO indicator_reports (indicator_id, source_id, ref, run_id, \
+                "INSERT OR IGNORE INTO indicator_reports (indicator_id, source_no, ref, run_no, \
                  marking, markings_id, valid_until, confidence, revoked) VALUES",
                 9,
                 rows.len(),
@@ -576,9 +585,9 @@ impl Tx {
                     let r = &rows[n];
                     v.extend([
                         Value::Blob(r.indicator_id.as_bytes()),
-                        Value::Blob(source.as_bytes()),
+                        Value::Int(source),
                         Value::Text(r.reference),
-                        Value::Blob(run.as_bytes()),
+                        Value::Int(run),
                         Value::Text(r.marking),
                         Value::Int(lists[n]),
                         until[n].as_deref().map_or(Value::Null, Value::Text),
@@ -593,9 +602,9 @@ impl Tx {
         }
         for (chunk, ids) in rows.chunks(REPORT_BATCH).zip(lists.chunks(REPORT_BATCH)) {
             let sql = format!(
-                "INSERT INTO indicator_reports (indicator_id, source_id, ref, run_id, \
+                "INSERT INTO indicator_reports (indicator_id, source_no, ref, run_no, \
                  marking, markings_id, valid_until, confidence, revoked) VALUES {} \
-                 ON CONFLICT (indicator_id, source_id, ref) DO UPDATE SET run_id = excluded.run_id, \
+                 ON CONFLICT (indicator_id, source_no, ref) DO UPDATE SET run_no = excluded.run_no, \
                  marking = excluded.marking, \
                  markings_id = excluded.markings_id, valid_until = excluded.valid_until, \
                  confidence = excluded.confidence, revoked = excluded.revoked \
@@ -614,18 +623,18 @@ impl Tx {
         &mut self,
         batch: &[NewReport<'_>],
         lists: &[i64],
-        from: Provenance,
+        from: Numbers,
     ) -> StoreResult<()> {
         let sql = format!(
-            "UPDATE OR IGNORE indicator_reports SET run_id = v.run_id, marking = v.marking, \
+            "UPDATE OR IGNORE indicator_reports SET run_no = v.run_no, marking = v.marking, \
              markings_id = v.markings_id, valid_until = v.valid_until, \
              confidence = v.confidence, revoked = v.revoked \
-             FROM (SELECT column1 AS indicator_id, column2 AS source_id, column3 AS ref, \
-             column4 AS run_id, column5 AS marking, column6 AS markings_id, \
+             FROM (SELECT column1 AS indicator_id, column2 AS source_no, column3 AS ref, \
+             column4 AS run_no, column5 AS marking, column6 AS markings_id, \
              column7 AS valid_until, column8 AS confidence, column9 AS revoked \
              FROM (VALUES {})) AS v \
              WHERE indicator_reports.indicator_id = v.indicator_id \
-             AND indicator_reports.source_id = v.source_id AND indicator_reports.ref = v.ref \
+             AND indicator_reports.source_no = v.source_no AND indicator_reports.ref = v.ref \
              AND ({})",
             values_list(self, batch.len(), 9),
             report_changed("v")
@@ -639,16 +648,16 @@ impl Tx {
         sql: &str,
         batch: &[NewReport<'_>],
         lists: &[i64],
-        from: Provenance,
+        from: Numbers,
     ) -> StoreResult<()> {
         with_conn!(self, |c| {
             let mut q = sqlx::query(sql);
             for (r, list) in batch.iter().zip(lists) {
                 q = q
                     .bind(r.indicator_id)
-                    .bind(from.source_id)
+                    .bind(from.source)
                     .bind(r.reference)
-                    .bind(from.run_id)
+                    .bind(from.run)
                     .bind(r.marking)
                     .bind(*list)
                     .bind(utc(r.valid_until))
@@ -739,8 +748,8 @@ impl Tx {
             .collect::<Vec<_>>()
             .join(", ");
         let sql = format!(
-            "SELECT {REPORT_COLUMNS} FROM indicator_reports p JOIN intel_sources s ON s.id = p.source_id \
-             JOIN intake_runs r ON r.id = p.run_id JOIN marking_lists m ON m.id = p.markings_id \
+            "SELECT {REPORT_COLUMNS} FROM indicator_reports p JOIN intel_sources s ON s.no = p.source_no \
+             JOIN intake_runs r ON r.no = p.run_no JOIN marking_lists m ON m.id = p.markings_id \
              WHERE p.indicator_id IN ({list}) ORDER BY r.received_at, s.name, p.ref"
         );
         Ok(with_conn!(self, |c| {

@@ -250,7 +250,7 @@ impl Tx {
         let sql = format!(
             "SELECT i.id, i.kind, i.value, i.first_seen, MAX(r.received_at) AS modified \
              FROM indicators i JOIN indicator_reports p ON p.indicator_id = i.id \
-             JOIN intake_runs r ON r.id = p.run_id{} \
+             JOIN intake_runs r ON r.no = p.run_no{} \
              GROUP BY i.id, i.kind, i.value, i.first_seen HAVING {having} \
              ORDER BY MAX(r.received_at), i.id LIMIT {l}",
             f.where_clause()
@@ -284,7 +284,7 @@ impl Tx {
         f.push_raw(&format!("p.indicator_id IN ({})", ps.join(", ")));
         let sql = format!(
             "SELECT p.indicator_id, p.marking, p.valid_until, p.confidence, p.revoked, \
-             r.received_at FROM indicator_reports p JOIN intake_runs r ON r.id = p.run_id{}",
+             r.received_at FROM indicator_reports p JOIN intake_runs r ON r.no = p.run_no{}",
             f.where_clause()
         );
         Ok(with_conn!(self, |c| {

@@ -1497,9 +1497,9 @@ async fn bulk_indicator_and_report_writes_agree_on_both_backends() {
     }
 }
 
-/// Migration 0023 keeps every stored report: the markings as sent move to `marking_lists`,
-/// one row per distinct list, and each report reads back as it was. On every backend, from
-/// the table as 0021 left it.
+/// Migrations 0023 and 0025 keep every stored report: the markings as sent move to
+/// `marking_lists`, one row per distinct list, source and run are named by number, and each
+/// report reads back as it was. On every backend, from the table as 0021 left it.
 #[tokio::test]
 async fn reports_stored_before_keep_their_markings_as_sent() {
     use cybernav_store::intake::{NewIndicator, Provenance};
@@ -1543,7 +1543,10 @@ async fn reports_stored_before_keep_their_markings_as_sent() {
                  ref TEXT NOT NULL, run_id BLOB NOT NULL, marking TEXT NOT NULL, \
                  original_markings TEXT NOT NULL, valid_until TEXT, confidence INTEGER, \
                  revoked INTEGER NOT NULL, PRIMARY KEY (indicator_id, source_id, ref)) WITHOUT ROWID",
-                include_str!("../migrations/sqlite/0023_lean_reports.sql"),
+                [
+                    include_str!("../migrations/sqlite/0023_lean_reports.sql"),
+                    include_str!("../migrations/sqlite/0025_numbered_reports.sql"),
+                ],
             ),
             cybernav_store::Backend::Postgres => (
                 "DROP TABLE indicator_reports; DROP TABLE marking_lists; \
@@ -1552,7 +1555,10 @@ async fn reports_stored_before_keep_their_markings_as_sent() {
                  run_id uuid NOT NULL REFERENCES intake_runs(id), marking text NOT NULL, \
                  original_markings text NOT NULL, valid_until timestamptz, confidence bigint, \
                  revoked boolean NOT NULL, PRIMARY KEY (indicator_id, source_id, ref))",
-                include_str!("../migrations/postgres/0023_lean_reports.sql"),
+                [
+                    include_str!("../migrations/postgres/0023_lean_reports.sql"),
+                    include_str!("../migrations/postgres/0025_numbered_reports.sql"),
+                ],
             ),
         };
         let insert = "INSERT INTO indicator_reports (indicator_id, source_id, ref, run_id, marking, \
@@ -1573,7 +1579,9 @@ async fn reports_stored_before_keep_their_markings_as_sent() {
                         .await
                         .unwrap();
                 }
-                sqlx::raw_sql(migration).execute($p).await.unwrap();
+                for m in migration {
+                    sqlx::raw_sql(m).execute($p).await.unwrap();
+                }
                 let distinct: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM marking_lists")
                     .fetch_one($p)
                     .await
@@ -1665,5 +1673,114 @@ async fn reports_stored_before_keep_their_markings_as_sent() {
         assert!(long.len() > 10_000);
         store.close().await;
         drop_pg(pg).await;
+    }
+}
+
+/// Sources and runs are numbered in the order they are stored, by every way of inserting
+/// them, and migration 0024 numbers those stored before it in the order they were created
+/// (sources) or received (runs). On every backend.
+#[tokio::test]
+async fn sources_and_runs_are_numbered_in_the_order_stored() {
+    for (label, store, _pg, _dir) in stores().await {
+        let (first, first_run) =
+            stored_source_and_run(&store, "First feed", "TLP:GREEN", "a.json").await;
+        let (second, second_run) =
+            stored_source_and_run(&store, "Second feed", "TLP:AMBER", "b.json").await;
+        let third_run = stored_run(&store, first.id, "c.json").await;
+        // A source inserted by plain SQL, naming no number, gets the next one too.
+        let plain = Uuid::new_v4();
+        let insert_plain = "INSERT INTO intel_sources (id, name, kind, default_marking, created_at, updated_at) \
+             VALUES ($1, 'Plain', 'list', 'TLP:CLEAR', '2030-01-01T00:00:00.000000000Z', '2030-01-01T00:00:00.000000000Z')";
+        let (rewind, migration) = match store.backend() {
+            cybernav_store::Backend::Sqlite => (
+                "DROP TRIGGER intel_sources_number; DROP INDEX intel_sources_by_no; \
+                 ALTER TABLE intel_sources DROP COLUMN no; \
+                 DROP TRIGGER intake_runs_number; DROP INDEX intake_runs_by_no; \
+                 ALTER TABLE intake_runs DROP COLUMN no",
+                include_str!("../migrations/sqlite/0024_numbered_sources.sql"),
+            ),
+            cybernav_store::Backend::Postgres => (
+                "ALTER TABLE indicator_reports DROP CONSTRAINT indicator_reports_source_no_fkey, \
+                 DROP CONSTRAINT indicator_reports_run_no_fkey; \
+                 ALTER TABLE intel_sources DROP COLUMN no; ALTER TABLE intake_runs DROP COLUMN no",
+                include_str!("../migrations/postgres/0024_numbered_sources.sql"),
+            ),
+        };
+        let numbers = "SELECT id FROM intel_sources ORDER BY no";
+        let run_numbers = "SELECT id FROM intake_runs ORDER BY no";
+        macro_rules! check {
+            ($p:expr) => {{
+                let p = $p;
+                sqlx::query(insert_plain)
+                    .bind(plain)
+                    .execute(p)
+                    .await
+                    .unwrap();
+                let live: Vec<(Uuid,)> = sqlx::query_as(numbers).fetch_all(p).await.unwrap();
+                let live_runs: Vec<(Uuid,)> =
+                    sqlx::query_as(run_numbers).fetch_all(p).await.unwrap();
+                let distinct: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(DISTINCT no) FROM intel_sources WHERE no IS NOT NULL",
+                )
+                .fetch_one(p)
+                .await
+                .unwrap();
+                // Forget the numbers and let the migration give them again.
+                // On one connection: another of the pool may still hold the schema as it was.
+                let mut conn = p.acquire().await.unwrap();
+                sqlx::raw_sql(rewind).execute(&mut *conn).await.unwrap();
+                sqlx::raw_sql(migration).execute(&mut *conn).await.unwrap();
+                let migrated: Vec<(Uuid,)> =
+                    sqlx::query_as(numbers).fetch_all(&mut *conn).await.unwrap();
+                let migrated_runs: Vec<(Uuid,)> = sqlx::query_as(run_numbers)
+                    .fetch_all(&mut *conn)
+                    .await
+                    .unwrap();
+                (live, live_runs, distinct, migrated, migrated_runs)
+            }};
+        }
+        let (live, live_runs, distinct, migrated, migrated_runs) = match store.pool() {
+            cybernav_store::Pool::Sqlite(p) => check!(p),
+            cybernav_store::Pool::Postgres(p) => check!(p),
+        };
+        let ids = |rows: &[(Uuid,)]| rows.iter().map(|r| r.0).collect::<Vec<_>>();
+        assert_eq!(
+            ids(&live),
+            [first.id, second.id, plain],
+            "{label}: as stored"
+        );
+        assert_eq!(distinct, 3, "{label}: every source has its own number");
+        assert_eq!(
+            ids(&live_runs),
+            [first_run.id, second_run.id, third_run.id],
+            "{label}: runs as stored"
+        );
+        assert_eq!(ids(&migrated), ids(&live), "{label}: migrated by creation");
+        assert_eq!(
+            ids(&migrated_runs),
+            ids(&live_runs),
+            "{label}: migrated by receipt"
+        );
+        // After the migration, new rows go on numbering where the old ones stopped.
+        let fourth = stored_run(&store, second.id, "d.json").await;
+        let last: Option<(Uuid,)> = match store.pool() {
+            cybernav_store::Pool::Sqlite(p) => {
+                sqlx::query_as("SELECT id FROM intake_runs ORDER BY no DESC LIMIT 1")
+                    .fetch_optional(p)
+                    .await
+                    .unwrap()
+            }
+            cybernav_store::Pool::Postgres(p) => {
+                sqlx::query_as("SELECT id FROM intake_runs ORDER BY no DESC LIMIT 1")
+                    .fetch_optional(p)
+                    .await
+                    .unwrap()
+            }
+        };
+        assert_eq!(
+            last.map(|r| r.0),
+            Some(fourth.id),
+            "{label}: numbering goes on"
+        );
     }
 }

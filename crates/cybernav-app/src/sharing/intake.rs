@@ -674,10 +674,8 @@ impl StixReader {
                 let i = *i;
                 match i.outcome {
                     PatternOutcome::Indicators(found) => {
-                        self.seen.push(std::hash::BuildHasher::hash_one(
-                            &self.hasher,
-                            i.id.as_str(),
-                        ));
+                        self.seen
+                            .push(std::hash::BuildHasher::hash_one(&self.hasher, &*i.id));
                         for ind in &found {
                             batch.add(
                                 ind,
@@ -697,7 +695,7 @@ impl StixReader {
                         batch.patterns_kept += 1;
                         batch.objects.push(OwnedObject {
                             modified: rfc3339(i.modified.or(i.created)),
-                            stix_id: i.id,
+                            stix_id: i.id.into_owned(),
                             object_type: "indicator".into(),
                             spec_version: i.spec_version.as_str(),
                             marking,
@@ -846,7 +844,7 @@ fn read_stix(bytes: &[u8], default: Marking) -> Result<Batch, BundleError> {
             reader.take(raw, o, &mut batch);
         } else {
             let id = match &o {
-                StixObject::Indicator(i) => i.id.clone(),
+                StixObject::Indicator(i) => i.id.to_string(),
                 StixObject::Other(x) => x.id.clone(),
                 StixObject::Identity(i) => i.id.clone(),
                 StixObject::MarkingDefinition(m) => m.id.clone(),

@@ -515,13 +515,14 @@ fn type_label(t: &str) -> String {
 /// The indicators an indicator object's pattern names, and when it says they were seen.
 fn indicator_facts(raw: &str) -> (Vec<Indicator>, Option<OffsetDateTime>, Option<String>) {
     let bundle = format!("{{\"type\":\"bundle\",\"objects\":[{raw}]}}");
-    let mut out = (Vec::new(), None, None);
+    let mut out: (Vec<Indicator>, Option<OffsetDateTime>, Option<String>) =
+        (Vec::new(), None, None);
     let _ = read_bundle(bundle.as_bytes(), |o| {
         if let Ok(StixObject::Indicator(i)) = o {
             out.1 = i.valid_from;
             match &i.outcome {
                 PatternOutcome::Indicators(list) => out.0 = list.clone(),
-                PatternOutcome::PatternOnly { .. } => out.2 = Some(i.pattern.clone()),
+                PatternOutcome::PatternOnly { .. } => out.2 = Some(i.pattern.to_string()),
             }
         }
     });

@@ -59,11 +59,12 @@ impl SpecVersion {
     }
 }
 
-/// A STIX indicator.
+/// A STIX indicator. Its texts borrow from the bundle where the JSON has no escapes in them,
+/// so reading a million indicators does not allocate a string per field.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StixIndicator {
+pub struct StixIndicator<'a> {
     /// `indicator--<uuid>`.
-    pub id: String,
+    pub id: Cow<'a, str>,
     /// The version it was written in.
     pub spec_version: SpecVersion,
     /// When it was first created.
@@ -71,13 +72,13 @@ pub struct StixIndicator {
     /// This version's time (an object is identified by id *and* modified).
     pub modified: Option<OffsetDateTime>,
     /// Name.
-    pub name: Option<String>,
+    pub name: Option<Cow<'a, str>>,
     /// Description.
-    pub description: Option<String>,
+    pub description: Option<Cow<'a, str>>,
     /// The pattern as written.
-    pub pattern: String,
+    pub pattern: Cow<'a, str>,
     /// `stix` unless the feed says otherwise (`snort`, `yara`, `sigma`).
-    pub pattern_type: String,
+    pub pattern_type: Cow<'a, str>,
     /// What the pattern became.
     pub outcome: PatternOutcome,
     /// From when it is valid (`created` when the feed left it out).
@@ -85,28 +86,28 @@ pub struct StixIndicator {
     /// Until when, if given.
     pub valid_until: Option<OffsetDateTime>,
     /// STIX 2.1 `indicator_types` (`malicious-activity`, `anomalous-activity`).
-    pub indicator_types: Vec<String>,
+    pub indicator_types: Vec<Cow<'a, str>>,
     /// `labels` (in STIX 2.0 the indicator types; in 2.1 free tags).
-    pub labels: Vec<String>,
+    pub labels: Vec<Cow<'a, str>>,
     /// Object-level marking references.
-    pub object_marking_refs: Vec<String>,
+    pub object_marking_refs: Vec<Cow<'a, str>>,
     /// Marking references of granular markings (counted for the whole object).
-    pub granular_marking_refs: Vec<String>,
+    pub granular_marking_refs: Vec<Cow<'a, str>>,
     /// The identity that created it.
-    pub created_by_ref: Option<String>,
+    pub created_by_ref: Option<Cow<'a, str>>,
     /// Confidence 0-100, if given.
     pub confidence: Option<u8>,
     /// True when the producer withdrew it.
     pub revoked: bool,
 }
 
-impl StixIndicator {
+impl StixIndicator<'_> {
     /// Every marking reference, object-level then granular.
     pub fn marking_refs(&self) -> impl Iterator<Item = &str> + Clone {
         self.object_marking_refs
             .iter()
             .chain(&self.granular_marking_refs)
-            .map(String::as_str)
+            .map(|r| &**r)
     }
 }
 
@@ -161,7 +162,7 @@ pub struct OtherObject<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StixObject<'a> {
     /// An indicator.
-    Indicator(Box<StixIndicator>),
+    Indicator(Box<StixIndicator<'a>>),
     /// A marking definition.
     MarkingDefinition(StixMarkingDefinition),
     /// An identity.
@@ -446,24 +447,28 @@ struct Fields<'a> {
     created: Option<Cow<'a, str>>,
     #[serde(borrow)]
     modified: Option<Cow<'a, str>>,
-    name: Option<String>,
-    description: Option<String>,
-    pattern: Option<String>,
+    #[serde(borrow)]
+    name: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    description: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    pattern: Option<Cow<'a, str>>,
     #[serde(borrow)]
     pattern_type: Option<Cow<'a, str>>,
     #[serde(borrow)]
     valid_from: Option<Cow<'a, str>>,
     #[serde(borrow)]
     valid_until: Option<Cow<'a, str>>,
-    #[serde(default)]
-    indicator_types: Vec<String>,
-    #[serde(default)]
-    labels: Vec<String>,
-    #[serde(default)]
-    object_marking_refs: Vec<String>,
-    #[serde(default)]
-    granular_markings: Vec<GranularMarking>,
-    created_by_ref: Option<String>,
+    #[serde(borrow = "'a", default, deserialize_with = "texts")]
+    indicator_types: Vec<Cow<'a, str>>,
+    #[serde(borrow = "'a", default, deserialize_with = "texts")]
+    labels: Vec<Cow<'a, str>>,
+    #[serde(borrow = "'a", default, deserialize_with = "texts")]
+    object_marking_refs: Vec<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    granular_markings: Vec<GranularMarking<'a>>,
+    #[serde(borrow)]
+    created_by_ref: Option<Cow<'a, str>>,
     confidence: Option<i64>,
     revoked: Option<bool>,
     definition_type: Option<String>,
@@ -475,8 +480,33 @@ struct Fields<'a> {
 }
 
 #[derive(Deserialize)]
-struct GranularMarking {
-    marking_ref: Option<String>,
+struct GranularMarking<'a> {
+    #[serde(borrow)]
+    marking_ref: Option<Cow<'a, str>>,
+}
+
+/// One string of a list, borrowed from the input where it has no escapes.
+#[derive(Deserialize)]
+struct Text<'a>(#[serde(borrow)] Cow<'a, str>);
+
+/// A list of strings, each borrowed where it can be (serde borrows a `Cow` only as a field of
+/// its own, not as an element of a `Vec`).
+fn texts<'de: 'a, 'a, D: Deserializer<'de>>(d: D) -> Result<Vec<Cow<'a, str>>, D::Error> {
+    struct Texts;
+    impl<'de> Visitor<'de> for Texts {
+        type Value = Vec<Cow<'de, str>>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a list of strings")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+            while let Some(Text(t)) = seq.next_element()? {
+                out.push(t);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_seq(Texts)
 }
 
 /// Just the id, to name an object whose other fields could not be read.
@@ -544,8 +574,10 @@ fn read_object(
             return Err((id, what));
         }
     };
-    let id = f.id.as_deref().map(str::to_string);
-    let err = |reason: String| (id.clone(), reason);
+    // The id as read (borrowed from the text unless it has escapes), copied only into a
+    // refusal.
+    let read_id = f.id.clone();
+    let err = |reason: String| (read_id.as_deref().map(str::to_string), reason);
     let Some(object_type) = f.object_type.as_deref() else {
         return Err(err("field type: missing".to_string()));
     };
@@ -568,7 +600,6 @@ fn read_object(
     {
         return Err(err("field modified: earlier than created".to_string()));
     }
-    let id = id_str.to_string();
     match object_type {
         "indicator" => {
             let Some(pattern) = f.pattern else {
@@ -581,10 +612,7 @@ fn read_object(
                 return Err(err("field valid_from: missing".to_string()));
             }
             let valid_until = timestamp("valid_until", f.valid_until.as_deref()).map_err(err)?;
-            let pattern_type = f
-                .pattern_type
-                .map(Cow::into_owned)
-                .unwrap_or_else(|| "stix".to_string());
+            let pattern_type = f.pattern_type.unwrap_or(Cow::Borrowed("stix"));
             let outcome = if pattern_type.eq_ignore_ascii_case("stix") {
                 parse_pattern(&pattern).map_err(|e| err(format!("field pattern: {e}")))?
             } else {
@@ -600,7 +628,7 @@ fn read_object(
                 }
             };
             Ok(StixObject::Indicator(Box::new(StixIndicator {
-                id,
+                id: read_id.clone().unwrap_or_default(),
                 spec_version,
                 created,
                 modified,
@@ -628,33 +656,37 @@ fn read_object(
             let definition = f.definition.unwrap_or(Value::Null);
             let extensions = f.extensions.unwrap_or(Value::Null);
             let meaning = interpret_marking(
-                &id,
+                id_str,
                 f.name.as_deref(),
                 f.definition_type.as_deref(),
                 &definition,
                 &extensions,
             );
             Ok(StixObject::MarkingDefinition(StixMarkingDefinition {
-                id,
-                name: f.name,
+                id: id_str.to_string(),
+                name: f.name.map(Cow::into_owned),
                 created,
                 meaning,
             }))
         }
         "identity" => Ok(StixObject::Identity(StixIdentity {
-            id,
+            id: id_str.to_string(),
             spec_version,
-            name: f.name,
+            name: f.name.map(Cow::into_owned),
             identity_class: f.identity_class,
             sectors: f.sectors,
             modified,
         })),
         other => Ok(StixObject::Other(OtherObject {
-            id,
+            id: id_str.to_string(),
             object_type: other.to_string(),
             spec_version,
             modified,
-            object_marking_refs: f.object_marking_refs,
+            object_marking_refs: f
+                .object_marking_refs
+                .into_iter()
+                .map(Cow::into_owned)
+                .collect(),
             raw,
         })),
     }

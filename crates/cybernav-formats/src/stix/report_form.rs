@@ -178,7 +178,12 @@ mod tests {
         read_bundle(&bytes, |o| match o.expect("every object reads") {
             StixObject::MarkingDefinition(d) => table.add(&d.id, d.meaning),
             StixObject::Indicator(i) => {
-                refs.push(i.object_marking_refs.clone());
+                refs.push(
+                    i.object_marking_refs
+                        .iter()
+                        .map(|r| r.to_string())
+                        .collect(),
+                );
                 if let PatternOutcome::Indicators(list) = &i.outcome {
                     found.extend(list.iter().map(|x| x.value().to_string()));
                 }

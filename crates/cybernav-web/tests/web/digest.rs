@@ -143,7 +143,7 @@ async fn name_red_recipient(t: &TestApp, source: &str, person: uuid::Uuid) {
     m.named_recipients.insert(person);
     let json = serde_json::to_string(&m).unwrap();
     let mut tx = t.app.store.begin().await.unwrap();
-    let sql = "UPDATE indicator_reports SET marking = $1 WHERE source_id = (SELECT id FROM intel_sources WHERE name = $2)";
+    let sql = "UPDATE indicator_reports SET marking = $1 WHERE source_no = (SELECT no FROM intel_sources WHERE name = $2)";
     match &mut tx.conn {
         cybernav_store::Conn::Sqlite(c) => {
             sqlx::query(sql)
