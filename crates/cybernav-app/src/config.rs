@@ -13,6 +13,10 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// `postgres://…` to use PostgreSQL instead of the embedded database.
     pub database_url: Option<String>,
+    /// Database connections at most (none: the store's default). A command that works alone
+    /// uses one, so that a bulk import may write with a rollback journal
+    /// (`cybernav_store::solo_bulk`).
+    pub connections: Option<u32>,
     /// Address people use to reach the server, for links in e-mail.
     pub base_url: String,
     /// Roles that must use a second factor.
@@ -108,6 +112,7 @@ impl Config {
             taxii_allow_http: false,
             data_dir,
             database_url: None,
+            connections: None,
             base_url: "http://127.0.0.1:8080".into(),
             mfa_required_roles: vec![Role::BoardAdmin, Role::ProgramManager, Role::Navigator],
             session_idle_minutes: 30,

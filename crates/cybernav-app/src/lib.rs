@@ -73,8 +73,8 @@ impl App {
     /// Opens the database named by the configuration and applies migrations.
     pub async fn open(config: Config) -> AppResult<App> {
         let store = match &config.database_url {
-            Some(url) => Store::connect(url).await?,
-            None => Store::open_data_dir(&config.data_dir).await?,
+            Some(url) => Store::connect_limited(url, config.connections).await?,
+            None => Store::open_data_dir_limited(&config.data_dir, config.connections).await?,
         };
         store.migrate().await?;
         Ok(App {

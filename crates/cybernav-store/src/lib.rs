@@ -40,6 +40,7 @@ pub mod participation;
 pub mod products;
 pub mod registry;
 pub mod rows;
+mod solo_bulk;
 mod sqlite_bulk;
 pub mod taxii;
 pub mod taxii_feeds;
@@ -217,6 +218,9 @@ pub fn dialect(tx: &Tx, sqlite: &'static str, postgres: &'static str) -> &'stati
     }
 }
 
+/// How long a SQLite connection waits for another's lock before giving up.
+pub(crate) const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
 static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
@@ -253,6 +257,12 @@ impl Store {
 
     /// Connects to `postgres://…` or `sqlite:…` URLs.
     pub async fn connect(url: &str) -> StoreResult<Store> {
+        Store::connect_limited(url, None).await
+    }
+
+    /// As [`Store::connect`], with at most `connections` connections (default 16 on
+    /// PostgreSQL, 8 on SQLite).
+    pub async fn connect_limited(url: &str, connections: Option<u32>) -> StoreResult<Store> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             // The application name marks cybernav's own sessions, whose open transactions
             // hold back what pages in time order may show (`Tx::visible_until`).
@@ -260,7 +270,7 @@ impl Store {
                 .map_err(|e| StoreError::Url(e.to_string()))?
                 .application_name(APPLICATION_NAME);
             let pool = PgPoolOptions::new()
-                .max_connections(16)
+                .max_connections(connections.unwrap_or(16).max(1))
                 .acquire_timeout(Duration::from_secs(5))
                 .connect_with(opts)
                 .await?;
@@ -278,9 +288,9 @@ impl Store {
                 // /var/tmp one `pwrite` at a time (1.1 million calls for 200,000 indicators).
                 // It is read when a write transaction begins, so it is set per connection.
                 .pragma("temp_store", "memory")
-                .busy_timeout(Duration::from_secs(10));
+                .busy_timeout(SQLITE_BUSY_TIMEOUT);
             let pool = SqlitePoolOptions::new()
-                .max_connections(8)
+                .max_connections(connections.unwrap_or(8).max(1))
                 .min_connections(1)
                 .connect_with(opts)
                 .await?;
@@ -294,6 +304,14 @@ impl Store {
 
     /// Opens (creating if needed) the embedded SQLite database in `data_dir`.
     pub async fn open_data_dir(data_dir: &Path) -> StoreResult<Store> {
+        Store::open_data_dir_limited(data_dir, None).await
+    }
+
+    /// As [`Store::open_data_dir`], with at most `connections` connections (default 8).
+    pub async fn open_data_dir_limited(
+        data_dir: &Path,
+        connections: Option<u32>,
+    ) -> StoreResult<Store> {
         std::fs::create_dir_all(data_dir).map_err(|e| {
             StoreError::Url(format!(
                 "cannot create data folder {}: {e}",
@@ -301,7 +319,7 @@ impl Store {
             ))
         })?;
         let path = data_dir.join(SQLITE_FILE);
-        Store::connect(&format!("sqlite://{}", path.display())).await
+        Store::connect_limited(&format!("sqlite://{}", path.display()), connections).await
     }
 
     /// Which backend this is.

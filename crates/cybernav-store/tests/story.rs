@@ -1784,3 +1784,76 @@ async fn sources_and_runs_are_numbered_in_the_order_stored() {
         );
     }
 }
+
+/// A store alone with its SQLite database switches it to a rollback journal for a bulk write
+/// and back to WAL after; with another connection open it does not, without waiting for the
+/// other to let go, and writes as usual; a database left in rollback mode (the process ended
+/// before switching back) is put back in WAL mode by the next store to open it. PostgreSQL
+/// never switches.
+#[tokio::test]
+async fn a_store_alone_writes_with_a_rollback_journal_and_goes_back_to_wal() {
+    let dir = tempfile::tempdir().unwrap();
+    let alone = Store::open_data_dir_limited(dir.path(), Some(1))
+        .await
+        .unwrap();
+    alone.migrate().await.unwrap();
+    assert_eq!(alone.journal_mode().await.unwrap().as_deref(), Some("wal"));
+    assert!(alone.rollback_journal_if_alone().await.unwrap(), "alone");
+    assert_eq!(
+        alone.journal_mode().await.unwrap().as_deref(),
+        Some("delete")
+    );
+    let (source, _run) = stored_source_and_run(&alone, "Solo feed", "TLP:GREEN", "solo.json").await;
+    alone.write_ahead_log_again().await.unwrap();
+    assert_eq!(alone.journal_mode().await.unwrap().as_deref(), Some("wal"));
+
+    // Another store (a server, another command) has the database open.
+    let other = Store::open_data_dir(dir.path()).await.unwrap();
+    let mut tx = other.read().await.unwrap();
+    assert!(tx.intel_source_named("Solo feed").await.unwrap().is_some());
+    tx.commit().await.unwrap();
+    let tried = std::time::Instant::now();
+    assert!(
+        !alone.rollback_journal_if_alone().await.unwrap(),
+        "not alone: stays in WAL mode"
+    );
+    assert!(
+        tried.elapsed() < std::time::Duration::from_secs(5),
+        "the attempt does not wait out the busy timeout ({:?})",
+        tried.elapsed()
+    );
+    assert_eq!(alone.journal_mode().await.unwrap().as_deref(), Some("wal"));
+    let run = stored_run(&alone, source.id, "with-a-neighbour.json").await;
+    let mut tx = other.read().await.unwrap();
+    assert!(
+        tx.intake_runs(10)
+            .await
+            .unwrap()
+            .iter()
+            .any(|r| r.id == run.id),
+        "written in WAL mode and seen by the other store"
+    );
+    tx.commit().await.unwrap();
+    other.close().await;
+
+    // Switched, then the process ends without switching back.
+    assert!(alone.rollback_journal_if_alone().await.unwrap());
+    alone.close().await;
+    let reopened = Store::open_data_dir(dir.path()).await.unwrap();
+    assert_eq!(
+        reopened.journal_mode().await.unwrap().as_deref(),
+        Some("wal")
+    );
+    let mut tx = reopened.read().await.unwrap();
+    assert_eq!(tx.intake_runs(10).await.unwrap().len(), 2, "nothing lost");
+    tx.commit().await.unwrap();
+    reopened.close().await;
+
+    if let Some(pg) = ScratchPostgres::create("solo").await {
+        let store = Store::connect_limited(&pg.url, Some(1)).await.unwrap();
+        assert!(!store.rollback_journal_if_alone().await.unwrap());
+        assert_eq!(store.journal_mode().await.unwrap(), None);
+        store.close().await;
+        pg.drop_database().await;
+    }
+}

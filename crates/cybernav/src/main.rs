@@ -345,12 +345,31 @@ fn init_logging() {
 }
 
 async fn open(data_dir: PathBuf) -> Result<App> {
-    let config = Config::new(data_dir)
+    open_with(data_dir, None).await
+}
+
+/// As [`open`], with one database connection: for a command that works alone, so that a bulk
+/// import may write with a rollback journal (`cybernav_store::solo_bulk`).
+async fn open_alone(data_dir: PathBuf) -> Result<App> {
+    open_with(data_dir, Some(1)).await
+}
+
+async fn open_with(data_dir: PathBuf, connections: Option<u32>) -> Result<App> {
+    let mut config = Config::new(data_dir)
         .with_env()
         .map_err(anyhow::Error::msg)?;
-    App::open(config)
-        .await
-        .context("cannot open the database (nothing was changed)")
+    config.connections = connections;
+    App::open(config).await.map_err(|e| {
+        let busy = e.to_string().contains("database is locked");
+        anyhow::Error::new(e).context(if busy {
+            // An import alone with the database writes with a rollback journal, during which
+            // nothing else may open it (cybernav_store::solo_bulk).
+            "cannot open the database: another cybernav command (an import) is writing it; \
+             run this again when it has ended (nothing was changed)"
+        } else {
+            "cannot open the database (nothing was changed)"
+        })
+    })
 }
 
 #[tokio::main]
@@ -858,16 +877,28 @@ async fn import_stix(
 ) -> Result<ExitCode> {
     let spec = source.spec("stix")?;
     let bytes = mapped::Input::open(file)?;
-    let app = open(data_dir).await?;
+    let app = open_alone(data_dir).await?;
     let system = cybernav_core::authz::system_actor();
     let cap = system
         .import_intel()
         .context("system imports threat information")?;
     let name = file.display().to_string();
     let working = working_on(format!("{name} ({})", megabytes(bytes.len())));
+    // Alone with the database, the import writes each page once (cybernav_store::solo_bulk);
+    // with a server or another command on it, in WAL mode as usual.
+    let alone = app
+        .store
+        .rollback_journal_if_alone()
+        .await
+        .context("cannot prepare the database for the import (nothing was changed)")?;
+    tracing::debug!(alone, "journal chosen for the import");
     let result = app
         .import_stix(&cap, &spec, &name, bytes, &command_line())
         .await;
+    if alone && let Err(e) = app.store.write_ahead_log_again().await {
+        // The next connection to open the database puts it back in WAL mode.
+        tracing::warn!(error = %e, "the database stays in rollback-journal mode until next opened");
+    }
     let closing = std::time::Instant::now();
     app.store.close().await;
     tracing::debug!(closed_ms = closing.elapsed().as_millis(), "store closed");

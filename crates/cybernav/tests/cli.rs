@@ -815,3 +815,86 @@ fn a_state_imports_its_licensed_catalog_once_as_oscal_or_csat_csv() {
     assert!(err.contains("line 3"), "{err}");
     assert!(err.contains("nothing was loaded"), "{err}");
 }
+
+/// A STIX bundle of `n` domain indicators, all TLP:GREEN.
+fn stix_bundle(dir: &std::path::Path, n: usize) -> std::path::PathBuf {
+    let objects: Vec<serde_json::Value> = (0..n)
+        .map(|k| {
+            serde_json::json!({
+                "type": "indicator", "spec_version": "2.1",
+                "id": format!("indicator--{:08x}-0000-4000-8000-000000000000", k),
+                "created": "2026-03-01T12:00:00.000Z", "modified": "2026-03-01T12:00:00.000Z",
+                "pattern": format!("[domain-name:value = 'host{k}.bad.example']"),
+                "pattern_type": "stix", "valid_from": "2026-03-01T12:00:00Z",
+                "object_marking_refs": ["marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da"]
+            })
+        })
+        .collect();
+    let path = dir.join(format!("bundle-{n}.json"));
+    let bundle = serde_json::json!({"type": "bundle", "id": "bundle--6b4e2a4c-7c1d-4f3e-9a55-2b1f8e6d0c11", "objects": objects});
+    std::fs::write(&path, serde_json::to_vec(&bundle).unwrap()).unwrap();
+    path
+}
+
+/// Runs `cybernav import stix FILE --source SOURCE`, which must succeed; its JSON summary.
+fn import_stix(data: &std::path::Path, file: &std::path::Path, source: &str) -> serde_json::Value {
+    let out = cybernav(
+        data,
+        &["import", "stix", file.to_str().unwrap(), "--source", source],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// `cybernav import stix` alone with the database writes with a rollback journal and leaves
+/// the database in WAL mode; with a server's connections open it imports in WAL mode as
+/// usual. Either way every indicator is stored once.
+#[tokio::test]
+async fn a_stix_import_alone_or_beside_a_server_stores_everything_and_leaves_wal() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let summary = import_stix(data, &stix_bundle(files.path(), 300), "Feed A");
+    assert_eq!(summary["imported"], 300, "{summary}");
+
+    let server = App::open(Config::new(data.to_path_buf())).await.unwrap();
+    assert_eq!(
+        server.store.journal_mode().await.unwrap().as_deref(),
+        Some("wal"),
+        "back in WAL mode after the import"
+    );
+    // The same indicators and 100 more, from another source, with the "server" open.
+    let summary = import_stix(data, &stix_bundle(files.path(), 400), "Feed B");
+    assert_eq!(summary["imported"], 100, "{summary}");
+    assert_eq!(summary["duplicates"], 300, "{summary}");
+    let mut tx = server.store.read().await.unwrap();
+    let (indicators, reports, _) = tx.intake_counts().await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!((indicators, reports), (400, 700));
+    assert_eq!(
+        server.store.journal_mode().await.unwrap().as_deref(),
+        Some("wal")
+    );
+    server.store.close().await;
+
+    // While an import alone writes with a rollback journal, another command cannot open the
+    // database; it says why and what to do, and works once the import has ended.
+    let importing = cybernav_store::Store::open_data_dir_limited(data, Some(1))
+        .await
+        .unwrap();
+    assert!(importing.rollback_journal_if_alone().await.unwrap());
+    let writing = importing.begin().await.unwrap();
+    let refused = cybernav(data, &["user", "list", "--json"]);
+    assert!(!refused.status.success());
+    let said = text(&refused.stderr);
+    assert!(
+        said.contains("another cybernav command (an import) is writing it")
+            && said.contains("run this again"),
+        "{said}"
+    );
+    writing.commit().await.unwrap();
+    importing.write_ahead_log_again().await.unwrap();
+    importing.close().await;
+    let listed = cybernav(data, &["user", "list", "--json"]);
+    assert!(listed.status.success(), "{}", text(&listed.stderr));
+}
