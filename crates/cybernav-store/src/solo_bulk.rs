@@ -4,9 +4,11 @@
 //! database file at the checkpoint, each synced: for a million-indicator import, 218 MB
 //! twice, the longest step of `cybernav import stix` after SQLite's inserts. With a rollback
 //! journal a page that did not exist before the transaction is written once (only pages
-//! that held data are copied to the journal first), and the commit is as atomic and as
-//! durable. The catch is that readers wait while a rollback-journal write runs, which is
-//! why the database is otherwise always in WAL mode.
+//! that held data are copied to the journal first), and the commit is as atomic. It is as
+//! durable with `synchronous = FULL`, which the switch sets (in WAL mode `NORMAL` is safe; with
+//! a rollback journal SQLite documents that a power loss at the wrong moment could corrupt the
+//! database under `NORMAL`). The catch is that readers wait while a rollback-journal write
+//! runs, which is why the database is otherwise always in WAL mode.
 //!
 //! So the switch is made only for a process that is alone with the database, such as a
 //! command-line import: SQLite leaves WAL mode only with an exclusive lock, which it cannot
@@ -53,24 +55,54 @@ impl Store {
         ))
         .execute(&mut *conn)
         .await?;
+        if switched {
+            sqlx::query("PRAGMA synchronous = FULL")
+                .execute(&mut *conn)
+                .await?;
+        }
         Ok(switched)
     }
 
-    /// SQLite: puts the database back in WAL mode (see the module documentation).
+    /// SQLite: puts the database back in WAL mode (see the module documentation), with the
+    /// usual `synchronous = NORMAL`. An error if SQLite keeps another mode.
     pub async fn write_ahead_log_again(&self) -> StoreResult<()> {
         if let Pool::Sqlite(pool) = &self.pool {
-            sqlx::query("PRAGMA journal_mode = WAL")
-                .fetch_one(pool)
+            let mut conn = pool.acquire().await?;
+            let mode: String = sqlx::query_scalar("PRAGMA journal_mode = WAL")
+                .fetch_one(&mut *conn)
                 .await?;
+            sqlx::query("PRAGMA synchronous = NORMAL")
+                .execute(&mut *conn)
+                .await?;
+            if !mode.eq_ignore_ascii_case("wal") {
+                return Err(crate::StoreError::Sqlite(format!(
+                    "the database stayed in {mode} journal mode; the next connection to open it \
+                     puts it back in WAL mode"
+                )));
+            }
         }
         Ok(())
     }
 
+    /// SQLite: this connection's `synchronous` setting (0 off, 1 normal, 2 full); PostgreSQL:
+    /// none. With a single-connection store, the one its writes use.
+    pub async fn synchronous(&self) -> StoreResult<Option<i64>> {
+        self.pragma("synchronous").await
+    }
+
     /// SQLite: the database's journal mode (`wal`, `delete`); PostgreSQL: none.
     pub async fn journal_mode(&self) -> StoreResult<Option<String>> {
+        self.pragma("journal_mode").await
+    }
+
+    /// SQLite: the value of `PRAGMA name` on one of the pool's connections; PostgreSQL: none.
+    async fn pragma<T>(&self, name: &str) -> StoreResult<Option<T>>
+    where
+        T: for<'r> sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite> + Send + Unpin,
+    {
         match &self.pool {
             Pool::Sqlite(pool) => Ok(Some(
-                sqlx::query_scalar("PRAGMA journal_mode")
+                sqlx::query_scalar(&format!("PRAGMA {name}"))
                     .fetch_one(pool)
                     .await?,
             )),

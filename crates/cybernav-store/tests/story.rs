@@ -1798,7 +1798,17 @@ async fn a_store_alone_writes_with_a_rollback_journal_and_goes_back_to_wal() {
         .unwrap();
     alone.migrate().await.unwrap();
     assert_eq!(alone.journal_mode().await.unwrap().as_deref(), Some("wal"));
+    assert_eq!(
+        alone.synchronous().await.unwrap(),
+        Some(1),
+        "NORMAL in WAL mode"
+    );
     assert!(alone.rollback_journal_if_alone().await.unwrap(), "alone");
+    assert_eq!(
+        alone.synchronous().await.unwrap(),
+        Some(2),
+        "FULL with a rollback journal"
+    );
     assert_eq!(
         alone.journal_mode().await.unwrap().as_deref(),
         Some("delete")
@@ -1806,6 +1816,7 @@ async fn a_store_alone_writes_with_a_rollback_journal_and_goes_back_to_wal() {
     let (source, _run) = stored_source_and_run(&alone, "Solo feed", "TLP:GREEN", "solo.json").await;
     alone.write_ahead_log_again().await.unwrap();
     assert_eq!(alone.journal_mode().await.unwrap().as_deref(), Some("wal"));
+    assert_eq!(alone.synchronous().await.unwrap(), Some(1), "NORMAL again");
 
     // Another store (a server, another command) has the database open.
     let other = Store::open_data_dir(dir.path()).await.unwrap();

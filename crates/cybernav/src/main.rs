@@ -358,7 +358,11 @@ async fn open_with(data_dir: PathBuf, connections: Option<u32>) -> Result<App> {
     let mut config = Config::new(data_dir)
         .with_env()
         .map_err(anyhow::Error::msg)?;
-    config.connections = connections;
+    // Only the embedded database: on PostgreSQL an import stores a new marking list on a
+    // second connection (`Tx::marking_list_id`), and there is no journal to switch.
+    if config.database_url.is_none() {
+        config.connections = connections;
+    }
     App::open(config).await.map_err(|e| {
         let busy = e.to_string().contains("database is locked");
         anyhow::Error::new(e).context(if busy {

@@ -898,3 +898,34 @@ async fn a_stix_import_alone_or_beside_a_server_stores_everything_and_leaves_wal
     let listed = cybernav(data, &["user", "list", "--json"]);
     assert!(listed.status.success(), "{}", text(&listed.stderr));
 }
+
+/// On PostgreSQL (`DATABASE_URL`), `cybernav import stix` keeps its usual pool: an import
+/// stores a new list of markings as sent on a connection of its own, and there is no journal
+/// to switch. Skipped without `CYBERNAV_TEST_POSTGRES_URL`.
+#[tokio::test]
+async fn a_stix_import_into_postgres_from_the_command_line() {
+    let Some(pg) = cybernav_testkit::ScratchPostgres::create("cli_stix").await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let bundle = stix_bundle(files.path(), 50);
+    let out = Command::new(env!("CARGO_BIN_EXE_cybernav"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args([
+            "import",
+            "stix",
+            bundle.to_str().unwrap(),
+            "--source",
+            "Feed P",
+        ])
+        .env("DATABASE_URL", &pg.url)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["imported"], 50, "{summary}");
+    pg.drop_database().await;
+}

@@ -59,8 +59,10 @@ impl SpecVersion {
     }
 }
 
-/// A STIX indicator. Its texts borrow from the bundle where the JSON has no escapes in them,
-/// so reading a million indicators does not allocate a string per field.
+/// A STIX indicator. Its texts are `Cow`s: the elements of its lists (marking references,
+/// types, labels) borrow from the bundle where the JSON has no escapes in them. (Single
+/// optional texts are still copied: serde borrows a `Cow` field only when its type is exactly
+/// `Cow`, not `Option<Cow>`; reading them through `Text` would borrow them too.)
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StixIndicator<'a> {
     /// `indicator--<uuid>`.
@@ -574,8 +576,7 @@ fn read_object(
             return Err((id, what));
         }
     };
-    // The id as read (borrowed from the text unless it has escapes), copied only into a
-    // refusal.
+    // The id as read, copied again only into a refusal.
     let read_id = f.id.clone();
     let err = |reason: String| (read_id.as_deref().map(str::to_string), reason);
     let Some(object_type) = f.object_type.as_deref() else {

@@ -7,12 +7,13 @@
 -- their identity everywhere else (pages, API, audit); only the report table uses the numbers.
 --
 -- A source or run stored without a number gets the next one from the trigger, so every way a
--- row is inserted numbers it. The columns stay nullable here (SQLite adds a NOT NULL column
+-- row is inserted numbers it. (`INSERT OR REPLACE` would give a row a new number and leave its
+-- reports behind: sources and runs are inserted and updated, never replaced.) The columns stay nullable here (SQLite adds a NOT NULL column
 -- only with a constant default); the trigger fills them within the inserting statement.
 ALTER TABLE intel_sources ADD COLUMN no INTEGER;
-UPDATE intel_sources SET no = (SELECT COUNT(*) FROM intel_sources o
-    WHERE o.created_at < intel_sources.created_at
-       OR (o.created_at = intel_sources.created_at AND o.id <= intel_sources.id));
+UPDATE intel_sources SET no = o.n
+FROM (SELECT id, row_number() OVER (ORDER BY created_at, id) AS n FROM intel_sources) AS o
+WHERE o.id = intel_sources.id;
 CREATE UNIQUE INDEX intel_sources_by_no ON intel_sources (no);
 CREATE TRIGGER intel_sources_number AFTER INSERT ON intel_sources WHEN NEW.no IS NULL
 BEGIN
@@ -21,9 +22,9 @@ BEGIN
 END;
 
 ALTER TABLE intake_runs ADD COLUMN no INTEGER;
-UPDATE intake_runs SET no = (SELECT COUNT(*) FROM intake_runs o
-    WHERE o.received_at < intake_runs.received_at
-       OR (o.received_at = intake_runs.received_at AND o.id <= intake_runs.id));
+UPDATE intake_runs SET no = o.n
+FROM (SELECT id, row_number() OVER (ORDER BY received_at, id) AS n FROM intake_runs) AS o
+WHERE o.id = intake_runs.id;
 CREATE UNIQUE INDEX intake_runs_by_no ON intake_runs (no);
 CREATE TRIGGER intake_runs_number AFTER INSERT ON intake_runs WHEN NEW.no IS NULL
 BEGIN

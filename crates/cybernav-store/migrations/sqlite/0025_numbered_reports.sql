@@ -17,8 +17,10 @@ INSERT INTO indicator_reports_new (indicator_id, source_no, ref, run_no, marking
 SELECT p.indicator_id, s.no, p.ref, r.no, p.marking, p.markings_id, p.valid_until,
     p.confidence, p.revoked
 FROM indicator_reports p
-JOIN intel_sources s ON s.id = p.source_id
-JOIN intake_runs r ON r.id = p.run_id;
+-- Outer joins: a report whose source or run is not stored (the table has had no foreign keys
+-- since 0023) stops the migration on NOT NULL rather than being left out.
+LEFT JOIN intel_sources s ON s.id = p.source_id
+LEFT JOIN intake_runs r ON r.id = p.run_id;
 
 DROP TABLE indicator_reports;
 ALTER TABLE indicator_reports_new RENAME TO indicator_reports;
