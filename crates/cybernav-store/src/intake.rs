@@ -443,9 +443,10 @@ impl Tx {
                 r.reference, r.indicator_id
             )));
         }
-        let numbers = match reports.is_empty() {
-            true => None,
-            false => Some(self.run_numbers(from).await?),
+        let numbers = if reports.is_empty() {
+            None
+        } else {
+            Some(self.run_numbers(from).await?)
         };
         let new = self.insert_indicators(indicators, from.received_at).await?;
         if let Some(numbers) = numbers {
