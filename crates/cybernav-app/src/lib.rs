@@ -30,6 +30,7 @@ pub mod participation;
 pub mod people;
 pub mod registry;
 pub mod registry_io;
+pub mod scan;
 pub mod sharing;
 pub mod statewide;
 pub mod tokens;

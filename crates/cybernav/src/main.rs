@@ -2,6 +2,7 @@
 //! Thin on purpose: it parses arguments, builds the configuration and calls `cybernav-app`.
 
 mod mapped;
+mod scan;
 mod taxii;
 
 use std::net::SocketAddr;
@@ -106,6 +107,9 @@ enum Command {
         #[command(subcommand)]
         command: DigestCommand,
     },
+    /// Look for indicators and ICN allowlist violations in sensor and firewall logs (Suricata
+    /// EVE, Zeek, CSV): one JSON object a hit on stdout, figures on stderr (docs/SCANNING.md).
+    Scan(scan::ScanArgs),
     /// Write a consistent copy of the embedded database.
     Backup {
         /// Destination file (default: DATA_DIR/backups/cybernav-<UTC time>.db).
@@ -409,6 +413,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             command: AuditCommand::Verify,
         } => return audit_verify(cli.data_dir).await,
         Command::Backup { out } => backup(cli.data_dir, out).await?,
+        Command::Scan(args) => return scan::run(args),
         Command::Taxii { command } => return taxii::run(cli.data_dir, command).await,
         Command::Digest { command } => match command {
             DigestCommand::Send { date } => {

@@ -1,0 +1,78 @@
+//! What a reader takes from one log record: the connection (for the allowlist audit) and the
+//! values to look up, each with the name of the field it came from.
+
+use std::borrow::Cow;
+use std::net::IpAddr;
+
+use crate::index::parse_ip;
+
+/// A value to look up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value<'a> {
+    /// An address (already parsed; the text as written is kept for the report).
+    Ip(IpAddr, Cow<'a, [u8]>),
+    /// A domain name.
+    Domain(Cow<'a, [u8]>),
+    /// An address if the text is one, else a domain name (DNS answers).
+    Name(Cow<'a, [u8]>),
+    /// A request: host and path with query.
+    Url(Cow<'a, [u8]>, Cow<'a, [u8]>),
+    /// A file hash in hex.
+    Hash(Cow<'a, [u8]>),
+}
+
+/// One record, reused from line to line.
+#[derive(Debug, Default)]
+pub struct Record<'a> {
+    /// The source address, and the name of its field.
+    pub src: Option<(IpAddr, &'a str)>,
+    /// The destination address.
+    pub dst: Option<IpAddr>,
+    /// The destination port.
+    pub dst_port: Option<u16>,
+    /// A key for the flow or connection (Suricata's `flow_id`, Zeek's `uid`), so the audit names
+    /// a connection once however many records it has.
+    pub flow: Option<u64>,
+    /// Values to look up, in the order they stand in the record.
+    pub values: Vec<(&'a str, Value<'a>)>,
+}
+
+impl<'a> Record<'a> {
+    /// Empties it for the next line.
+    pub fn clear(&mut self) {
+        self.src = None;
+        self.dst = None;
+        self.dst_port = None;
+        self.flow = None;
+        self.values.clear();
+    }
+
+    /// Sets the source address from its text (also looked up as a value).
+    pub fn source(&mut self, field: &'a str, text: Cow<'a, [u8]>) {
+        if let Some(ip) = parse_ip(&text) {
+            self.src = Some((ip, field));
+            self.values.push((field, Value::Ip(ip, text)));
+        }
+    }
+
+    /// Sets the destination address from its text (also looked up as a value).
+    pub fn destination(&mut self, field: &'a str, text: Cow<'a, [u8]>) {
+        if let Some(ip) = parse_ip(&text) {
+            self.dst = Some(ip);
+            self.values.push((field, Value::Ip(ip, text)));
+        }
+    }
+
+    /// Adds a value to look up.
+    pub fn push(&mut self, field: &'a str, value: Value<'a>) {
+        self.values.push((field, value));
+    }
+}
+
+/// A stable 64-bit key of a flow identifier given as text (Zeek's `uid`).
+pub fn flow_key(text: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut h = crate::index::hashing::FastHasher::default();
+    h.write(text);
+    h.finish()
+}
