@@ -469,6 +469,8 @@ struct Chunker<R> {
     carry: Vec<u8>,
     eof: bool,
     read: u64,
+    /// A read error held back until the whole lines before it are handed on.
+    error: Option<io::Error>,
 }
 
 impl<R: Read> Chunker<R> {
@@ -478,6 +480,7 @@ impl<R: Read> Chunker<R> {
             carry: Vec::new(),
             eof: false,
             read: 0,
+            error: None,
         }
     }
 
@@ -503,11 +506,24 @@ impl<R: Read> Chunker<R> {
     }
 
     fn next(&mut self, mut buf: Vec<u8>) -> io::Result<Option<Piece>> {
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
         buf.clear();
         buf.append(&mut self.carry);
         let mut want = CHUNK;
         loop {
-            self.fill(&mut buf, want)?;
+            if let Err(e) = self.fill(&mut buf, want) {
+                // The whole lines read before the error are scanned; the error comes next.
+                return match memchr::memrchr(b'\n', &buf) {
+                    Some(i) => {
+                        buf.truncate(i + 1);
+                        self.error = Some(e);
+                        Ok(Some(Piece::Lines(buf)))
+                    }
+                    None => Err(e),
+                };
+            }
             if self.eof {
                 return Ok((!buf.is_empty()).then_some(Piece::Lines(buf)));
             }
