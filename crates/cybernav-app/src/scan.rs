@@ -81,6 +81,6 @@ fn read_stix(name: &str, bytes: &[u8], now: OffsetDateTime) -> Result<IndicatorF
         Ok(_) => {}
         Err(r) => out.rejected.push(r.to_string()),
     })
-    .map_err(|e| format!("{name}: {e}"))?;
+    .map_err(|e| format!("{name}: read as a STIX bundle (it starts with '{{'): {e}"))?;
     Ok(out)
 }

@@ -555,6 +555,64 @@ async fn allowlist_export_for_firewalls_and_scanners() {
     );
     assert_eq!(list[0]["public"], false);
     assert!(doc["generated_at"].as_str().unwrap().ends_with('Z'));
+
+    // Both exports feed the scanner as they are: connections to the database are checked
+    // against them and attributed to the authority.
+    std::fs::write(dir.path().join("allow.txt"), &r_text(dir.path())).unwrap();
+    std::fs::write(dir.path().join("allow.json"), &r.stdout).unwrap();
+    let conn = dir.path().join("conn.log");
+    std::fs::write(
+        &conn,
+        "#separator \\x09\n#fields\tuid\tid.orig_h\tid.resp_h\tid.resp_p\n\
+         C1\t10.1.0.5\t10.50.0.5\t5432\n\
+         C2\t10.77.0.1\t10.50.0.5\t5432\n\
+         C3\t2001:db8:1::9\t10.50.0.5\t5432\n",
+    )
+    .unwrap();
+    for (allow, private_only) in [("allow.txt", false), ("allow.json", true)] {
+        let allow = dir.path().join(allow);
+        let mut args = vec![
+            "scan",
+            "--allowlist",
+            allow.to_str().unwrap(),
+            "--service",
+            "10.50.0.0/24:5432",
+            "--format",
+            "zeek",
+            conn.to_str().unwrap(),
+        ];
+        if private_only {
+            args.push("--private-only");
+        }
+        let r = cybernav(dir.path(), &args);
+        assert!(r.status.success(), "{}", text(&r.stderr));
+        let hits: Vec<serde_json::Value> = text(&r.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let brief: Vec<(&str, &str)> = hits
+            .iter()
+            .map(|h| (h["value"].as_str().unwrap(), h["reason"].as_str().unwrap()))
+            .collect();
+        if private_only {
+            assert_eq!(
+                brief,
+                [
+                    ("10.77.0.1", "not_allowlisted"),
+                    ("2001:db8:1::9", "public_address")
+                ]
+            );
+            assert_eq!(hits[1]["authority"], "Adams County Clerk");
+        } else {
+            assert_eq!(brief, [("10.77.0.1", "not_allowlisted")]);
+        }
+    }
+}
+
+fn r_text(dir: &std::path::Path) -> Vec<u8> {
+    let r = cybernav(dir, &["allowlist", "export", "--format", "text"]);
+    assert!(r.status.success(), "{}", text(&r.stderr));
+    r.stdout
 }
 
 const FIXTURES: &str = concat!(
@@ -928,4 +986,243 @@ async fn a_stix_import_into_postgres_from_the_command_line() {
     let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(summary["imported"], 50, "{summary}");
     pg.drop_database().await;
+}
+
+const SCAN_DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../cybernav-scan/tests/data");
+
+fn scan_hits(out: &Output) -> Vec<serde_json::Value> {
+    text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}")))
+        .collect()
+}
+
+#[test]
+fn scan_logs_on_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = |f: &str| format!("{SCAN_DATA}/{f}");
+    // A STIX bundle beside the plain list: a live indicator, a revoked one, an expired one.
+    let bundle = dir.path().join("feed.json");
+    let indicator = |n: u32, domain: &str, extra: &str| {
+        format!(
+            r#"{{"type":"indicator","spec_version":"2.1","id":"indicator--00000000-0000-4000-8000-00000000000{n}","created":"2026-01-01T00:00:00Z","modified":"2026-01-01T00:00:00Z","pattern":"[domain-name:value = '{domain}']","pattern_type":"stix","valid_from":"2026-01-01T00:00:00Z"{extra}}}"#
+        )
+    };
+    std::fs::write(
+        &bundle,
+        format!(
+            r#"{{"type":"bundle","id":"bundle--00000000-0000-4000-8000-000000000000","objects":[{},{},{}]}}"#,
+            indicator(1, "downloads.example.net", ""),
+            indicator(2, "example.net", r#","revoked":true"#),
+            indicator(3, "portal.evil-updates.example", r#","valid_until":"2026-02-01T00:00:00Z""#),
+        ),
+    )
+    .unwrap();
+    let stats = dir.path().join("stats.json");
+    let mut outputs = Vec::new();
+    for threads in ["1", "2"] {
+        let r = cybernav(
+            dir.path(),
+            &[
+                "scan",
+                "--indicators",
+                &d("indicators.txt"),
+                bundle.to_str().unwrap(),
+                "--format",
+                "eve",
+                "--threads",
+                threads,
+                "--stats",
+                stats.to_str().unwrap(),
+                &d("eve.json"),
+            ],
+        );
+        assert!(r.status.success(), "{}", text(&r.stderr));
+        let err = text(&r.stderr);
+        assert!(
+            err.contains("eve.json:10: not valid JSON at byte 181"),
+            "{err}"
+        );
+        assert!(
+            err.contains("2 STIX indicators left out (revoked, expired"),
+            "{err}"
+        );
+        assert!(
+            err.contains(&format!(
+                "on {threads} threads); 15 hits (15 indicator, 0 allowlist); 1 bad lines"
+            )),
+            "{err}"
+        );
+        outputs.push(r.stdout);
+    }
+    assert_eq!(
+        outputs[0], outputs[1],
+        "the output does not depend on the thread count"
+    );
+    let hits = scan_hits(&Output {
+        status: std::process::ExitStatus::default(),
+        stdout: outputs[0].clone(),
+        stderr: vec![],
+    });
+    // The live STIX indicator is found; the revoked and the expired ones are not (the SNI
+    // still matches the plain list's parent domain).
+    let stix: Vec<(u64, &str)> = hits
+        .iter()
+        .filter(|h| h["match"] == "downloads.example.net")
+        .map(|h| (h["line"].as_u64().unwrap(), h["field"].as_str().unwrap()))
+        .collect();
+    assert_eq!(stix, [(5, "http.hostname"), (6, "http.hostname")]);
+    assert!(hits.iter().all(|h| h["match"] != "example.net"));
+    let sni = hits.iter().find(|h| h["field"] == "tls.sni").unwrap();
+    assert_eq!(sni["match"], "evil-updates.example");
+    assert_eq!(hits[0]["file"], d("eve.json"));
+    assert_eq!(hits.len(), 15);
+    let figures: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&stats).unwrap()).unwrap();
+    assert_eq!(figures["records"], 10);
+    assert_eq!(figures["bad_lines"], 1);
+    assert_eq!(figures["hits"], 15);
+    assert_eq!(figures["threads"], 2);
+    assert_eq!(figures["index"]["domains"], 2);
+
+    // A missing log is reported, the others scanned, and the exit status says so.
+    let r = cybernav(
+        dir.path(),
+        &[
+            "scan",
+            "--indicators",
+            &d("indicators.txt"),
+            "--format",
+            "zeek",
+            "/nonexistent/conn.log",
+            &d("dns.log"),
+        ],
+    );
+    assert_eq!(r.status.code(), Some(2), "{}", text(&r.stderr));
+    assert!(
+        text(&r.stderr).contains("/nonexistent/conn.log: opening the file: No such file"),
+        "{}",
+        text(&r.stderr)
+    );
+    assert_eq!(scan_hits(&r).len(), 3);
+
+    // Mistakes in the command say what to do.
+    for (args, says) in [
+        (
+            vec!["scan", "--format", "eve", "x.json"],
+            "nothing to look for",
+        ),
+        (
+            vec![
+                "scan",
+                "--indicators",
+                &d("indicators.txt"),
+                "--service",
+                "10.0.0.0/8:5432",
+                "--format",
+                "eve",
+                "x",
+            ],
+            "--service needs --allowlist",
+        ),
+        (
+            vec![
+                "scan",
+                "--indicators",
+                &d("indicators.txt"),
+                "--format",
+                "csv",
+                "--columns",
+                "from=3",
+                "x",
+            ],
+            "--columns: 'from' is not a column role",
+        ),
+        (
+            vec![
+                "scan",
+                "--indicators",
+                &d("indicators.txt"),
+                "--format",
+                "eve",
+                "--columns",
+                "src=3",
+                "x",
+            ],
+            "--columns and --delimiter are for --format csv",
+        ),
+        (
+            vec![
+                "scan",
+                "--indicators",
+                &d("conn.log"),
+                "--format",
+                "eve",
+                "x",
+            ],
+            "no indicators in it (read as list)",
+        ),
+        (
+            vec![
+                "scan",
+                "--indicators",
+                &d("eve.json"),
+                "--format",
+                "eve",
+                "x",
+            ],
+            "eve.json: read as a STIX bundle (it starts with '{'): line 2, column 1",
+        ),
+        (
+            vec![
+                "scan",
+                "--indicators",
+                &d("indicators.txt"),
+                "--allowlist",
+                &d("indicators.txt"),
+                "--service",
+                "10.0.0.0/8:5432",
+                "--format",
+                "eve",
+                "x",
+            ],
+            "line 1: 'evil-updates.example'",
+        ),
+        (
+            vec![
+                "scan",
+                "--indicators",
+                &d("indicators.txt"),
+                "--allowlist",
+                &d("allowlist.txt"),
+                "--service",
+                "10.0.0.0/8:99999",
+                "--format",
+                "eve",
+                "x",
+            ],
+            "is not a port",
+        ),
+        (
+            vec![
+                "scan",
+                "--indicators",
+                &d("indicators.txt"),
+                "--format",
+                "csv",
+                "--columns",
+                "src=Nope",
+                &d("firewall.csv"),
+            ],
+            "the header has no column 'Nope'",
+        ),
+    ] {
+        let r = cybernav(dir.path(), &args);
+        assert!(!r.status.success(), "{args:?}");
+        assert!(
+            text(&r.stderr).contains(says),
+            "{args:?}: {}",
+            text(&r.stderr)
+        );
+    }
 }
