@@ -10,8 +10,8 @@ use time::OffsetDateTime;
 /// What an indicator file held.
 #[derive(Debug, Default)]
 pub struct IndicatorFile {
-    /// The indicators, in file order, each with where it stands (`line 12`, an object id).
-    pub indicators: Vec<(Indicator, String)>,
+    /// The indicators, in file order.
+    pub indicators: Vec<Indicator>,
     /// What was refused, each with where and why (`line 7: '1.2.3': …`).
     pub rejected: Vec<String>,
     /// STIX indicators left out: revoked, expired, or patterns that are not plain values.
@@ -50,11 +50,7 @@ pub fn read_indicator_file(
 
 fn from_list(read: ListRead, read_as: &'static str) -> IndicatorFile {
     IndicatorFile {
-        indicators: read
-            .entries
-            .into_iter()
-            .map(|e| (e.indicator, format!("line {}", e.line)))
-            .collect(),
+        indicators: read.entries.into_iter().map(|e| e.indicator).collect(),
         rejected: read.rejected.iter().map(ToString::to_string).collect(),
         left_out: 0,
         read_as,
@@ -71,9 +67,7 @@ fn read_stix(name: &str, bytes: &[u8], now: OffsetDateTime) -> Result<IndicatorF
             let expired = i.valid_until.is_some_and(|u| u <= now);
             match i.outcome {
                 PatternOutcome::Indicators(list) if !i.revoked && !expired => {
-                    for ind in list {
-                        out.indicators.push((ind, i.id.to_string()));
-                    }
+                    out.indicators.extend(list);
                 }
                 _ => out.left_out += 1,
             }

@@ -81,23 +81,27 @@ const DEFANGS: [(&str, &str); 17] = [
 /// Undoes common defanging: `hxxp`/`hxxps`, `[.]`, `(.)`, `{.}`, `[dot]`, `[at]`, `[@]`, `[:]`,
 /// `[://]`.
 pub fn refang(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut i = 0;
     let bytes = s.as_bytes();
-    'outer: while i < bytes.len() {
-        for (from, to) in DEFANGS {
-            if bytes.len() - i >= from.len()
-                && bytes[i..i + from.len()].eq_ignore_ascii_case(from.as_bytes())
-            {
-                out.push_str(to);
-                i += from.len();
-                continue 'outer;
-            }
+    let mut out = String::with_capacity(s.len());
+    let (mut i, mut copied) = (0, 0);
+    while i < bytes.len() {
+        // Every defanging starts with one of these (ASCII, so `i` is a character boundary).
+        if matches!(bytes[i], b'h' | b'H' | b'f' | b'F' | b'[' | b'(' | b'{')
+            && let Some((from, to)) = DEFANGS.iter().find(|(from, _)| {
+                bytes
+                    .get(i..i + from.len())
+                    .is_some_and(|b| b.eq_ignore_ascii_case(from.as_bytes()))
+            })
+        {
+            out.push_str(&s[copied..i]);
+            out.push_str(to);
+            i += from.len();
+            copied = i;
+            continue;
         }
-        let ch = s[i..].chars().next().unwrap_or('\u{fffd}');
-        out.push(ch);
-        i += ch.len_utf8().max(1);
+        i += 1;
     }
+    out.push_str(&s[copied..]);
     out
 }
 

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
-use cybernav_app::scan::read_indicator_file;
+use cybernav_app::scan::{IndicatorFile, read_indicator_file};
 use cybernav_scan::engine::Event;
 use cybernav_scan::hit::write_json;
 use cybernav_scan::{
@@ -82,7 +82,8 @@ struct Stats {
     index: cybernav_scan::index::IndexCounts,
 }
 
-/// Runs the scan; exit status 0 when every file was read, 2 when one could not be.
+/// Runs the scan; exit status 0 when every file was read, 3 when one could not be (clap uses 2
+/// for a mistake in the arguments, and an error before the scan gives 1).
 pub fn run(args: ScanArgs) -> Result<ExitCode> {
     let format = log_format(&args)?;
     if args.indicators.is_empty() && args.service.is_empty() {
@@ -106,9 +107,26 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
         Some(path) => Some(load_audit(path, &args.service, args.private_only)?),
         None => None,
     };
+    // Files are read on every core at once, then added in the order given.
+    let files: Vec<Result<IndicatorFile>> = std::thread::scope(|s| {
+        let handles: Vec<_> = args
+            .indicators
+            .iter()
+            .map(|path| s.spawn(move || read_indicators(path)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| bail!("reading an indicator file failed"))
+            })
+            .collect()
+    });
     let mut builder = IndexBuilder::new();
-    for path in &args.indicators {
-        load_indicators(path, &mut builder)?;
+    for file in files {
+        for i in &file?.indicators {
+            builder.add(i);
+        }
     }
     let index = builder.build();
     let load_seconds = load_start.elapsed().as_secs_f64();
@@ -185,7 +203,7 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
             .with_context(|| format!("writing {}", path.display()))?;
     }
     Ok(if stats.files_failed > 0 {
-        ExitCode::from(2)
+        ExitCode::from(3)
     } else {
         ExitCode::SUCCESS
     })
@@ -291,14 +309,11 @@ fn load_audit(path: &Path, services: &[String], private_only: bool) -> Result<Au
     })
 }
 
-fn load_indicators(path: &Path, builder: &mut IndexBuilder) -> Result<()> {
+fn read_indicators(path: &Path) -> Result<IndicatorFile> {
     let name = path.display().to_string();
     let bytes = std::fs::read(path).with_context(|| format!("reading {name}"))?;
     let file = read_indicator_file(&name, &bytes, time::OffsetDateTime::now_utc())
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    for (i, _) in &file.indicators {
-        builder.add(i);
-    }
     for r in file.rejected.iter().take(5) {
         eprintln!("{name}: {r}; skipped");
     }
@@ -320,7 +335,7 @@ fn load_indicators(path: &Path, builder: &mut IndexBuilder) -> Result<()> {
             file.left_out
         );
     }
-    Ok(())
+    Ok(file)
 }
 
 fn thousands(n: u64) -> String {

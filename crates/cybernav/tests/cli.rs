@@ -1098,7 +1098,7 @@ fn scan_logs_on_the_command_line() {
             &d("dns.log"),
         ],
     );
-    assert_eq!(r.status.code(), Some(2), "{}", text(&r.stderr));
+    assert_eq!(r.status.code(), Some(3), "{}", text(&r.stderr));
     assert!(
         text(&r.stderr).contains("/nonexistent/conn.log: opening the file: No such file"),
         "{}",
