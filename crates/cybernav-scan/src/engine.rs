@@ -355,14 +355,22 @@ impl<'a> Scanner<'a> {
                     if let Some(id) = self.index.url(host, path, scratch) {
                         let mut v = String::from_utf8_lossy(host).into_owned();
                         v.push_str(&String::from_utf8_lossy(path));
-                        hits.push(hit(line, field, v, HitWhat::Indicator(id), rec));
+                        push_once(
+                            hits,
+                            first,
+                            hit(line, field, v, HitWhat::Indicator(id), rec),
+                        );
                     }
                     continue;
                 }
             };
             if let Some(id) = id {
                 let v = String::from_utf8_lossy(text).into_owned();
-                hits.push(hit(line, field, v, HitWhat::Indicator(id), rec));
+                push_once(
+                    hits,
+                    first,
+                    hit(line, field, v, HitWhat::Indicator(id), rec),
+                );
             }
         }
         if let Some(audit) = self.audit {
@@ -388,6 +396,16 @@ impl<'a> Scanner<'a> {
                 }
             }
         }
+    }
+}
+
+/// Adds a hit unless the record already has the same one (a name in several DNS answers).
+fn push_once(hits: &mut Vec<Hit>, first: usize, h: Hit) {
+    if !hits[first..]
+        .iter()
+        .any(|o| o.field == h.field && o.value == h.value && o.what == h.what)
+    {
+        hits.push(h);
     }
 }
 

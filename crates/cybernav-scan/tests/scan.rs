@@ -142,6 +142,8 @@ fn suricata_eve_every_event_type() {
             ),
             row(7, "src_ip", "2001:db8:bad::7", "2001:db8:bad::/48"),
             row(8, "quic.sni", "c2.evil-updates.example", evil),
+            // The same name in two answers of one record is one hit.
+            row(12, "dns.answers.rrname", "cdn.evil-updates.example", evil),
         ]
     );
     // The notevil-… decoys never match; the cut line is reported and the next one read.
@@ -154,9 +156,9 @@ fn suricata_eve_every_event_type() {
     );
     assert_eq!(
         (out.stats.lines, out.stats.records, out.stats.bad_lines),
-        (11, 10, 1)
+        (12, 11, 1)
     );
-    assert_eq!(out.stats.indicator_hits, 13);
+    assert_eq!(out.stats.indicator_hits, 14);
     assert_eq!(out.hits[0]["kind"], "indicator");
     assert_eq!(out.hits[0]["indicator_type"], "domain");
 }

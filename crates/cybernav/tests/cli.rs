@@ -1049,7 +1049,7 @@ fn scan_logs_on_the_command_line() {
         );
         assert!(
             err.contains(&format!(
-                "on {threads} threads); 15 hits (15 indicator, 0 allowlist); 1 bad lines"
+                "on {threads} threads); 16 hits (16 indicator, 0 allowlist); 1 bad lines"
             )),
             "{err}"
         );
@@ -1076,12 +1076,12 @@ fn scan_logs_on_the_command_line() {
     let sni = hits.iter().find(|h| h["field"] == "tls.sni").unwrap();
     assert_eq!(sni["match"], "evil-updates.example");
     assert_eq!(hits[0]["file"], d("eve.json"));
-    assert_eq!(hits.len(), 15);
+    assert_eq!(hits.len(), 16);
     let figures: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&stats).unwrap()).unwrap();
-    assert_eq!(figures["records"], 10);
+    assert_eq!(figures["records"], 11);
     assert_eq!(figures["bad_lines"], 1);
-    assert_eq!(figures["hits"], 15);
+    assert_eq!(figures["hits"], 16);
     assert_eq!(figures["threads"], 2);
     assert_eq!(figures["index"]["domains"], 2);
 

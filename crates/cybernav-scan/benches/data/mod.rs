@@ -13,15 +13,14 @@ pub fn indicator(kind: IndicatorKind, value: &str) -> Indicator {
     Indicator::parse(kind, value).unwrap_or_else(|e| panic!("{value}: {e:?}"))
 }
 
-/// A prefix length as threat feeds list them: mostly /16-/28, most of those /21-/28, a few
-/// shorter or longer.
+/// A prefix length as threat feeds list them: mostly /21-/28 (half of all /21-/24), a few
+/// /16-/20 and /29-/31.
 fn v4_prefix(rng: &mut StdRng) -> u8 {
-    match rng.gen_range(0..100) {
-        0 => rng.gen_range(8..16),
-        1..=2 => 16,
-        3..=12 => rng.gen_range(17..=20),
-        13..=62 => rng.gen_range(21..=24),
-        63..=97 => rng.gen_range(25..=28),
+    match rng.gen_range(0..200) {
+        0 => 16,
+        1..=3 => rng.gen_range(17..=20),
+        4..=113 => rng.gen_range(21..=24),
+        114..=193 => rng.gen_range(25..=28),
         _ => rng.gen_range(29..=31),
     }
 }
@@ -130,12 +129,13 @@ const TLDS: &[&str] = &[
 const SYLLABLES: &[&str] = &[
     "ka", "lo", "mi", "net", "sec", "up", "da", "te", "ro", "va", "in", "fo", "cy", "ber", "ma",
     "il", "ex", "pro", "host", "web", "cdn", "api", "dl", "on", "li", "ne", "zo", "qu", "bit",
-    "go",
+    "go", "ba", "be", "bi", "bu", "co", "de", "di", "fa", "fi", "ga", "gu", "ha", "hi", "jo", "ke",
+    "ku", "la", "lu", "mo", "nu", "pa", "pi", "ra", "ri", "sa", "si", "ta", "ti", "vi", "za",
 ];
 
 fn label(rng: &mut StdRng) -> String {
     let mut s = String::new();
-    for _ in 0..rng.gen_range(2..=5) {
+    for _ in 0..rng.gen_range(3..=5) {
         s.push_str(SYLLABLES[rng.gen_range(0..SYLLABLES.len())]);
     }
     if rng.gen_range(0..4) == 0 {

@@ -331,19 +331,29 @@ impl Index {
     /// The indicator an IPv4 address matches: exact first, then the longest network.
     #[inline]
     pub fn ipv4(&self, addr: u32) -> Option<IndicatorId> {
-        self.v4
-            .get(addr)
-            .or_else(|| self.v4_nets.get(addr))
-            .map(IndicatorId)
+        if !self.v4.is_empty()
+            && let Some(v) = self.v4.get(addr)
+        {
+            return Some(IndicatorId(v));
+        }
+        if self.v4_nets.is_empty() {
+            return None;
+        }
+        self.v4_nets.get(addr).map(IndicatorId)
     }
 
     /// The indicator an IPv6 address matches: exact first, then the longest network.
     #[inline]
     pub fn ipv6(&self, addr: u128) -> Option<IndicatorId> {
-        self.v6
-            .get(addr)
-            .or_else(|| self.v6_nets.get(addr))
-            .map(IndicatorId)
+        if !self.v6.is_empty()
+            && let Some(v) = self.v6.get(addr)
+        {
+            return Some(IndicatorId(v));
+        }
+        if self.v6_nets.is_empty() {
+            return None;
+        }
+        self.v6_nets.get(addr).map(IndicatorId)
     }
 
     /// The indicator an address matches.
