@@ -5,7 +5,11 @@
 //! data from a seeded RNG (`benches/data`), the same on every run. Setup (generating, parsing
 //! and indexing the indicators) is timed and printed to stderr, with the share of queries that
 //! hit; it runs for every group, whatever the filter (the 10M-address index takes a few s).
-//!   cargo bench -p cybernav-scan --bench lookup              (all, a few minutes)
+//!
+//! "Measured" below: one run on a 2-core KVM guest (AMD EPYC, Zen 5) whose dependent memory
+//! loads take ~100 ns past 4 MB and ~200 ns at 256 MB; a cache-resident table, or a machine
+//! with faster memory, does better.
+//!   cargo bench -p cybernav-scan --bench lookup              (all, about 90 s)
 //!   cargo bench -p cybernav-scan --bench lookup -- lpm       (a group: lpm, domain, exact,
 //!                                                             hash, url, build)
 #![allow(missing_docs)]
@@ -79,6 +83,7 @@ fn v4_lpm_setup(n: usize) -> (Index, Vec<u32>) {
 /// Goals (longest-prefix match, IPv4): at most 50 ns per lookup at 100,000 prefixes and at
 /// most 100 ns at 1,000,000 (`Index::ipv4` on an index of networks only). Also IPv6 at
 /// 100,000 prefixes (/32-/64 under 2000::/3, some nested), for information: no goal.
+/// Measured: IPv4 13 ns at 100k (22% of queries hit), 22-25 ns at 1M (36% hit); IPv6 40 ns.
 fn lpm(c: &mut Criterion) {
     let mut g = c.benchmark_group("lpm");
     for (n, label) in [(100_000, "100k"), (1_000_000, "1M")] {
@@ -109,7 +114,11 @@ fn lpm(c: &mut Criterion) {
 /// (`Index::domain`). The indicators are random registered names with 0-2 more labels under
 /// common TLDs; the queries, one buffer as a log line holds them, are 60% random names not in
 /// the set, 10% well-known names (`www.google.com` …), 15% subdomains of an indicator and 15%
-/// an indicator itself (a few upper-cased or with a trailing dot).
+/// an indicator itself (a few upper-cased or with a trailing dot); 30% hit. Also the hits and
+/// the misses alone, for information.
+/// Measured: 431 ns (goal MISSED); hits 761 ns, misses 202 ns. With 10,000 domains (all in
+/// cache) the same mix takes 79 ns: the rest is waiting on memory, one dependent read per
+/// label probed, and for a match the value, the span and the text besides.
 fn domain(c: &mut Criterion) {
     let mut r = rng(7);
     let names = data::domains(&mut r, 1_000_000);
@@ -124,6 +133,7 @@ fn domain(c: &mut Criterion) {
     let hits = queries.iter().filter(|q| index.domain(q).is_some()).count();
     report_hits("1000000 domains", hits, BATCH);
     let mut g = c.benchmark_group("domain");
+    g.measurement_time(Duration::from_secs(7));
     let mix: Vec<&[u8]> = queries.iter().collect();
     bench_batch(&mut g, "suffix/1M domains", &mix, |q| {
         index.domain(q).is_some()
@@ -142,7 +152,8 @@ fn domain(c: &mut Criterion) {
 /// Goal (exact IP): at most 25 ns per lookup at 10,000,000 addresses (`Index::ipv4` on an
 /// index of 10M exact IPv4 indicators, uniform random; no networks). Queries: half in the
 /// set, half uniform random (nearly all misses). Setup parses the 10M indicators one by one
-/// straight into the builder (none kept); it takes several seconds and is printed.
+/// straight into the builder (none kept); it takes about 3 s and is printed.
+/// Measured: 8 ns.
 fn exact(c: &mut Criterion) {
     const N: usize = 10_000_000;
     let mut r = rng(10);
@@ -174,7 +185,8 @@ fn exact(c: &mut Criterion) {
 }
 
 /// For information, no goal: `Index::hash` on 100,000 each of MD5, SHA-1 and SHA-256, queries
-/// a third of each length, half in the set (a quarter of those upper-cased), half random.
+/// a third of each length, half in the set, half random, one in eight upper-cased.
+/// Measured: 217 ns.
 fn hash(c: &mut Criterion) {
     let mut r = rng(11);
     let sets = [
@@ -215,7 +227,7 @@ fn hash(c: &mut Criterion) {
 
 /// For information, no goal: `Index::url` on 100,000 URLs, queried as a sensor gives them
 /// (host, then path and query), half in the set (some hosts upper-cased or with `:80`), half
-/// random.
+/// random. Measured: 287 ns.
 fn url(c: &mut Criterion) {
     let mut r = rng(12);
     let set = data::urls(&mut r, 100_000);
@@ -273,7 +285,7 @@ fn url(c: &mut Criterion) {
 
 /// For information, no goal: `IndexBuilder::build` of 1,000,000 domains, 1,000,000 exact
 /// IPv4 addresses and 100,000 IPv4 networks (the indicators already parsed and added; the
-/// adding is setup, not timed).
+/// adding is setup, not timed). Measured: 0.40 s (190 ns an indicator).
 fn build(c: &mut Criterion) {
     let mut r = rng(13);
     let set: Vec<Indicator> = timed("2.1M indicators generated and parsed", || {
@@ -312,9 +324,9 @@ fn build(c: &mut Criterion) {
 
 fn config() -> Criterion {
     Criterion::default()
-        .sample_size(30)
+        .sample_size(20)
         .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(4))
+        .measurement_time(Duration::from_secs(5))
 }
 
 criterion_group! {

@@ -308,7 +308,10 @@ impl<'a> Scanner<'a> {
     }
 
     fn read_lines(&self, buf: &[u8], reader: &mut LineReader<'_>, done: &mut Done) {
-        let mut rec = Record::default();
+        let mut rec = Record {
+            index: Some(self.index),
+            ..Record::default()
+        };
         let mut url_scratch = String::new();
         let mut start = 0;
         let mut n: u64 = 0;
@@ -489,6 +492,8 @@ struct Chunker<R> {
     read: u64,
     /// A read error held back until the whole lines before it are handed on.
     error: Option<io::Error>,
+    /// True once the first piece is out (a byte-order mark is dropped from it).
+    started: bool,
 }
 
 impl<R: Read> Chunker<R> {
@@ -499,6 +504,7 @@ impl<R: Read> Chunker<R> {
             eof: false,
             read: 0,
             error: None,
+            started: false,
         }
     }
 
@@ -523,7 +529,21 @@ impl<R: Read> Chunker<R> {
         Ok(())
     }
 
-    fn next(&mut self, mut buf: Vec<u8>) -> io::Result<Option<Piece>> {
+    fn next(&mut self, buf: Vec<u8>) -> io::Result<Option<Piece>> {
+        let mut piece = self.cut(buf)?;
+        if !self.started {
+            self.started = true;
+            // Windows tools start UTF-8 files with a byte-order mark; it is not part of line 1.
+            if let Some(Piece::Lines(b)) = &mut piece
+                && b.starts_with(b"\xef\xbb\xbf")
+            {
+                b.drain(..3);
+            }
+        }
+        Ok(piece)
+    }
+
+    fn cut(&mut self, mut buf: Vec<u8>) -> io::Result<Option<Piece>> {
         if let Some(e) = self.error.take() {
             return Err(e);
         }

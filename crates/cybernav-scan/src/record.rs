@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::net::IpAddr;
 
-use crate::index::parse_ip;
+use crate::index::{Index, parse_ip};
 
 /// A value to look up.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +35,9 @@ pub struct Record<'a> {
     pub flow: Option<u64>,
     /// Values to look up, in the order they stand in the record.
     pub values: Vec<(&'a str, Value<'a>)>,
+    /// The index the record will be matched against: addresses are prefetched from it as they
+    /// are read.
+    pub index: Option<&'a Index>,
 }
 
 impl<'a> Record<'a> {
@@ -47,19 +50,26 @@ impl<'a> Record<'a> {
         self.values.clear();
     }
 
+    fn address(&mut self, field: &'a str, text: Cow<'a, [u8]>) -> Option<IpAddr> {
+        let ip = parse_ip(&text)?;
+        if let Some(index) = self.index {
+            index.prefetch_ip(ip);
+        }
+        self.values.push((field, Value::Ip(ip, text)));
+        Some(ip)
+    }
+
     /// Sets the source address from its text (also looked up as a value).
     pub fn source(&mut self, field: &'a str, text: Cow<'a, [u8]>) {
-        if let Some(ip) = parse_ip(&text) {
+        if let Some(ip) = self.address(field, text) {
             self.src = Some((ip, field));
-            self.values.push((field, Value::Ip(ip, text)));
         }
     }
 
     /// Sets the destination address from its text (also looked up as a value).
     pub fn destination(&mut self, field: &'a str, text: Cow<'a, [u8]>) {
-        if let Some(ip) = parse_ip(&text) {
+        if let Some(ip) = self.address(field, text) {
             self.dst = Some(ip);
-            self.values.push((field, Value::Ip(ip, text)));
         }
     }
 

@@ -1,5 +1,6 @@
 //! The index against plain, obviously-correct implementations, on random inputs, and on the
 //! cases people get wrong (suffix boundaries, nested networks, case, trailing dots).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -157,6 +158,31 @@ fn suffixes_stop_at_label_boundaries() {
     assert_eq!(m("."), None);
     assert_eq!(m("a..evil.example").as_deref(), Some("evil.example"));
     assert_eq!(m(&"x".repeat(300)), None);
+}
+
+#[test]
+fn names_of_many_labels_fit_in_the_domain_table() {
+    // Every label of a name is a suffix in the table: a few names of many labels once filled
+    // it and the build never ended.
+    let deep = format!("{}com", "a.".repeat(120));
+    let mut list = vec![ind(IndicatorKind::Domain, &deep)];
+    for i in 0..1000 {
+        list.push(ind(
+            IndicatorKind::Domain,
+            &format!("x{i}.y{i}.z{i}.w{i}.v{i}.evil{i}.com"),
+        ));
+    }
+    let index = Index::of(&list);
+    assert_eq!(index.counts().domains, 1001);
+    assert_eq!(
+        matched(&index, index.domain(format!("b.{deep}").as_bytes())),
+        Some(deep.clone())
+    );
+    assert_eq!(
+        matched(&index, index.domain(b"q.x7.y7.z7.w7.v7.evil7.com")).as_deref(),
+        Some("x7.y7.z7.w7.v7.evil7.com")
+    );
+    assert_eq!(index.domain(b"y7.z7.w7.v7.evil7.com"), None);
 }
 
 #[test]

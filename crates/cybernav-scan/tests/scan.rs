@@ -1,6 +1,7 @@
 //! Whole scans of small files in the formats sensors write (tests/data), and of generated
 //! files large enough to span many chunks: what is found, where, and that the thread count,
 //! compression and bad lines change nothing else.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -168,7 +169,8 @@ fn zeek_tsv_and_json_with_the_allowlist_audit() {
     let index = index();
     let audit = audit(&["10.50.0.0/24:5432"], true);
     let conn = scan(&data("conn.log"), &LogFormat::Zeek, &index, Some(&audit), 1);
-    let hits: Vec<(u64, &str, &str, Option<&str>, Option<&str>)> = conn
+    type Seen<'a> = (u64, &'a str, &'a str, Option<&'a str>, Option<&'a str>);
+    let hits: Vec<Seen<'_>> = conn
         .hits
         .iter()
         .map(|h| {
@@ -310,7 +312,7 @@ fn many_chunks_any_thread_count_any_compression() {
     let mut line = 0u64;
     while text.len() < 3 * CHUNK + CHUNK / 2 {
         line += 1;
-        if line % 9_973 == 0 {
+        if line.is_multiple_of(9_973) {
             text.push_str(&format!(
                 "{{\"flow_id\":{line},\"event_type\":\"tls\",\"src_ip\":\"10.1.2.3\",\"dest_ip\":\"192.0.2.1\",\"tls\":{{\"sni\":\"n{line}.evil-updates.example\"}}}}\n"
             ));
@@ -320,10 +322,10 @@ fn many_chunks_any_thread_count_any_compression() {
                 &format!("n{line}.evil-updates.example"),
                 "evil-updates.example",
             ));
-        } else if line % 7_919 == 0 {
+        } else if line.is_multiple_of(7_919) {
             text.push_str("{\"event_type\":\"dns\",\"dns\":{\"rrname\":\"cut\n");
             want_bad.push(line);
-        } else if line % 5 == 0 {
+        } else if line.is_multiple_of(5) {
             text.push_str("\r\n");
         } else {
             text.push_str(&format!(
@@ -457,4 +459,23 @@ fn a_truncated_gzip_file_reports_what_was_read_then_the_error() {
         .unwrap_err();
     assert!(err.to_string().starts_with("reading after "), "{err}");
     assert!(hits > 0, "the hits before the cut are reported");
+}
+
+#[test]
+fn a_byte_order_mark_is_not_part_of_the_first_line() {
+    let index = index();
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("fw.csv");
+    std::fs::write(&csv, "\u{feff}src,dst\n198.51.100.1,10.0.0.1\n").unwrap();
+    let m = CsvMapping::parse("src=src,dst=dst").unwrap();
+    let out = scan(&csv, &LogFormat::Csv(m), &index, None, 1);
+    assert_eq!(
+        brief(&out),
+        [row(2, "src", "198.51.100.1", "198.51.100.0/24")]
+    );
+    let eve = dir.path().join("eve.json");
+    std::fs::write(&eve, "\u{feff}{\"src_ip\":\"198.51.100.1\"}\n").unwrap();
+    let out = scan(&eve, &LogFormat::Eve, &index, None, 1);
+    assert!(out.bad.is_empty(), "{:?}", out.bad);
+    assert_eq!(brief(&out).len(), 1);
 }

@@ -558,7 +558,7 @@ async fn allowlist_export_for_firewalls_and_scanners() {
 
     // Both exports feed the scanner as they are: connections to the database are checked
     // against them and attributed to the authority.
-    std::fs::write(dir.path().join("allow.txt"), &r_text(dir.path())).unwrap();
+    std::fs::write(dir.path().join("allow.txt"), r_text(dir.path())).unwrap();
     std::fs::write(dir.path().join("allow.json"), &r.stdout).unwrap();
     let conn = dir.path().join("conn.log");
     std::fs::write(

@@ -13,6 +13,7 @@
 
 pub mod exact;
 pub mod hashing;
+pub mod prefetch;
 pub mod prefix;
 pub mod suffix;
 
@@ -40,6 +41,9 @@ pub trait Addr: Copy + Ord + Eq + std::fmt::Debug {
     fn checked_next(self) -> Option<Self>;
     /// A well-mixed hash for table slots (taken from the top bits).
     fn mix(self) -> u64;
+    /// A 64-bit value whose top bits name the block of addresses for a bit map: the address's
+    /// own top bits for IPv4 (neighbours share a cache line), a hash for IPv6.
+    fn block(self) -> u64;
 }
 
 impl Addr for u32 {
@@ -49,7 +53,7 @@ impl Addr for u32 {
         (self >> 16) as usize
     }
     fn bucket_start(b: usize) -> Option<u32> {
-        (b < 65_536).then(|| (b as u32) << 16)
+        (b < 65_536).then_some((b as u32) << 16)
     }
     fn last_of(self, prefix: u8) -> u32 {
         self | u32::MAX.checked_shr(u32::from(prefix)).unwrap_or(0)
@@ -61,6 +65,10 @@ impl Addr for u32 {
     fn mix(self) -> u64 {
         u64::from(self).wrapping_mul(0x9e37_79b9_7f4a_7c15)
     }
+    #[inline]
+    fn block(self) -> u64 {
+        u64::from(self) << 32
+    }
 }
 
 impl Addr for u128 {
@@ -70,7 +78,7 @@ impl Addr for u128 {
         (self >> 112) as usize
     }
     fn bucket_start(b: usize) -> Option<u128> {
-        (b < 65_536).then(|| (b as u128) << 112)
+        (b < 65_536).then_some((b as u128) << 112)
     }
     fn last_of(self, prefix: u8) -> u128 {
         self | u128::MAX.checked_shr(u32::from(prefix)).unwrap_or(0)
@@ -80,6 +88,10 @@ impl Addr for u128 {
     }
     #[inline]
     fn mix(self) -> u64 {
+        mix128(self)
+    }
+    #[inline]
+    fn block(self) -> u64 {
         mix128(self)
     }
 }
@@ -177,7 +189,9 @@ impl IndexBuilder {
             &text[s as usize..(s + l) as usize]
         };
         let domains = SuffixTable::build(
-            self.domains.iter().map(|&id| (value(id), id)),
+            self.domains
+                .iter()
+                .map(|&id| (value(id), id, spans[id as usize].0)),
             &mut duplicates,
         );
         let mut urls: HashMap<Box<str>, u32, FastState> = HashMap::default();
@@ -356,6 +370,32 @@ impl Index {
         self.v6_nets.get(addr).map(IndicatorId)
     }
 
+    /// Starts loading the cache lines a lookup of `addr` will read, so that a lookup made a
+    /// little later does not wait for memory.
+    #[inline]
+    pub fn prefetch_ip(&self, addr: IpAddr) {
+        match addr {
+            IpAddr::V4(a) => {
+                let a = u32::from(a);
+                if !self.v4.is_empty() {
+                    self.v4.prefetch(a);
+                }
+                if !self.v4_nets.is_empty() {
+                    self.v4_nets.prefetch(a);
+                }
+            }
+            IpAddr::V6(a) => {
+                let a = u128::from(a);
+                if !self.v6.is_empty() {
+                    self.v6.prefetch(a);
+                }
+                if !self.v6_nets.is_empty() {
+                    self.v6_nets.prefetch(a);
+                }
+            }
+        }
+    }
+
     /// The indicator an address matches.
     #[inline]
     pub fn ip(&self, addr: IpAddr) -> Option<IndicatorId> {
@@ -372,9 +412,7 @@ impl Index {
     /// trailing dot is ignored.
     #[inline]
     pub fn domain(&self, name: &[u8]) -> Option<IndicatorId> {
-        self.domains
-            .lookup(name, |id| self.value(id))
-            .map(IndicatorId)
+        self.domains.lookup(name, &self.text).map(IndicatorId)
     }
 
     /// The indicator a URL matches, from a request's host and path (`/a?b=1`), or from a whole
@@ -384,17 +422,14 @@ impl Index {
             return None;
         }
         scratch.clear();
-        let (host, path) = if host.is_empty() {
-            let text = std::str::from_utf8(path).ok()?;
-            let rest = text.split_once("://").map_or(text, |(_, r)| r);
-            let cut = rest.find('/').unwrap_or(rest.len());
-            (rest[..cut].as_bytes(), rest[cut..].as_bytes())
-        } else {
-            (host, path)
-        };
-        let host = std::str::from_utf8(host).ok()?;
         let path = std::str::from_utf8(path).ok()?;
-        push_url_key(host, path, scratch);
+        if host.is_empty() {
+            // A whole URL: the same key as an indicator's.
+            let (authority, rest) = split_url(path);
+            push_url_key(authority, rest, scratch);
+        } else {
+            push_url_key(std::str::from_utf8(host).ok()?, path, scratch);
+        }
         self.urls.get(scratch.as_str()).map(|&id| IndicatorId(id))
     }
 
@@ -433,10 +468,7 @@ fn parse_net(value: &str) -> Option<(IpAddr, Option<u8>)> {
 /// it is 80 or 443, then the path and query ("/" when there is none), without the fragment.
 /// The scheme does not count: a sensor sees `http` where a report says `https`.
 pub fn url_key(url: &str) -> Option<String> {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    let cut = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, path) = rest.split_at(cut);
-    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let (host, path) = split_url(url);
     if host.is_empty() {
         return None;
     }
@@ -445,9 +477,22 @@ pub fn url_key(url: &str) -> Option<String> {
     Some(key)
 }
 
+/// A URL's host (with its port, without user information) and the rest from the path on.
+fn split_url(url: &str) -> (&str, &str) {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let cut = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(cut);
+    (
+        authority.rsplit_once('@').map_or(authority, |(_, h)| h),
+        path,
+    )
+}
+
 fn push_url_key(host: &str, path: &str, out: &mut String) {
     let host = match host.rsplit_once(':') {
-        Some((h, "80" | "443")) if !h.ends_with(']') || h.starts_with('[') => h,
+        Some((h, "80" | "443")) if !h.contains(':') || (h.starts_with('[') && h.ends_with(']')) => {
+            h
+        }
         _ => host,
     };
     let host = host.strip_suffix('.').unwrap_or(host);

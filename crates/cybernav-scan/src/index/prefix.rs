@@ -36,7 +36,7 @@ impl<A: Addr> PrefixTable<A> {
             .map(|(i, &(a, p, v))| (a, p, v, i))
             .collect();
         // Outer networks before the networks they hold; for the same network, input order.
-        sorted.sort_unstable_by(|x, y| (x.0, x.1, x.3).cmp(&(y.0, y.1, y.3)));
+        sorted.sort_unstable_by_key(|x| (x.0, x.1, x.3));
         let mut out = Intervals {
             starts: vec![A::ZERO],
             vals: vec![NONE],
@@ -98,6 +98,12 @@ impl<A: Addr> PrefixTable<A> {
         };
         let v = self.vals[i];
         (v != NONE).then_some(v)
+    }
+
+    /// Starts loading the first-level entry [`PrefixTable::get`] will read for `addr`.
+    #[inline]
+    pub fn prefetch(&self, addr: A) {
+        super::prefetch::prefetch(self.first.as_ptr().wrapping_add(addr.top16()));
     }
 
     /// How many distinct networks.

@@ -5,10 +5,16 @@
 //! hash of `evil.example` carried on with the label `b`. The table holds the hash of every
 //! indicator and, as *markers*, the hashes of every shorter suffix of one (`example` for
 //! `evil.example`): a lookup walks the name's suffixes from the top-level label down and stops
-//! at the first suffix that is neither, usually after the second label. A found hash is
-//! checked against the indicator's text, so a hash collision never makes a false hit.
+//! at the first suffix that is neither, usually after the second label.
+//!
+//! On a large table each step is a cache miss, so a lookup first computes the hashes of all the
+//! name's suffixes (no memory needed), asks for all their slots at once, then walks: the misses
+//! overlap instead of following one another. A slot holds the hash, the indicator and where its
+//! text starts, so a found hash is confirmed against the indicator's text (a hash collision never
+//! makes a false hit) with one more read, made once, for the longest match only.
 
 use super::hashing::{SEED, label_hash};
+use super::prefetch::prefetch;
 
 /// A suffix that is no indicator but leads to one.
 const MARKER: u32 = u32::MAX;
@@ -16,44 +22,65 @@ const MARKER: u32 = u32::MAX;
 /// The longest name looked up; DNS names are at most 253 characters.
 pub const MAX_NAME: usize = 255;
 
+/// The most labels a name can have within `MAX_NAME`.
+const MAX_LABELS: usize = MAX_NAME.div_ceil(2);
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    /// The suffix's hash; 0 for an empty slot.
+    key: u64,
+    /// The indicator, or `MARKER`.
+    val: u32,
+    /// Where the indicator's text starts in the index's text.
+    text: u32,
+}
+
 /// Domain names to values (indicator numbers).
 #[derive(Debug, Clone)]
 pub struct SuffixTable {
-    keys: Vec<u64>,
-    vals: Vec<u32>,
+    slots: Vec<Slot>,
     shift: u32,
     domains: usize,
 }
 
 impl SuffixTable {
-    /// A table for `items` (normalised names: lower case, no trailing dot); a name given twice
-    /// keeps the first value and the later ones are returned in `duplicates`.
+    /// A table for `items` (normalised names: lower case, no trailing dot; with the offset of
+    /// each name's text); a name given twice keeps the first value and the later ones are
+    /// returned in `duplicates`.
     pub fn build<'a>(
-        items: impl ExactSizeIterator<Item = (&'a str, u32)> + Clone,
+        items: impl Iterator<Item = (&'a str, u32, u32)> + Clone,
         duplicates: &mut Vec<u32>,
     ) -> SuffixTable {
-        // Markers add about one entry per indicator (shared top-level labels fold together).
-        let slots = (items.len().max(8) * 4).next_power_of_two();
+        // Every label of every name may start a distinct suffix: size for all of them, at most
+        // two thirds full, so the table can never fill whatever the names are.
+        let labels: usize = items
+            .clone()
+            .map(|(n, _, _)| n.bytes().filter(|&b| b == b'.').count() + 1)
+            .sum();
+        let slots = (labels.max(8) * 3 / 2).next_power_of_two();
         let mut t = SuffixTable {
-            keys: vec![0; slots],
-            vals: vec![MARKER; slots],
+            slots: vec![Slot::default(); slots],
             shift: 64 - slots.trailing_zeros(),
             domains: 0,
         };
-        for (name, val) in items {
+        for (name, val, text) in items {
             let mut h = SEED;
             let mut labels = name.rsplit('.').peekable();
             while let Some(label) = labels.next() {
                 h = label_hash(h, label.as_bytes());
-                let slot = t.slot_for(h);
-                let last = labels.peek().is_none();
-                if t.keys[slot] == 0 {
-                    t.keys[slot] = h;
-                    t.vals[slot] = MARKER;
+                let i = t.slot_for(h);
+                let slot = &mut t.slots[i];
+                if slot.key == 0 {
+                    *slot = Slot {
+                        key: h,
+                        val: MARKER,
+                        text: 0,
+                    };
                 }
-                if last {
-                    if t.vals[slot] == MARKER {
-                        t.vals[slot] = val;
+                if labels.peek().is_none() {
+                    if slot.val == MARKER {
+                        slot.val = val;
+                        slot.text = text;
                         t.domains += 1;
                     } else {
                         duplicates.push(val);
@@ -65,24 +92,24 @@ impl SuffixTable {
     }
 
     fn slot_for(&self, h: u64) -> usize {
-        let mask = self.keys.len() - 1;
+        let mask = self.slots.len() - 1;
         let mut i = (h >> self.shift) as usize;
-        while self.keys[i] != 0 && self.keys[i] != h {
+        while self.slots[i].key != 0 && self.slots[i].key != h {
             i = (i + 1) & mask;
         }
         i
     }
 
     #[inline]
-    fn get(&self, h: u64) -> Option<u32> {
-        let mask = self.keys.len() - 1;
+    fn get(&self, h: u64) -> Option<&Slot> {
+        let mask = self.slots.len() - 1;
         let mut i = (h >> self.shift) as usize;
         loop {
-            let k = self.keys[i];
-            if k == h {
-                return Some(self.vals[i]);
+            let s = &self.slots[i];
+            if s.key == h {
+                return Some(s);
             }
-            if k == 0 {
+            if s.key == 0 {
                 return None;
             }
             i = (i + 1) & mask;
@@ -90,9 +117,9 @@ impl SuffixTable {
     }
 
     /// The value of the longest indicator that is `name` or a parent of it. `name` may be in
-    /// any case and end in a dot; `text_of` gives an indicator's name, to rule out a collision.
+    /// any case and end in a dot; `text` is the index's text, where each indicator's name is.
     #[inline]
-    pub fn lookup<'t>(&self, name: &[u8], text_of: impl Fn(u32) -> &'t str) -> Option<u32> {
+    pub fn lookup(&self, name: &[u8], text: &str) -> Option<u32> {
         let name = name.strip_suffix(b".").unwrap_or(name);
         if name.is_empty() || name.len() > MAX_NAME || self.domains == 0 {
             return None;
@@ -103,31 +130,38 @@ impl SuffixTable {
             *d = s.to_ascii_lowercase();
         }
         let lower = &buf[..name.len()];
+        // Every suffix's hash and start, top-level label first; ask for their slots.
+        let mut hashes = [(0u64, 0usize); MAX_LABELS];
+        let mut n = 0;
         let mut h = SEED;
         let mut end = lower.len();
-        let mut best = None;
         loop {
             let start = memchr::memrchr(b'.', &lower[..end]).map_or(0, |i| i + 1);
             let label = &lower[start..end];
-            if label.is_empty() {
+            if label.is_empty() || n == MAX_LABELS {
                 break;
             }
             h = label_hash(h, label);
-            match self.get(h) {
-                None => break,
-                Some(MARKER) => {}
-                Some(v) => {
-                    if text_of(v).as_bytes() == &lower[start..] {
-                        best = Some(v);
-                    }
-                }
-            }
+            hashes[n] = (h, start);
+            prefetch(self.slots.as_ptr().wrapping_add((h >> self.shift) as usize));
+            n += 1;
             if start == 0 {
                 break;
             }
             end = start - 1;
         }
-        best
+        let mut best = None;
+        for &(h, start) in &hashes[..n] {
+            match self.get(h) {
+                None => break,
+                Some(s) if s.val == MARKER => {}
+                Some(s) => best = Some((s, start)),
+            }
+        }
+        let (slot, start) = best?;
+        let want = &lower[start..];
+        let at = slot.text as usize;
+        (text.as_bytes().get(at..at + want.len()) == Some(want)).then_some(slot.val)
     }
 
     /// How many distinct names.
@@ -142,6 +176,6 @@ impl SuffixTable {
 
     /// Bytes held.
     pub fn heap_bytes(&self) -> usize {
-        self.keys.len() * 12
+        self.slots.len() * std::mem::size_of::<Slot>()
     }
 }

@@ -96,6 +96,9 @@ impl CsvRole {
     }
 }
 
+/// The highest column number a mapping may name.
+pub const MAX_COLUMN: usize = 10_000;
+
 /// Which column holds what, as the user gave it (`--columns src=SrcAddr,dst=9`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CsvMapping {
@@ -133,6 +136,11 @@ impl CsvMapping {
             let col = col.trim();
             let col = match col.parse::<usize>() {
                 Ok(0) => return Err(format!("'{part}': columns are numbered from 1")),
+                Ok(n) if n > MAX_COLUMN => {
+                    return Err(format!(
+                        "'{part}': columns are numbered from 1 to {MAX_COLUMN}"
+                    ));
+                }
                 Ok(n) => ColumnRef::Number(n),
                 Err(_) if col.is_empty() => return Err(format!("'{part}' names no column")),
                 Err(_) => ColumnRef::Name(col.to_string()),
@@ -346,6 +354,7 @@ mod tests {
             ("from=3", "is not a column role"),
             ("src=0", "numbered from 1"),
             ("src=3,dst=DstAddr", "not some of each"),
+            ("src=18446744073709551615", "from 1 to 10000"),
         ] {
             let e = CsvMapping::parse(bad).unwrap_err();
             assert!(e.contains(says), "{bad}: {e}");
