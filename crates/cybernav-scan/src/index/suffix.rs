@@ -7,7 +7,8 @@
 //! `evil.example`): a lookup walks the name's suffixes from the top-level label down and stops
 //! at the first suffix that is neither, usually after the second label.
 //!
-//! On a large table each step is a cache miss, so a lookup first computes the hashes of all the
+//! On a large table each step is a cache miss. A bit map of the hashes, small enough to stay
+//! in cache, turns most absent suffixes away without touching the table; and a lookup first computes the hashes of all the
 //! name's suffixes (no memory needed), asks for all their slots at once, then walks: the misses
 //! overlap instead of following one another. A slot holds the hash, the indicator and where its
 //! text starts, so a found hash is confirmed against the indicator's text (a hash collision never
@@ -41,6 +42,11 @@ pub struct SuffixTable {
     slots: Vec<Slot>,
     shift: u32,
     domains: usize,
+    /// One bit per hash block holding at least one suffix, 16 bits per suffix: a few megabytes
+    /// that stay in the processor's cache, where the table (over 100 MB for a million names)
+    /// does not; a clear bit ends a lookup without reading the table.
+    filter: Vec<u64>,
+    filter_mask: u64,
 }
 
 impl SuffixTable {
@@ -58,16 +64,23 @@ impl SuffixTable {
             .map(|(n, _, _)| n.bytes().filter(|&b| b == b'.').count() + 1)
             .sum();
         let slots = (labels.max(8) * 3 / 2).next_power_of_two();
+        let bits = (labels.max(8) * 16)
+            .next_power_of_two()
+            .clamp(1 << 12, 1 << 28);
         let mut t = SuffixTable {
             slots: vec![Slot::default(); slots],
             shift: 64 - slots.trailing_zeros(),
             domains: 0,
+            filter: vec![0; bits / 64],
+            filter_mask: bits as u64 - 1,
         };
         for (name, val, text) in items {
             let mut h = SEED;
             let mut labels = name.rsplit('.').peekable();
             while let Some(label) = labels.next() {
                 h = label_hash(h, label.as_bytes());
+                let b = t.filter_bit(h);
+                t.filter[b / 64] |= 1 << (b % 64);
                 let i = t.slot_for(h);
                 let slot = &mut t.slots[i];
                 if slot.key == 0 {
@@ -89,6 +102,12 @@ impl SuffixTable {
             }
         }
         t
+    }
+
+    /// The filter's bit for a hash: its low bits (the slot comes from the high ones).
+    #[inline]
+    fn filter_bit(&self, h: u64) -> usize {
+        (h & self.filter_mask) as usize
     }
 
     fn slot_for(&self, h: u64) -> usize {
@@ -143,6 +162,7 @@ impl SuffixTable {
             }
             h = label_hash(h, label);
             hashes[n] = (h, start);
+            prefetch(self.filter.as_ptr().wrapping_add(self.filter_bit(h) / 64));
             prefetch(self.slots.as_ptr().wrapping_add((h >> self.shift) as usize));
             n += 1;
             if start == 0 {
@@ -152,6 +172,10 @@ impl SuffixTable {
         }
         let mut best = None;
         for &(h, start) in &hashes[..n] {
+            let b = self.filter_bit(h);
+            if self.filter[b / 64] & (1 << (b % 64)) == 0 {
+                break;
+            }
             match self.get(h) {
                 None => break,
                 Some(s) if s.val == MARKER => {}
@@ -176,6 +200,6 @@ impl SuffixTable {
 
     /// Bytes held.
     pub fn heap_bytes(&self) -> usize {
-        self.slots.len() * std::mem::size_of::<Slot>()
+        self.slots.len() * std::mem::size_of::<Slot>() + self.filter.len() * 8
     }
 }
