@@ -3,15 +3,16 @@
 //! puts the results back in file order, so the output is the same whatever the thread count.
 //!
 //! Line numbers are counted per chunk and added up in order. Buffers go back to the reader
-//! once their results are out, so a scan allocates a few chunks, not one per chunk.
+//! once their results are out, and the reader waits for one when `4 × threads` are in use: a
+//! scan holds a few chunks, not one per chunk, however slowly its output is taken.
 
 use std::collections::{BTreeMap, HashSet};
 use std::fs::File;
 use std::io::{self, BufReader, Read};
 use std::path::Path;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc::{channel, sync_channel};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, channel, sync_channel};
 
 use crate::allowlist::Audit;
 use crate::hit::{Hit, HitWhat};
@@ -103,7 +104,23 @@ pub enum ScanError {
 
 enum Piece {
     Lines(Vec<u8>),
+    /// A line over `MAX_LINE`, skipped; the buffer comes back for reuse.
+    LongLine(Vec<u8>),
+}
+
+/// What a piece is, for the reader's state.
+pub(crate) enum PieceRef<'a> {
+    Lines(&'a [u8]),
     LongLine,
+}
+
+impl Piece {
+    fn as_ref(&self) -> PieceRef<'_> {
+        match self {
+            Piece::Lines(b) => PieceRef::Lines(b),
+            Piece::LongLine(_) => PieceRef::LongLine,
+        }
+    }
 }
 
 struct Work {
@@ -170,9 +187,7 @@ impl<'a> Scanner<'a> {
             let mut seq = 0;
             let mut buf = Vec::new();
             while let Some(piece) = chunker.next(buf).map_err(read_error(&chunker))? {
-                if let Piece::Lines(b) = &piece {
-                    state.prepare(b).map_err(ScanError::Header)?;
-                }
+                state.prepare(&piece.as_ref()).map_err(ScanError::Header)?;
                 let w = Work {
                     seq,
                     piece,
@@ -189,24 +204,36 @@ impl<'a> Scanner<'a> {
         }
         let stop = AtomicBool::new(false);
         let (work_tx, work_rx) = sync_channel::<Work>(self.threads * 2);
-        let work_rx = Mutex::new(work_rx);
+        let work_rx = Mutex::new(Some(work_rx));
+        let workers_left = AtomicUsize::new(self.threads);
         let (done_tx, done_rx) = channel::<Done>();
         let (spare_tx, spare_rx) = channel::<Vec<u8>>();
         std::thread::scope(|s| {
             let (stop, chunker, state) = (&stop, &mut chunker, &mut state);
+            let pool = self.threads * 4;
             let reader = s.spawn(move || -> Result<(), ScanError> {
                 let mut seq = 0;
+                let mut buffers = 0;
                 loop {
                     if stop.load(Ordering::Relaxed) {
                         return Ok(());
                     }
-                    let buf = spare_rx.try_recv().unwrap_or_default();
+                    let buf = if buffers < pool {
+                        spare_rx.try_recv().unwrap_or_else(|_| {
+                            buffers += 1;
+                            Vec::new()
+                        })
+                    } else {
+                        // Every buffer is in use: wait for the output to take one.
+                        match spare_rx.recv() {
+                            Ok(b) => b,
+                            Err(_) => return Ok(()),
+                        }
+                    };
                     let Some(piece) = chunker.next(buf).map_err(read_error(chunker))? else {
                         return Ok(());
                     };
-                    if let Piece::Lines(b) = &piece {
-                        state.prepare(b).map_err(ScanError::Header)?;
-                    }
+                    state.prepare(&piece.as_ref()).map_err(ScanError::Header)?;
                     let w = Work {
                         seq,
                         piece,
@@ -223,11 +250,20 @@ impl<'a> Scanner<'a> {
             });
             for _ in 0..self.threads {
                 let done_tx = done_tx.clone();
-                let work_rx = &work_rx;
+                let (work_rx, workers_left) = (&work_rx, &workers_left);
                 s.spawn(move || {
+                    // However this worker ends (a panic included), the last one out drops the
+                    // queue, so the reader's next send fails instead of waiting for ever.
+                    let _last_out = LastOut {
+                        left: workers_left,
+                        queue: work_rx,
+                    };
                     loop {
                         let next = match work_rx.lock() {
-                            Ok(rx) => rx.recv(),
+                            Ok(rx) => match rx.as_ref() {
+                                Some(rx) => rx.recv(),
+                                None => return,
+                            },
                             Err(_) => return,
                         };
                         let Ok(w) = next else { return };
@@ -245,6 +281,7 @@ impl<'a> Scanner<'a> {
                 while let Some(d) = pending.remove(&out.next_seq) {
                     if failed.is_some() {
                         out.next_seq += 1;
+                        let _ = spare_tx.send(d.buf);
                         continue;
                     }
                     match out.take(d, &mut on) {
@@ -281,7 +318,7 @@ impl<'a> Scanner<'a> {
             buf: Vec::new(),
         };
         let buf = match w.piece {
-            Piece::LongLine => {
+            Piece::LongLine(b) => {
                 done.stats.lines = 1;
                 done.stats.bad_lines = 1;
                 done.bad.push((
@@ -291,6 +328,7 @@ impl<'a> Scanner<'a> {
                         MAX_LINE >> 20
                     ),
                 ));
+                done.buf = b;
                 return done;
             }
             Piece::Lines(b) => b,
@@ -409,6 +447,24 @@ fn push_once(hits: &mut Vec<Hit>, first: usize, h: Hit) {
         .any(|o| o.field == h.field && o.value == h.value && o.what == h.what)
     {
         hits.push(h);
+    }
+}
+
+/// Drops the work queue when the last worker ends.
+struct LastOut<'a, T> {
+    left: &'a AtomicUsize,
+    queue: &'a Mutex<Option<Receiver<T>>>,
+}
+
+impl<T> Drop for LastOut<'_, T> {
+    fn drop(&mut self) {
+        if self.left.fetch_sub(1, Ordering::AcqRel) == 1 {
+            let mut q = match self.queue.lock() {
+                Ok(q) => q,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            q.take();
+        }
     }
 }
 
@@ -580,10 +636,12 @@ impl<R: Read> Chunker<R> {
                 self.fill(&mut buf, CHUNK)?;
                 if let Some(i) = memchr::memchr(b'\n', &buf) {
                     self.carry.extend_from_slice(&buf[i + 1..]);
-                    return Ok(Some(Piece::LongLine));
+                    buf.clear();
+                    return Ok(Some(Piece::LongLine(buf)));
                 }
                 if self.eof {
-                    return Ok(Some(Piece::LongLine));
+                    buf.clear();
+                    return Ok(Some(Piece::LongLine(buf)));
                 }
             }
         }

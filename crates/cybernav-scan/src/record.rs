@@ -21,6 +21,10 @@ pub enum Value<'a> {
     Hash(Cow<'a, [u8]>),
 }
 
+/// The most values a record hands over; a line with more (thousands of DNS answers) is
+/// read up to here, which bounds the work one hostile line can cause.
+pub const MAX_VALUES: usize = 1024;
+
 /// One record, reused from line to line.
 #[derive(Debug, Default)]
 pub struct Record<'a> {
@@ -51,11 +55,11 @@ impl<'a> Record<'a> {
     }
 
     fn address(&mut self, field: &'a str, text: Cow<'a, [u8]>) -> Option<IpAddr> {
-        let ip = parse_ip(&text)?;
+        let ip = canonical(parse_ip(&text)?);
         if let Some(index) = self.index {
             index.prefetch_ip(ip);
         }
-        self.values.push((field, Value::Ip(ip, text)));
+        self.push(field, Value::Ip(ip, text));
         Some(ip)
     }
 
@@ -73,9 +77,20 @@ impl<'a> Record<'a> {
         }
     }
 
-    /// Adds a value to look up.
+    /// Adds a value to look up (up to [`MAX_VALUES`]).
     pub fn push(&mut self, field: &'a str, value: Value<'a>) {
-        self.values.push((field, value));
+        if self.values.len() < MAX_VALUES {
+            self.values.push((field, value));
+        }
+    }
+}
+
+/// An IPv4 address written as IPv6 (`::ffff:10.1.2.3`) is the IPv4 address, for the audit as
+/// for the index.
+pub fn canonical(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(a) => a.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+        v4 => v4,
     }
 }
 

@@ -283,3 +283,56 @@ fn an_empty_index_matches_nothing() {
     assert_eq!(index.domain(b"example.com"), None);
     assert_eq!(index.hash(&[b'a'; 64]), None);
 }
+
+/// Enough exact addresses for the bit map in front of the table: every listed address is
+/// found, and addresses near them (same block of the map) are not.
+#[test]
+fn a_large_exact_table_with_its_bit_map_finds_exactly_what_it_holds() {
+    use std::collections::HashSet;
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let listed: HashSet<u32> = (0..40_000).map(|_| next() as u32 | 1).collect();
+    let indicators: Vec<Indicator> = listed
+        .iter()
+        .map(|&a| ind(IndicatorKind::Ipv4, &Ipv4Addr::from(a).to_string()))
+        .collect();
+    let index = Index::of(&indicators);
+    assert_eq!(index.counts().addresses, listed.len());
+    for &a in &listed {
+        assert!(index.ipv4(a).is_some(), "{}", Ipv4Addr::from(a));
+        assert_eq!(
+            index.ipv4(a ^ 1).is_some(),
+            listed.contains(&(a ^ 1)),
+            "{}",
+            Ipv4Addr::from(a ^ 1)
+        );
+    }
+    for _ in 0..100_000 {
+        let a = next() as u32;
+        assert_eq!(index.ipv4(a).is_some(), listed.contains(&a));
+    }
+    let v6: Vec<Indicator> = (0..20_000u128)
+        .map(|i| {
+            ind(
+                IndicatorKind::Ipv6,
+                &Ipv6Addr::from((0x2001_0db8u128 << 96) | (i * 7919)).to_string(),
+            )
+        })
+        .collect();
+    let index = Index::of(&v6);
+    assert!(
+        index
+            .ipv6((0x2001_0db8u128 << 96) | (7919 * 19_999))
+            .is_some()
+    );
+    assert!(
+        index
+            .ipv6((0x2001_0db8u128 << 96) | (7919 * 20_000))
+            .is_none()
+    );
+}

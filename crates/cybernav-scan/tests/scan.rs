@@ -479,3 +479,151 @@ fn a_byte_order_mark_is_not_part_of_the_first_line() {
     assert!(out.bad.is_empty(), "{:?}", out.bad);
     assert_eq!(brief(&out).len(), 1);
 }
+
+#[test]
+fn mapped_addresses_ports_in_hosts_and_crowded_records() {
+    let index = index();
+    let audit = audit(&["10.50.0.0/24:5432"], true);
+    let dir = tempfile::tempdir().unwrap();
+    // An IPv4 source and destination written as IPv6 are the IPv4 addresses.
+    let conn = dir.path().join("conn.log");
+    std::fs::write(
+        &conn,
+        "#fields\tuid\tid.orig_h\tid.resp_h\tid.resp_p\nC1\t::ffff:10.20.30.41\t::ffff:10.50.0.5\t5432\nC2\t::ffff:10.99.0.1\t::ffff:10.50.0.5\t5432\n",
+    )
+    .unwrap();
+    let out = scan(&conn, &LogFormat::Zeek, &index, Some(&audit), 1);
+    assert_eq!(
+        brief(&out),
+        [row(3, "id.orig_h", "10.99.0.1", "10.50.0.0/24:5432")]
+    );
+    // http.log's host keeps a port; the name is still looked up.
+    let http = dir.path().join("http.log");
+    std::fs::write(
+        &http,
+        "#fields\tuid\thost\turi\nC1\tdownloads.evil-updates.example:8080\t/x\n",
+    )
+    .unwrap();
+    let out = scan(&http, &LogFormat::Zeek, &index, None, 1);
+    assert_eq!(
+        brief(&out)[0],
+        row(
+            2,
+            "host",
+            "downloads.evil-updates.example",
+            "evil-updates.example"
+        )
+    );
+    // Thousands of answers in one record: read up to the cap, quickly, one hit per name.
+    let crowded = dir.path().join("eve.json");
+    let answers: Vec<String> = (0..20_000)
+        .map(|i| {
+            format!(
+                "{{\"rrname\":\"a{i}.evil-updates.example\",\"rdata\":\"198.51.100.{}\"}}",
+                i % 250
+            )
+        })
+        .collect();
+    std::fs::write(
+        &crowded,
+        format!("{{\"dns\":{{\"answers\":[{}]}}}}\n", answers.join(",")),
+    )
+    .unwrap();
+    let out = scan(&crowded, &LogFormat::Eve, &index, None, 2);
+    // The first 1,024 values: 512 names (all distinct) and 512 answers (250 distinct addresses).
+    assert_eq!(cybernav_scan::record::MAX_VALUES, 1024);
+    assert_eq!(out.hits.len(), 512 + 250);
+    assert!(out.bad.is_empty());
+}
+
+#[test]
+fn a_zeek_header_read_in_one_chunk_governs_the_next() {
+    let index = index();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mixed.log");
+    let mut text = String::from("#fields\tuid\tid.orig_h\tid.resp_h\n");
+    while text.len() < CHUNK - 100 {
+        text.push_str("C1\t10.0.0.1\t10.0.0.2\n");
+    }
+    // The new header ends the first chunk; its records fill the next.
+    text.push_str("#fields\tuid\tquery\n");
+    let header_line = text.lines().count() as u64;
+    while text.len() < CHUNK + 5000 {
+        text.push_str("C2\twww.example.org\n");
+    }
+    text.push_str("C3\ta.evil-updates.example\n");
+    let last = text.lines().count() as u64;
+    std::fs::write(&path, &text).unwrap();
+    for threads in [1, 2] {
+        let out = scan(&path, &LogFormat::Zeek, &index, None, threads);
+        assert_eq!(
+            brief(&out),
+            [row(
+                last,
+                "query",
+                "a.evil-updates.example",
+                "evil-updates.example"
+            )]
+        );
+        assert!(out.bad.is_empty(), "{:?}", &out.bad[..out.bad.len().min(3)]);
+        assert!(header_line < last);
+    }
+}
+
+#[test]
+fn output_that_fails_stops_the_scan_without_hanging() {
+    let index = index();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("eve.json");
+    let line = "{\"src_ip\":\"198.51.100.1\",\"dest_ip\":\"10.0.0.1\"}\n";
+    std::fs::write(&path, line.repeat(6 * CHUNK / line.len())).unwrap();
+    for threads in [1, 3] {
+        let scanner = Scanner {
+            index: &index,
+            audit: None,
+            threads,
+        };
+        let mut seen = 0;
+        let err = scanner
+            .scan_path(&path, &LogFormat::Eve, &AtomicU64::new(0), |_| {
+                seen += 1;
+                if seen == 10 {
+                    Err(std::io::Error::other("stdout closed"))
+                } else {
+                    Ok(())
+                }
+            })
+            .unwrap_err();
+        assert!(matches!(err, cybernav_scan::ScanError::Output(_)), "{err}");
+        assert_eq!(seen, 10);
+    }
+}
+
+#[test]
+fn a_csv_whose_first_line_is_no_header_is_refused() {
+    let index = index();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fw.csv");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    f.write_all(&vec![b'x'; cybernav_scan::engine::MAX_LINE + 10])
+        .unwrap();
+    f.write_all(b"\nsrc,dst\n198.51.100.1,10.0.0.1\n").unwrap();
+    drop(f);
+    let scanner = Scanner {
+        index: &index,
+        audit: None,
+        threads: 2,
+    };
+    let err = scanner
+        .scan_path(
+            &path,
+            &LogFormat::Csv(CsvMapping::default()),
+            &AtomicU64::new(0),
+            |_| Ok(()),
+        )
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("a CSV header is one line"),
+        "{err}"
+    );
+}

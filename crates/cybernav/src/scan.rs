@@ -221,8 +221,16 @@ fn scan_all(
         let name = path.display().to_string();
         stats.files += 1;
         let mut bad_shown = 0u64;
+        // Hits written, counted here too: a file that fails part-way still reports them.
+        let mut written = (0u64, 0u64);
         let result = scanner.scan_path(path, format, progress, |event| match event {
-            Event::Hit(hit) => write_json(out, &name, hit, scanner.index, scanner.audit),
+            Event::Hit(hit) => {
+                match hit.what {
+                    cybernav_scan::HitWhat::Indicator(_) => written.0 += 1,
+                    cybernav_scan::HitWhat::Allowlist { .. } => written.1 += 1,
+                }
+                write_json(out, &name, hit, scanner.index, scanner.audit)
+            }
             Event::BadLine { line, reason } => {
                 bad_shown += 1;
                 eprintln!("{name}:{line}: {reason}");
@@ -244,6 +252,8 @@ fn scan_all(
             }
             Err(e) => {
                 stats.files_failed += 1;
+                stats.totals.indicator_hits += written.0;
+                stats.totals.allowlist_hits += written.1;
                 eprintln!("{name}: {e}; what was read before is reported");
             }
         }

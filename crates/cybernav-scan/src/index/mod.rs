@@ -423,7 +423,14 @@ impl Index {
         }
         scratch.clear();
         let path = std::str::from_utf8(path).ok()?;
-        if host.is_empty() {
+        // A proxy's request names the whole URL, whatever the Host header says.
+        let whole = path.split_once("://").is_some_and(|(scheme, _)| {
+            !scheme.is_empty()
+                && scheme
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"+.-".contains(&b))
+        });
+        if host.is_empty() || whole {
             // A whole URL: the same key as an indicator's.
             let (authority, rest) = split_url(path);
             push_url_key(authority, rest, scratch);

@@ -199,7 +199,13 @@ impl CsvColumns {
     /// Columns from the header line and the mapping (names), or recognised by their names.
     pub fn from_header(m: &CsvMapping, header: &[u8]) -> Result<CsvColumns, String> {
         let delimiter = m.delimiter.unwrap_or(b',');
-        let names: Vec<String> = split(header, delimiter)
+        let fields = split(header, delimiter, MAX_COLUMN + 1);
+        if fields.len() > MAX_COLUMN {
+            return Err(format!(
+                "a header of more than {MAX_COLUMN} columns; is the delimiter right?"
+            ));
+        }
+        let names: Vec<String> = fields
             .into_iter()
             .map(|c| String::from_utf8_lossy(&c).trim().to_string())
             .collect();
@@ -238,12 +244,13 @@ impl CsvColumns {
 
     /// Reads one record into `rec`.
     pub fn read<'a>(&'a self, line: &'a [u8], rec: &mut Record<'a>) -> Result<(), String> {
-        let fields = split(line, self.delimiter);
         let needed = self
             .roles
             .iter()
             .rposition(Option::is_some)
             .map_or(0, |i| i + 1);
+        // Only the columns up to the last one mapped are split out.
+        let fields = split(line, self.delimiter, needed);
         if fields.len() < needed {
             return Err(format!(
                 "{} fields, but column {needed} is mapped",
@@ -287,11 +294,12 @@ fn trim(v: Cow<'_, [u8]>) -> Cow<'_, [u8]> {
     }
 }
 
-/// Splits a line on `delim`, honouring double quotes (`""` inside quotes is one quote).
-fn split(line: &[u8], delim: u8) -> Vec<Cow<'_, [u8]>> {
+/// Splits a line on `delim`, honouring double quotes (`""` inside quotes is one quote), into
+/// at most `most` fields (the rest of the line is not looked at).
+fn split(line: &[u8], delim: u8, most: usize) -> Vec<Cow<'_, [u8]>> {
     let mut out = Vec::new();
     let mut i = 0;
-    loop {
+    while out.len() < most {
         if line.get(i) == Some(&b'"') {
             let mut v = Vec::new();
             let mut j = i + 1;
@@ -326,6 +334,7 @@ fn split(line: &[u8], delim: u8) -> Vec<Cow<'_, [u8]>> {
             i = end + 1;
         }
     }
+    out
 }
 
 #[cfg(test)]
@@ -334,11 +343,12 @@ mod tests {
 
     #[test]
     fn splits_quoted_fields() {
-        let f = split(br#"a,"b,c","d""e",,f"#, b',');
+        let f = split(br#"a,"b,c","d""e",,f"#, b',', 10);
         let f: Vec<&[u8]> = f.iter().map(|c| c.as_ref()).collect();
         assert_eq!(f, [&b"a"[..], b"b,c", b"d\"e", b"", b"f"]);
-        assert_eq!(split(b"", b',').len(), 1);
-        assert_eq!(split(b"a,", b',').len(), 2);
+        assert_eq!(split(b"", b',', 10).len(), 1);
+        assert_eq!(split(b"a,", b',', 10).len(), 2);
+        assert_eq!(split(b"a,b,c,d", b',', 2).len(), 2);
     }
 
     #[test]

@@ -63,10 +63,19 @@ impl FileState {
     }
 
     /// Makes the state ready for a chunk: the CSV header, read from the file's first line.
-    pub fn prepare(&mut self, chunk: &[u8]) -> Result<(), String> {
+    pub(crate) fn prepare(&mut self, piece: &crate::engine::PieceRef<'_>) -> Result<(), String> {
         if let FileState::Csv { mapping, columns } = self
             && columns.is_none()
         {
+            let chunk = match piece {
+                crate::engine::PieceRef::Lines(b) => b,
+                crate::engine::PieceRef::LongLine => {
+                    return Err(format!(
+                        "longer than {} MiB; a CSV header is one line of column names",
+                        crate::engine::MAX_LINE >> 20
+                    ));
+                }
+            };
             *columns = Some(Arc::new(CsvColumns::from_header(
                 mapping,
                 first_line(chunk),

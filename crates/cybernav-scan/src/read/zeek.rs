@@ -7,6 +7,7 @@
 //! `#fields` line anywhere (logs concatenated) takes effect from the next line.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use crate::json::{Cursor, JsonResult, Next};
 use crate::record::{Record, Value, flow_key};
@@ -51,8 +52,11 @@ pub struct ZeekHeader {
     set_separator: u8,
     empty: Vec<u8>,
     unset: Vec<u8>,
-    roles: Option<Vec<Role>>,
+    roles: Option<Arc<[Role]>>,
 }
+
+/// The most fields a `#fields` line may name (Zeek's widest logs have a few dozen).
+pub const MAX_FIELDS: usize = 4096;
 
 impl Default for ZeekHeader {
     fn default() -> ZeekHeader {
@@ -87,7 +91,13 @@ impl ZeekHeader {
             }
             b"#empty_field" => self.empty = unescape(parts.next().unwrap_or_default()),
             b"#unset_field" => self.unset = unescape(parts.next().unwrap_or_default()),
-            b"#fields" => self.roles = Some(parts.map(role).collect()),
+            b"#fields" => {
+                let roles: Vec<Role> = parts.take(MAX_FIELDS + 1).map(role).collect();
+                if roles.len() > MAX_FIELDS {
+                    return Err(format!("a #fields line of more than {MAX_FIELDS} fields"));
+                }
+                self.roles = Some(roles.into());
+            }
             _ => {}
         }
         Ok(())
@@ -179,7 +189,8 @@ fn take<'a>(rec: &mut Record<'a>, role: Role, value: Cow<'a, [u8]>) {
 
 fn push_request<'a>(rec: &mut Record<'a>, host: Option<Cow<'a, [u8]>>, uri: Option<Cow<'a, [u8]>>) {
     if let Some(h) = &host {
-        rec.push("host", Value::Domain(h.clone()));
+        // http.log's host is the Host header, with its port when not the default.
+        rec.push("host", Value::Domain(without_port(h.clone())));
     }
     if let (Some(h), Some(u)) = (host, uri) {
         rec.push("uri", Value::Url(h, u));
@@ -237,6 +248,20 @@ fn json_fields<'a>(
             }
         }
     })
+}
+
+fn without_port(host: Cow<'_, [u8]>) -> Cow<'_, [u8]> {
+    let cut = match memchr::memrchr(b':', &host) {
+        Some(i) if host[i + 1..].iter().all(u8::is_ascii_digit) && !host[..i].contains(&b':') => i,
+        _ => return host,
+    };
+    match host {
+        Cow::Borrowed(b) => Cow::Borrowed(&b[..cut]),
+        Cow::Owned(mut o) => {
+            o.truncate(cut);
+            Cow::Owned(o)
+        }
+    }
 }
 
 fn one_byte(v: &[u8]) -> Option<u8> {
