@@ -26,6 +26,7 @@ pub mod instant;
 pub mod need;
 pub mod need_to_know;
 pub mod network;
+pub mod numbers;
 pub mod outreach;
 pub mod partner;
 pub mod requirements;

@@ -264,6 +264,22 @@ const V6_RANGES: &[(&str, Special)] = &[
     ("ff00::/8", Special::Unusable("multicast addresses")),
 ];
 
+/// True for one address in private addressing as [`Network::class`] names it (RFC 1918, the
+/// shared address space 100.64.0.0/10, IPv6 unique local fc00::/7), without parsing the range
+/// table: the log scanner asks this for every connection it audits.
+pub fn is_private_address(addr: IpAddr) -> bool {
+    match addr {
+        IpAddr::V4(a) => {
+            let [a0, a1, ..] = a.octets();
+            a0 == 10
+                || (a0 == 172 && (16..32).contains(&a1))
+                || (a0 == 192 && a1 == 168)
+                || (a0 == 100 && (64..128).contains(&a1))
+        }
+        IpAddr::V6(a) => (a.segments()[0] & 0xfe00) == 0xfc00,
+    }
+}
+
 fn max_prefix(addr: IpAddr) -> u8 {
     if addr.is_ipv4() { 32 } else { 128 }
 }
@@ -412,6 +428,47 @@ mod tests {
             assert!(Network::parse(bad).is_err(), "{bad}");
         }
         assert_eq!(Network::parse("  "), Err(NetworkError::Empty));
+    }
+
+    #[test]
+    fn the_fast_private_check_agrees_with_the_classification() {
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut samples: Vec<IpAddr> = [
+            "10.0.0.0",
+            "10.255.255.255",
+            "172.15.255.255",
+            "172.16.0.0",
+            "172.31.255.255",
+            "172.32.0.0",
+            "192.167.255.255",
+            "192.168.0.1",
+            "100.63.255.255",
+            "100.64.0.0",
+            "100.127.255.255",
+            "100.128.0.0",
+            "8.8.8.8",
+            "fc00::1",
+            "fdff::1",
+            "fe00::1",
+            "2001:db8::1",
+        ]
+        .iter()
+        .map(|s| s.parse().unwrap())
+        .collect();
+        for _ in 0..5000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            samples.push(IpAddr::V4(Ipv4Addr::from(x as u32)));
+            samples.push(IpAddr::V6(std::net::Ipv6Addr::from(
+                u128::from(x) << 64 | u128::from(x),
+            )));
+        }
+        for a in samples {
+            let one = Network::masked(a, max_prefix(a));
+            let private = matches!(one.class(), AddressClass::Private(_));
+            assert_eq!(is_private_address(a), private, "{a}");
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@
 
 use std::net::IpAddr;
 
-use cybernav_core::network::Network;
+use cybernav_core::network::{Network, is_private_address};
 use serde::Deserialize;
 
 use crate::index::prefix::PrefixTable;
@@ -268,7 +268,7 @@ impl Audit {
         let service = self.services.iter().position(|s| s.covers(dst, port))?;
         match self.allowlist.entry_of(src) {
             None => Some((service, Violation::NotAllowlisted)),
-            Some(_) if self.private_only && !is_private(src) => {
+            Some(_) if self.private_only && !is_private_address(src) => {
                 Some((service, Violation::PublicAddress))
             }
             Some(_) => None,
@@ -283,20 +283,5 @@ impl Audit {
                 dst.and_then(|a| self.allowlist.entry_of(a))
                     .and_then(|e| e.authority)
             })
-    }
-}
-
-/// Private addressing as 213.20(a)(2) means it, as the core classifies allowlist entries:
-/// RFC 1918, the shared address space 100.64.0.0/10, IPv6 unique local fc00::/7.
-pub fn is_private(addr: IpAddr) -> bool {
-    match addr {
-        IpAddr::V4(a) => {
-            let [a0, a1, ..] = a.octets();
-            a0 == 10
-                || (a0 == 172 && (16..32).contains(&a1))
-                || (a0 == 192 && a1 == 168)
-                || (a0 == 100 && (64..128).contains(&a1))
-        }
-        IpAddr::V6(a) => (a.segments()[0] & 0xfe00) == 0xfc00,
     }
 }

@@ -180,25 +180,16 @@ impl<'a> Scanner<'a> {
         format: &LogFormat,
         mut on: impl FnMut(Event<'_>) -> io::Result<()>,
     ) -> Result<FileStats, ScanError> {
-        let mut chunker = Chunker::new(input);
-        let mut state = FileState::start(format);
+        let mut feed = Feed {
+            chunker: Chunker::new(input),
+            state: FileState::start(format),
+            seq: 0,
+        };
         let mut out = Collector::default();
         if self.threads <= 1 {
-            let mut seq = 0;
             let mut buf = Vec::new();
-            while let Some(piece) = chunker.next(buf).map_err(read_error(&chunker))? {
-                state.prepare(&piece.as_ref()).map_err(ScanError::Header)?;
-                let w = Work {
-                    seq,
-                    piece,
-                    state: state.clone(),
-                };
-                if let Piece::Lines(b) = &w.piece {
-                    state.advance(b);
-                }
-                let done = self.work(w);
-                buf = out.take(done, &mut on).map_err(ScanError::Output)?;
-                seq += 1;
+            while let Some(w) = feed.next(buf)? {
+                buf = out.take(self.work(w), &mut on).map_err(ScanError::Output)?;
             }
             return Ok(out.stats);
         }
@@ -209,10 +200,9 @@ impl<'a> Scanner<'a> {
         let (done_tx, done_rx) = channel::<Done>();
         let (spare_tx, spare_rx) = channel::<Vec<u8>>();
         std::thread::scope(|s| {
-            let (stop, chunker, state) = (&stop, &mut chunker, &mut state);
+            let (stop, feed) = (&stop, &mut feed);
             let pool = self.threads * 4;
             let reader = s.spawn(move || -> Result<(), ScanError> {
-                let mut seq = 0;
                 let mut buffers = 0;
                 loop {
                     if stop.load(Ordering::Relaxed) {
@@ -230,22 +220,12 @@ impl<'a> Scanner<'a> {
                             Err(_) => return Ok(()),
                         }
                     };
-                    let Some(piece) = chunker.next(buf).map_err(read_error(chunker))? else {
+                    let Some(w) = feed.next(buf)? else {
                         return Ok(());
                     };
-                    state.prepare(&piece.as_ref()).map_err(ScanError::Header)?;
-                    let w = Work {
-                        seq,
-                        piece,
-                        state: state.clone(),
-                    };
-                    if let Piece::Lines(b) = &w.piece {
-                        state.advance(b);
-                    }
                     if work_tx.send(w).is_err() {
                         return Ok(());
                     }
-                    seq += 1;
                 }
             });
             for _ in 0..self.threads {
@@ -537,6 +517,35 @@ impl Collector {
         self.stats.bad_lines += s.bad_lines;
         self.next_seq += 1;
         Ok(d.buf)
+    }
+}
+
+/// The chunks of one file in order, each with the reader state it starts with.
+struct Feed<R> {
+    chunker: Chunker<R>,
+    state: FileState,
+    seq: u64,
+}
+
+impl<R: Read> Feed<R> {
+    /// The next chunk to read (in `buf`, reused), or `None` at the end.
+    fn next(&mut self, buf: Vec<u8>) -> Result<Option<Work>, ScanError> {
+        let Some(piece) = self.chunker.next(buf).map_err(read_error(&self.chunker))? else {
+            return Ok(None);
+        };
+        self.state
+            .prepare(&piece.as_ref())
+            .map_err(ScanError::Header)?;
+        let w = Work {
+            seq: self.seq,
+            piece,
+            state: self.state.clone(),
+        };
+        if let Piece::Lines(b) = &w.piece {
+            self.state.advance(b);
+        }
+        self.seq += 1;
+        Ok(Some(w))
     }
 }
 

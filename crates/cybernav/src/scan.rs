@@ -349,13 +349,5 @@ fn read_indicators(path: &Path) -> Result<IndicatorFile> {
 }
 
 fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    cybernav_core::numbers::thousands(i64::try_from(n).unwrap_or(i64::MAX))
 }

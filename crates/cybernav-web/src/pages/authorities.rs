@@ -20,6 +20,7 @@ use cybernav_app::registry::{EaDetail, EaListRequest};
 use cybernav_app::store::rows::EaListing;
 use cybernav_core::authz::{Actor, EaScope, RegistryManager, RegistryReader};
 use cybernav_core::election_authority::{EaKind, ElectionAuthorityInput};
+use cybernav_core::numbers::thousands;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -80,19 +81,6 @@ fn manager(actor: &Actor) -> Result<RegistryManager<'_>, PageError> {
 /// The address of an authority's page.
 fn authority_href(id: Uuid) -> String {
     format!("/election-authorities/{id}")
-}
-
-/// `65435` as `65,435`.
-fn thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("-{out}") } else { out }
 }
 
 /// The first value of each query parameter (lenient: a malformed query is an empty one).
@@ -810,15 +798,6 @@ async fn update_authority(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn thousands_separators() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(65435), "65,435");
-        assert_eq!(thousands(5_275_541), "5,275,541");
-        assert_eq!(thousands(-1000), "-1,000");
-    }
 
     #[test]
     fn filters_parse_leniently_and_links_keep_them() {
